@@ -1,0 +1,219 @@
+using System;
+using System.ClientModel;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Threading.Tasks;
+using Microsoft.Extensions.AI;
+using OpenAI;
+using OpenAI.Chat;
+using StructuredOutput;
+
+namespace RecipeExtractor;
+
+/// <summary>The sample's command line: extracts a recipe from a text file or standard input and prints it.</summary>
+public static class RecipeApp
+{
+    public const string DefaultModel = "gpt-4o-mini";
+
+    private const string Usage = """
+        Usage: RecipeExtractor [FILE | -] [options]
+
+        Extracts a recipe from FILE (default: the bundled carbonara; '-' reads standard input) and prints it.
+
+        Options:
+          --schema           print the JSON Schema generated for Recipe and exit
+          --prompt           print the system prompt generated for Recipe and exit
+          --offline          run the scripted offline demo even when OPENAI_API_KEY is set
+          --max-retries N    how many times to re-ask after an invalid answer (default 1)
+          --raw              also print the raw text of every answer
+          --help             show this help
+
+        Environment:
+          OPENAI_API_KEY     when set, calls a real model through the official OpenAI SDK
+          OPENAI_BASE_URL    any OpenAI-compatible endpoint (Azure OpenAI, Ollama, vLLM, llama.cpp, a gateway)
+          OPENAI_MODEL       the model name (default gpt-4o-mini)
+        """;
+
+    public static async Task<int> RunAsync(
+        string[] args,
+        TextReader stdin,
+        TextWriter stdout,
+        TextWriter stderr,
+        Func<string, string?> environment)
+    {
+        string? file = null;
+        bool offline = false, raw = false;
+        var options = new ExtractOptions();
+        for (int i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--help" or "-h":
+                    stdout.WriteLine(Usage);
+                    return 0;
+                case "--schema":
+                    stdout.WriteLine(LlmContract<Recipe>.JsonSchema);
+                    return 0;
+                case "--prompt":
+                    stdout.WriteLine(LlmContract<Recipe>.Prompt);
+                    return 0;
+                case "--offline":
+                    offline = true;
+                    break;
+                case "--raw":
+                    raw = true;
+                    break;
+                case "--max-retries" when i + 1 < args.Length && int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out int retries):
+                    options.MaxRetries = retries;
+                    i++;
+                    break;
+                default:
+                    if (args[i].StartsWith("--", StringComparison.Ordinal) || file is not null)
+                    {
+                        stderr.WriteLine($"Unknown argument '{args[i]}'.");
+                        stderr.WriteLine(Usage);
+                        return 2;
+                    }
+
+                    file = args[i];
+                    break;
+            }
+        }
+
+        string input;
+        try
+        {
+            input = file switch
+            {
+                "-" => await stdin.ReadToEndAsync(),
+                null => await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "recipes", "carbonara.txt")),
+                _ => await File.ReadAllTextAsync(file),
+            };
+        }
+        catch (IOException e)
+        {
+            stderr.WriteLine($"Cannot read the recipe: {e.Message}");
+            return 2;
+        }
+
+        IChatClient client;
+        string? apiKey = environment("OPENAI_API_KEY");
+        if (offline || string.IsNullOrWhiteSpace(apiKey))
+        {
+            var script = OfflineDemo.ScriptFor(input);
+            stdout.WriteLine("OFFLINE DEMO: no model is called. A scripted stand-in returns canned answers (a flawed one first,");
+            stdout.WriteLine("then a corrected one) so that you can watch the library parse, reject, re-ask and accept.");
+            stdout.WriteLine("Set OPENAI_API_KEY (and optionally OPENAI_BASE_URL, OPENAI_MODEL) to extract with a real model.");
+            stdout.WriteLine();
+            if (script is null)
+            {
+                stderr.WriteLine("The offline demo has scripted answers only for the bundled recipes (recipes/*.txt).");
+                stderr.WriteLine("Set OPENAI_API_KEY to extract from your own text.");
+                return 2;
+            }
+
+            client = new ScriptedChatClient(script);
+        }
+        else
+        {
+            string model = environment("OPENAI_MODEL") is { Length: > 0 } m ? m : DefaultModel;
+            var clientOptions = new OpenAIClientOptions();
+            if (environment("OPENAI_BASE_URL") is { Length: > 0 } baseUrl)
+            {
+                clientOptions.Endpoint = new Uri(baseUrl);
+            }
+
+            client = new ChatClient(model, new ApiKeyCredential(apiKey), clientOptions).AsIChatClient();
+            stdout.WriteLine($"Model: {model} at {clientOptions.Endpoint?.ToString() ?? "https://api.openai.com/v1"}");
+            stdout.WriteLine();
+        }
+
+        using (client)
+        {
+            ExtractionResult<Recipe> result;
+            try
+            {
+                result = await client.TryExtractAsync<Recipe>(input, options);
+            }
+            catch (ClientResultException e)
+            {
+                stderr.WriteLine($"The endpoint answered HTTP {e.Status}: {e.Message}");
+                return 1;
+            }
+
+            PrintAttempts(stdout, result, raw);
+            if (!result.IsSuccess)
+            {
+                stderr.WriteLine($"No recipe extracted ({result.FailureKind}).");
+                return 1;
+            }
+
+            stdout.WriteLine();
+            PrintRecipe(stdout, result.Value!);
+            if (result.Usage is { } usage)
+            {
+                stdout.WriteLine();
+                stdout.WriteLine($"Tokens: {usage.InputTokenCount} in, {usage.OutputTokenCount} out, over {result.Attempts.Count} request(s).");
+            }
+        }
+
+        return 0;
+    }
+
+    private static void PrintAttempts(TextWriter stdout, ExtractionResult<Recipe> result, bool raw)
+    {
+        foreach (var attempt in result.Attempts)
+        {
+            string verdict = attempt.IsSuccess ? "accepted" : "rejected";
+            stdout.WriteLine($"Attempt {attempt.Number}: {verdict}" + (attempt.FinishReason is { } f ? $" (finish reason: {f})" : string.Empty));
+            foreach (var error in attempt.Errors)
+            {
+                stdout.WriteLine($"  error  {error}");
+            }
+
+            foreach (var repair in attempt.Repairs)
+            {
+                stdout.WriteLine($"  repair {repair}");
+            }
+
+            if (raw)
+            {
+                stdout.WriteLine("  raw answer:");
+                foreach (var line in (attempt.RawResponse ?? "(none)").Split('\n'))
+                {
+                    stdout.WriteLine("    " + line);
+                }
+            }
+        }
+    }
+
+    private static void PrintRecipe(TextWriter stdout, Recipe recipe)
+    {
+        stdout.WriteLine(recipe.Name);
+        stdout.WriteLine(new string('=', recipe.Name.Length));
+        var facts = new[]
+        {
+            $"Cuisine: {recipe.Cuisine}",
+            recipe.Servings is int s ? $"Serves {s}" : null,
+            recipe.TotalMinutes is int t ? $"{t} minutes" : null,
+        };
+        stdout.WriteLine(string.Join(" · ", facts.Where(x => x is not null)));
+        stdout.WriteLine();
+        stdout.WriteLine("Ingredients");
+        foreach (var i in recipe.Ingredients)
+        {
+            string amount = i.Quantity is decimal q
+                ? q.ToString("0.##", CultureInfo.InvariantCulture) + (i.Unit is { } u ? " " + u : string.Empty) + " "
+                : string.Empty;
+            stdout.WriteLine($"  - {amount}{i.Name}" + (i.Note is { } n ? $" ({n})" : string.Empty));
+        }
+
+        stdout.WriteLine();
+        stdout.WriteLine("Steps");
+        for (int i = 0; i < recipe.Steps.Count; i++)
+        {
+            stdout.WriteLine($"  {i + 1}. {recipe.Steps[i]}");
+        }
+    }
+}

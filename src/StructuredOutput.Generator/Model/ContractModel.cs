@@ -1,0 +1,71 @@
+namespace StructuredOutput.Generator.Model;
+
+/// <summary>Everything emitted for one <c>[LlmExtract]</c> type. Holds strings and values only: no symbols or syntax.</summary>
+/// <param name="Declaration">Where the partial declaration goes.</param>
+/// <param name="SchemaName">The schema's name (the attribute's <c>Name</c>, else the type name).</param>
+/// <param name="Instructions">The task from the attribute, if given.</param>
+/// <param name="Objects">The object types of the contract; the root is first.</param>
+/// <param name="Enums">The enums the contract uses.</param>
+internal sealed record ContractModel(
+    TypeDeclarationModel Declaration,
+    string SchemaName,
+    string? Instructions,
+    EquatableArray<ObjectModel> Objects,
+    EquatableArray<EnumModel> Enums)
+{
+    public ObjectModel Root => Objects[0];
+}
+
+/// <summary>The root type's declaration, for re-opening it as a partial type.</summary>
+/// <param name="Namespace">The namespace, or null for the global namespace.</param>
+/// <param name="ContainingTypes">Types that contain it, outermost first.</param>
+/// <param name="Keyword">"class", "struct", "record" or "record struct".</param>
+/// <param name="Name">The type's name.</param>
+/// <param name="FullyQualifiedName">The name with <c>global::</c> and every containing name.</param>
+/// <param name="HintName">A file name unique within the compilation.</param>
+internal sealed record TypeDeclarationModel(
+    string? Namespace,
+    EquatableArray<ContainingTypeModel> ContainingTypes,
+    string Keyword,
+    string Name,
+    string FullyQualifiedName,
+    string HintName);
+
+/// <summary>A type that contains the root type.</summary>
+internal sealed record ContainingTypeModel(string Keyword, string Name);
+
+/// <summary>An object type of the contract (the root or a nested type found through members).</summary>
+/// <param name="FullyQualifiedName">The C# type, with <c>global::</c>; also the object's identity.</param>
+/// <param name="Name">The short name shown to the model.</param>
+/// <param name="Description">From <c>[Description]</c> or the XML summary.</param>
+/// <param name="Members">The data members, in declaration order (base type members first).</param>
+/// <param name="ConstructorParameterCount">How many arguments the chosen constructor takes.</param>
+internal sealed record ObjectModel(
+    string FullyQualifiedName,
+    string Name,
+    string? Description,
+    EquatableArray<MemberModel> Members,
+    int ConstructorParameterCount);
+
+/// <summary>A data member of an object type.</summary>
+/// <param name="ClrName">The C# property name.</param>
+/// <param name="JsonName">The JSON property name.</param>
+/// <param name="Description">From <c>[Description]</c> or XML docs.</param>
+/// <param name="Type">The member's type.</param>
+/// <param name="ConstructorParameterIndex">The constructor argument it is passed as, or -1 when it is set by an initializer.</param>
+internal sealed record MemberModel(
+    string ClrName,
+    string JsonName,
+    string? Description,
+    TypeRef Type,
+    int ConstructorParameterIndex);
+
+/// <summary>An enum the contract uses.</summary>
+internal sealed record EnumModel(
+    string FullyQualifiedName,
+    string Name,
+    string? Description,
+    EquatableArray<EnumMemberModel> Members);
+
+/// <summary>One member of an enum.</summary>
+internal sealed record EnumMemberModel(string ClrName, string JsonName, string? Description);

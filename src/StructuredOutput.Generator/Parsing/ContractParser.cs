@@ -1,0 +1,678 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using StructuredOutput.Generator.Diagnostics;
+using StructuredOutput.Generator.Model;
+
+namespace StructuredOutput.Generator.Parsing;
+
+/// <summary>The outcome of reading one <c>[LlmExtract]</c> type: a model when the type is valid, and its diagnostics.</summary>
+internal sealed record ParseOutcome(ContractModel? Model, EquatableArray<DiagnosticInfo> Diagnostics);
+
+/// <summary>
+/// Turns an <c>[LlmExtract]</c> type symbol into a <see cref="ContractModel"/>: walks its members and the types they
+/// reach, reads names, descriptions and nullability, and reports what cannot be part of a contract.
+/// </summary>
+internal sealed class ContractParser
+{
+    public const string AttributeMetadataName = "StructuredOutput.LlmExtractAttribute";
+
+    private readonly INamedTypeSymbol _root;
+    private readonly Compilation _compilation;
+    private readonly CancellationToken _cancellationToken;
+    private readonly List<DiagnosticInfo> _diagnostics = new();
+    private readonly List<ObjectModel?> _objects = new();
+    private readonly Dictionary<string, int> _objectIndex = new(StringComparer.Ordinal);
+    private readonly List<EnumModel> _enums = new();
+    private readonly HashSet<string> _enumNames = new(StringComparer.Ordinal);
+    private readonly Location? _rootLocation;
+
+    private ContractParser(INamedTypeSymbol root, Location? rootLocation, Compilation compilation, CancellationToken cancellationToken)
+    {
+        _root = root;
+        _rootLocation = rootLocation;
+        _compilation = compilation;
+        _cancellationToken = cancellationToken;
+    }
+
+    /// <summary>Reads the type that <paramref name="context"/> found.</summary>
+    public static ParseOutcome Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+    {
+        if (context.TargetSymbol is not INamedTypeSymbol type || context.TargetNode is not TypeDeclarationSyntax syntax)
+        {
+            return new ParseOutcome(null, EquatableArray<DiagnosticInfo>.Empty);
+        }
+
+        var parser = new ContractParser(type, syntax.Identifier.GetLocation(), context.SemanticModel.Compilation, cancellationToken);
+        var attribute = context.Attributes.FirstOrDefault();
+        return parser.Run(syntax, attribute);
+    }
+
+    private ParseOutcome Run(TypeDeclarationSyntax syntax, AttributeData? attribute)
+    {
+        string? instructions = null;
+        string? name = null;
+        if (attribute is not null)
+        {
+            foreach (var argument in attribute.NamedArguments)
+            {
+                if (argument.Key == "Instructions" && argument.Value.Value is string i)
+                {
+                    instructions = i;
+                }
+                else if (argument.Key == "Name" && argument.Value.Value is string n)
+                {
+                    name = n;
+                }
+            }
+        }
+
+        if (!CheckRootDeclaration(syntax))
+        {
+            return Done(null);
+        }
+
+        var declaration = ReadDeclaration(syntax);
+        AddObject(_root, _rootLocation);
+        if (HasErrors || _objects.Any(o => o is null))
+        {
+            return Done(null);
+        }
+
+        var model = new ContractModel(
+            declaration,
+            string.IsNullOrWhiteSpace(name) ? _root.Name : name!,
+            string.IsNullOrWhiteSpace(instructions) ? null : instructions,
+            _objects.Select(o => o!).ToEquatableArray(),
+            _enums.ToEquatableArray());
+        return Done(model);
+    }
+
+    private bool HasErrors => _diagnostics.Count > 0;
+
+    private ParseOutcome Done(ContractModel? model) =>
+        new(HasErrors ? null : model, _diagnostics.ToEquatableArray());
+
+    private bool CheckRootDeclaration(TypeDeclarationSyntax syntax)
+    {
+        bool ok = true;
+        if (!syntax.Modifiers.Any(SyntaxKind.PartialKeyword))
+        {
+            Report(DiagnosticDescriptors.MustBePartial, _rootLocation, _root.Name, string.Empty);
+            ok = false;
+        }
+
+        for (var outer = _root.ContainingType; outer is not null; outer = outer.ContainingType)
+        {
+            bool partial = outer.DeclaringSyntaxReferences
+                .Select(r => r.GetSyntax(_cancellationToken))
+                .OfType<TypeDeclarationSyntax>()
+                .Any(d => d.Modifiers.Any(SyntaxKind.PartialKeyword));
+            if (!partial)
+            {
+                Report(DiagnosticDescriptors.MustBePartial, _rootLocation, outer.Name, $" (it contains '{_root.Name}')");
+                ok = false;
+            }
+        }
+
+        for (var t = _root; t is not null; t = t.ContainingType)
+        {
+            if (t.IsGenericType)
+            {
+                Report(DiagnosticDescriptors.GenericType, _rootLocation, Display(t));
+                ok = false;
+                break;
+            }
+        }
+
+        return ok;
+    }
+
+    private TypeDeclarationModel ReadDeclaration(TypeDeclarationSyntax syntax)
+    {
+        var containing = new List<ContainingTypeModel>();
+        for (var outer = _root.ContainingType; outer is not null; outer = outer.ContainingType)
+        {
+            containing.Insert(0, new ContainingTypeModel(Keyword(outer), outer.Name));
+        }
+
+        string? ns = _root.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() : null;
+        string fullName = _root.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
+        string hint = _root.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)
+            .Replace("global::", string.Empty)
+            .Replace('<', '{')
+            .Replace('>', '}') + ".LlmContract.g.cs";
+        return new TypeDeclarationModel(ns, containing.ToEquatableArray(), Keyword(_root), _root.Name, fullName, hint);
+    }
+
+    private static string Keyword(INamedTypeSymbol type) => (type.IsRecord, type.TypeKind) switch
+    {
+        (true, TypeKind.Struct) => "record struct",
+        (true, _) => "record",
+        (false, TypeKind.Struct) => "struct",
+        (false, TypeKind.Interface) => "interface",
+        _ => "class",
+    };
+
+    // Registers an object type and reads its members (once per type; recursion is allowed).
+    private void AddObject(INamedTypeSymbol type, Location? usedAt)
+    {
+        string id = type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
+        if (_objectIndex.ContainsKey(id))
+        {
+            return;
+        }
+
+        _cancellationToken.ThrowIfCancellationRequested();
+        int index = _objects.Count;
+        _objectIndex[id] = index;
+        _objects.Add(null);
+
+        if (!CheckAccessible(type, usedAt))
+        {
+            return;
+        }
+
+        if (type.IsAbstract || type.IsStatic || type.IsRefLikeType || type.TypeKind is not (TypeKind.Class or TypeKind.Struct))
+        {
+            string why = type.TypeKind == TypeKind.Interface ? "it is an interface; use a concrete record or class"
+                : type.IsRefLikeType ? "it is a ref struct; use a struct or record"
+                : type.IsStatic ? "it is static"
+                : "it is abstract; use a concrete record or class";
+            Report(DiagnosticDescriptors.CannotConstruct, usedAt ?? FirstLocation(type), Display(type), why);
+            return;
+        }
+
+        var constructor = ChooseConstructor(type, usedAt);
+        if (constructor is null)
+        {
+            return;
+        }
+
+        var members = new List<MemberModel>();
+        var parameters = constructor.Parameters;
+        var parameterUsed = new bool[parameters.Length];
+        foreach (var property in DataProperties(type))
+        {
+            int parameterIndex = -1;
+            for (int i = 0; i < parameters.Length; i++)
+            {
+                if (string.Equals(parameters[i].Name, property.Name, StringComparison.OrdinalIgnoreCase))
+                {
+                    parameterIndex = i;
+                    break;
+                }
+            }
+
+            bool settable = property.SetMethod is { } setter && IsAccessible(setter);
+            if (parameterIndex < 0 && !settable)
+            {
+                continue; // computed or get-only: not part of the data contract
+            }
+
+            if (parameterIndex >= 0)
+            {
+                parameterUsed[parameterIndex] = true;
+            }
+
+            var parameter = parameterIndex >= 0 ? parameters[parameterIndex] : null;
+            var memberLocation = FirstLocation(property) ?? (parameter is null ? null : FirstLocation(parameter)) ?? usedAt;
+            var typeRef = Classify(property.Type, property.NullableAnnotation, property, type, memberLocation);
+            if (typeRef is null)
+            {
+                continue;
+            }
+
+            string jsonName = JsonNameOf(property, parameter) ?? JsonNaming.ToCamelCase(property.Name);
+            string? description = DescriptionOf(property, parameter, type);
+            members.Add(new MemberModel(property.Name, jsonName, description, typeRef, parameterIndex));
+        }
+
+        for (int i = 0; i < parameters.Length; i++)
+        {
+            if (!parameterUsed[i])
+            {
+                Report(
+                    DiagnosticDescriptors.CannotConstruct,
+                    FirstLocation(parameters[i]) ?? usedAt,
+                    Display(type),
+                    $"constructor parameter '{parameters[i].Name}' matches no public property; add a property of that name or mark another constructor [JsonConstructor]");
+            }
+        }
+
+        var byJsonName = new Dictionary<string, MemberModel>(StringComparer.Ordinal);
+        foreach (var member in members)
+        {
+            if (byJsonName.TryGetValue(member.JsonName, out var first))
+            {
+                Report(DiagnosticDescriptors.DuplicateJsonName, FirstLocation(type) ?? usedAt, first.ClrName, member.ClrName, Display(type), member.JsonName);
+            }
+            else
+            {
+                byJsonName[member.JsonName] = member;
+            }
+        }
+
+        _objects[index] = new ObjectModel(
+            id,
+            type.Name,
+            DescriptionOf(type),
+            members.ToEquatableArray(),
+            parameters.Length);
+    }
+
+    private IMethodSymbol? ChooseConstructor(INamedTypeSymbol type, Location? usedAt)
+    {
+        var candidates = type.InstanceConstructors
+            .Where(c => IsAccessible(c) && !IsCopyConstructor(c, type) && !(c.IsImplicitlyDeclared && type.IsValueType && c.Parameters.Length == 0))
+            .ToList();
+
+        var marked = candidates.Where(c => c.GetAttributes().Any(a => IsAttribute(a, "System.Text.Json.Serialization.JsonConstructorAttribute"))).ToList();
+        if (marked.Count == 1)
+        {
+            return marked[0];
+        }
+
+        var parameterless = candidates.FirstOrDefault(c => c.Parameters.Length == 0);
+        if (parameterless is not null)
+        {
+            return parameterless;
+        }
+
+        if (candidates.Count == 1)
+        {
+            return candidates[0];
+        }
+
+        if (candidates.Count == 0 && type.IsValueType)
+        {
+            return type.InstanceConstructors.FirstOrDefault(c => c.Parameters.Length == 0);
+        }
+
+        string why = candidates.Count == 0
+            ? "it has no public or internal constructor; add one"
+            : "it has several constructors and none is marked [JsonConstructor]; mark the one to use";
+        Report(DiagnosticDescriptors.CannotConstruct, usedAt ?? FirstLocation(type), Display(type), why);
+        return null;
+    }
+
+    private static bool IsCopyConstructor(IMethodSymbol constructor, INamedTypeSymbol type) =>
+        constructor.Parameters.Length == 1 && SymbolEqualityComparer.Default.Equals(constructor.Parameters[0].Type, type);
+
+    // Public instance properties with a public getter, base types first; a property hidden or overridden in a derived
+    // type is taken once, from the most derived declaration.
+    private IEnumerable<IPropertySymbol> DataProperties(INamedTypeSymbol type)
+    {
+        var chain = new List<INamedTypeSymbol>();
+        for (var t = type; t is not null && t.SpecialType != SpecialType.System_Object && t.SpecialType != SpecialType.System_ValueType; t = t.BaseType)
+        {
+            chain.Insert(0, t);
+        }
+
+        var result = new List<IPropertySymbol>();
+        var positions = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var t in chain)
+        {
+            foreach (var member in t.GetMembers())
+            {
+                if (member is not IPropertySymbol property
+                    || property.IsStatic
+                    || property.IsIndexer
+                    || property.DeclaredAccessibility != Accessibility.Public
+                    || property.GetMethod is null
+                    || property.GetMethod.DeclaredAccessibility != Accessibility.Public
+                    || property.IsImplicitlyDeclared
+                    || IsIgnored(property))
+                {
+                    continue;
+                }
+
+                if (positions.TryGetValue(property.Name, out int at))
+                {
+                    result[at] = property;
+                }
+                else
+                {
+                    positions[property.Name] = result.Count;
+                    result.Add(property);
+                }
+            }
+        }
+
+        return result;
+    }
+
+    private static bool IsIgnored(IPropertySymbol property)
+    {
+        foreach (var attribute in property.GetAttributes())
+        {
+            if (IsAttribute(attribute, "System.Text.Json.Serialization.JsonIgnoreAttribute"))
+            {
+                // [JsonIgnore] with no condition, or Condition = Always, removes the member.
+                var condition = attribute.NamedArguments.FirstOrDefault(a => a.Key == "Condition").Value;
+                return condition.Value is null || (condition.Value is int c && c == 1);
+            }
+        }
+
+        return false;
+    }
+
+    private TypeRef? Classify(ITypeSymbol type, NullableAnnotation annotation, IPropertySymbol member, INamedTypeSymbol owner, Location? location)
+    {
+        string? problem = null;
+        var result = ClassifyCore(type, annotation, location, ref problem);
+        if (result is null)
+        {
+            Report(
+                DiagnosticDescriptors.UnsupportedMemberType,
+                location,
+                member.Name,
+                Display(owner),
+                type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat),
+                problem ?? Alternative(type));
+        }
+
+        return result;
+    }
+
+    private TypeRef? ClassifyCore(ITypeSymbol type, NullableAnnotation annotation, Location? location, ref string? problem)
+    {
+        if (type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable)
+        {
+            var inner = ClassifyCore(nullable.TypeArguments[0], NullableAnnotation.NotAnnotated, location, ref problem);
+            return inner is null ? null : inner with { IsNullable = true };
+        }
+
+        bool isNullable = !type.IsValueType && annotation == NullableAnnotation.Annotated;
+        switch (type.SpecialType)
+        {
+            case SpecialType.System_String:
+                return Scalar(ValueKind.String, isNullable, isValueType: false);
+            case SpecialType.System_Boolean:
+                return Scalar(ValueKind.Boolean, false, isValueType: true);
+            case SpecialType.System_Int32:
+                return Scalar(ValueKind.Int32, false, isValueType: true);
+            case SpecialType.System_Int64:
+                return Scalar(ValueKind.Int64, false, isValueType: true);
+            case SpecialType.System_Double:
+                return Scalar(ValueKind.Double, false, isValueType: true);
+            case SpecialType.System_Decimal:
+                return Scalar(ValueKind.Decimal, false, isValueType: true);
+        }
+
+        if (type is IArrayTypeSymbol array)
+        {
+            if (array.Rank != 1)
+            {
+                problem = "use a one-dimensional array or List<T>, nesting lists for more dimensions";
+                return null;
+            }
+
+            var element = ClassifyCore(array.ElementType, array.ElementNullableAnnotation, location, ref problem);
+            return element is null ? null : new TypeRef(ValueKind.Collection, isNullable, null, CollectionKind.Array, element, false);
+        }
+
+        if (type is not INamedTypeSymbol named)
+        {
+            return null;
+        }
+
+        if (named.TypeKind == TypeKind.Enum)
+        {
+            AddEnum(named);
+            return new TypeRef(ValueKind.Enum, false, named.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), CollectionKind.None, null, true);
+        }
+
+        if (named.IsGenericType)
+        {
+            var collection = CollectionKindOf(named);
+            if (collection == CollectionKind.None)
+            {
+                return null;
+            }
+
+            var argument = named.TypeArguments[0];
+            var elementAnnotation = named.TypeArgumentNullableAnnotations[0];
+            var element = ClassifyCore(argument, elementAnnotation, location, ref problem);
+            return element is null ? null : new TypeRef(ValueKind.Collection, isNullable, null, collection, element, false);
+        }
+
+        if (named.TypeKind is TypeKind.Class or TypeKind.Struct
+            && named.SpecialType == SpecialType.None
+            && !IsFrameworkType(named))
+        {
+            AddObject(named, location);
+            return new TypeRef(ValueKind.Object, isNullable, named.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), CollectionKind.None, null, named.IsValueType);
+        }
+
+        return null;
+    }
+
+    private static TypeRef Scalar(ValueKind kind, bool isNullable, bool isValueType) =>
+        new(kind, isNullable, null, CollectionKind.None, null, isValueType);
+
+    private static CollectionKind CollectionKindOf(INamedTypeSymbol type) =>
+        type.OriginalDefinition.ToDisplayString() switch
+        {
+            "System.Collections.Generic.List<T>" => CollectionKind.List,
+            "System.Collections.Generic.IList<T>" => CollectionKind.IList,
+            "System.Collections.Generic.IReadOnlyList<T>" => CollectionKind.IReadOnlyList,
+            _ => CollectionKind.None,
+        };
+
+    private static bool IsFrameworkType(INamedTypeSymbol type)
+    {
+        string ns = type.ContainingNamespace?.ToDisplayString() ?? string.Empty;
+        return ns == "System" || ns.StartsWith("System.", StringComparison.Ordinal) || ns.StartsWith("Microsoft.", StringComparison.Ordinal);
+    }
+
+    private static string Alternative(ITypeSymbol type)
+    {
+        switch (type.SpecialType)
+        {
+            case SpecialType.System_Byte:
+            case SpecialType.System_SByte:
+            case SpecialType.System_Int16:
+            case SpecialType.System_UInt16:
+            case SpecialType.System_UInt32:
+                return "use int";
+            case SpecialType.System_UInt64:
+                return "use long";
+            case SpecialType.System_Single:
+                return "use double";
+            case SpecialType.System_Char:
+                return "use string";
+            case SpecialType.System_Object:
+                return "use a concrete record or class that describes the value";
+            case SpecialType.System_DateTime:
+                return "use string (for example an ISO 8601 date) and convert after extraction";
+        }
+
+        string name = type.OriginalDefinition.ToDisplayString();
+        if (name.StartsWith("System.Collections.Generic.Dictionary<", StringComparison.Ordinal)
+            || name.StartsWith("System.Collections.Generic.IDictionary<", StringComparison.Ordinal)
+            || name.StartsWith("System.Collections.Generic.IReadOnlyDictionary<", StringComparison.Ordinal))
+        {
+            return "use List<T> of a record with a key and a value";
+        }
+
+        if (name.StartsWith("System.Collections.Generic.", StringComparison.Ordinal)
+            || name.StartsWith("System.Collections.Immutable.", StringComparison.Ordinal))
+        {
+            return "use List<T>, IReadOnlyList<T>, IList<T> or T[]";
+        }
+
+        if (type.TypeKind == TypeKind.Interface || type.IsAbstract)
+        {
+            return "use a concrete record or class";
+        }
+
+        if (type is INamedTypeSymbol { IsGenericType: true })
+        {
+            return "use a non-generic record or class";
+        }
+
+        return "use string, bool, int, long, double, decimal, an enum, a record or class, or a list of these";
+    }
+
+    private void AddEnum(INamedTypeSymbol type)
+    {
+        string id = type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
+        if (!_enumNames.Add(id))
+        {
+            return;
+        }
+
+        var members = new List<EnumMemberModel>();
+        foreach (var member in type.GetMembers().OfType<IFieldSymbol>())
+        {
+            if (!member.IsConst)
+            {
+                continue;
+            }
+
+            string jsonName = member.Name;
+            foreach (var attribute in member.GetAttributes())
+            {
+                if (IsAttribute(attribute, "System.Text.Json.Serialization.JsonStringEnumMemberNameAttribute")
+                    && attribute.ConstructorArguments.Length == 1
+                    && attribute.ConstructorArguments[0].Value is string custom)
+                {
+                    jsonName = custom;
+                }
+            }
+
+            members.Add(new EnumMemberModel(member.Name, jsonName, DescriptionOf(member)));
+        }
+
+        _enums.Add(new EnumModel(id, type.Name, DescriptionOf(type), members.ToEquatableArray()));
+    }
+
+    private bool CheckAccessible(INamedTypeSymbol type, Location? usedAt)
+    {
+        for (var t = type; t is not null; t = t.ContainingType)
+        {
+            if (t.DeclaredAccessibility is Accessibility.Private or Accessibility.Protected or Accessibility.ProtectedAndInternal)
+            {
+                string what = t.DeclaredAccessibility switch
+                {
+                    Accessibility.Private => "private",
+                    Accessibility.Protected => "protected",
+                    _ => "private protected",
+                };
+                if (!SymbolEqualityComparer.Default.Equals(t, type))
+                {
+                    what += $" (through '{t.Name}')";
+                }
+
+                Report(DiagnosticDescriptors.InaccessibleType, usedAt ?? FirstLocation(type), Display(type), what);
+                return false;
+            }
+
+            if (t.DeclaredAccessibility == Accessibility.Internal && !SymbolEqualityComparer.Default.Equals(t.ContainingAssembly, _compilation.Assembly))
+            {
+                Report(DiagnosticDescriptors.InaccessibleType, usedAt ?? FirstLocation(type), Display(type), "internal to another assembly");
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private bool IsAccessible(IMethodSymbol method) =>
+        method.DeclaredAccessibility == Accessibility.Public
+        || (method.DeclaredAccessibility is Accessibility.Internal or Accessibility.ProtectedOrInternal
+            && SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, _compilation.Assembly));
+
+    private static string? JsonNameOf(IPropertySymbol property, IParameterSymbol? parameter)
+    {
+        foreach (var symbol in new ISymbol?[] { property, parameter })
+        {
+            if (symbol is null)
+            {
+                continue;
+            }
+
+            foreach (var attribute in symbol.GetAttributes())
+            {
+                if (IsAttribute(attribute, "System.Text.Json.Serialization.JsonPropertyNameAttribute")
+                    && attribute.ConstructorArguments.Length == 1
+                    && attribute.ConstructorArguments[0].Value is string name
+                    && name.Length > 0)
+                {
+                    return name;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private string? DescriptionOf(IPropertySymbol property, IParameterSymbol? parameter, INamedTypeSymbol owner)
+    {
+        string? attributed = DescriptionAttribute(property) ?? (parameter is null ? null : DescriptionAttribute(parameter));
+        if (attributed is not null)
+        {
+            return attributed;
+        }
+
+        string? summary = DocComments.Summary(property, _cancellationToken);
+        if (summary is not null)
+        {
+            return summary;
+        }
+
+        // A positional record documents its properties with <param> on the type.
+        if (parameter is not null)
+        {
+            var declaringType = parameter.ContainingSymbol?.ContainingType ?? owner;
+            return DocComments.Param(declaringType, parameter.Name, _cancellationToken);
+        }
+
+        return null;
+    }
+
+    private string? DescriptionOf(ISymbol symbol) =>
+        DescriptionAttribute(symbol) ?? DocComments.Summary(symbol, _cancellationToken);
+
+    private static string? DescriptionAttribute(ISymbol symbol)
+    {
+        foreach (var attribute in symbol.GetAttributes())
+        {
+            if (IsAttribute(attribute, "System.ComponentModel.DescriptionAttribute")
+                && attribute.ConstructorArguments.Length == 1
+                && attribute.ConstructorArguments[0].Value is string text
+                && !string.IsNullOrWhiteSpace(text))
+            {
+                return text.Trim();
+            }
+        }
+
+        return null;
+    }
+
+    private static bool IsAttribute(AttributeData attribute, string metadataName) =>
+        attribute.AttributeClass?.ToDisplayString() == metadataName;
+
+    private static Location? FirstLocation(ISymbol symbol)
+    {
+        foreach (var location in symbol.Locations)
+        {
+            if (location.IsInSource)
+            {
+                return location;
+            }
+        }
+
+        return null;
+    }
+
+    private static string Display(ITypeSymbol type) => type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat);
+
+    private void Report(DiagnosticDescriptor descriptor, Location? location, params string[] arguments) =>
+        _diagnostics.Add(new DiagnosticInfo(descriptor.Id, LocationInfo.From(location ?? _rootLocation), arguments.ToEquatableArray()));
+}

@@ -1,0 +1,65 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace StructuredOutput;
+
+/// <summary>
+/// Thrown by <see cref="ChatClientExtractExtensions.ExtractAsync{T}"/> when no valid value could be extracted. It
+/// carries every attempt, with the model's raw text.
+/// </summary>
+public sealed class ExtractionException : Exception
+{
+    /// <summary>The key under which earlier attempts are attached to a chat client's exception's <see cref="Exception.Data"/>.</summary>
+    /// <remarks>
+    /// Transport failures propagate unchanged (so a caller's <c>catch</c> for its client's exception type still works);
+    /// when earlier attempts had answers, they are attached here as an <see cref="IReadOnlyList{T}"/> of
+    /// <see cref="ExtractionAttempt"/> so that nothing the model said is lost.
+    /// </remarks>
+    public const string AttemptsDataKey = "StructuredOutput.Attempts";
+
+    /// <summary>Creates the exception for a failed extraction.</summary>
+    /// <param name="targetTypeName">The name of the type that was being extracted.</param>
+    /// <param name="failureKind">Why it failed.</param>
+    /// <param name="attempts">Every attempt made.</param>
+    public ExtractionException(string targetTypeName, ExtractionFailureKind failureKind, IReadOnlyList<ExtractionAttempt> attempts)
+        : base(FormatMessage(targetTypeName, failureKind, attempts))
+    {
+        TargetTypeName = targetTypeName;
+        FailureKind = failureKind;
+        Attempts = attempts;
+    }
+
+    /// <summary>The name of the type that was being extracted.</summary>
+    public string TargetTypeName { get; }
+
+    /// <summary>Why the extraction failed.</summary>
+    public ExtractionFailureKind FailureKind { get; }
+
+    /// <summary>Every attempt made, in order, each with the model's raw text.</summary>
+    public IReadOnlyList<ExtractionAttempt> Attempts { get; }
+
+    /// <summary>The errors of the last attempt.</summary>
+    public IReadOnlyList<ExtractionError> Errors => Attempts.Count == 0 ? Array.Empty<ExtractionError>() : Attempts[^1].Errors;
+
+    private static string FormatMessage(string type, ExtractionFailureKind kind, IReadOnlyList<ExtractionAttempt> attempts)
+    {
+        ArgumentNullException.ThrowIfNull(attempts);
+        string tries = attempts.Count == 1 ? "1 attempt" : $"{attempts.Count} attempts";
+        string reason = kind switch
+        {
+            ExtractionFailureKind.Refusal => "the model refused",
+            ExtractionFailureKind.Truncated => "the answer was cut off at the output token limit",
+            ExtractionFailureKind.ContentFilter => "the provider's content filter stopped the answer",
+            _ => "no answer was valid",
+        };
+        var last = attempts.Count == 0 ? null : attempts[^1];
+        string details = last is null ? string.Empty : string.Join("; ", last.Errors.Take(10).Select(e => e.ToString()));
+        if (last is not null && last.Errors.Count > 10)
+        {
+            details += $"; and {last.Errors.Count - 10} more";
+        }
+
+        return $"Could not extract {type} after {tries}: {reason}." + (details.Length > 0 ? " Last attempt: " + details : string.Empty);
+    }
+}

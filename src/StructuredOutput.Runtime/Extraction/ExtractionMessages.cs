@@ -1,0 +1,67 @@
+using System;
+using System.Collections.Generic;
+using System.Text;
+
+namespace StructuredOutput;
+
+/// <summary>The wording the extractor sends: the delimited input and the re-ask. Kept short, since it costs tokens.</summary>
+internal static class ExtractionMessages
+{
+    /// <summary>The tag around the text to extract from; the generated prompt names it.</summary>
+    public const string DocumentTag = "document";
+
+    /// <summary>How much of a failed answer is shown back to the model.</summary>
+    public const int MaxEchoedAnswerLength = 16_000;
+
+    private const string Open = "<" + DocumentTag + ">";
+    private const string Close = "</" + DocumentTag + ">";
+
+    /// <summary>Wraps the input in the document tags, so that it reads as data; a closing tag inside it is defused.</summary>
+    public static string FormatInput(string input)
+    {
+        string safe = input.Contains(Close, StringComparison.OrdinalIgnoreCase)
+            ? input.Replace(Close, "<\\/" + DocumentTag + ">", StringComparison.OrdinalIgnoreCase)
+            : input;
+        return Open + "\n" + safe + "\n" + Close;
+    }
+
+    /// <summary>The model's failed answer as it is echoed back, bounded in length.</summary>
+    public static string EchoAnswer(string? answer)
+    {
+        if (string.IsNullOrEmpty(answer))
+        {
+            return "(empty answer)";
+        }
+
+        return answer.Length <= MaxEchoedAnswerLength
+            ? answer
+            : answer.Substring(0, MaxEchoedAnswerLength) + "\n[… answer cut here: " + (answer.Length - MaxEchoedAnswerLength) + " more characters]";
+    }
+
+    /// <summary>The message that lists every error by path and asks for the complete corrected JSON.</summary>
+    public static string Reask(IReadOnlyList<ExtractionError> errors)
+    {
+        var sb = new StringBuilder("Your answer could not be used:\n");
+        foreach (var error in errors)
+        {
+            sb.Append("- ").Append(error.Path).Append(": ").Append(error.Message).Append('\n');
+        }
+
+        sb.Append("Answer again with the complete corrected JSON object only.");
+        return sb.ToString();
+    }
+
+    public static ExtractionError Truncated(int? maxOutputTokens) => new(
+        "$",
+        ExtractionErrorKind.Truncated,
+        "the answer was cut off at the output token limit (finish reason \"length\") before the JSON was complete; raise "
+        + "ChatOptions.MaxOutputTokens" + (maxOutputTokens is int n ? $" (now {n})" : string.Empty) + " or extract less per call");
+
+    public static ExtractionError Refused(string refusal) => new(
+        "$", ExtractionErrorKind.Refusal, "the model refused: " + JsonExcerpt(refusal));
+
+    public static ExtractionError Filtered() => new(
+        "$", ExtractionErrorKind.ContentFilter, "the provider's content filter stopped the answer (finish reason \"content_filter\")");
+
+    private static string JsonExcerpt(string text) => text.Length <= 500 ? text : text.Substring(0, 500) + "…";
+}

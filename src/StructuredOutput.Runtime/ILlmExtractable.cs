@@ -1,0 +1,21 @@
+namespace StructuredOutput;
+
+/// <summary>
+/// The compile-time contract of an extraction target. The generator implements it explicitly on every
+/// <see cref="LlmExtractAttribute"/> type, so the type's own members named <c>JsonSchema</c>, <c>Prompt</c> or
+/// <c>Parse</c> never collide with it. Read a type's contract through <see cref="LlmContract{T}"/>.
+/// </summary>
+/// <typeparam name="TSelf">The annotated type itself.</typeparam>
+public interface ILlmExtractable<TSelf> where TSelf : ILlmExtractable<TSelf>
+{
+    /// <summary>The JSON Schema (draft 2020-12) of the type, as a compile-time constant.</summary>
+    static abstract string JsonSchema { get; }
+
+    /// <summary>The system prompt that describes the task and the expected JSON shape, as a compile-time constant.</summary>
+    static abstract string Prompt { get; }
+
+    /// <summary>Finds the JSON object in a model's answer, reads it into a <typeparamref name="TSelf"/> and validates it.</summary>
+    /// <param name="json">The model's answer text.</param>
+    /// <returns>The value, or every error found with its JSON path; never throws for bad input.</returns>
+    static abstract ParseResult<TSelf> Parse(string json);
+}

@@ -1,0 +1,18 @@
+namespace StructuredOutput;
+
+/// <summary>Reads the generated contract of an extraction type.</summary>
+/// <typeparam name="T">A type marked with <see cref="LlmExtractAttribute"/>.</typeparam>
+/// <example><c>string schema = LlmContract&lt;Recipe&gt;.JsonSchema;</c></example>
+public static class LlmContract<T> where T : ILlmExtractable<T>
+{
+    /// <summary>The JSON Schema (draft 2020-12) generated for <typeparamref name="T"/>.</summary>
+    public static string JsonSchema => T.JsonSchema;
+
+    /// <summary>The system prompt generated for <typeparamref name="T"/>.</summary>
+    public static string Prompt => T.Prompt;
+
+    /// <summary>Parses and validates a model's answer without calling a model.</summary>
+    /// <param name="json">The answer text.</param>
+    /// <returns>The value, or every error found with its JSON path.</returns>
+    public static ParseResult<T> Parse(string json) => T.Parse(json);
+}

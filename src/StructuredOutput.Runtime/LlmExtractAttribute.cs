@@ -1,0 +1,26 @@
+using System;
+
+namespace StructuredOutput;
+
+/// <summary>
+/// Marks a <see langword="partial"/> class, struct or record as the root of an extraction contract. At compile time the
+/// StructuredOutput generator emits the type's JSON Schema, its prompt and a parser that implement
+/// <see cref="ILlmExtractable{TSelf}"/>; nested types are discovered through the members.
+/// </summary>
+/// <example>
+/// <code>
+/// [LlmExtract(Instructions = "Extract the recipe.")]
+/// public partial record Recipe(string Name, List&lt;Ingredient&gt; Ingredients, List&lt;string&gt; Steps);
+///
+/// Recipe recipe = await chatClient.ExtractAsync&lt;Recipe&gt;(recipeText);
+/// </code>
+/// </example>
+[AttributeUsage(AttributeTargets.Class | AttributeTargets.Struct, AllowMultiple = false, Inherited = false)]
+public sealed class LlmExtractAttribute : Attribute
+{
+    /// <summary>The task given to the model, such as "Extract the recipe." It opens the generated prompt.</summary>
+    public string? Instructions { get; set; }
+
+    /// <summary>The schema name sent to the model; defaults to the type's name.</summary>
+    public string? Name { get; set; }
+}

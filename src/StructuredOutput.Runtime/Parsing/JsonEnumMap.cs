@@ -1,0 +1,56 @@
+using System;
+using System.ComponentModel;
+using System.Text;
+using System.Text.Json;
+
+namespace StructuredOutput.Parsing;
+
+/// <summary>The JSON names of an enum's members and their values. Built once per enum by generated code.</summary>
+/// <typeparam name="TEnum">The enum.</typeparam>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public sealed class JsonEnumMap<TEnum> where TEnum : struct, Enum
+{
+    private readonly byte[][] _utf8Names;
+    private readonly TEnum[] _values;
+
+    /// <summary>Creates the map.</summary>
+    /// <param name="names">The JSON names, in declaration order.</param>
+    /// <param name="values">The member for each name.</param>
+    public JsonEnumMap(string[] names, TEnum[] values)
+    {
+        ArgumentNullException.ThrowIfNull(names);
+        ArgumentNullException.ThrowIfNull(values);
+        if (names.Length != values.Length)
+        {
+            throw new ArgumentException("Each name needs exactly one value.", nameof(values));
+        }
+
+        _utf8Names = Array.ConvertAll(names, static n => Encoding.UTF8.GetBytes(n));
+        _values = values;
+        Expected = names.Length == 1
+            ? "\"" + names[0] + "\""
+            : "one of " + string.Join(", ", Array.ConvertAll(names, static n => "\"" + n + "\""));
+    }
+
+    /// <summary>The allowed values, as an error message shows them.</summary>
+    public string Expected { get; }
+
+    /// <summary>Finds the member whose JSON name equals the string under the reader.</summary>
+    /// <param name="reader">The reader, on a string token.</param>
+    /// <param name="value">The member found.</param>
+    /// <returns>Whether one was found.</returns>
+    public bool TryMatch(ref Utf8JsonReader reader, out TEnum value)
+    {
+        for (int i = 0; i < _utf8Names.Length; i++)
+        {
+            if (reader.ValueTextEquals(_utf8Names[i]))
+            {
+                value = _values[i];
+                return true;
+            }
+        }
+
+        value = default;
+        return false;
+    }
+}

@@ -1,0 +1,275 @@
+using System;
+using System.Collections.Generic;
+using System.ComponentModel;
+using System.Globalization;
+using System.Text.Json;
+
+namespace StructuredOutput.Parsing;
+
+/// <summary>
+/// The value readers that generated parsers call: one per primitive type, plus the composition of nullable values,
+/// lists and arrays. Each follows <see cref="JsonValueReader{T}"/>: it records problems in the context with the
+/// current JSON path and never throws for bad input. Not meant to be called from user code.
+/// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static class JsonReaders
+{
+    /// <summary>Reads a JSON string.</summary>
+    /// <inheritdoc cref="JsonValueReader{T}"/>
+    public static bool ReadString(ref Utf8JsonReader reader, JsonReadContext context, out string value)
+    {
+        if (reader.TokenType != JsonTokenType.String)
+        {
+            value = string.Empty;
+            return context.ReportWrongKind(ref reader, "a string");
+        }
+
+        try
+        {
+            value = reader.GetString()!;
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            value = string.Empty;
+            context.AddError(ExtractionErrorKind.InvalidString, "is not a valid Unicode string (it holds a lone surrogate escape)");
+            return false;
+        }
+    }
+
+    /// <summary>Reads <c>true</c> or <c>false</c>.</summary>
+    /// <inheritdoc cref="JsonValueReader{T}"/>
+    public static bool ReadBoolean(ref Utf8JsonReader reader, JsonReadContext context, out bool value)
+    {
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.True:
+                value = true;
+                return true;
+            case JsonTokenType.False:
+                value = false;
+                return true;
+            default:
+                value = false;
+                return context.ReportWrongKind(ref reader, "true or false");
+        }
+    }
+
+    /// <summary>Reads an integer within the range of <see cref="int"/>; <c>3.0</c> is accepted as 3.</summary>
+    /// <inheritdoc cref="JsonValueReader{T}"/>
+    public static bool ReadInt32(ref Utf8JsonReader reader, JsonReadContext context, out int value)
+    {
+        if (reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out value))
+        {
+            return true;
+        }
+
+        bool ok = ReadWholeNumber(ref reader, context, int.MinValue, int.MaxValue, out decimal whole);
+        value = ok ? (int)whole : 0;
+        return ok;
+    }
+
+    /// <summary>Reads an integer within the range of <see cref="long"/>; <c>3.0</c> is accepted as 3.</summary>
+    /// <inheritdoc cref="JsonValueReader{T}"/>
+    public static bool ReadInt64(ref Utf8JsonReader reader, JsonReadContext context, out long value)
+    {
+        if (reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out value))
+        {
+            return true;
+        }
+
+        bool ok = ReadWholeNumber(ref reader, context, long.MinValue, long.MaxValue, out decimal whole);
+        value = ok ? (long)whole : 0;
+        return ok;
+    }
+
+    /// <summary>Reads a number as a finite <see cref="double"/>.</summary>
+    /// <inheritdoc cref="JsonValueReader{T}"/>
+    public static bool ReadDouble(ref Utf8JsonReader reader, JsonReadContext context, out double value)
+    {
+        if (reader.TokenType != JsonTokenType.Number)
+        {
+            value = 0;
+            return context.ReportWrongKind(ref reader, "a number");
+        }
+
+        if (reader.TryGetDouble(out value) && double.IsFinite(value))
+        {
+            return true;
+        }
+
+        value = 0;
+        context.AddError(ExtractionErrorKind.OutOfRange, $"expected a number within the range of a double, found {JsonReadContext.Describe(ref reader)}");
+        return false;
+    }
+
+    /// <summary>Reads a number as a <see cref="decimal"/>.</summary>
+    /// <inheritdoc cref="JsonValueReader{T}"/>
+    public static bool ReadDecimal(ref Utf8JsonReader reader, JsonReadContext context, out decimal value)
+    {
+        if (reader.TokenType != JsonTokenType.Number)
+        {
+            value = 0;
+            return context.ReportWrongKind(ref reader, "a number");
+        }
+
+        if (reader.TryGetDecimal(out value))
+        {
+            return true;
+        }
+
+        value = 0;
+        context.AddError(ExtractionErrorKind.OutOfRange, $"expected a number within the range of a decimal (±7.9e28), found {JsonReadContext.Describe(ref reader)}");
+        return false;
+    }
+
+    /// <summary>Reads a string naming a member of <typeparamref name="TEnum"/>.</summary>
+    /// <typeparam name="TEnum">The enum.</typeparam>
+    /// <param name="reader">The reader, on the value.</param>
+    /// <param name="context">The parse state.</param>
+    /// <param name="map">The enum's JSON names.</param>
+    /// <param name="value">The member read.</param>
+    /// <returns>Whether a member was read.</returns>
+    public static bool ReadEnum<TEnum>(ref Utf8JsonReader reader, JsonReadContext context, JsonEnumMap<TEnum> map, out TEnum value)
+        where TEnum : struct, Enum
+    {
+        ArgumentNullException.ThrowIfNull(map);
+        if (reader.TokenType != JsonTokenType.String)
+        {
+            value = default;
+            return context.ReportWrongKind(ref reader, map.Expected);
+        }
+
+        if (map.TryMatch(ref reader, out value))
+        {
+            return true;
+        }
+
+        context.AddError(ExtractionErrorKind.UnknownEnumValue, $"expected {map.Expected}, found {JsonReadContext.Describe(ref reader)}");
+        return false;
+    }
+
+    /// <summary>Reads null, or a value with <paramref name="read"/>.</summary>
+    /// <typeparam name="T">The value type.</typeparam>
+    /// <param name="reader">The reader, on the value.</param>
+    /// <param name="context">The parse state.</param>
+    /// <param name="read">The reader of a non-null value.</param>
+    /// <param name="value">The value, or null.</param>
+    /// <returns>Whether the value was read without error.</returns>
+    public static bool ReadNullable<T>(ref Utf8JsonReader reader, JsonReadContext context, JsonValueReader<T> read, out T? value)
+        where T : struct
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            value = null;
+            return true;
+        }
+
+        bool ok = read(ref reader, context, out T inner);
+        value = inner;
+        return ok;
+    }
+
+    /// <summary>Reads null, or a reference with <paramref name="read"/>.</summary>
+    /// <typeparam name="T">The reference type.</typeparam>
+    /// <param name="reader">The reader, on the value.</param>
+    /// <param name="context">The parse state.</param>
+    /// <param name="read">The reader of a non-null value.</param>
+    /// <param name="value">The value, or null.</param>
+    /// <returns>Whether the value was read without error.</returns>
+    public static bool ReadOrNull<T>(ref Utf8JsonReader reader, JsonReadContext context, JsonValueReader<T> read, out T? value)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            value = null;
+            return true;
+        }
+
+        bool ok = read(ref reader, context, out T inner);
+        value = inner;
+        return ok;
+    }
+
+    /// <summary>Reads a JSON array into a list, each element with <paramref name="readElement"/>.</summary>
+    /// <typeparam name="T">The element type.</typeparam>
+    /// <param name="reader">The reader, on the value.</param>
+    /// <param name="context">The parse state.</param>
+    /// <param name="readElement">The reader of one element.</param>
+    /// <param name="value">The list.</param>
+    /// <returns>Whether every element was read without error.</returns>
+    public static bool ReadList<T>(ref Utf8JsonReader reader, JsonReadContext context, JsonValueReader<T> readElement, out List<T> value)
+    {
+        ArgumentNullException.ThrowIfNull(readElement);
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            value = new List<T>();
+            return context.ReportWrongKind(ref reader, "an array");
+        }
+
+        int errorsBefore = context.ErrorCount;
+        var list = new List<T>();
+        int index = 0;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            context.EnterIndex(index++);
+            readElement(ref reader, context, out T item);
+            context.Exit();
+            list.Add(item);
+        }
+
+        value = list;
+        return context.ErrorCount == errorsBefore;
+    }
+
+    /// <summary>Reads a JSON array into an array, each element with <paramref name="readElement"/>.</summary>
+    /// <typeparam name="T">The element type.</typeparam>
+    /// <param name="reader">The reader, on the value.</param>
+    /// <param name="context">The parse state.</param>
+    /// <param name="readElement">The reader of one element.</param>
+    /// <param name="value">The array.</param>
+    /// <returns>Whether every element was read without error.</returns>
+    public static bool ReadArray<T>(ref Utf8JsonReader reader, JsonReadContext context, JsonValueReader<T> readElement, out T[] value)
+    {
+        bool ok = ReadList(ref reader, context, readElement, out List<T> list);
+        value = list.ToArray();
+        return ok;
+    }
+
+    private static bool ReadWholeNumber(ref Utf8JsonReader reader, JsonReadContext context, decimal min, decimal max, out decimal whole)
+    {
+        whole = 0;
+        if (reader.TokenType != JsonTokenType.Number)
+        {
+            return context.ReportWrongKind(ref reader, "an integer");
+        }
+
+        string range = $"an integer from {min.ToString(CultureInfo.InvariantCulture)} to {max.ToString(CultureInfo.InvariantCulture)}";
+        if (reader.TryGetDecimal(out decimal number))
+        {
+            if (number != decimal.Truncate(number))
+            {
+                context.AddError(ExtractionErrorKind.NotAnInteger, $"expected an integer, found {JsonReadContext.Describe(ref reader)}");
+                return false;
+            }
+
+            if (number < min || number > max)
+            {
+                context.AddError(ExtractionErrorKind.OutOfRange, $"expected {range}, found {JsonReadContext.Describe(ref reader)}");
+                return false;
+            }
+
+            whole = number;
+            return true;
+        }
+
+        // Beyond decimal: either huge (out of range) or a tiny non-zero fraction such as 1e-40.
+        bool tiny = reader.TryGetDouble(out double d) && Math.Abs(d) < 1 && d != 0;
+        context.AddError(
+            tiny ? ExtractionErrorKind.NotAnInteger : ExtractionErrorKind.OutOfRange,
+            $"expected {(tiny ? "an integer" : range)}, found {JsonReadContext.Describe(ref reader)}");
+        return false;
+    }
+}
