@@ -22,6 +22,7 @@ public sealed class JsonReadContext
     private List<ExtractionError>? _errors;
     private List<string>? _repairs;
     private int _errorCount;
+    private long _nullableTokenStart = -1;
 
     /// <summary>The number of errors found so far (listed or not).</summary>
     public int ErrorCount => _errorCount;
@@ -123,10 +124,21 @@ public sealed class JsonReadContext
     public bool ReportWrongKind(ref Utf8JsonReader reader, string expected)
     {
         var kind = reader.TokenType == JsonTokenType.Null ? ExtractionErrorKind.NullNotAllowed : ExtractionErrorKind.WrongKind;
-        AddError(kind, $"expected {expected}, found {Describe(ref reader)}");
+        AddError(kind, $"expected {Expected(ref reader, expected)}, found {Describe(ref reader)}");
         reader.Skip();
         return false;
     }
+
+    /// <summary>Marks the value under the reader as one that may be null, so that errors about it say so.</summary>
+    /// <param name="reader">The reader, on the value.</param>
+    public void MarkNullable(ref Utf8JsonReader reader) => _nullableTokenStart = reader.TokenStartIndex;
+
+    /// <summary>What the value under the reader should be, with "or null" when null is allowed there.</summary>
+    /// <param name="reader">The reader, on the value.</param>
+    /// <param name="expected">What a non-null value should be, such as "an integer".</param>
+    /// <returns>The expectation as an error message states it.</returns>
+    public string Expected(ref Utf8JsonReader reader, string expected) =>
+        reader.TokenStartIndex == _nullableTokenStart ? expected + " or null" : expected;
 
     /// <summary>Reports that the type's constructor or initializer threw for the values read.</summary>
     /// <param name="exception">What it threw.</param>

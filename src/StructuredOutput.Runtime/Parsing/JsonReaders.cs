@@ -145,7 +145,7 @@ public static class JsonReaders
             return true;
         }
 
-        context.AddError(ExtractionErrorKind.UnknownEnumValue, $"expected {map.Expected}, found {JsonReadContext.Describe(ref reader)}");
+        context.AddError(ExtractionErrorKind.UnknownEnumValue, $"expected {context.Expected(ref reader, map.Expected)}, found {JsonReadContext.Describe(ref reader)}");
         return false;
     }
 
@@ -166,6 +166,7 @@ public static class JsonReaders
             return true;
         }
 
+        context.MarkNullable(ref reader);
         bool ok = read(ref reader, context, out T inner);
         value = inner;
         return ok;
@@ -188,6 +189,7 @@ public static class JsonReaders
             return true;
         }
 
+        context.MarkNullable(ref reader);
         bool ok = read(ref reader, context, out T inner);
         value = inner;
         return ok;
@@ -251,13 +253,13 @@ public static class JsonReaders
         {
             if (number != decimal.Truncate(number))
             {
-                context.AddError(ExtractionErrorKind.NotAnInteger, $"expected an integer, found {JsonReadContext.Describe(ref reader)}");
+                context.AddError(ExtractionErrorKind.NotAnInteger, $"expected {context.Expected(ref reader, "an integer")}, found {JsonReadContext.Describe(ref reader)}");
                 return false;
             }
 
             if (number < min || number > max)
             {
-                context.AddError(ExtractionErrorKind.OutOfRange, $"expected {range}, found {JsonReadContext.Describe(ref reader)}");
+                context.AddError(ExtractionErrorKind.OutOfRange, $"expected {context.Expected(ref reader, range)}, found {JsonReadContext.Describe(ref reader)}");
                 return false;
             }
 
@@ -269,7 +271,7 @@ public static class JsonReaders
         bool tiny = reader.TryGetDouble(out double d) && Math.Abs(d) < 1 && d != 0;
         context.AddError(
             tiny ? ExtractionErrorKind.NotAnInteger : ExtractionErrorKind.OutOfRange,
-            $"expected {(tiny ? "an integer" : range)}, found {JsonReadContext.Describe(ref reader)}");
+            $"expected {context.Expected(ref reader, tiny ? "an integer" : range)}, found {JsonReadContext.Describe(ref reader)}");
         return false;
     }
 }
