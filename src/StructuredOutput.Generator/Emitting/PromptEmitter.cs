@@ -17,9 +17,9 @@ internal static class PromptEmitter
         var model = names.Model;
         string root = names.NameOf(model.Root.FullyQualifiedName);
         var sb = new StringBuilder();
-        sb.Append(model.Instructions ?? "Extract a " + root + " from the document.").Append("\n\n");
+        sb.Append(model.Instructions ?? "Extract the " + root + " from the document.").Append("\n\n");
         sb.Append("Answer with one JSON object only, with no text before or after it and no markdown. ");
-        sb.Append("It must be a ").Append(root).Append(" as typed below (TypeScript notation");
+        sb.Append("It must match the type ").Append(root).Append(" below (TypeScript notation");
         if (UsesInt(model))
         {
             sb.Append("; int is a whole number");

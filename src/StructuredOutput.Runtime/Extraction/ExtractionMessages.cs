@@ -28,7 +28,7 @@ internal static class ExtractionMessages
     /// <summary>The model's failed answer as it is echoed back, bounded in length.</summary>
     public static string EchoAnswer(string? answer)
     {
-        if (string.IsNullOrEmpty(answer))
+        if (string.IsNullOrWhiteSpace(answer))
         {
             return "(empty answer)";
         }

@@ -251,7 +251,8 @@ public static class JsonReaders
         string range = $"an integer from {min.ToString(CultureInfo.InvariantCulture)} to {max.ToString(CultureInfo.InvariantCulture)}";
         if (reader.TryGetDecimal(out decimal number))
         {
-            if (number != decimal.Truncate(number))
+            // decimal rounds tiny fractions such as 1e-40 to zero; double still sees them.
+            if (number != decimal.Truncate(number) || (reader.TryGetDouble(out double asDouble) && asDouble != Math.Floor(asDouble)))
             {
                 context.AddError(ExtractionErrorKind.NotAnInteger, $"expected {context.Expected(ref reader, "an integer")}, found {JsonReadContext.Describe(ref reader)}");
                 return false;

@@ -1,0 +1,93 @@
+using System;
+using System.Collections.Generic;
+using System.ComponentModel;
+using System.Text.Json.Serialization;
+using StructuredOutput;
+
+namespace StructuredOutput.Tests;
+
+public enum Color
+{
+    Red,
+    Green,
+    [Description("Deep blue only.")]
+    Blue,
+}
+
+[LlmExtract(Instructions = "Extract the scalars.")]
+public partial record AllScalars(string Text, bool Flag, int Count, long Big, double Ratio, decimal Price, Color Color);
+
+[LlmExtract]
+public partial record Nullables(
+    string? Text,
+    bool? Flag,
+    int? Count,
+    long? Big,
+    double? Ratio,
+    decimal? Price,
+    Color? Color,
+    Inner? Inner,
+    List<int>? Numbers);
+
+public record Inner(string Label, int Value);
+
+public class Person
+{
+    public string Name { get; set; } = string.Empty;
+
+    public int Age { get; init; }
+
+    public required List<string> Tags { get; set; }
+
+    /// <summary>Computed: not part of the contract.</summary>
+    public string Display => Name + " (" + Age + ")";
+}
+
+[LlmExtract]
+public partial record Collections(
+    List<Inner> Items,
+    Inner[] Array,
+    IReadOnlyList<string> Names,
+    IList<int> Numbers,
+    List<List<int>> Matrix,
+    List<int?> Sparse,
+    List<string?> MaybeNames,
+    Color[] Colors,
+    Person Person);
+
+/// <summary>A settable class as the root.</summary>
+[LlmExtract]
+public partial class Profile
+{
+    [JsonPropertyName("full_name")]
+    public string FullName { get; set; } = string.Empty;
+
+    public int Age { get; set; }
+
+    [JsonIgnore]
+    public string Secret { get; set; } = "unset";
+
+    public Inner? Favourite { get; set; }
+}
+
+[LlmExtract]
+public partial record struct Point(int X, int Y);
+
+[LlmExtract]
+public partial record TreeNode(string Label, List<TreeNode> Children);
+
+/// <summary>Members named like the contract's own members must not collide with it.</summary>
+[LlmExtract]
+public partial record ChatTurn(string Prompt, string Answer)
+{
+    public static string JsonSchema => "mine";
+
+    public static int Parse(string text) => text.Length;
+}
+
+/// <summary>A record whose constructor validates its values.</summary>
+[LlmExtract]
+public partial record Percentage(int Value)
+{
+    public int Value { get; } = Value is >= 0 and <= 100 ? Value : throw new ArgumentOutOfRangeException(nameof(Value), "must be from 0 to 100");
+}
