@@ -1,0 +1,193 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text.Json;
+using System.Threading.Tasks;
+using RecipeExtractor;
+
+namespace StructuredOutput.IntegrationTests;
+
+/// <summary>The RecipeExtractor sample's command line, offline and against the fake server.</summary>
+public sealed class SampleTests
+{
+    private const string ServerRecipe = """
+        {"name":"Fake Server Minestrone","servings":6,"cuisine":"Italian",
+         "ingredients":[{"name":"borlotti beans","quantity":400,"unit":"g","note":"drained"},
+                        {"name":"salt","quantity":null,"unit":null,"note":"to taste"}],
+         "steps":["Simmer everything.","Serve hot."],
+         "totalMinutes":60}
+        """;
+
+    private static string RecipePath(string file) => Path.Combine(AppContext.BaseDirectory, "recipes", file);
+
+    private static async Task<(int Exit, string Out, string Err)> RunAsync(
+        string[] args, Func<string, string?> environment, string stdin = "")
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        int exit = await RecipeApp.RunAsync(args, new StringReader(stdin), stdout, stderr, environment);
+        return (exit, stdout.ToString().Replace("\r\n", "\n"), stderr.ToString().Replace("\r\n", "\n"));
+    }
+
+    private static readonly Func<string, string?> NoEnvironment = _ => null;
+
+    [Theory]
+    [InlineData("carbonara.txt")]
+    [InlineData("pancakes.txt")]
+    [InlineData("dal.txt")]
+    public async Task Offline_demo_rejects_the_first_scripted_answer_and_accepts_the_second(string file)
+    {
+        Assert.True(File.Exists(RecipePath(file)), $"{file} is not copied to the test output directory");
+
+        var (exit, stdout, stderr) = await RunAsync(new[] { RecipePath(file) }, NoEnvironment);
+
+        Assert.True(exit == 0, stderr + stdout);
+        Assert.StartsWith("OFFLINE DEMO", stdout, StringComparison.Ordinal);
+        var lines = stdout.Split('\n');
+        int rejected = Array.FindIndex(lines, l => l.StartsWith("Attempt 1: rejected", StringComparison.Ordinal));
+        int accepted = Array.FindIndex(lines, l => l.StartsWith("Attempt 2: accepted", StringComparison.Ordinal));
+        Assert.True(rejected > 0, stdout);
+        Assert.True(accepted > rejected + 1, stdout);
+        Assert.Contains(lines[(rejected + 1)..accepted], l => l.StartsWith("  error  $", StringComparison.Ordinal));
+        Assert.DoesNotContain("Attempt 3", stdout, StringComparison.Ordinal);
+        Assert.Contains("Ingredients\n", stdout, StringComparison.Ordinal);
+        Assert.Contains("Steps\n", stdout, StringComparison.Ordinal);
+        Assert.Equal(string.Empty, stderr);
+    }
+
+    [Fact]
+    public async Task Offline_carbonara_prints_the_corrected_recipe()
+    {
+        // No file argument: the bundled carbonara is the default.
+        var (exit, stdout, stderr) = await RunAsync(Array.Empty<string>(), NoEnvironment);
+
+        Assert.True(exit == 0, stderr + stdout);
+        Assert.StartsWith("OFFLINE DEMO", stdout, StringComparison.Ordinal);
+        Assert.Contains("Attempt 1: rejected", stdout, StringComparison.Ordinal);
+        Assert.Contains("  error  $.servings:", stdout, StringComparison.Ordinal);
+        Assert.Contains("  error  $.cuisine:", stdout, StringComparison.Ordinal);
+        Assert.Contains("Attempt 2: accepted", stdout, StringComparison.Ordinal);
+        Assert.Contains("Spaghetti alla Carbonara\n========================\n", stdout, StringComparison.Ordinal);
+        Assert.Contains("Cuisine: Italian · Serves 2 · 25 minutes", stdout, StringComparison.Ordinal);
+        Assert.Contains(
+            "Ingredients\n"
+            + "  - 200 g spaghetti\n"
+            + "  - 100 g guanciale\n"
+            + "  - 2 eggs (large)\n"
+            + "  - 50 g Pecorino Romano (grated)\n"
+            + "  - black pepper\n",
+            stdout,
+            StringComparison.Ordinal);
+
+        var steps = stdout.Split('\n').SkipWhile(l => l != "Steps").Skip(1).TakeWhile(l => l.Length > 0).ToList();
+        Assert.Equal(5, steps.Count);
+        for (int i = 0; i < steps.Count; i++)
+        {
+            Assert.StartsWith($"  {i + 1}. ", steps[i], StringComparison.Ordinal);
+        }
+
+        Assert.Equal("  5. Serve immediately.", steps[^1]);
+        Assert.DoesNotContain("Tokens:", stdout, StringComparison.Ordinal); // the scripted stand-in reports no usage
+    }
+
+    [Fact]
+    public async Task Offline_with_unknown_text_on_stdin_exits_2_and_explains()
+    {
+        var (exit, stdout, stderr) = await RunAsync(new[] { "-" }, NoEnvironment, stdin: "Toast: toast the bread. Eat.");
+
+        Assert.Equal(2, exit);
+        Assert.StartsWith("OFFLINE DEMO", stdout, StringComparison.Ordinal);
+        Assert.Contains("only for the bundled recipes", stderr, StringComparison.Ordinal);
+        Assert.Contains("OPENAI_API_KEY", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("Attempt 1", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Online_calls_the_configured_endpoint_and_model_and_prints_its_recipe()
+    {
+        await using var server = await FakeOpenAIServer.StartAsync();
+        server.EnqueueCompletion(ServerRecipe, promptTokens: 321, completionTokens: 87);
+        var environment = EnvironmentFor(server, apiKey: "test", model: "some-model");
+
+        var (exit, stdout, stderr) = await RunAsync(new[] { "-" }, environment, stdin: "Minestrone for six ...");
+
+        Assert.True(exit == 0, stderr + stdout);
+        Assert.DoesNotContain("OFFLINE DEMO", stdout, StringComparison.Ordinal);
+        Assert.StartsWith($"Model: some-model at {server.BaseUrl}", stdout, StringComparison.Ordinal);
+
+        var request = Assert.Single(server.Requests);
+        Assert.Equal("some-model", (string?)request.Json["model"]);
+        Assert.Equal("Bearer test", request.Authorization);
+        Assert.Equal(LlmContract<Recipe>.Prompt, request.Text(0));
+        Assert.Equal("<document>\nMinestrone for six ...\n</document>", request.Text(1));
+
+        Assert.Contains("Attempt 1: accepted (finish reason: stop)", stdout, StringComparison.Ordinal);
+        Assert.Contains("Fake Server Minestrone\n======================\n", stdout, StringComparison.Ordinal);
+        Assert.Contains("Cuisine: Italian · Serves 6 · 60 minutes", stdout, StringComparison.Ordinal);
+        Assert.Contains("  - 400 g borlotti beans (drained)\n  - salt (to taste)\n", stdout, StringComparison.Ordinal);
+        Assert.Contains("  1. Simmer everything.\n  2. Serve hot.\n", stdout, StringComparison.Ordinal);
+        Assert.Contains("Tokens: 321 in, 87 out, over 1 request(s).", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Online_http_400_exits_1_with_the_provider_message()
+    {
+        await using var server = await FakeOpenAIServer.StartAsync();
+        server.EnqueueError(400, "The model `some-model` does not exist or you do not have access to it.", "model_not_found");
+
+        var (exit, _, stderr) = await RunAsync(Array.Empty<string>(), EnvironmentFor(server, "test", "some-model"));
+
+        Assert.Equal(1, exit);
+        Assert.Contains("The endpoint answered HTTP 400", stderr, StringComparison.Ordinal);
+        Assert.Contains("does not exist or you do not have access", stderr, StringComparison.Ordinal);
+        Assert.Single(server.Requests);
+    }
+
+    [Fact]
+    public async Task Offline_flag_wins_over_an_api_key_and_calls_no_server()
+    {
+        await using var server = await FakeOpenAIServer.StartAsync();
+
+        var (exit, stdout, _) = await RunAsync(new[] { "--offline" }, EnvironmentFor(server, "test", "some-model"));
+
+        Assert.Equal(0, exit);
+        Assert.StartsWith("OFFLINE DEMO", stdout, StringComparison.Ordinal);
+        Assert.Empty(server.Requests);
+    }
+
+    [Fact]
+    public async Task Schema_option_prints_the_generated_json_schema()
+    {
+        var (exit, stdout, _) = await RunAsync(new[] { "--schema" }, NoEnvironment);
+
+        Assert.Equal(0, exit);
+        using var schema = JsonDocument.Parse(stdout);
+        Assert.Equal("Recipe", schema.RootElement.GetProperty("title").GetString());
+        Assert.Equal("object", schema.RootElement.GetProperty("type").GetString());
+        Assert.True(schema.RootElement.GetProperty("properties").TryGetProperty("ingredients", out _));
+        Assert.Equal(LlmContract<Recipe>.JsonSchema, stdout.TrimEnd('\n'));
+    }
+
+    [Fact]
+    public async Task Prompt_option_prints_the_generated_prompt()
+    {
+        var (exit, stdout, _) = await RunAsync(new[] { "--prompt" }, NoEnvironment);
+
+        Assert.Equal(0, exit);
+        Assert.Equal(LlmContract<Recipe>.Prompt.Replace("\r\n", "\n"), stdout.TrimEnd('\n'));
+        Assert.StartsWith("Extract the recipe from the document.", stdout, StringComparison.Ordinal);
+        Assert.Contains("<document>", stdout, StringComparison.Ordinal);
+    }
+
+    private static Func<string, string?> EnvironmentFor(FakeOpenAIServer server, string apiKey, string model)
+    {
+        var values = new Dictionary<string, string>
+        {
+            ["OPENAI_API_KEY"] = apiKey,
+            ["OPENAI_BASE_URL"] = server.BaseUrl,
+            ["OPENAI_MODEL"] = model,
+        };
+        return name => values.TryGetValue(name, out var value) ? value : null;
+    }
+}

@@ -1,0 +1,212 @@
+using System;
+using System.ClientModel;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Linq;
+using System.Text.RegularExpressions;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.Extensions.AI;
+
+namespace StructuredOutput.IntegrationTests;
+
+/// <summary>HTTP errors, cancellation, finish reasons of OpenAI-compatible servers, and concurrency.</summary>
+public sealed class TransportTests : IAsyncLifetime
+{
+    private const string AdaText = "Ada Lovelace, 36.";
+    private const string GoodAda = """{"name":"Ada Lovelace","age":36,"email":null}""";
+    private const string AgeAsWord = """{"name":"Ada Lovelace","age":"thirty-six","email":null}""";
+
+    private FakeOpenAIServer _server = null!;
+    private IChatClient _client = null!;
+
+    public async Task InitializeAsync()
+    {
+        _server = await FakeOpenAIServer.StartAsync();
+        _client = _server.CreateChatClient();
+    }
+
+    public async Task DisposeAsync()
+    {
+        _client.Dispose();
+        await _server.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Http_400_propagates_as_ClientResultException_with_the_provider_message_and_no_reask()
+    {
+        _server.EnqueueError(400, "Invalid 'messages': the model `test-model` does not exist.", "model_not_found");
+        _server.EnqueueCompletion(GoodAda); // would be used by a re-ask
+
+        var e = await Assert.ThrowsAsync<ClientResultException>(() => _client.ExtractAsync<Person>(AdaText));
+
+        Assert.Equal(400, e.Status);
+        Assert.Contains("the model `test-model` does not exist", e.Message, StringComparison.Ordinal);
+        Assert.Single(_server.Requests);
+        Assert.False(e.Data.Contains(ExtractionException.AttemptsDataKey)); // no earlier attempt to attach
+    }
+
+    [Fact]
+    public async Task Http_400_also_propagates_from_TryExtractAsync()
+    {
+        _server.EnqueueError(400, "context_length_exceeded somewhere", "context_length_exceeded");
+
+        var e = await Assert.ThrowsAsync<ClientResultException>(() => _client.TryExtractAsync<Person>(AdaText));
+
+        Assert.Equal(400, e.Status);
+        Assert.Single(_server.Requests);
+    }
+
+    [Fact]
+    public async Task Flawed_answer_then_http_400_attaches_the_first_attempt_to_the_exception()
+    {
+        _server.EnqueueCompletion(AgeAsWord);
+        _server.EnqueueError(400, "Request too large for the re-ask.", "request_too_large");
+
+        var e = await Assert.ThrowsAsync<ClientResultException>(() => _client.ExtractAsync<Person>(AdaText));
+
+        Assert.Equal(400, e.Status);
+        Assert.Contains("Request too large for the re-ask.", e.Message, StringComparison.Ordinal);
+        Assert.Equal(2, _server.Requests.Count);
+        var attempts = Assert.IsAssignableFrom<IReadOnlyList<ExtractionAttempt>>(e.Data[ExtractionException.AttemptsDataKey]);
+        var attempt = Assert.Single(attempts);
+        Assert.Equal(AgeAsWord, attempt.RawResponse);
+        Assert.Equal("$.age", Assert.Single(attempt.Errors).Path);
+    }
+
+    [Fact]
+    public async Task Cancelling_a_request_in_flight_throws_OperationCanceledException_and_aborts_the_http_request()
+    {
+        _server.EnqueueHang();
+        using var cts = new CancellationTokenSource();
+        var watch = Stopwatch.StartNew();
+
+        Task<Person> call = _client.ExtractAsync<Person>(AdaText, cancellationToken: cts.Token);
+        await WaitUntilAsync(() => _server.Requests.Count == 1, "the server to receive the request");
+        cts.CancelAfter(TimeSpan.FromMilliseconds(100));
+
+        var e = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
+
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"cancellation took {watch.Elapsed}"); // liveness only
+        Assert.False(e.Data.Contains(ExtractionException.AttemptsDataKey));
+        await WaitUntilAsync(() => _server.AbortedRequests == 1, "the server to see the request aborted");
+        Assert.Single(_server.Requests);
+    }
+
+    [Fact]
+    public async Task An_already_cancelled_token_sends_nothing()
+    {
+        _server.EnqueueCompletion(GoodAda);
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(
+            () => _client.ExtractAsync<Person>(AdaText, cancellationToken: new CancellationToken(canceled: true)));
+
+        Assert.Empty(_server.Requests);
+    }
+
+    [Theory]
+    [InlineData("tool_calls")]
+    [InlineData("function_call")] // the legacy spelling; the SDK maps it to tool_calls
+    public async Task Other_known_finish_reasons_with_a_valid_answer_succeed(string finishReason)
+    {
+        _server.EnqueueCompletion(GoodAda, finishReason);
+
+        var result = await _client.TryExtractAsync<Person>(AdaText);
+
+        Assert.True(result.IsSuccess);
+        Assert.Equal(36, result.Value!.Age);
+        Assert.Equal(ChatFinishReason.ToolCalls, result.Attempts[0].FinishReason);
+    }
+
+    [Fact]
+    public async Task A_missing_finish_reason_is_read_as_stop_by_the_sdk_and_extraction_succeeds()
+    {
+        _server.Enqueue(new CompletionResponse(GoodAda, null, 10, 5, OmitFinishReason: true));
+
+        var result = await _client.TryExtractAsync<Person>(AdaText);
+
+        Assert.True(result.IsSuccess);
+        Assert.Equal("Ada Lovelace", result.Value!.Name);
+        Assert.Equal(ChatFinishReason.Stop, result.Attempts[0].FinishReason);
+    }
+
+    /// <summary>
+    /// SDK LIMITATION (OpenAI 2.15.0): the SDK's response deserializer rejects any finish_reason outside its enum,
+    /// including an explicit JSON null and "" (which some OpenAI-compatible servers send), with
+    /// <see cref="ArgumentOutOfRangeException"/> thrown from <c>OpenAI.Chat.ChatFinishReasonExtensions.ToChatFinishReason</c>.
+    /// The answer never reaches the extractor; the exception propagates unchanged, like any other client exception.
+    /// </summary>
+    [Theory]
+    [InlineData("eos")]
+    [InlineData(null)]
+    [InlineData("")]
+    public async Task Unknown_or_null_finish_reasons_make_the_openai_sdk_throw_and_the_exception_propagates_unchanged(string? finishReason)
+    {
+        _server.EnqueueCompletion(GoodAda, finishReason);
+        _server.EnqueueCompletion(GoodAda); // would be used by a re-ask
+
+        var e = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => _client.ExtractAsync<Person>(AdaText));
+
+        Assert.Contains("Unknown ChatFinishReason value", e.Message, StringComparison.Ordinal);
+        Assert.Equal("OpenAI", e.TargetSite?.DeclaringType?.Assembly.GetName().Name);
+        Assert.Single(_server.Requests);
+    }
+
+    [Fact]
+    public async Task Sdk_exception_for_an_unknown_finish_reason_on_the_reask_carries_the_earlier_attempt()
+    {
+        _server.EnqueueCompletion(AgeAsWord);
+        _server.EnqueueCompletion(GoodAda, "eos");
+
+        var e = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => _client.ExtractAsync<Person>(AdaText));
+
+        var attempts = Assert.IsAssignableFrom<IReadOnlyList<ExtractionAttempt>>(e.Data[ExtractionException.AttemptsDataKey]);
+        Assert.Equal(AgeAsWord, Assert.Single(attempts).RawResponse);
+        Assert.Equal(2, _server.Requests.Count);
+    }
+
+    [Fact]
+    public async Task Eight_parallel_extractions_on_one_client_each_get_their_own_value()
+    {
+        // Each answer is derived from the request's own document; even-numbered people get a flawed first answer so
+        // that re-asks interleave with first requests.
+        _server.Fallback = request =>
+        {
+            int n = int.Parse(Regex.Match(request.Text(1), @"person number (\d+)").Groups[1].Value);
+            bool firstTry = request.Messages.Count == 2;
+            string age = firstTry && n % 2 == 0 ? "\"old\"" : (20 + n).ToString();
+            return new CompletionResponse($$"""{"name":"Person {{n}}","age":{{age}},"email":"p{{n}}@example.org"}""", "stop", 10 + n, 1);
+        };
+
+        var calls = Enumerable.Range(1, 8)
+            .Select(n => Task.Run(() => _client.TryExtractAsync<Person>($"This is person number {n}.")))
+            .ToArray();
+        var results = await Task.WhenAll(calls);
+
+        for (int i = 0; i < results.Length; i++)
+        {
+            int n = i + 1;
+            var result = results[i];
+            Assert.True(result.IsSuccess, $"person {n}: {string.Join("; ", result.Errors)}");
+            Assert.Equal(new Person($"Person {n}", 20 + n, $"p{n}@example.org"), result.Value);
+            Assert.Equal(n % 2 == 0 ? 2 : 1, result.Attempts.Count);
+            Assert.Equal((10 + n) * result.Attempts.Count, result.Usage?.InputTokenCount);
+        }
+
+        Assert.Equal(12, _server.Requests.Count);
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition, string what)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (!condition())
+        {
+            if (deadline.Elapsed > TimeSpan.FromSeconds(10))
+            {
+                throw new TimeoutException("Timed out waiting for " + what);
+            }
+
+            await Task.Delay(10);
+        }
+    }
+}
