@@ -52,7 +52,8 @@ internal sealed class ReaderEmitter
     private void EmitEnum(EnumModel e)
     {
         string name = _names.NameOf(e.FullyQualifiedName);
-        string map = "s_" + char.ToLowerInvariant(name[0]) + name.Substring(1) + "Names";
+        // Unique names may differ only in case ("Foo", "foo"), so the field keeps the name's case.
+        string map = "s_" + name + "Names";
         string names = string.Join(", ", e.Members.Select(m => Literals.CSharp(m.JsonName)));
         string values = string.Join(", ", e.Members.Select(m => e.FullyQualifiedName + "." + Escape(m.ClrName)));
         _w.Line($"private static readonly global::StructuredOutput.Parsing.JsonEnumMap<{e.FullyQualifiedName}> {map} = new(");
@@ -270,7 +271,7 @@ internal sealed class ReaderEmitter
 
     private static string Seen(MemberModel m) => "has" + m.ClrName;
 
-    private static string Escape(string identifier) =>
+    public static string Escape(string identifier) =>
         Microsoft.CodeAnalysis.CSharp.SyntaxFacts.GetKeywordKind(identifier) != Microsoft.CodeAnalysis.CSharp.SyntaxKind.None
             ? "@" + identifier
             : identifier;

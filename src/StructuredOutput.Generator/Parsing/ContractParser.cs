@@ -47,6 +47,15 @@ internal sealed class ContractParser
             return new ParseOutcome(null, EquatableArray<DiagnosticInfo>.Empty);
         }
 
+        // [LlmExtract] on several partial declarations of one type (an error, CS0579) reaches here once per declaration;
+        // only the declaration holding the first one goes on, so the contract is generated at most once.
+        var first = type.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == AttributeMetadataName);
+        if (first?.ApplicationSyntaxReference is { } reference
+            && !(reference.SyntaxTree == syntax.SyntaxTree && syntax.AttributeLists.Any(l => l.Span.Contains(reference.Span))))
+        {
+            return new ParseOutcome(null, EquatableArray<DiagnosticInfo>.Empty);
+        }
+
         var parser = new ContractParser(type, syntax.Identifier.GetLocation(), context.SemanticModel.Compilation, cancellationToken);
         var attribute = context.Attributes.FirstOrDefault();
         return parser.Run(syntax, attribute);
@@ -114,14 +123,17 @@ internal sealed class ContractParser
                 .Any(d => d.Modifiers.Any(SyntaxKind.PartialKeyword));
             if (!partial)
             {
-                Report(DiagnosticDescriptors.MustBePartial, _rootLocation, outer.Name, $" (it contains '{_root.Name}')");
+                // Reported on the containing type's own name, which is what needs the modifier (docs/diagnostics.md).
+                Report(DiagnosticDescriptors.MustBePartial, FirstLocation(outer) ?? _rootLocation, outer.Name, $" (it contains '{_root.Name}')");
                 ok = false;
             }
         }
 
         for (var t = _root; t is not null; t = t.ContainingType)
         {
-            if (t.IsGenericType)
+            // Arity, not IsGenericType: the latter is also true for a type nested in a generic type, which would name
+            // the wrong type in the message.
+            if (t.Arity > 0)
             {
                 Report(DiagnosticDescriptors.GenericType, _rootLocation, Display(t));
                 ok = false;
@@ -140,13 +152,33 @@ internal sealed class ContractParser
             containing.Insert(0, new ContainingTypeModel(Keyword(outer), outer.Name));
         }
 
-        string? ns = _root.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() : null;
+        string? ns = _root.ContainingNamespace is { IsGlobalNamespace: false } n
+            ? n.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat.WithGlobalNamespaceStyle(SymbolDisplayGlobalNamespaceStyle.Omitted))
+            : null;
         string fullName = _root.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
-        string hint = _root.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)
+        string hint = HintName(_root.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)
             .Replace("global::", string.Empty)
             .Replace('<', '{')
-            .Replace('>', '}') + ".LlmContract.g.cs";
+            .Replace('>', '}')) + ".LlmContract.g.cs";
         return new TypeDeclarationModel(ns, containing.ToEquatableArray(), Keyword(_root), _root.Name, fullName, hint);
+    }
+
+    // A hint name may hold letters, digits and a few punctuation characters only: '@' of an escaped keyword
+    // (`record @event`) or a formatting character in an identifier would make AddSource throw.
+    private static string HintName(string name)
+    {
+        var sb = new System.Text.StringBuilder(name.Length);
+        foreach (char c in name)
+        {
+            if (c == '@')
+            {
+                continue;
+            }
+
+            sb.Append(char.IsLetterOrDigit(c) || c is '.' or '_' or '{' or '}' or ',' ? c : '_');
+        }
+
+        return sb.ToString();
     }
 
     private static string Keyword(INamedTypeSymbol type) => (type.IsRecord, type.TypeKind) switch
@@ -201,14 +233,15 @@ internal sealed class ContractParser
             int parameterIndex = -1;
             for (int i = 0; i < parameters.Length; i++)
             {
-                if (string.Equals(parameters[i].Name, property.Name, StringComparison.OrdinalIgnoreCase))
+                if (string.Equals(parameters[i].Name, property.Name, StringComparison.OrdinalIgnoreCase)
+                    && Converts(property.Type, parameters[i].Type))
                 {
                     parameterIndex = i;
                     break;
                 }
             }
 
-            bool settable = property.SetMethod is { } setter && IsAccessible(setter);
+            bool settable = property.SetMethod is { } setter && IsAccessible(setter) && !IsObsoleteError(property);
             if (parameterIndex < 0 && !settable)
             {
                 continue; // computed or get-only: not part of the data contract
@@ -240,8 +273,13 @@ internal sealed class ContractParser
                     DiagnosticDescriptors.CannotConstruct,
                     FirstLocation(parameters[i]) ?? usedAt,
                     Display(type),
-                    $"constructor parameter '{parameters[i].Name}' matches no public property; add a property of that name or mark another constructor [JsonConstructor]");
+                    $"constructor parameter '{parameters[i].Name}' matches no public property (of that name and a type that converts to the parameter's); add a property of that name or mark another constructor [JsonConstructor]");
             }
+        }
+
+        if (!constructor.GetAttributes().Any(a => IsAttribute(a, "System.Diagnostics.CodeAnalysis.SetsRequiredMembersAttribute")))
+        {
+            CheckRequiredMembersAreRead(type, members, usedAt);
         }
 
         var byJsonName = new Dictionary<string, MemberModel>(StringComparer.Ordinal);
@@ -264,6 +302,41 @@ internal sealed class ContractParser
             members.ToEquatableArray(),
             parameters.Length);
     }
+
+    // The parser sets data properties only; a required field, or a required property that is not read from JSON (for
+    // example [JsonIgnore]), would leave the generated object initializer incomplete (CS9035).
+    private void CheckRequiredMembersAreRead(INamedTypeSymbol type, List<MemberModel> members, Location? usedAt)
+    {
+        var read = new HashSet<string>(members.Select(m => m.ClrName), StringComparer.Ordinal);
+        var reported = new HashSet<string>(StringComparer.Ordinal);
+        for (var t = type; t is not null; t = t.BaseType)
+        {
+            foreach (var member in t.GetMembers())
+            {
+                bool required = member is IPropertySymbol { IsRequired: true } or IFieldSymbol { IsRequired: true };
+                if (!required || read.Contains(member.Name) || !reported.Add(member.Name))
+                {
+                    continue;
+                }
+
+                Report(
+                    DiagnosticDescriptors.CannotConstruct,
+                    FirstLocation(member) ?? usedAt,
+                    Display(type),
+                    $"its required member '{member.Name}' is not read from JSON (only public properties that are not [JsonIgnore] are); make it a public property, or not required");
+            }
+        }
+    }
+
+    // The value read for a property is passed to the constructor parameter of the same name, so it must convert.
+    private bool Converts(ITypeSymbol from, ITypeSymbol to) =>
+        SymbolEqualityComparer.Default.Equals(from, to) || _compilation.ClassifyCommonConversion(from, to).IsImplicit;
+
+    // [Obsolete(..., true)] makes every use an error (CS0619), which '#pragma warning disable' cannot silence.
+    private static bool IsObsoleteError(ISymbol symbol) =>
+        symbol.GetAttributes().Any(a => IsAttribute(a, "System.ObsoleteAttribute")
+            && a.ConstructorArguments.Length == 2
+            && a.ConstructorArguments[1].Value is true);
 
     private IMethodSymbol? ChooseConstructor(INamedTypeSymbol type, Location? usedAt)
     {
@@ -373,7 +446,7 @@ internal sealed class ContractParser
                 member.Name,
                 Display(owner),
                 type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat),
-                problem ?? Alternative(type));
+                problem ?? Alternative(Unwrap(type)));
         }
 
         return result;
@@ -413,7 +486,13 @@ internal sealed class ContractParser
             }
 
             var element = ClassifyCore(array.ElementType, array.ElementNullableAnnotation, location, ref problem);
-            return element is null ? null : new TypeRef(ValueKind.Collection, isNullable, null, CollectionKind.Array, element, false);
+            if (element is null)
+            {
+                problem ??= ElementProblem(array.ElementType);
+                return null;
+            }
+
+            return new TypeRef(ValueKind.Collection, isNullable, null, CollectionKind.Array, element, false);
         }
 
         if (type is not INamedTypeSymbol named)
@@ -423,6 +502,12 @@ internal sealed class ContractParser
 
         if (named.TypeKind == TypeKind.Enum)
         {
+            if (!named.GetMembers().Any(m => m is IFieldSymbol { IsConst: true }))
+            {
+                problem = "the enum has no members, so no value could be given; add at least one member";
+                return null;
+            }
+
             AddEnum(named);
             return new TypeRef(ValueKind.Enum, false, named.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), CollectionKind.None, null, true);
         }
@@ -438,7 +523,13 @@ internal sealed class ContractParser
             var argument = named.TypeArguments[0];
             var elementAnnotation = named.TypeArgumentNullableAnnotations[0];
             var element = ClassifyCore(argument, elementAnnotation, location, ref problem);
-            return element is null ? null : new TypeRef(ValueKind.Collection, isNullable, null, collection, element, false);
+            if (element is null)
+            {
+                problem ??= ElementProblem(argument);
+                return null;
+            }
+
+            return new TypeRef(ValueKind.Collection, isNullable, null, collection, element, false);
         }
 
         if (named.TypeKind is TypeKind.Class or TypeKind.Struct
@@ -469,6 +560,13 @@ internal sealed class ContractParser
         string ns = type.ContainingNamespace?.ToDisplayString() ?? string.Empty;
         return ns == "System" || ns.StartsWith("System.", StringComparison.Ordinal) || ns.StartsWith("Microsoft.", StringComparison.Ordinal);
     }
+
+    // The advice for a supported collection of an unsupported element is about the element, not the collection.
+    private static string ElementProblem(ITypeSymbol element) =>
+        $"its elements are '{element.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat)}', which is not supported: {Alternative(Unwrap(element))}";
+
+    private static ITypeSymbol Unwrap(ITypeSymbol type) =>
+        type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable ? nullable.TypeArguments[0] : type;
 
     private static string Alternative(ITypeSymbol type)
     {
@@ -546,6 +644,13 @@ internal sealed class ContractParser
                 }
             }
 
+            var duplicate = members.FirstOrDefault(m => m.JsonName == jsonName);
+            if (duplicate is not null)
+            {
+                // Two members under one name would make the schema's enum list it twice and the parser read it as the first.
+                Report(DiagnosticDescriptors.DuplicateJsonName, FirstLocation(member), duplicate.ClrName, member.Name, Display(type), jsonName);
+            }
+
             members.Add(new EnumMemberModel(member.Name, jsonName, DescriptionOf(member)));
         }
 
@@ -569,6 +674,14 @@ internal sealed class ContractParser
                     what += $" (through '{t.Name}')";
                 }
 
+                Report(DiagnosticDescriptors.InaccessibleType, usedAt ?? FirstLocation(type), Display(type), what);
+                return false;
+            }
+
+            // A file-local type cannot be reopened as a partial type, nor named, from the generated file.
+            if (t.IsFileLocal)
+            {
+                string what = SymbolEqualityComparer.Default.Equals(t, type) ? "file-local" : $"file-local (through '{t.Name}')";
                 Report(DiagnosticDescriptors.InaccessibleType, usedAt ?? FirstLocation(type), Display(type), what);
                 return false;
             }

@@ -75,6 +75,15 @@ internal static class DocComments
                         sb.Append(text.Substring(3)).Append('\n');
                     }
                 }
+                else if (trivia.IsKind(SyntaxKind.MultiLineDocumentationCommentTrivia) || trivia.IsKind(SyntaxKind.MultiLineCommentTrivia))
+                {
+                    // A /** ... */ doc comment, which the compiler reads too when it parses documentation.
+                    string text = trivia.ToFullString();
+                    if (text.StartsWith("/**", StringComparison.Ordinal) && !text.StartsWith("/**/", StringComparison.Ordinal))
+                    {
+                        AppendBlockComment(sb, text);
+                    }
+                }
             }
 
             if (sb.Length > 0)
@@ -84,6 +93,27 @@ internal static class DocComments
         }
 
         return null;
+    }
+
+    // The text of a /** ... */ comment without its delimiters and without the '*' that may start each line.
+    private static void AppendBlockComment(StringBuilder sb, string text)
+    {
+        string body = text.Substring(3);
+        if (body.EndsWith("*/", StringComparison.Ordinal))
+        {
+            body = body.Substring(0, body.Length - 2);
+        }
+
+        foreach (string line in body.Split('\n'))
+        {
+            string trimmed = line.TrimStart();
+            if (trimmed.StartsWith("*", StringComparison.Ordinal))
+            {
+                trimmed = trimmed.Substring(1);
+            }
+
+            sb.Append(trimmed.TrimEnd('\r')).Append('\n');
+        }
     }
 
     private static string? ElementText(XElement? root, string element, string? name)
