@@ -1,5 +1,7 @@
+using System;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using StructuredOutput.Generator.Diagnostics;
 using StructuredOutput.Generator.Emitting;
 using StructuredOutput.Generator.Parsing;
 
@@ -29,7 +31,7 @@ public sealed class LlmExtractGenerator : IIncrementalGenerator
             .ForAttributeWithMetadataName(
                 ContractParser.AttributeMetadataName,
                 static (node, _) => node is TypeDeclarationSyntax,
-                static (ctx, ct) => ContractParser.Parse(ctx, ct))
+                static (ctx, ct) => ContractParser.ParseSafely(ctx, ct))
             .WithTrackingName(TrackingNames.Parse);
 
         context.RegisterSourceOutput(outcomes, static (spc, outcome) =>
@@ -46,6 +48,19 @@ public sealed class LlmExtractGenerator : IIncrementalGenerator
             .WithTrackingName(TrackingNames.Models);
 
         context.RegisterSourceOutput(models, static (spc, model) =>
-            spc.AddSource(model!.Declaration.HintName, ContractEmitter.Emit(model)));
+        {
+            string source;
+            try
+            {
+                source = ContractEmitter.Emit(model!);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                spc.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.InternalError, null, model!.Declaration.Name, e.GetType().Name + ": " + e.Message));
+                return;
+            }
+
+            spc.AddSource(model!.Declaration.HintName, source);
+        });
     }
 }

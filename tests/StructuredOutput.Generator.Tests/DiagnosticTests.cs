@@ -309,7 +309,21 @@ public class DiagnosticTests
             public partial record Shirt(Size Size);
             """, "LLMX005", "Shirt");
 
-        AssertMessage(diagnostic, "Members 'Large' and 'Huge' of 'Size'", "\"big\"");
+        AssertMessage(diagnostic, "Members 'Large' and 'Huge' of 'Size'", "\"big\"", "[JsonStringEnumMemberName]");
+    }
+
+    [Fact]
+    public void A_missing_member_type_is_left_to_the_compiler()
+    {
+        // CS0246 already names the problem; a second error on the same member would only be noise.
+        var run = Harness.Run(Usings + """
+            [LlmExtract]
+            public partial record Broken(string Name, Missing Thing, List<AlsoMissing> Things);
+            """);
+
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Empty(run.Sources);
+        Assert.Contains(run.CompilationDiagnostics, d => d.Id == "CS0246");
     }
 
     [Fact]

@@ -9,6 +9,11 @@ internal static class DiagnosticDescriptors
     private const string Category = "StructuredOutput";
     private const string HelpBase = "docs/diagnostics.md#";
 
+    public static readonly DiagnosticDescriptor InternalError = Create(
+        "LLMX000",
+        "The generator failed on this type",
+        "The StructuredOutput generator failed on '{0}' ({1}); nothing was generated for it. Please report this with the type's declaration.");
+
     public static readonly DiagnosticDescriptor MustBePartial = Create(
         "LLMX001",
         "Extraction type must be partial",
@@ -32,7 +37,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor DuplicateJsonName = Create(
         "LLMX005",
         "Two members map to the same JSON name",
-        "Members '{0}' and '{1}' of '{2}' both map to the JSON name \"{3}\": rename one, or give one a different [JsonPropertyName]");
+        "Members '{0}' and '{1}' of '{2}' both map to the JSON name \"{3}\": rename one, or give one a different {4}");
 
     public static readonly DiagnosticDescriptor InaccessibleType = Create(
         "LLMX006",
@@ -41,7 +46,7 @@ internal static class DiagnosticDescriptors
 
     private static readonly DiagnosticDescriptor[] All =
     {
-        MustBePartial, UnsupportedMemberType, GenericType, CannotConstruct, DuplicateJsonName, InaccessibleType,
+        InternalError, MustBePartial, UnsupportedMemberType, GenericType, CannotConstruct, DuplicateJsonName, InaccessibleType,
     };
 
     public static DiagnosticDescriptor Find(string id) =>

@@ -39,6 +39,24 @@ internal sealed class ContractParser
         _cancellationToken = cancellationToken;
     }
 
+    /// <summary>
+    /// Reads the type, turning an unexpected failure into an LLMX000 diagnostic: the generator must never throw
+    /// (a thrown exception would surface as CS8785 and drop every other contract in the compilation).
+    /// </summary>
+    public static ParseOutcome ParseSafely(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return Parse(context, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            var location = LocationInfo.From((context.TargetNode as TypeDeclarationSyntax)?.Identifier.GetLocation());
+            var arguments = new[] { context.TargetSymbol.Name, e.GetType().Name + ": " + e.Message }.ToEquatableArray();
+            return new ParseOutcome(null, new[] { new DiagnosticInfo(DiagnosticDescriptors.InternalError.Id, location, arguments) }.ToEquatableArray());
+        }
+    }
+
     /// <summary>Reads the type that <paramref name="context"/> found.</summary>
     public static ParseOutcome Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
     {
@@ -101,7 +119,17 @@ internal sealed class ContractParser
         return Done(model);
     }
 
-    private bool HasErrors => _diagnostics.Count > 0;
+    private bool _hasErrorTypes;
+
+    private bool HasErrors => _diagnostics.Count > 0 || _hasErrorTypes;
+
+    private static bool ContainsErrorType(ITypeSymbol type) => type switch
+    {
+        { TypeKind: TypeKind.Error } => true,
+        IArrayTypeSymbol array => ContainsErrorType(array.ElementType),
+        INamedTypeSymbol { IsGenericType: true } named => named.TypeArguments.Any(ContainsErrorType),
+        _ => false,
+    };
 
     private ParseOutcome Done(ContractModel? model) =>
         new(HasErrors ? null : model, _diagnostics.ToEquatableArray());
@@ -287,7 +315,7 @@ internal sealed class ContractParser
         {
             if (byJsonName.TryGetValue(member.JsonName, out var first))
             {
-                Report(DiagnosticDescriptors.DuplicateJsonName, FirstLocation(type) ?? usedAt, first.ClrName, member.ClrName, Display(type), member.JsonName);
+                Report(DiagnosticDescriptors.DuplicateJsonName, FirstLocation(type) ?? usedAt, first.ClrName, member.ClrName, Display(type), member.JsonName, "[JsonPropertyName]");
             }
             else
             {
@@ -438,7 +466,12 @@ internal sealed class ContractParser
     {
         string? problem = null;
         var result = ClassifyCore(type, annotation, location, ref problem);
-        if (result is null)
+        if (result is null && ContainsErrorType(type))
+        {
+            // The compiler already reports the missing type; generate nothing and add no second error.
+            _hasErrorTypes = true;
+        }
+        else if (result is null)
         {
             Report(
                 DiagnosticDescriptors.UnsupportedMemberType,
@@ -648,7 +681,7 @@ internal sealed class ContractParser
             if (duplicate is not null)
             {
                 // Two members under one name would make the schema's enum list it twice and the parser read it as the first.
-                Report(DiagnosticDescriptors.DuplicateJsonName, FirstLocation(member), duplicate.ClrName, member.Name, Display(type), jsonName);
+                Report(DiagnosticDescriptors.DuplicateJsonName, FirstLocation(member), duplicate.ClrName, member.Name, Display(type), jsonName, "[JsonStringEnumMemberName]");
             }
 
             members.Add(new EnumMemberModel(member.Name, jsonName, DescriptionOf(member)));
