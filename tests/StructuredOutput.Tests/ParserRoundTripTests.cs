@@ -148,4 +148,17 @@ public class ParserRoundTripTests
         Assert.Contains("prompt: string;", LlmContract<ChatTurn>.Prompt);
         Assert.Equal(new ChatTurn("p", "a"), LlmContract<ChatTurn>.Parse("""{"prompt":"p","answer":"a"}""").Value);
     }
+
+    [Fact]
+    public void Inherited_members_are_read_and_listed_base_first()
+    {
+        var customer = ParseClean<Customer>("""{"id":"c-1","email":"a@b.c"}""");
+        Assert.Equal("c-1", customer.Id);
+        Assert.Equal("a@b.c", customer.Email);
+        Assert.Contains("type Customer = {\n  id: string;\n  email: string;\n};", LlmContract<Customer>.Prompt);
+
+        var dog = ParseClean<Dog>("""{"name":"Rex","goodBoy":true}""");
+        Assert.Equal(new Dog("Rex", true), dog);
+        Assert.Equal("$.goodBoy", Assert.Single(LlmContract<Dog>.Parse("""{"name":"Rex"}""").Errors).Path);
+    }
 }

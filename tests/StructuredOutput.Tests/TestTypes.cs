@@ -91,3 +91,20 @@ public partial record Percentage(int Value)
 {
     public int Value { get; } = Value is >= 0 and <= 100 ? Value : throw new ArgumentOutOfRangeException(nameof(Value), "must be from 0 to 100");
 }
+
+public class Entity
+{
+    public string Id { get; set; } = string.Empty;
+}
+
+/// <summary>Members inherited from a base class are part of the contract, base members first.</summary>
+[LlmExtract]
+public partial class Customer : Entity
+{
+    public required string Email { get; init; }
+}
+
+public abstract record Animal(string Name);
+
+[LlmExtract]
+public partial record Dog(string Name, bool GoodBoy) : Animal(Name);
