@@ -7,38 +7,16 @@ namespace StructuredOutput.Generator.Emitting;
 internal static class Literals
 {
     /// <summary>A C# regular string literal, quotes included.</summary>
-    public static string CSharp(string value)
-    {
-        var sb = new StringBuilder(value.Length + 2).Append('"');
-        foreach (char c in value)
-        {
-            switch (c)
-            {
-                case '"': sb.Append("\\\""); break;
-                case '\\': sb.Append("\\\\"); break;
-                case '\n': sb.Append("\\n"); break;
-                case '\r': sb.Append("\\r"); break;
-                case '\t': sb.Append("\\t"); break;
-                case '\0': sb.Append("\\0"); break;
-                default:
-                    if (c < ' ' || char.IsSurrogate(c) || c == '\u2028' || c == '\u2029' || c == '\u0085')
-                    {
-                        sb.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
-                    }
-                    else
-                    {
-                        sb.Append(c);
-                    }
-
-                    break;
-            }
-        }
-
-        return sb.Append('"').ToString();
-    }
+    public static string CSharp(string value) => Quote(value, csharp: true);
 
     /// <summary>A JSON string, quotes included.</summary>
-    public static string Json(string value)
+    public static string Json(string value) => Quote(value, csharp: false);
+
+    public static string Number(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    // The two syntaxes share their common escapes; C# also escapes NUL and the characters it treats as line breaks,
+    // JSON also has \b and \f. Control characters and lone surrogates become \uXXXX in both.
+    private static string Quote(string value, bool csharp)
     {
         var sb = new StringBuilder(value.Length + 2).Append('"');
         foreach (char c in value)
@@ -50,10 +28,12 @@ internal static class Literals
                 case '\n': sb.Append("\\n"); break;
                 case '\r': sb.Append("\\r"); break;
                 case '\t': sb.Append("\\t"); break;
-                case '\b': sb.Append("\\b"); break;
-                case '\f': sb.Append("\\f"); break;
+                case '\0' when csharp: sb.Append("\\0"); break;
+                case '\b' when !csharp: sb.Append("\\b"); break;
+                case '\f' when !csharp: sb.Append("\\f"); break;
                 default:
-                    if (c < ' ' || char.IsSurrogate(c))
+                    bool escape = c < ' ' || char.IsSurrogate(c) || (csharp && (c == '\u2028' || c == '\u2029' || c == '\u0085'));
+                    if (escape)
                     {
                         sb.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
                     }
@@ -68,6 +48,4 @@ internal static class Literals
 
         return sb.Append('"').ToString();
     }
-
-    public static string Number(long value) => value.ToString(CultureInfo.InvariantCulture);
 }
