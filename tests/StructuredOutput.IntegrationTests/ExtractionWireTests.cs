@@ -11,28 +11,13 @@ namespace StructuredOutput.IntegrationTests;
 /// The extractor against a real HTTP server through the official OpenAI SDK: what goes on the wire, and how each kind of
 /// answer is handled.
 /// </summary>
-public sealed class ExtractionWireTests : IAsyncLifetime
+public sealed class ExtractionWireTests : ServerTestBase
 {
     private const string AdaText = "Ada Lovelace, 36, can be reached at ada@example.org.";
     private const string GoodAda = """{"name":"Ada Lovelace","age":36,"email":"ada@example.org"}""";
     private const string AgeAsWord = """{"name":"Ada Lovelace","age":"thirty-six","email":"ada@example.org"}""";
     private const string NameMissing = """{"age":36,"email":"ada@example.org"}""";
     private const string AgeFraction = """{"name":"Ada Lovelace","age":36.5,"email":null}""";
-
-    private FakeOpenAIServer _server = null!;
-    private IChatClient _client = null!;
-
-    public async Task InitializeAsync()
-    {
-        _server = await FakeOpenAIServer.StartAsync();
-        _client = _server.CreateChatClient();
-    }
-
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        await _server.DisposeAsync();
-    }
 
     [Fact]
     public void Server_listens_on_loopback_only()

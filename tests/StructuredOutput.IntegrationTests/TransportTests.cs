@@ -11,26 +11,11 @@ using Microsoft.Extensions.AI;
 namespace StructuredOutput.IntegrationTests;
 
 /// <summary>HTTP errors, cancellation, finish reasons of OpenAI-compatible servers, and concurrency.</summary>
-public sealed class TransportTests : IAsyncLifetime
+public sealed class TransportTests : ServerTestBase
 {
     private const string AdaText = "Ada Lovelace, 36.";
     private const string GoodAda = """{"name":"Ada Lovelace","age":36,"email":null}""";
     private const string AgeAsWord = """{"name":"Ada Lovelace","age":"thirty-six","email":null}""";
-
-    private FakeOpenAIServer _server = null!;
-    private IChatClient _client = null!;
-
-    public async Task InitializeAsync()
-    {
-        _server = await FakeOpenAIServer.StartAsync();
-        _client = _server.CreateChatClient();
-    }
-
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        await _server.DisposeAsync();
-    }
 
     [Fact]
     public async Task Http_400_propagates_as_ClientResultException_with_the_provider_message_and_no_reask()
