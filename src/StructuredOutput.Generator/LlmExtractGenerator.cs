@@ -34,6 +34,7 @@ public sealed class LlmExtractGenerator : IIncrementalGenerator
                 static (ctx, ct) => ContractParser.ParseSafely(ctx, ct))
             .WithTrackingName(TrackingNames.Parse);
 
+        // Contract diagnostics come from LlmExtractAnalyzer; the pipeline reports only its own failures (LLMX000).
         context.RegisterSourceOutput(outcomes, static (spc, outcome) =>
         {
             foreach (var diagnostic in outcome.Diagnostics)

@@ -11,6 +11,18 @@ public interface ILlmExtractable<TSelf> where TSelf : ILlmExtractable<TSelf>
     /// <summary>The JSON Schema (draft 2020-12) of the type, as a compile-time constant.</summary>
     static abstract string JsonSchema { get; }
 
+    /// <summary>
+    /// The schema in OpenAI's strict subset (every property required, optional values nullable, unenforced keywords
+    /// moved into descriptions), or null when the type holds a member strict mode cannot express (a dictionary).
+    /// </summary>
+    static abstract string? StrictJsonSchema { get; }
+
+    /// <summary>The schema's name as sent on the wire; it matches <c>^[A-Za-z0-9_-]{1,64}$</c>.</summary>
+    static abstract string SchemaName { get; }
+
+    /// <summary>Whether the type asks for strict <c>json_schema</c> mode (<see cref="LlmExtractAttribute.Strict"/>).</summary>
+    static abstract bool Strict { get; }
+
     /// <summary>The system prompt that describes the task and the expected JSON shape, as a compile-time constant.</summary>
     static abstract string Prompt { get; }
 

@@ -8,6 +8,15 @@ public static class LlmContract<T> where T : ILlmExtractable<T>
     /// <summary>The JSON Schema (draft 2020-12) generated for <typeparamref name="T"/>.</summary>
     public static string JsonSchema => T.JsonSchema;
 
+    /// <summary>The strict-mode JSON Schema generated for <typeparamref name="T"/>, or null when it cannot have one.</summary>
+    public static string? StrictJsonSchema => T.StrictJsonSchema;
+
+    /// <summary>The schema name sent on the wire.</summary>
+    public static string SchemaName => T.SchemaName;
+
+    /// <summary>Whether <typeparamref name="T"/> asks for strict <c>json_schema</c> mode by default.</summary>
+    public static bool Strict => T.Strict;
+
     /// <summary>The system prompt generated for <typeparamref name="T"/>.</summary>
     public static string Prompt => T.Prompt;
 

@@ -21,6 +21,16 @@ public sealed class LlmExtractAttribute : Attribute
     /// <summary>The task given to the model, such as "Extract the recipe." It opens the generated prompt.</summary>
     public string? Instructions { get; set; }
 
-    /// <summary>The schema name sent to the model; defaults to the type's name.</summary>
+    /// <summary>
+    /// The schema name sent to the model; defaults to the type's name. It must be 1 to 64 letters, digits, '_' or '-'
+    /// (diagnostic LLMX015).
+    /// </summary>
     public string? Name { get; set; }
+
+    /// <summary>
+    /// Whether to send <c>response_format</c> <c>json_schema</c> with <c>strict: true</c> (OpenAI Structured Outputs)
+    /// instead of <c>json_object</c>. The generator then checks the type against the strict subset and OpenAI's limits
+    /// (LLMX011–LLMX013). <see cref="ExtractOptions.Strict"/> overrides it per call.
+    /// </summary>
+    public bool Strict { get; set; }
 }

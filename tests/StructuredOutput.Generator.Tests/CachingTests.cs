@@ -129,7 +129,8 @@ public class CachingTests
             [LlmExtract] public record NotPartial(float Value);
             """);
         var run = Harness.Run(compilation);
-        Assert.Contains(run.GeneratorDiagnostics, d => d.Id == "LLMX001");
+        Assert.Contains(run.AnalyzerDiagnostics, d => d.Id == "LLMX001");
+        Assert.Empty(run.Sources.Keys.Where(k => k.Contains("NotPartial", StringComparison.Ordinal)));
 
         // Roslyn's own steps ("Compilation", "..._ForAttribute...") hold compilations and syntax by design; every
         // step this generator names, and every value it hands to an output, must not.

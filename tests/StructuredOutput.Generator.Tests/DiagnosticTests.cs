@@ -62,7 +62,7 @@ public class DiagnosticTests
             }
             """, out var markup);
 
-        var diagnostics = run.GeneratorDiagnostics.OrderBy(d => d.Location.SourceSpan.Start).ToList();
+        var diagnostics = run.ContractDiagnostics.OrderBy(d => d.Location.SourceSpan.Start).ToList();
         Assert.Equal(2, diagnostics.Count);
         AssertAt(diagnostics[0], "LLMX001", markup, 0);
         AssertAt(diagnostics[1], "LLMX001", markup, 1);
@@ -72,18 +72,19 @@ public class DiagnosticTests
     }
 
     [Theory]
-    [InlineData("Dictionary<string, int>", "Dictionary<string, int>", "use List<T> of a record with a key and a value")]
+    [InlineData("Dictionary<int, string>", "Dictionary<int, string>", "JSON object keys are strings")]
+    [InlineData("SortedDictionary<string, int>", "SortedDictionary<string, int>", "use Dictionary<string, T> or IReadOnlyDictionary<string, T>")]
     [InlineData("object", "object", "use a concrete record or class")]
-    [InlineData("float", "float", "use double")]
-    [InlineData("DateTime", "DateTime", "use string")]
+    [InlineData("Half", "Half", "use float")]
+    [InlineData("Int128", "Int128", "use long, or string for numbers beyond 64 bits")]
     [InlineData("int[,]", "int[,]", "one-dimensional array")]
     [InlineData("List<object>", "List<object>", "its elements are 'object', which is not supported: use a concrete record or class")]
-    [InlineData("float[]", "float[]", "its elements are 'float', which is not supported: use double")]
-    [InlineData("List<List<uint>>", "List<List<uint>>", "its elements are 'uint', which is not supported: use int")]
-    [InlineData("HashSet<string>", "HashSet<string>", "use List<T>, IReadOnlyList<T>, IList<T> or T[]")]
-    [InlineData("Guid?", "Guid?", "use string, bool, int")]
-    [InlineData("DateTime?", "DateTime?", "ISO 8601")]
-    [InlineData("List<float?>", "List<float?>", "its elements are 'float?', which is not supported: use double")]
+    [InlineData("Half[]", "Half[]", "its elements are 'Half', which is not supported: use float")]
+    [InlineData("List<List<Int128>>", "List<List<Int128>>", "its elements are 'Int128', which is not supported: use long")]
+    [InlineData("Queue<string>", "Queue<string>", "use T[], List<T>, IList<T>, IReadOnlyList<T>, ICollection<T>, IEnumerable<T>, ImmutableArray<T> or HashSet<T>")]
+    [InlineData("System.Text.Json.JsonElement?", "JsonElement?", "use a record or class that describes the value")]
+    [InlineData("nint", "nint", "use long")]
+    [InlineData("List<Half?>", "List<Half?>", "its elements are 'Half?', which is not supported: use float")]
     public void LLMX002_UnsupportedMemberType(string type, string displayed, string advice)
     {
         var diagnostic = SingleDiagnostic($$"""
@@ -105,10 +106,10 @@ public class DiagnosticTests
             [LlmExtract]
             public partial record Order(string Id, List<Line> Lines);
 
-            public record Line(string Sku, float [|Weight|]);
+            public record Line(string Sku, Half [|Weight|]);
             """, "LLMX002", "Order");
 
-        AssertMessage(diagnostic, "Member 'Weight' of 'Line'", "'float'", "use double");
+        AssertMessage(diagnostic, "Member 'Weight' of 'Line'", "'Half'", "use float");
     }
 
     [Fact]
@@ -225,7 +226,7 @@ public class DiagnosticTests
             public partial class Person
             {
                 public Person(string [|count|]) { Count = count.Length; }
-                public int Count { get; }
+                public int Count { get; init; }
             }
             """, "LLMX004", "Person");
 
@@ -321,7 +322,7 @@ public class DiagnosticTests
             public partial record Broken(string Name, Missing Thing, List<AlsoMissing> Things);
             """);
 
-        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Empty(run.ContractDiagnostics);
         Assert.Empty(run.Sources);
         Assert.Contains(run.CompilationDiagnostics, d => d.Id == "CS0246");
     }
@@ -392,10 +393,10 @@ public class DiagnosticTests
             public partial record Good(string Name);
 
             [LlmExtract]
-            public partial record Bad(float [|Weight|]);
+            public partial record Bad(Half [|Weight|]);
             """, out var markup);
 
-        AssertAt(Assert.Single(run.GeneratorDiagnostics), "LLMX002", markup, 0);
+        AssertAt(Assert.Single(run.ContractDiagnostics), "LLMX002", markup, 0);
         Assert.Equal(new[] { "Diag.Good.LlmContract.g.cs" }, run.Sources.Keys);
     }
 
@@ -404,10 +405,10 @@ public class DiagnosticTests
     {
         var run = RunMarked("""
             [LlmExtract]
-            public partial record Order(float [|Weight|], object [|Payload|], DateTime [|When|]);
+            public partial record Order(Half [|Weight|], object [|Payload|], Int128 [|When|]);
             """, out var markup);
 
-        var diagnostics = run.GeneratorDiagnostics.OrderBy(d => d.Location.SourceSpan.Start).ToList();
+        var diagnostics = run.ContractDiagnostics.OrderBy(d => d.Location.SourceSpan.Start).ToList();
         Assert.Equal(3, diagnostics.Count);
         for (int i = 0; i < 3; i++)
         {
@@ -429,8 +430,8 @@ public class DiagnosticTests
     private static Diagnostic SingleDiagnostic(string body, string id, string typeName)
     {
         var run = RunMarked(body, out var markup);
-        Assert.True(run.GeneratorDiagnostics.Length == 1, "Expected one diagnostic, got:" + Environment.NewLine + run.Describe(run.GeneratorDiagnostics));
-        var diagnostic = run.GeneratorDiagnostics[0];
+        Assert.True(run.ContractDiagnostics.Length == 1, "Expected one diagnostic, got:" + Environment.NewLine + run.Describe(run.ContractDiagnostics));
+        var diagnostic = run.ContractDiagnostics[0];
         AssertAt(diagnostic, id, markup, 0);
         Assert.DoesNotContain($"Diag.{typeName}.LlmContract.g.cs", run.Sources.Keys);
         Assert.Empty(run.Sources);

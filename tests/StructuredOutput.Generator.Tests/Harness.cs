@@ -9,6 +9,7 @@ using System.Runtime.Loader;
 using System.Text;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Text;
 using StructuredOutput.Generator;
 
@@ -34,6 +35,17 @@ internal sealed class GeneratorRun
     /// <summary>Diagnostics of the compilation with the generated sources added.</summary>
     public required ImmutableArray<Diagnostic> CompilationDiagnostics { get; init; }
 
+    /// <summary>Diagnostics of <see cref="Diagnostics.LlmExtractAnalyzer"/> over the input, Info included.</summary>
+    public ImmutableArray<Diagnostic> AnalyzerDiagnostics => _analyzerDiagnostics ??= Harness.Analyze(Input);
+
+    private ImmutableArray<Diagnostic>? _analyzerDiagnostics;
+
+    /// <summary>
+    /// The contract diagnostics a user sees as warnings or errors: the analyzer's (without Info) and the generator's own.
+    /// </summary>
+    public ImmutableArray<Diagnostic> ContractDiagnostics =>
+        AnalyzerDiagnostics.Where(d => d.Severity != DiagnosticSeverity.Info).Concat(GeneratorDiagnostics).ToImmutableArray();
+
     /// <summary>What the generator threw, if anything.</summary>
     public Exception? Exception => RunResult.Results[0].Exception;
 
@@ -47,7 +59,7 @@ internal sealed class GeneratorRun
     public GeneratorRun AssertCompilesCleanly()
     {
         Assert.Null(Exception);
-        Assert.True(GeneratorDiagnostics.IsEmpty, "The generator reported:" + Environment.NewLine + Describe(GeneratorDiagnostics));
+        Assert.True(ContractDiagnostics.IsEmpty, "The generator or analyzer reported:" + Environment.NewLine + Describe(ContractDiagnostics));
         var errors = CompilationErrors.ToList();
         Assert.True(errors.Count == 0, "The compilation has errors:" + Environment.NewLine + Describe(errors));
         return this;
@@ -84,6 +96,18 @@ internal static class Harness
     }
 
     public static string SourcePath(int index) => $"/src/Source{index}.cs";
+
+    /// <summary>Runs <see cref="Diagnostics.LlmExtractAnalyzer"/> over <paramref name="compilation"/>.</summary>
+    public static ImmutableArray<Diagnostic> Analyze(Compilation compilation)
+    {
+        var withAnalyzers = compilation.WithAnalyzers(
+            ImmutableArray.Create<DiagnosticAnalyzer>(new StructuredOutput.Generator.Diagnostics.LlmExtractAnalyzer()));
+        // An analyzer that throws shows as AD0001 among all diagnostics; keep it so that tests see it.
+        return withAnalyzers.GetAllDiagnosticsAsync().GetAwaiter().GetResult()
+            .Where(d => d.Id.StartsWith("LLMX", StringComparison.Ordinal) || d.Id == "AD0001")
+            .OrderBy(d => d.Location.SourceSpan.Start)
+            .ToImmutableArray();
+    }
 
     public static GeneratorDriver CreateDriver(CSharpParseOptions parseOptions) =>
         CSharpGeneratorDriver.Create(

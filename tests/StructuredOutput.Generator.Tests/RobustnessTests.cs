@@ -197,6 +197,9 @@ public class RobustnessTests
             Assert.DoesNotContain(run.GeneratorDiagnostics, d => d.Id == "CS8785");
             Assert.All(run.GeneratorDiagnostics, d => Assert.StartsWith("LLMX", d.Id, StringComparison.Ordinal));
 
+            // The analyzer runs the same parser and must not throw either (AD0001).
+            Assert.DoesNotContain(run.AnalyzerDiagnostics, d => d.Id == "AD0001");
+
             // Whatever is generated must not add errors of its own.
             var generatedErrors = run.CompilationErrors
                 .Where(e => e.Location.SourceTree is { } tree && !run.Input.SyntaxTrees.Contains(tree))

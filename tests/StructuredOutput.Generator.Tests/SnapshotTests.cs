@@ -55,6 +55,7 @@ public class SnapshotTests
 
     public const string SettingsSource = """
         using System.Collections.Generic;
+        using System.Text.Json.Serialization;
         using StructuredOutput;
 
         namespace Settings;
@@ -67,8 +68,9 @@ public class SnapshotTests
             public int Total { get; set; }
             public required List<Line> Lines { get; set; }
             public string Computed => Number + "!";
-            public string ReadOnly { get; } = "fixed";
-            public string PrivateSetter { get; private set; } = "";
+            public string Upper { get { return Number.ToUpperInvariant(); } }
+            [JsonIgnore] public string ReadOnly { get; } = "fixed";
+            [JsonIgnore] public string PrivateSetter { get; private set; } = "";
             public static int Counter { get; set; }
         }
 

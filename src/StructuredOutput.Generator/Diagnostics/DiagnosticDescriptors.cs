@@ -44,20 +44,71 @@ internal static class DiagnosticDescriptors
         "Type is not accessible to the generated parser",
         "'{0}' is {1}, so the generated parser cannot create it: make it internal or public");
 
-    private static readonly DiagnosticDescriptor[] All =
+    public static readonly DiagnosticDescriptor FlagsEnum = Create(
+        "LLMX007",
+        "Flags enums cannot be extracted",
+        "Enum '{0}' is [Flags], and a JSON string names one member only: use a List<{0}> of single values, or remove [Flags]");
+
+    public static readonly DiagnosticDescriptor InvalidConstraint = Create(
+        "LLMX008",
+        "Constraint is contradictory or malformed",
+        "[{0}] on '{1}' is invalid: {2}");
+
+    public static readonly DiagnosticDescriptor InapplicableConstraint = Create(
+        "LLMX009",
+        "Constraint does not apply to the member's type",
+        "[{0}] on '{1}' does not apply to its type '{2}': {3}");
+
+    public static readonly DiagnosticDescriptor UncheckedValidationAttribute = Create(
+        "LLMX010",
+        "Validation attribute is not checked",
+        "[{0}] on '{1}' is not checked by the generated validator and does not reach the schema: express the rule with a supported attribute or in IValidatableObject.Validate",
+        DiagnosticSeverity.Warning);
+
+    public static readonly DiagnosticDescriptor StrictLimitExceeded = Create(
+        "LLMX011",
+        "Strict schema exceeds a provider limit",
+        "The strict schema of '{0}' has {1}, over OpenAI's limit of {2}: the request will be rejected; simplify the type or turn Strict off",
+        DiagnosticSeverity.Warning);
+
+    public static readonly DiagnosticDescriptor StrictKeywordNotEnforced = Create(
+        "LLMX012",
+        "Strict mode does not enforce a constraint",
+        "Strict mode does not enforce {0} on '{1}': it is left out of the strict schema and stated in the description, and the client still checks it (a violation is re-asked)",
+        DiagnosticSeverity.Warning);
+
+    public static readonly DiagnosticDescriptor StrictUnsupportedMember = Create(
+        "LLMX013",
+        "Strict mode cannot express the member",
+        "Member '{0}' of '{1}' is a dictionary, which strict json_schema mode cannot express (every object needs fixed properties): use a List<T> of a record with a key and a value, or turn Strict off");
+
+    public static readonly DiagnosticDescriptor MissingDescription = Create(
+        "LLMX014",
+        "Member has no description",
+        "Member '{0}' of '{1}' has no description, so the model sees only its name: add an XML <summary> or [Description]",
+        DiagnosticSeverity.Info);
+
+    public static readonly DiagnosticDescriptor InvalidSchemaName = Create(
+        "LLMX015",
+        "Schema name is invalid",
+        "The schema name \"{0}\" must be 1 to 64 letters, digits, '_' or '-' (it is sent as the json_schema name): change LlmExtract.Name");
+
+    public static readonly DiagnosticDescriptor[] All =
     {
         InternalError, MustBePartial, UnsupportedMemberType, GenericType, CannotConstruct, DuplicateJsonName, InaccessibleType,
+        FlagsEnum, InvalidConstraint, InapplicableConstraint, UncheckedValidationAttribute, StrictLimitExceeded,
+        StrictKeywordNotEnforced, StrictUnsupportedMember, MissingDescription, InvalidSchemaName,
     };
 
     public static DiagnosticDescriptor Find(string id) =>
         Array.Find(All, d => d.Id == id) ?? throw new ArgumentException("Unknown diagnostic id " + id, nameof(id));
 
-    private static DiagnosticDescriptor Create(string id, string title, string message) => new(
+    private static DiagnosticDescriptor Create(string id, string title, string message, DiagnosticSeverity severity = DiagnosticSeverity.Error) => new(
         id,
         title,
         message,
         Category,
-        DiagnosticSeverity.Error,
+        severity,
         isEnabledByDefault: true,
         helpLinkUri: HelpBase + id.ToLowerInvariant());
 }

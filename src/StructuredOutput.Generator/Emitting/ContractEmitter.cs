@@ -40,6 +40,12 @@ internal static class ContractEmitter
         w.Open($"partial {declaration.Keyword} {ReaderEmitter.Escape(declaration.Name)} : {iface}");
         w.Line($"static string {iface}.JsonSchema => {contractRef}.JsonSchema;");
         w.Line();
+        w.Line($"static string? {iface}.StrictJsonSchema => {contractRef}.StrictJsonSchema;");
+        w.Line();
+        w.Line($"static string {iface}.SchemaName => {contractRef}.SchemaName;");
+        w.Line();
+        w.Line($"static bool {iface}.Strict => {(model.Strict ? "true" : "false")};");
+        w.Line();
         w.Line($"static string {iface}.Prompt => {contractRef}.Prompt;");
         w.Line();
         w.Line($"static global::StructuredOutput.ParseResult<{type}> {iface}.Parse(string json) => {contractRef}.Parse(json);");
@@ -53,6 +59,11 @@ internal static class ContractEmitter
         w.Line($"[global::System.CodeDom.Compiler.GeneratedCode(\"StructuredOutput.Generator\", \"{GeneratorVersion}\")]");
         w.Open($"file static class {contractClass}");
         w.Line($"public const string JsonSchema = {Literals.CSharp(SchemaEmitter.Emit(names))};");
+        w.Line();
+        string? strict = SchemaEmitter.EmitStrict(names);
+        w.Line($"public const string? StrictJsonSchema = {(strict is null ? "null" : Literals.CSharp(strict))};");
+        w.Line();
+        w.Line($"public const string SchemaName = {Literals.CSharp(SchemaEmitter.WireName(model))};");
         w.Line();
         w.Line($"public const string Prompt = {Literals.CSharp(PromptEmitter.Emit(names))};");
         w.Line();

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Text;
 using StructuredOutput.Generator.Model;
 
@@ -25,7 +26,13 @@ internal static class PromptEmitter
             sb.Append("; int is a whole number");
         }
 
-        sb.Append("). Include every property; use null only where a type allows it.\n");
+        sb.Append("). Include every property");
+        if (HasOptional(model))
+        {
+            sb.Append(" (those marked ? may be left out)");
+        }
+
+        sb.Append("; use null only where a type allows it.\n");
 
         foreach (var e in model.Enums)
         {
@@ -43,10 +50,11 @@ internal static class PromptEmitter
             sb.Append("type ").Append(names.NameOf(o.FullyQualifiedName)).Append(" = {\n");
             foreach (var m in o.Members)
             {
-                sb.Append("  ").Append(PropertyKey(m.JsonName)).Append(": ").Append(TypeText(names, m.Type)).Append(';');
-                if (m.Description is not null)
+                sb.Append("  ").Append(PropertyKey(m.JsonName)).Append(m.IsOptional ? "?: " : ": ").Append(TypeText(names, m.Type)).Append(';');
+                string? comment = Comment(m);
+                if (comment is not null)
                 {
-                    sb.Append(" // ").Append(OneLine(m.Description));
+                    sb.Append(" // ").Append(OneLine(comment));
                 }
 
                 sb.Append('\n');
@@ -72,7 +80,7 @@ internal static class PromptEmitter
                     t = e;
                 }
 
-                if (t.Kind is ValueKind.Int32 or ValueKind.Int64)
+                if (t.IsInteger)
                 {
                     return true;
                 }
@@ -80,6 +88,166 @@ internal static class PromptEmitter
         }
 
         return false;
+    }
+
+    private static bool HasOptional(ContractModel model)
+    {
+        foreach (var o in model.Objects)
+        {
+            foreach (var m in o.Members)
+            {
+                if (m.IsOptional)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    // The member's comment: its format and constraints in a few words, then its description.
+    private static string? Comment(MemberModel m)
+    {
+        var notes = new List<string>();
+        var type = m.Type.AsNonNullable();
+        var inner = type;
+        while (inner.Element is { } element && inner.Kind is ValueKind.Collection or ValueKind.Dictionary)
+        {
+            inner = element.AsNonNullable();
+        }
+
+        string? format = FormatNote(inner);
+        if (format is not null)
+        {
+            notes.Add(inner == type ? format : "each " + format);
+        }
+
+        var c = m.Constraints;
+        string? range = RangeNote(type, c);
+        if (range is not null)
+        {
+            notes.Add(range);
+        }
+
+        if (c is not null)
+        {
+            string unit = type.Kind == ValueKind.String ? "chars" : "items";
+            int? min = c.MinLength;
+            int? max = c.MaxLength;
+            if (min is not null && max is not null)
+            {
+                notes.Add(min == max ? $"exactly {min} {unit}" : $"{min}-{max} {unit}");
+            }
+            else if (min is not null)
+            {
+                notes.Add($"at least {min} {unit}");
+            }
+            else if (max is not null)
+            {
+                notes.Add($"at most {max} {unit}");
+            }
+
+            if (c.NotEmpty)
+            {
+                notes.Add("non-empty");
+            }
+
+            if (c.Pattern is not null)
+            {
+                notes.Add("matches ^(?:" + c.Pattern + ")$");
+            }
+
+            if (c.Email)
+            {
+                notes.Add("email address");
+            }
+
+            if (c.Url)
+            {
+                notes.Add("http(s) or ftp URL");
+            }
+
+            if (c.Allowed.Count > 0)
+            {
+                notes.Add("one of " + string.Join(", ", Jsons(c.Allowed)));
+            }
+
+            if (c.Denied.Count > 0)
+            {
+                notes.Add("not " + string.Join(" or ", Jsons(c.Denied)));
+            }
+        }
+
+        if (type.Collection is CollectionKind.HashSet or CollectionKind.ISet)
+        {
+            notes.Add("unique items");
+        }
+
+        if (m.Default is { } d)
+        {
+            notes.Add(d.Json.Length > 0 ? "default " + d.Json : "optional");
+        }
+
+        string? head = notes.Count == 0 ? null : string.Join("; ", notes);
+        return head is null ? m.Description : m.Description is null ? head : head + ". " + m.Description;
+    }
+
+    private static IEnumerable<string> Jsons(EquatableArray<ConstantModel> values)
+    {
+        foreach (var v in values)
+        {
+            yield return v.Json;
+        }
+    }
+
+    private static string? FormatNote(TypeRef type) => type.Kind switch
+    {
+        ValueKind.DateTime => "ISO 8601 date-time",
+        ValueKind.DateTimeOffset => "ISO 8601 date-time with offset",
+        ValueKind.DateOnly => "date YYYY-MM-DD",
+        ValueKind.TimeOnly => "time HH:mm:ss",
+        ValueKind.TimeSpan => "ISO 8601 duration like PT1H30M",
+        ValueKind.Guid => "UUID",
+        ValueKind.Uri => "absolute URI",
+        ValueKind.Char => "one character",
+        _ => null,
+    };
+
+    private static string? RangeNote(TypeRef type, ConstraintsModel? c)
+    {
+        string? min = c?.Minimum;
+        string? max = c?.Maximum;
+        if (min is null && max is null)
+        {
+            return type.Kind switch
+            {
+                ValueKind.SByte => "-128 to 127",
+                ValueKind.Byte => "0 to 255",
+                ValueKind.Int16 => "-32768 to 32767",
+                ValueKind.UInt16 => "0 to 65535",
+                ValueKind.UInt32 or ValueKind.UInt64 => ">= 0",
+                _ => null,
+            };
+        }
+
+        if (min is not null && max is not null && !c!.MinimumExclusive && !c.MaximumExclusive)
+        {
+            return min + " to " + max;
+        }
+
+        var parts = new List<string>();
+        if (min is not null)
+        {
+            parts.Add((c!.MinimumExclusive ? "> " : ">= ") + min);
+        }
+
+        if (max is not null)
+        {
+            parts.Add((c!.MaximumExclusive ? "< " : "<= ") + max);
+        }
+
+        return string.Join(", ", parts);
     }
 
     // An enum gets its own alias when it is used more than once or documents its values; otherwise it is inlined.
@@ -155,15 +323,15 @@ internal static class PromptEmitter
     {
         string text = type.Kind switch
         {
-            ValueKind.String => "string",
             ValueKind.Boolean => "boolean",
-            ValueKind.Int32 or ValueKind.Int64 => "int",
-            ValueKind.Double or ValueKind.Decimal => "number",
+            ValueKind.Single or ValueKind.Double or ValueKind.Decimal => "number",
             ValueKind.Object => names.NameOf(type.Target!),
             ValueKind.Enum => IsNamedEnum(names, names.FindEnum(type.Target!))
                 ? names.NameOf(type.Target!)
                 : EnumUnion(names.FindEnum(type.Target!)),
-            _ => ElementText(names, type.Element!) + "[]",
+            ValueKind.Collection => ElementText(names, type.Element!) + "[]",
+            ValueKind.Dictionary => "Record<string, " + TypeText(names, type.Element!) + ">",
+            _ => type.IsInteger ? "int" : "string",
         };
 
         return type.IsNullable ? text + " | null" : text;

@@ -20,6 +20,8 @@ internal sealed class ReaderEmitter
     private readonly SourceWriter _w;
     private readonly Dictionary<string, TypeRef> _composites = new();
     private readonly Queue<string> _pending = new();
+    private readonly List<string> _fields = new();
+    private const string Validators = "global::StructuredOutput.Validation.JsonValidators";
 
     public ReaderEmitter(ContractNames names, SourceWriter writer)
     {
@@ -46,6 +48,11 @@ internal sealed class ReaderEmitter
         {
             string name = _pending.Dequeue();
             EmitComposite(name, _composites[name]);
+        }
+
+        foreach (string field in _fields)
+        {
+            _w.Line(field);
         }
     }
 
@@ -77,7 +84,7 @@ internal sealed class ReaderEmitter
         _w.Line("int errorsBefore = context.ErrorCount;");
         foreach (var m in o.Members)
         {
-            string init = m.Type.IsValueType && !m.Type.IsNullable ? "default" : m.Type.IsNullable ? "null" : "default!";
+            string init = m.Default is { } d ? d.CSharp : m.Type.IsValueType && !m.Type.IsNullable ? "default" : m.Type.IsNullable ? "null" : "default!";
             _w.Line($"{CSharpType(m.Type)} {Local(m)} = {init};");
             _w.Line($"bool {Seen(m)} = false;");
         }
@@ -88,7 +95,42 @@ internal sealed class ReaderEmitter
             var m = o.Members[i];
             _w.Open($"{(i == 0 ? "if" : "else if")} (reader.ValueTextEquals({Literals.CSharp(m.JsonName)}u8))");
             _w.Open($"if (context.EnterMember(ref reader, {Literals.CSharp(m.JsonName)}, ref {Seen(m)}))");
-            _w.Line($"{ReaderFor(m.Type)}(ref reader, context, out {Local(m)});");
+            string read = $"{ReaderFor(m.Type)}(ref reader, context, out {Local(m)})";
+            var checks = Checks(o, m);
+            string? prefix = null;
+            if (m.IsOptional && !m.Type.IsNullable)
+            {
+                // An optional member may be null (strict mode sends optional values as nullable): its default applies.
+                _w.Open($"if (reader.TokenType == {TokenType}.Null)");
+                _w.Line($"{Local(m)} = {m.Default!.CSharp};");
+                _w.Close();
+                prefix = "else ";
+            }
+
+            if (checks.Count == 0)
+            {
+                if (prefix is null)
+                {
+                    _w.Line(read + ";");
+                }
+                else
+                {
+                    _w.Open("else");
+                    _w.Line(read + ";");
+                    _w.Close();
+                }
+            }
+            else
+            {
+                _w.Open($"{prefix}if ({read} && {Local(m)} is {{ }} v)");
+                foreach (var check in checks)
+                {
+                    _w.Line(check + ";");
+                }
+
+                _w.Close();
+            }
+
             _w.Line("context.Exit();");
             _w.Close();
             _w.Close();
@@ -109,6 +151,11 @@ internal sealed class ReaderEmitter
         _w.Line();
         foreach (var m in o.Members)
         {
+            if (m.IsOptional)
+            {
+                continue; // its default stays
+            }
+
             string report = m.Type.IsNullable
                 ? $"context.ReportMissingAsNull({Literals.CSharp(m.JsonName)});"
                 : $"context.ReportMissing({Literals.CSharp(m.JsonName)}, {Literals.CSharp(Expected(m.Type))});";
@@ -145,7 +192,16 @@ internal sealed class ReaderEmitter
         _w.Line("return context.ReportConstructionFailed(exception);");
         _w.Close();
         _w.Line();
-        _w.Line("return true;");
+        if (o.IsValidatable)
+        {
+            string members = "s_" + _names.NameOf(type) + "_MemberNames";
+            _fields.Add($"private static readonly string[] {members} = {{ {string.Join(", ", o.Members.SelectMany(m => new[] { Literals.CSharp(m.ClrName), Literals.CSharp(m.JsonName) }))} }};");
+            _w.Line($"return {Validators}.ValidateObject(context, value, {Literals.CSharp(o.Name)}, {members});");
+        }
+        else
+        {
+            _w.Line("return true;");
+        }
         _w.Close();
         _w.Line();
     }
@@ -164,19 +220,86 @@ internal sealed class ReaderEmitter
         }
 
         string element = CSharpType(type.Element!);
-        if (type.Collection == CollectionKind.Array)
+        string? collectionReader = type.Collection switch
         {
-            _w.Line($"    => {Readers}.ReadArray<{element}>(ref reader, context, {ReaderFor(type.Element!)}, out value);");
-            _w.Line();
-            return;
-        }
-
+            CollectionKind.Array => "ReadArray",
+            CollectionKind.HashSet or CollectionKind.ISet => "ReadHashSet",
+            CollectionKind.ImmutableArray => "ReadImmutableArray",
+            CollectionKind.Dictionary or CollectionKind.IDictionary or CollectionKind.IReadOnlyDictionary => "ReadDictionary",
+            _ => "ReadList",
+        };
         _w.Line("{");
-        _w.Line($"    bool ok = {Readers}.ReadList<{element}>(ref reader, context, {ReaderFor(type.Element!)}, out var list);");
-        _w.Line("    value = list;");
+        _w.Line($"    bool ok = {Readers}.{collectionReader}<{element}>(ref reader, context, {ReaderFor(type.Element!)}, out var read);");
+        _w.Line("    value = read;");
         _w.Line("    return ok;");
         _w.Line("}");
         _w.Line();
+    }
+
+    // The generated checks of a member's validation attributes, on the value 'v' read for it.
+    private List<string> Checks(ObjectModel o, MemberModel m)
+    {
+        var list = new List<string>();
+        var c = m.Constraints;
+        var type = m.Type.AsNonNullable();
+        if (c is null)
+        {
+            return list;
+        }
+
+        string field = "s_" + _names.NameOf(o.FullyQualifiedName) + "_" + m.ClrName + "_";
+        if (c.HasRange)
+        {
+            bool floating = type.Kind is ValueKind.Single or ValueKind.Double;
+            string suffix = floating ? "d" : "m";
+            string Bound(string? b) => b is null ? "null" : b + suffix;
+            string value = floating ? "(double)v" : "(decimal)v";
+            list.Add($"{Validators}.CheckRange(context, {value}, {Bound(c.Minimum)}, {(c.MinimumExclusive ? "true" : "false")}, {Bound(c.Maximum)}, {(c.MaximumExclusive ? "true" : "false")})");
+        }
+
+        if (c.HasLength)
+        {
+            string min = c.MinLength?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "null";
+            string max = c.MaxLength?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "null";
+            list.Add(type.Kind == ValueKind.String
+                ? $"{Validators}.CheckLength(context, v, {min}, {max})"
+                : $"{Validators}.CheckCount(context, v, {min}, {max})");
+        }
+
+        if (c.NotEmpty)
+        {
+            list.Add($"{Validators}.CheckNotEmpty(context, v)");
+        }
+
+        if (c.Pattern is not null)
+        {
+            _fields.Add($"private static readonly global::System.Text.RegularExpressions.Regex {field}Pattern = new({Literals.CSharp(c.Pattern)}, global::System.Text.RegularExpressions.RegexOptions.CultureInvariant, global::System.TimeSpan.FromSeconds(2));");
+            list.Add($"{Validators}.CheckPattern(context, v, {field}Pattern)");
+        }
+
+        if (c.Email)
+        {
+            list.Add($"{Validators}.CheckEmail(context, v)");
+        }
+
+        if (c.Url)
+        {
+            list.Add($"{Validators}.CheckUrl(context, v)");
+        }
+
+        foreach (var (values, name, method) in new[] { (c.Allowed, "Allowed", "CheckAllowed"), (c.Denied, "Denied", "CheckDenied") })
+        {
+            if (values.Count == 0)
+            {
+                continue;
+            }
+
+            _fields.Add($"private static readonly {CSharpType(type)}[] {field}{name} = {{ {string.Join(", ", values.Select(x => x.CSharp))} }};");
+            string json = "[" + string.Join(", ", values.Select(x => x.Json)) + "]";
+            list.Add($"{Validators}.{method}(context, v, {field}{name}, {Literals.CSharp(json)})");
+        }
+
+        return list;
     }
 
     /// <summary>The method group that reads a value of <paramref name="type"/>.</summary>
@@ -186,15 +309,14 @@ internal sealed class ReaderEmitter
         {
             switch (type.Kind)
             {
-                case ValueKind.String: return Readers + ".ReadString";
-                case ValueKind.Boolean: return Readers + ".ReadBoolean";
-                case ValueKind.Int32: return Readers + ".ReadInt32";
-                case ValueKind.Int64: return Readers + ".ReadInt64";
-                case ValueKind.Double: return Readers + ".ReadDouble";
-                case ValueKind.Decimal: return Readers + ".ReadDecimal";
+                case ValueKind.Collection:
+                case ValueKind.Dictionary:
+                    break;
                 case ValueKind.Enum:
                 case ValueKind.Object:
                     return "Read" + _names.NameOf(type.Target!);
+                default:
+                    return Readers + ".Read" + type.Kind;
             }
         }
 
@@ -218,7 +340,7 @@ internal sealed class ReaderEmitter
         return type.Kind switch
         {
             ValueKind.Enum or ValueKind.Object => _names.NameOf(type.Target!),
-            ValueKind.Collection => type.Collection + "Of" + Mangle(type.Element!),
+            ValueKind.Collection or ValueKind.Dictionary => type.Collection + "Of" + Mangle(type.Element!),
             _ => type.Kind.ToString(),
         };
     }
@@ -228,18 +350,38 @@ internal sealed class ReaderEmitter
         string text = type.Kind switch
         {
             ValueKind.String => "string",
+            ValueKind.Char => "char",
             ValueKind.Boolean => "bool",
+            ValueKind.SByte => "sbyte",
+            ValueKind.Byte => "byte",
+            ValueKind.Int16 => "short",
+            ValueKind.UInt16 => "ushort",
             ValueKind.Int32 => "int",
+            ValueKind.UInt32 => "uint",
             ValueKind.Int64 => "long",
+            ValueKind.UInt64 => "ulong",
+            ValueKind.Single => "float",
             ValueKind.Double => "double",
             ValueKind.Decimal => "decimal",
+            ValueKind.DateTime => "global::System.DateTime",
+            ValueKind.DateTimeOffset => "global::System.DateTimeOffset",
+            ValueKind.DateOnly => "global::System.DateOnly",
+            ValueKind.TimeOnly => "global::System.TimeOnly",
+            ValueKind.TimeSpan => "global::System.TimeSpan",
+            ValueKind.Guid => "global::System.Guid",
+            ValueKind.Uri => "global::System.Uri",
             ValueKind.Enum or ValueKind.Object => type.Target!,
+            ValueKind.Dictionary => type.Collection switch
+            {
+                CollectionKind.IDictionary => $"global::System.Collections.Generic.IDictionary<string, {CSharpType(type.Element!)}>",
+                CollectionKind.IReadOnlyDictionary => $"global::System.Collections.Generic.IReadOnlyDictionary<string, {CSharpType(type.Element!)}>",
+                _ => $"global::System.Collections.Generic.Dictionary<string, {CSharpType(type.Element!)}>",
+            },
             _ => type.Collection switch
             {
                 CollectionKind.Array => CSharpType(type.Element!) + "[]",
-                CollectionKind.IList => $"global::System.Collections.Generic.IList<{CSharpType(type.Element!)}>",
-                CollectionKind.IReadOnlyList => $"global::System.Collections.Generic.IReadOnlyList<{CSharpType(type.Element!)}>",
-                _ => $"global::System.Collections.Generic.List<{CSharpType(type.Element!)}>",
+                CollectionKind.ImmutableArray => $"global::System.Collections.Immutable.ImmutableArray<{CSharpType(type.Element!)}>",
+                _ => $"global::System.Collections.Generic.{type.Collection}<{CSharpType(type.Element!)}>",
             },
         };
 
@@ -250,13 +392,20 @@ internal sealed class ReaderEmitter
     {
         string text = type.Kind switch
         {
-            ValueKind.String => "a string",
             ValueKind.Boolean => "true or false",
-            ValueKind.Int32 or ValueKind.Int64 => "an integer",
-            ValueKind.Double or ValueKind.Decimal => "a number",
-            ValueKind.Object => "an object",
+            ValueKind.Char => "a string of one character",
+            ValueKind.DateTime or ValueKind.DateTimeOffset => "an ISO 8601 date-time string",
+            ValueKind.DateOnly => "a date string (YYYY-MM-DD)",
+            ValueKind.TimeOnly => "a time string (HH:mm:ss)",
+            ValueKind.TimeSpan => "an ISO 8601 duration string",
+            ValueKind.Guid => "a UUID string",
+            ValueKind.Uri => "an absolute URI string",
+            ValueKind.Single or ValueKind.Double or ValueKind.Decimal => "a number",
+            ValueKind.Object or ValueKind.Dictionary => "an object",
             ValueKind.Enum => EnumExpected(_names.FindEnum(type.Target!)),
-            _ => "an array",
+            ValueKind.Collection => "an array",
+            ValueKind.String => "a string",
+            _ => "an integer",
         };
 
         return type.IsNullable ? text + " or null" : text;

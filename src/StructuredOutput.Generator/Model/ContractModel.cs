@@ -6,12 +6,14 @@ namespace StructuredOutput.Generator.Model;
 /// <param name="Instructions">The task from the attribute, if given.</param>
 /// <param name="Objects">The object types of the contract; the root is first.</param>
 /// <param name="Enums">The enums the contract uses.</param>
+/// <param name="Strict">Whether the type asks for strict <c>json_schema</c> mode by default.</param>
 internal sealed record ContractModel(
     TypeDeclarationModel Declaration,
     string SchemaName,
     string? Instructions,
     EquatableArray<ObjectModel> Objects,
-    EquatableArray<EnumModel> Enums)
+    EquatableArray<EnumModel> Enums,
+    bool Strict)
 {
     public ObjectModel Root => Objects[0];
 }
@@ -40,12 +42,14 @@ internal sealed record ContainingTypeModel(string Keyword, string Name);
 /// <param name="Description">From <c>[Description]</c> or the XML summary.</param>
 /// <param name="Members">The data members, in declaration order (base type members first).</param>
 /// <param name="ConstructorParameterCount">How many arguments the chosen constructor takes.</param>
+/// <param name="IsValidatable">Whether the type implements <c>IValidatableObject</c>.</param>
 internal sealed record ObjectModel(
     string FullyQualifiedName,
     string Name,
     string? Description,
     EquatableArray<MemberModel> Members,
-    int ConstructorParameterCount);
+    int ConstructorParameterCount,
+    bool IsValidatable);
 
 /// <summary>A data member of an object type.</summary>
 /// <param name="ClrName">The C# property name.</param>
@@ -53,12 +57,48 @@ internal sealed record ObjectModel(
 /// <param name="Description">From <c>[Description]</c> or XML docs.</param>
 /// <param name="Type">The member's type.</param>
 /// <param name="ConstructorParameterIndex">The constructor argument it is passed as, or -1 when it is set by an initializer.</param>
+/// <param name="Default">For an optional constructor parameter, its default value; the member may then be left out.</param>
+/// <param name="Constraints">Validation attributes on the member, or null.</param>
 internal sealed record MemberModel(
     string ClrName,
     string JsonName,
     string? Description,
     TypeRef Type,
-    int ConstructorParameterIndex);
+    int ConstructorParameterIndex,
+    DefaultValueModel? Default,
+    ConstraintsModel? Constraints)
+{
+    public bool IsOptional => Default is not null;
+}
+
+/// <summary>A default value, as a C# expression and as JSON.</summary>
+internal sealed record DefaultValueModel(string CSharp, string Json);
+
+/// <summary>One constant of an allowed or denied list, as a C# expression and as JSON.</summary>
+internal sealed record ConstantModel(string CSharp, string Json);
+
+/// <summary>
+/// The <c>System.ComponentModel.DataAnnotations</c> constraints on a member, checked by the generated reader and stated
+/// in the schema. Numbers are kept as invariant literal text.
+/// </summary>
+internal sealed record ConstraintsModel(
+    string? Minimum,
+    bool MinimumExclusive,
+    string? Maximum,
+    bool MaximumExclusive,
+    int? MinLength,
+    int? MaxLength,
+    string? Pattern,
+    bool Email,
+    bool Url,
+    bool NotEmpty,
+    EquatableArray<ConstantModel> Allowed,
+    EquatableArray<ConstantModel> Denied)
+{
+    public bool HasRange => Minimum is not null || Maximum is not null;
+
+    public bool HasLength => MinLength is not null || MaxLength is not null;
+}
 
 /// <summary>An enum the contract uses.</summary>
 internal sealed record EnumModel(

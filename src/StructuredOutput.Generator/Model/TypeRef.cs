@@ -4,17 +4,33 @@ namespace StructuredOutput.Generator.Model;
 internal enum ValueKind
 {
     String,
+    Char,
     Boolean,
+    SByte,
+    Byte,
+    Int16,
+    UInt16,
     Int32,
+    UInt32,
     Int64,
+    UInt64,
+    Single,
     Double,
     Decimal,
+    DateTime,
+    DateTimeOffset,
+    DateOnly,
+    TimeOnly,
+    TimeSpan,
+    Guid,
+    Uri,
     Enum,
     Object,
     Collection,
+    Dictionary,
 }
 
-/// <summary>How a collection is declared in C#.</summary>
+/// <summary>How a collection or dictionary is declared in C#.</summary>
 internal enum CollectionKind
 {
     None,
@@ -22,14 +38,23 @@ internal enum CollectionKind
     List,
     IList,
     IReadOnlyList,
+    ICollection,
+    IReadOnlyCollection,
+    IEnumerable,
+    ImmutableArray,
+    HashSet,
+    ISet,
+    Dictionary,
+    IDictionary,
+    IReadOnlyDictionary,
 }
 
 /// <summary>A member's type, reduced to what the emitters need.</summary>
 /// <param name="Kind">The value's shape.</param>
 /// <param name="IsNullable">Whether null is allowed (<c>Nullable&lt;T&gt;</c> or an annotated reference type).</param>
 /// <param name="Target">For enums and objects, the fully qualified name of the <see cref="EnumModel"/> or <see cref="ObjectModel"/>.</param>
-/// <param name="Collection">For collections, how it is declared.</param>
-/// <param name="Element">For collections, the element type.</param>
+/// <param name="Collection">For collections and dictionaries, how it is declared.</param>
+/// <param name="Element">For collections, the element type; for dictionaries, the value type (keys are strings).</param>
 /// <param name="IsValueType">Whether the C# type is a value type (so null is <c>Nullable&lt;T&gt;</c>).</param>
 internal sealed record TypeRef(
     ValueKind Kind,
@@ -40,4 +65,13 @@ internal sealed record TypeRef(
     bool IsValueType)
 {
     public TypeRef AsNonNullable() => IsNullable ? this with { IsNullable = false } : this;
+
+    public bool IsInteger => Kind is ValueKind.SByte or ValueKind.Byte or ValueKind.Int16 or ValueKind.UInt16
+        or ValueKind.Int32 or ValueKind.UInt32 or ValueKind.Int64 or ValueKind.UInt64;
+
+    public bool IsNumber => IsInteger || Kind is ValueKind.Single or ValueKind.Double or ValueKind.Decimal;
+
+    /// <summary>Whether the value is a JSON string in the contract (text, dates, ids, URIs; not enums).</summary>
+    public bool IsStringLike => Kind is ValueKind.String or ValueKind.Char or ValueKind.DateTime or ValueKind.DateTimeOffset
+        or ValueKind.DateOnly or ValueKind.TimeOnly or ValueKind.TimeSpan or ValueKind.Guid or ValueKind.Uri;
 }

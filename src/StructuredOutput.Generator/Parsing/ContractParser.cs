@@ -10,26 +10,33 @@ using StructuredOutput.Generator.Model;
 
 namespace StructuredOutput.Generator.Parsing;
 
-/// <summary>The outcome of reading one <c>[LlmExtract]</c> type: a model when the type is valid, and its diagnostics.</summary>
+/// <summary>
+/// The outcome of reading one <c>[LlmExtract]</c> type for the generator: a model when the type is valid (no
+/// error-severity diagnostic), and only the internal-error diagnostic if reading failed. Every other diagnostic is
+/// reported by <see cref="Diagnostics.LlmExtractAnalyzer"/>, which runs the same parser.
+/// </summary>
 internal sealed record ParseOutcome(ContractModel? Model, EquatableArray<DiagnosticInfo> Diagnostics);
 
 /// <summary>
 /// Turns an <c>[LlmExtract]</c> type symbol into a <see cref="ContractModel"/>: walks its members and the types they
-/// reach, reads names, descriptions and nullability, and reports what cannot be part of a contract.
+/// reach, reads names, descriptions, nullability and validation attributes, and reports what cannot be part of a
+/// contract. The generator and the analyzer both use it, so they cannot disagree about a type.
 /// </summary>
-internal sealed class ContractParser
+internal sealed partial class ContractParser
 {
     public const string AttributeMetadataName = "StructuredOutput.LlmExtractAttribute";
 
     private readonly INamedTypeSymbol _root;
     private readonly Compilation _compilation;
     private readonly CancellationToken _cancellationToken;
-    private readonly List<DiagnosticInfo> _diagnostics = new();
+    private readonly List<Diagnostic> _diagnostics = new();
     private readonly List<ObjectModel?> _objects = new();
     private readonly Dictionary<string, int> _objectIndex = new(StringComparer.Ordinal);
     private readonly List<EnumModel> _enums = new();
     private readonly HashSet<string> _enumNames = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Owner, string Member), Location?> _memberLocations = new();
     private readonly Location? _rootLocation;
+    private bool _strict;
 
     private ContractParser(INamedTypeSymbol root, Location? rootLocation, Compilation compilation, CancellationToken cancellationToken)
     {
@@ -39,15 +46,24 @@ internal sealed class ContractParser
         _cancellationToken = cancellationToken;
     }
 
+    /// <summary>The model, or null when the type has errors; and every diagnostic found, with its source location.</summary>
+    public sealed record Result(ContractModel? Model, IReadOnlyList<Diagnostic> Diagnostics);
+
     /// <summary>
-    /// Reads the type, turning an unexpected failure into an LLMX000 diagnostic: the generator must never throw
-    /// (a thrown exception would surface as CS8785 and drop every other contract in the compilation).
+    /// Reads the type for the generator, turning an unexpected failure into an LLMX000 diagnostic: the generator must
+    /// never throw (a thrown exception would surface as CS8785 and drop every other contract in the compilation).
     /// </summary>
     public static ParseOutcome ParseSafely(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
     {
         try
         {
-            return Parse(context, cancellationToken);
+            if (context.TargetSymbol is not INamedTypeSymbol type || context.TargetNode is not TypeDeclarationSyntax syntax)
+            {
+                return new ParseOutcome(null, EquatableArray<DiagnosticInfo>.Empty);
+            }
+
+            var result = Parse(type, syntax, context.SemanticModel.Compilation, cancellationToken);
+            return new ParseOutcome(result?.Model, EquatableArray<DiagnosticInfo>.Empty);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -57,29 +73,27 @@ internal sealed class ContractParser
         }
     }
 
-    /// <summary>Reads the type that <paramref name="context"/> found.</summary>
-    public static ParseOutcome Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads <paramref name="type"/> as declared by <paramref name="syntax"/>. Returns null when this declaration is not
+    /// the one that carries the type's first <c>[LlmExtract]</c> (a type is read once, however many parts it has).
+    /// </summary>
+    public static Result? Parse(INamedTypeSymbol type, TypeDeclarationSyntax syntax, Compilation compilation, CancellationToken cancellationToken)
     {
-        if (context.TargetSymbol is not INamedTypeSymbol type || context.TargetNode is not TypeDeclarationSyntax syntax)
-        {
-            return new ParseOutcome(null, EquatableArray<DiagnosticInfo>.Empty);
-        }
-
         // [LlmExtract] on several partial declarations of one type (an error, CS0579) reaches here once per declaration;
         // only the declaration holding the first one goes on, so the contract is generated at most once.
-        var first = type.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == AttributeMetadataName);
-        if (first?.ApplicationSyntaxReference is { } reference
+        var attribute = type.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == AttributeMetadataName);
+        if (attribute?.ApplicationSyntaxReference is { } reference
             && !(reference.SyntaxTree == syntax.SyntaxTree && syntax.AttributeLists.Any(l => l.Span.Contains(reference.Span))))
         {
-            return new ParseOutcome(null, EquatableArray<DiagnosticInfo>.Empty);
+            return null;
         }
 
-        var parser = new ContractParser(type, syntax.Identifier.GetLocation(), context.SemanticModel.Compilation, cancellationToken);
-        var attribute = context.Attributes.FirstOrDefault();
-        return parser.Run(syntax, attribute);
+        var parser = new ContractParser(type, syntax.Identifier.GetLocation(), compilation, cancellationToken);
+        var model = parser.Run(syntax, attribute);
+        return new Result(model, parser._diagnostics);
     }
 
-    private ParseOutcome Run(TypeDeclarationSyntax syntax, AttributeData? attribute)
+    private ContractModel? Run(TypeDeclarationSyntax syntax, AttributeData? attribute)
     {
         string? instructions = null;
         string? name = null;
@@ -95,7 +109,17 @@ internal sealed class ContractParser
                 {
                     name = n;
                 }
+                else if (argument.Key == "Strict" && argument.Value.Value is bool strict)
+                {
+                    _strict = strict;
+                }
             }
+        }
+
+        if (name is not null && !IsValidSchemaName(name))
+        {
+            var nameLocation = attribute?.ApplicationSyntaxReference?.GetSyntax(_cancellationToken).GetLocation();
+            Report(DiagnosticDescriptors.InvalidSchemaName, nameLocation, name);
         }
 
         if (!CheckRootDeclaration(syntax))
@@ -115,13 +139,38 @@ internal sealed class ContractParser
             string.IsNullOrWhiteSpace(name) ? _root.Name : name!,
             string.IsNullOrWhiteSpace(instructions) ? null : instructions,
             _objects.Select(o => o!).ToEquatableArray(),
-            _enums.ToEquatableArray());
+            _enums.ToEquatableArray(),
+            _strict);
+        if (_strict)
+        {
+            CheckStrict(model);
+        }
+
         return Done(model);
+    }
+
+    /// <summary>Whether <paramref name="name"/> can be sent as a <c>json_schema</c> name (<c>^[A-Za-z0-9_-]{1,64}$</c>).</summary>
+    public static bool IsValidSchemaName(string name)
+    {
+        if (name.Length is 0 or > 64)
+        {
+            return false;
+        }
+
+        foreach (char c in name)
+        {
+            if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-'))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private bool _hasErrorTypes;
 
-    private bool HasErrors => _diagnostics.Count > 0 || _hasErrorTypes;
+    private bool HasErrors => _hasErrorTypes || _diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error);
 
     private static bool ContainsErrorType(ITypeSymbol type) => type switch
     {
@@ -131,8 +180,7 @@ internal sealed class ContractParser
         _ => false,
     };
 
-    private ParseOutcome Done(ContractModel? model) =>
-        new(HasErrors ? null : model, _diagnostics.ToEquatableArray());
+    private ContractModel? Done(ContractModel? model) => HasErrors ? null : model;
 
     private bool CheckRootDeclaration(TypeDeclarationSyntax syntax)
     {
@@ -272,7 +320,18 @@ internal sealed class ContractParser
             bool settable = property.SetMethod is { } setter && IsAccessible(setter) && !IsObsoleteError(property);
             if (parameterIndex < 0 && !settable)
             {
-                continue; // computed or get-only: not part of the data contract
+                // A computed property (expression body, or a getter with no backing field) is not data. A get-only
+                // auto-property is data that nothing could set.
+                if (IsAutoProperty(property))
+                {
+                    Report(
+                        DiagnosticDescriptors.CannotConstruct,
+                        FirstLocation(property) ?? usedAt,
+                        Display(type),
+                        $"property '{property.Name}' has no accessible setter and no constructor parameter, so it cannot be read from JSON; add a constructor parameter named '{JsonNaming.ToCamelCase(property.Name)}', give it an init accessor, or mark it [JsonIgnore]");
+                }
+
+                continue;
             }
 
             if (parameterIndex >= 0)
@@ -288,9 +347,23 @@ internal sealed class ContractParser
                 continue;
             }
 
+            string display = Display(type) + "." + property.Name;
+            var constraints = ReadConstraints(property, parameter, ref typeRef, display, memberLocation);
+            if (_strict && ContainsDictionary(typeRef))
+            {
+                Report(DiagnosticDescriptors.StrictUnsupportedMember, memberLocation, property.Name, Display(type));
+            }
+
             string jsonName = JsonNameOf(property, parameter) ?? JsonNaming.ToCamelCase(property.Name);
             string? description = DescriptionOf(property, parameter, type);
-            members.Add(new MemberModel(property.Name, jsonName, description, typeRef, parameterIndex));
+            if (description is null && memberLocation is { IsInSource: true })
+            {
+                Report(DiagnosticDescriptors.MissingDescription, memberLocation, property.Name, Display(type));
+            }
+
+            var defaultValue = parameter is not null && !IsJsonRequired(property, parameter) ? DefaultOf(parameter, typeRef) : null;
+            _memberLocations[(id, property.Name)] = memberLocation;
+            members.Add(new MemberModel(property.Name, jsonName, description, typeRef, parameterIndex, defaultValue, constraints));
         }
 
         for (int i = 0; i < parameters.Length; i++)
@@ -323,12 +396,14 @@ internal sealed class ContractParser
             }
         }
 
+        bool validatable = type.AllInterfaces.Any(i => i.ToDisplayString() == "System.ComponentModel.DataAnnotations.IValidatableObject");
         _objects[index] = new ObjectModel(
             id,
             type.Name,
             DescriptionOf(type),
             members.ToEquatableArray(),
-            parameters.Length);
+            parameters.Length,
+            validatable);
     }
 
     // The parser sets data properties only; a required field, or a required property that is not read from JSON (for
@@ -494,20 +569,37 @@ internal sealed class ContractParser
         }
 
         bool isNullable = !type.IsValueType && annotation == NullableAnnotation.Annotated;
-        switch (type.SpecialType)
+        ValueKind? scalar = type.SpecialType switch
         {
-            case SpecialType.System_String:
-                return Scalar(ValueKind.String, isNullable, isValueType: false);
-            case SpecialType.System_Boolean:
-                return Scalar(ValueKind.Boolean, false, isValueType: true);
-            case SpecialType.System_Int32:
-                return Scalar(ValueKind.Int32, false, isValueType: true);
-            case SpecialType.System_Int64:
-                return Scalar(ValueKind.Int64, false, isValueType: true);
-            case SpecialType.System_Double:
-                return Scalar(ValueKind.Double, false, isValueType: true);
-            case SpecialType.System_Decimal:
-                return Scalar(ValueKind.Decimal, false, isValueType: true);
+            SpecialType.System_String => ValueKind.String,
+            SpecialType.System_Char => ValueKind.Char,
+            SpecialType.System_Boolean => ValueKind.Boolean,
+            SpecialType.System_SByte => ValueKind.SByte,
+            SpecialType.System_Byte => ValueKind.Byte,
+            SpecialType.System_Int16 => ValueKind.Int16,
+            SpecialType.System_UInt16 => ValueKind.UInt16,
+            SpecialType.System_Int32 => ValueKind.Int32,
+            SpecialType.System_UInt32 => ValueKind.UInt32,
+            SpecialType.System_Int64 => ValueKind.Int64,
+            SpecialType.System_UInt64 => ValueKind.UInt64,
+            SpecialType.System_Single => ValueKind.Single,
+            SpecialType.System_Double => ValueKind.Double,
+            SpecialType.System_Decimal => ValueKind.Decimal,
+            SpecialType.System_DateTime => ValueKind.DateTime,
+            _ => type.ToDisplayString() switch
+            {
+                "System.DateTimeOffset" => ValueKind.DateTimeOffset,
+                "System.DateOnly" => ValueKind.DateOnly,
+                "System.TimeOnly" => ValueKind.TimeOnly,
+                "System.TimeSpan" => ValueKind.TimeSpan,
+                "System.Guid" => ValueKind.Guid,
+                "System.Uri" => ValueKind.Uri,
+                _ => null,
+            },
+        };
+        if (scalar is { } kind)
+        {
+            return Scalar(kind, type.IsValueType ? false : isNullable, type.IsValueType);
         }
 
         if (type is IArrayTypeSymbol array)
@@ -553,8 +645,16 @@ internal sealed class ContractParser
                 return null;
             }
 
-            var argument = named.TypeArguments[0];
-            var elementAnnotation = named.TypeArgumentNullableAnnotations[0];
+            bool isDictionary = collection is CollectionKind.Dictionary or CollectionKind.IDictionary or CollectionKind.IReadOnlyDictionary;
+            if (isDictionary && named.TypeArguments[0].SpecialType != SpecialType.System_String)
+            {
+                problem = "JSON object keys are strings; use a string key, or a List<T> of a record with a key and a value";
+                return null;
+            }
+
+            int elementIndex = isDictionary ? 1 : 0;
+            var argument = named.TypeArguments[elementIndex];
+            var elementAnnotation = named.TypeArgumentNullableAnnotations[elementIndex];
             var element = ClassifyCore(argument, elementAnnotation, location, ref problem);
             if (element is null)
             {
@@ -562,7 +662,7 @@ internal sealed class ContractParser
                 return null;
             }
 
-            return new TypeRef(ValueKind.Collection, isNullable, null, collection, element, false);
+            return new TypeRef(isDictionary ? ValueKind.Dictionary : ValueKind.Collection, isNullable, null, collection, element, named.IsValueType);
         }
 
         if (named.TypeKind is TypeKind.Class or TypeKind.Struct
@@ -585,6 +685,15 @@ internal sealed class ContractParser
             "System.Collections.Generic.List<T>" => CollectionKind.List,
             "System.Collections.Generic.IList<T>" => CollectionKind.IList,
             "System.Collections.Generic.IReadOnlyList<T>" => CollectionKind.IReadOnlyList,
+            "System.Collections.Generic.ICollection<T>" => CollectionKind.ICollection,
+            "System.Collections.Generic.IReadOnlyCollection<T>" => CollectionKind.IReadOnlyCollection,
+            "System.Collections.Generic.IEnumerable<T>" => CollectionKind.IEnumerable,
+            "System.Collections.Generic.HashSet<T>" => CollectionKind.HashSet,
+            "System.Collections.Generic.ISet<T>" => CollectionKind.ISet,
+            "System.Collections.Immutable.ImmutableArray<T>" => CollectionKind.ImmutableArray,
+            "System.Collections.Generic.Dictionary<TKey, TValue>" => CollectionKind.Dictionary,
+            "System.Collections.Generic.IDictionary<TKey, TValue>" => CollectionKind.IDictionary,
+            "System.Collections.Generic.IReadOnlyDictionary<TKey, TValue>" => CollectionKind.IReadOnlyDictionary,
             _ => CollectionKind.None,
         };
 
@@ -605,36 +714,40 @@ internal sealed class ContractParser
     {
         switch (type.SpecialType)
         {
-            case SpecialType.System_Byte:
-            case SpecialType.System_SByte:
-            case SpecialType.System_Int16:
-            case SpecialType.System_UInt16:
-            case SpecialType.System_UInt32:
-                return "use int";
-            case SpecialType.System_UInt64:
-                return "use long";
-            case SpecialType.System_Single:
-                return "use double";
-            case SpecialType.System_Char:
-                return "use string";
             case SpecialType.System_Object:
                 return "use a concrete record or class that describes the value";
-            case SpecialType.System_DateTime:
-                return "use string (for example an ISO 8601 date) and convert after extraction";
+            case SpecialType.System_IntPtr:
+            case SpecialType.System_UIntPtr:
+                return "use long";
         }
 
         string name = type.OriginalDefinition.ToDisplayString();
-        if (name.StartsWith("System.Collections.Generic.Dictionary<", StringComparison.Ordinal)
-            || name.StartsWith("System.Collections.Generic.IDictionary<", StringComparison.Ordinal)
-            || name.StartsWith("System.Collections.Generic.IReadOnlyDictionary<", StringComparison.Ordinal))
+        switch (name)
         {
-            return "use List<T> of a record with a key and a value";
+            case "System.Int128":
+            case "System.UInt128":
+            case "System.Numerics.BigInteger":
+                return "use long, or string for numbers beyond 64 bits";
+            case "System.Half":
+                return "use float";
+            case "System.Text.Json.JsonElement":
+            case "System.Text.Json.Nodes.JsonNode":
+            case "System.Text.Json.Nodes.JsonObject":
+                return "use a record or class that describes the value, so the model knows what to write";
         }
 
-        if (name.StartsWith("System.Collections.Generic.", StringComparison.Ordinal)
-            || name.StartsWith("System.Collections.Immutable.", StringComparison.Ordinal))
+        if (name.StartsWith("System.Collections.Generic.Dictionary<", StringComparison.Ordinal)
+            || name.StartsWith("System.Collections.Generic.IDictionary<", StringComparison.Ordinal)
+            || name.StartsWith("System.Collections.Generic.IReadOnlyDictionary<", StringComparison.Ordinal)
+            || name.StartsWith("System.Collections.Generic.SortedDictionary<", StringComparison.Ordinal)
+            || name.StartsWith("System.Collections.Immutable.ImmutableDictionary<", StringComparison.Ordinal))
         {
-            return "use List<T>, IReadOnlyList<T>, IList<T> or T[]";
+            return "use Dictionary<string, T> or IReadOnlyDictionary<string, T>";
+        }
+
+        if (name.StartsWith("System.Collections.", StringComparison.Ordinal))
+        {
+            return "use T[], List<T>, IList<T>, IReadOnlyList<T>, ICollection<T>, IEnumerable<T>, ImmutableArray<T> or HashSet<T>";
         }
 
         if (type.TypeKind == TypeKind.Interface || type.IsAbstract)
@@ -647,7 +760,7 @@ internal sealed class ContractParser
             return "use a non-generic record or class";
         }
 
-        return "use string, bool, int, long, double, decimal, an enum, a record or class, or a list of these";
+        return "use a string, bool, number, date or time, Guid, Uri, enum, record or class, or a list or string-keyed dictionary of these";
     }
 
     private void AddEnum(INamedTypeSymbol type)
@@ -656,6 +769,11 @@ internal sealed class ContractParser
         if (!_enumNames.Add(id))
         {
             return;
+        }
+
+        if (type.GetAttributes().Any(a => IsAttribute(a, "System.FlagsAttribute")))
+        {
+            Report(DiagnosticDescriptors.FlagsEnum, FirstLocation(type), Display(type));
         }
 
         var members = new List<EnumMemberModel>();
@@ -820,5 +938,5 @@ internal sealed class ContractParser
     private static string Display(ITypeSymbol type) => type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat);
 
     private void Report(DiagnosticDescriptor descriptor, Location? location, params string[] arguments) =>
-        _diagnostics.Add(new DiagnosticInfo(descriptor.Id, LocationInfo.From(location ?? _rootLocation), arguments.ToEquatableArray()));
+        _diagnostics.Add(Diagnostic.Create(descriptor, location ?? _rootLocation, arguments));
 }

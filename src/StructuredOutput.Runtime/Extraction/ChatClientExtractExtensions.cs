@@ -60,7 +60,14 @@ public static class ChatClientExtractExtensions
         ArgumentNullException.ThrowIfNull(input);
         int maxRetries = options?.MaxRetries ?? 1;
         ChatOptions chatOptions = options?.ChatOptions?.Clone() ?? new ChatOptions();
-        chatOptions.ResponseFormat = ChatResponseFormat.Json;
+        if (options?.Strict ?? T.Strict)
+        {
+            StrictFormat<T>.Apply(chatOptions);
+        }
+        else
+        {
+            chatOptions.ResponseFormat = ChatResponseFormat.Json;
+        }
 
         var messages = new List<ChatMessage>(4)
         {

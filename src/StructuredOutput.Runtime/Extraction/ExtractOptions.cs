@@ -24,6 +24,13 @@ public sealed class ExtractOptions
     }
 
     /// <summary>
+    /// Whether to send <c>response_format</c> <c>json_schema</c> with <c>strict: true</c> and the type's strict schema
+    /// (<see langword="true"/>), or <c>json_object</c> (<see langword="false"/>). Null, the default, follows the type's
+    /// <see cref="LlmExtractAttribute.Strict"/>. The answer is validated in full either way.
+    /// </summary>
+    public bool? Strict { get; set; }
+
+    /// <summary>
     /// Chat options passed through to the client (model, temperature, maximum output tokens…). They are copied, never
     /// changed; the copy's <see cref="ChatOptions.ResponseFormat"/> is set by the extractor.
     /// </summary>

@@ -62,4 +62,10 @@ public enum ExtractionErrorKind
     ContentFilter,
     /// <summary>More errors were found than are listed.</summary>
     TooManyErrors,
+    /// <summary>A string that is not in the member's format (a date, time, duration, UUID, URI or single character).</summary>
+    InvalidFormat,
+    /// <summary>A value that breaks a validation attribute of its member (range, length, pattern, allowed values…).</summary>
+    ConstraintViolated,
+    /// <summary>A rule of the type's <c>IValidatableObject.Validate</c> failed.</summary>
+    RuleViolated,
 }

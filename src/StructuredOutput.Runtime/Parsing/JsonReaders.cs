@@ -12,7 +12,7 @@ namespace StructuredOutput.Parsing;
 /// current JSON path and never throws for bad input. Not meant to be called from user code.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
-public static class JsonReaders
+public static partial class JsonReaders
 {
     /// <summary>Reads a JSON string.</summary>
     /// <inheritdoc cref="JsonValueReader{T}"/>
