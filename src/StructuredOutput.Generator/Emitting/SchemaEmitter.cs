@@ -333,21 +333,24 @@ internal sealed class SchemaEmitter
             _sb.Append(",\"pattern\":").Append(Literals.Json("\\S"));
         }
 
+        // [EmailAddress] and [Url] are looser than the "email" and "uri" formats (DataAnnotations only asks for one '@',
+        // or an http/https/ftp prefix). The plain schema states them in words, so that it never rejects a value the
+        // parser accepts; the strict schema guides decoding with the stricter "email" format, which it enforces.
         if (c.Email)
         {
-            _sb.Append(",\"format\":\"email\"");
+            if (_strict)
+            {
+                _sb.Append(",\"format\":\"email\"");
+            }
+            else
+            {
+                notes.Add("An e-mail address.");
+            }
         }
 
         if (c.Url)
         {
-            if (_strict)
-            {
-                notes.Add("An http, https or ftp URL.");
-            }
-            else
-            {
-                _sb.Append(",\"format\":\"uri\"");
-            }
+            notes.Add("An http, https or ftp URL.");
         }
     }
 

@@ -586,16 +586,17 @@ internal sealed partial class ContractParser
             SpecialType.System_Double => ValueKind.Double,
             SpecialType.System_Decimal => ValueKind.Decimal,
             SpecialType.System_DateTime => ValueKind.DateTime,
-            _ => type.ToDisplayString() switch
+            // By metadata name: a display string would carry the nullable annotation ("System.Uri?").
+            _ => type.ContainingNamespace is { Name: "System", ContainingNamespace.IsGlobalNamespace: true } ? type.MetadataName switch
             {
-                "System.DateTimeOffset" => ValueKind.DateTimeOffset,
-                "System.DateOnly" => ValueKind.DateOnly,
-                "System.TimeOnly" => ValueKind.TimeOnly,
-                "System.TimeSpan" => ValueKind.TimeSpan,
-                "System.Guid" => ValueKind.Guid,
-                "System.Uri" => ValueKind.Uri,
+                "DateTimeOffset" => ValueKind.DateTimeOffset,
+                "DateOnly" => ValueKind.DateOnly,
+                "TimeOnly" => ValueKind.TimeOnly,
+                "TimeSpan" => ValueKind.TimeSpan,
+                "Guid" => ValueKind.Guid,
+                "Uri" => ValueKind.Uri,
                 _ => null,
-            },
+            } : null,
         };
         if (scalar is { } kind)
         {

@@ -195,8 +195,33 @@ public static partial class JsonReaders
             return false;
         }
 
-        return TimeOnly.TryParseExact(text, TimeFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out value)
-            || Invalid(ref reader, context, expected);
+        // RFC 3339 (the schema's "time" format) writes an offset, which a time of day cannot hold: the clock time is
+        // kept and the dropped offset recorded.
+        string? offset = null;
+        int cut = text.Length > 5 ? text.IndexOfAny(new[] { 'Z', 'z', '+', '-' }, 5) : -1;
+        if (cut > 0)
+        {
+            offset = text.Substring(cut);
+            text = text.Substring(0, cut);
+            bool validOffset = offset is "Z" or "z"
+                || (offset.Length == 6 && offset[3] == ':' && TimeOnly.TryParseExact(offset.Substring(1), "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out _));
+            if (!validOffset)
+            {
+                return Invalid(ref reader, context, expected);
+            }
+        }
+
+        if (TimeOnly.TryParseExact(text, TimeFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out value))
+        {
+            if (offset is not null)
+            {
+                context.AddRepair($"Dropped the offset {offset} from the time of day at {context.CurrentPath}.");
+            }
+
+            return true;
+        }
+
+        return Invalid(ref reader, context, expected);
     }
 
     /// <summary>
@@ -253,7 +278,9 @@ public static partial class JsonReaders
             return false;
         }
 
-        if (Uri.TryCreate(text, UriKind.Absolute, out Uri? uri))
+        // On Unix a rooted path ("/a/b") parses as an absolute file URI; only a written scheme makes a URI absolute here.
+        if (Uri.TryCreate(text, UriKind.Absolute, out Uri? uri)
+            && (!uri.IsFile || text.StartsWith("file:", StringComparison.OrdinalIgnoreCase)))
         {
             value = uri;
             return true;
