@@ -130,7 +130,7 @@ public class CachingTests
             """);
         var run = Harness.Run(compilation);
         Assert.Contains(run.AnalyzerDiagnostics, d => d.Id == "LLMX001");
-        Assert.Empty(run.Sources.Keys.Where(k => k.Contains("NotPartial", StringComparison.Ordinal)));
+        Assert.DoesNotContain(run.Sources.Keys, k => k.Contains("NotPartial", StringComparison.Ordinal));
 
         // Roslyn's own steps ("Compilation", "..._ForAttribute...") hold compilations and syntax by design; every
         // step this generator names, and every value it hands to an output, must not.
