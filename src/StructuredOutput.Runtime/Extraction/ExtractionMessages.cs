@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.Text;
 
 namespace StructuredOutput;
@@ -62,6 +63,19 @@ internal static class ExtractionMessages
 
     public static ExtractionError Filtered() => new(
         "$", ExtractionErrorKind.ContentFilter, "the provider's content filter stopped the answer (finish reason \"content_filter\")");
+
+    public static ExtractionError TimedOut(TimeSpan timeout) => new(
+        "$",
+        ExtractionErrorKind.TimedOut,
+        "no answer within the attempt time-out of " + timeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)
+        + " s (ExtractOptions.AttemptTimeout); raise it or extract less per call");
+
+    public static ExtractionError UnreadableFinishReason(string? finishReason) => new(
+        "$",
+        ExtractionErrorKind.UnreadableResponse,
+        "the server sent finish_reason " + (finishReason is null ? "null" : Parsing.JsonReadContext.Excerpt(finishReason, quote: true))
+        + ", which the chat client cannot read (the OpenAI .NET SDK accepts only stop, length, content_filter and tool_calls); "
+        + "add a pipeline policy that rewrites it, as in docs/compatible-servers.md");
 
     private static string JsonExcerpt(string text) => text.Length <= 500 ? text : text.Substring(0, 500) + "…";
 }

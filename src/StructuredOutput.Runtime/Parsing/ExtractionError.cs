@@ -62,4 +62,8 @@ public enum ExtractionErrorKind
     ContentFilter,
     /// <summary>More errors were found than are listed.</summary>
     TooManyErrors,
+    /// <summary>No answer came within <see cref="ExtractOptions.AttemptTimeout"/>.</summary>
+    TimedOut,
+    /// <summary>The chat client could not read the provider's response.</summary>
+    UnreadableResponse,
 }
