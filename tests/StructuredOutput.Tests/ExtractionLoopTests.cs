@@ -273,6 +273,35 @@ public class ExtractionLoopTests
         Assert.Equal(cts.Token, e.CancellationToken);
     }
 
+    [Fact]
+    public async Task Cancellation_and_client_time_outs_during_a_re_ask_keep_the_earlier_answer()
+    {
+        // The chat client's own time-out (HttpClient's, say) is not the caller's cancellation: it propagates unchanged.
+        var clientTimeout = new TaskCanceledException("The request was canceled due to the configured HttpClient.Timeout.");
+        var client = new QueueClient(new object[] { Answer(Bad), clientTimeout });
+        var thrown = await Assert.ThrowsAsync<TaskCanceledException>(() => client.ExtractAsync<Point>("in"));
+        Assert.Same(clientTimeout, thrown);
+        var attempts = Assert.IsAssignableFrom<IReadOnlyList<ExtractionAttempt>>(thrown.Data[ExtractionException.AttemptsDataKey]);
+        Assert.Equal(Bad, Assert.Single(attempts).RawResponse);
+
+        foreach (var options in new[] { null, new ExtractOptions { AttemptTimeout = TimeSpan.FromHours(1) } })
+        {
+            using var cts = new CancellationTokenSource();
+            var hanging = new QueueClient(new object[] { Answer(Bad), new HangingAnswer() });
+            var task = hanging.ExtractAsync<Point>("in", options, cts.Token);
+            while (hanging.Calls.Count < 2)
+            {
+                await Task.Yield();
+            }
+
+            cts.Cancel();
+            var cancelled = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => task);
+            Assert.Equal(cts.Token, cancelled.CancellationToken);
+            attempts = Assert.IsAssignableFrom<IReadOnlyList<ExtractionAttempt>>(cancelled.Data[ExtractionException.AttemptsDataKey]);
+            Assert.Equal(Bad, Assert.Single(attempts).RawResponse);
+        }
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(-1)]

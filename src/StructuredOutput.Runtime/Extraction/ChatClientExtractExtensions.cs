@@ -23,8 +23,8 @@ public static class ChatClientExtractExtensions
     /// <exception cref="ExtractionException">No valid value could be extracted; it carries every attempt.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     /// <remarks>
-    /// Exceptions of the chat client itself (HTTP errors, its own time-outs) propagate unchanged, with the answers
-    /// received before them attached under <see cref="ExtractionException.AttemptsDataKey"/>. Two client failures are
+    /// Exceptions of the chat client itself (HTTP errors, its own time-outs) and cancellation propagate unchanged, with
+    /// the answers received before them attached under <see cref="ExtractionException.AttemptsDataKey"/>. Two client failures are
     /// typed instead: a request longer than <see cref="ExtractOptions.AttemptTimeout"/>
     /// (<see cref="ExtractionFailureKind.TimedOut"/>) and a response the client cannot read
     /// (<see cref="ExtractionFailureKind.UnreadableResponse"/>).
@@ -57,8 +57,8 @@ public static class ChatClientExtractExtensions
     /// <returns>The value or the failure, with every attempt and the summed token usage.</returns>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     /// <remarks>
-    /// Exceptions of the chat client itself (HTTP errors, its own time-outs) propagate unchanged, with the answers
-    /// received before them attached under <see cref="ExtractionException.AttemptsDataKey"/>. A request longer than
+    /// Exceptions of the chat client itself (HTTP errors, its own time-outs) and cancellation propagate unchanged, with
+    /// the answers received before them attached under <see cref="ExtractionException.AttemptsDataKey"/>. A request longer than
     /// <see cref="ExtractOptions.AttemptTimeout"/> and a response the client cannot read are returned as failures
     /// (<see cref="ExtractionFailureKind.TimedOut"/>, <see cref="ExtractionFailureKind.UnreadableResponse"/>).
     /// </remarks>
@@ -107,7 +107,9 @@ public static class ChatClientExtractExtensions
             catch (OperationCanceledException e) when (timeout is not null && cancellationToken.IsCancellationRequested && e.CancellationToken != cancellationToken)
             {
                 // The caller cancelled while the linked token was in use: report it against the caller's own token.
-                throw new OperationCanceledException(e.Message, e, cancellationToken);
+                var cancelled = new OperationCanceledException(e.Message, e, cancellationToken);
+                AttachAttempts(cancelled, attempts);
+                throw cancelled;
             }
             catch (ArgumentOutOfRangeException e) when (IsUnreadableFinishReason(e))
             {
@@ -206,7 +208,7 @@ public static class ChatClientExtractExtensions
 
     private static bool AttachAttempts(Exception exception, List<ExtractionAttempt> attempts)
     {
-        if (attempts.Count > 0 && exception is not OperationCanceledException)
+        if (attempts.Count > 0)
         {
             try
             {

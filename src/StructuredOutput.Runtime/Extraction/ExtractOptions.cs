@@ -25,8 +25,8 @@ public sealed class ExtractOptions
     }
 
     /// <summary>
-    /// How long one request to the model may take before it is abandoned; null (the default) for no limit beyond the
-    /// chat client's own. A request that runs out of time ends the extraction as
+    /// How long one request to the model may take before it is abandoned (the chat client's own transport retries
+    /// included); null (the default) for no limit beyond the chat client's own. A request that runs out of time ends the extraction as
     /// <see cref="ExtractionFailureKind.TimedOut"/>, without a re-ask: there is no answer to correct, and a slow model
     /// would most likely be as slow again. Caller cancellation is different: it throws
     /// <see cref="OperationCanceledException"/>.

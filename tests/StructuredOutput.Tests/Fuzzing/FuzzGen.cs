@@ -61,8 +61,8 @@ internal static class FuzzGen
         Gen.Select(
             Text,
             Gen.Int,
-            depth < 3 ? outline.Null() : Gen.Const(() => (Outline?)null),
-            depth < 3 ? outline.List[0, 2] : Gen.Const(() => new List<Outline>()),
+            depth < 2 ? outline.Null() : Gen.Const(() => (Outline?)null),
+            depth < 2 ? outline.List[0, 2] : Gen.Const(() => new List<Outline>()),
             FiniteDouble.List[0, 3].List[0, 3],
             (title, level, next, sections, grid) => new Outline { Title = title, Level = level, Next = next, Sections = sections, Grid = grid }));
 
