@@ -58,7 +58,7 @@ public class ErrorWordingTests
         {
             ExtractionErrorKind.UnreadableResponse, ExtractionFailureKind.UnreadableResponse,
             new ArgumentOutOfRangeException("value", "eos", "Unknown ChatFinishReason value."),
-            "the server sent finish_reason \"eos\", which the chat client cannot read (the OpenAI .NET SDK accepts only stop, length, content_filter and tool_calls); add a pipeline policy that rewrites it, as in docs/compatible-servers.md"
+            "the server sent finish_reason \"eos\", which the chat client cannot read (the OpenAI .NET SDK accepts only OpenAI's own values); add a pipeline policy that rewrites it, as in docs/compatible-servers.md"
         },
     };
 

@@ -23,9 +23,10 @@ public static class ChatClientExtractExtensions
     /// <exception cref="ExtractionException">No valid value could be extracted; it carries every attempt.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     /// <remarks>
-    /// Exceptions of the chat client itself (HTTP errors, its own time-outs) and cancellation propagate unchanged, with
-    /// the answers received before them attached under <see cref="ExtractionException.AttemptsDataKey"/>. Two client failures are
-    /// typed instead: a request longer than <see cref="ExtractOptions.AttemptTimeout"/>
+    /// Exceptions of the chat client itself (HTTP errors, its own time-outs) propagate unchanged, and cancellation as an
+    /// <see cref="OperationCanceledException"/> for <paramref name="cancellationToken"/>; the answers received before
+    /// either are attached under <see cref="ExtractionException.AttemptsDataKey"/>. Two client failures are typed
+    /// instead: a request longer than <see cref="ExtractOptions.AttemptTimeout"/>
     /// (<see cref="ExtractionFailureKind.TimedOut"/>) and a response the client cannot read
     /// (<see cref="ExtractionFailureKind.UnreadableResponse"/>).
     /// </remarks>
@@ -57,8 +58,9 @@ public static class ChatClientExtractExtensions
     /// <returns>The value or the failure, with every attempt and the summed token usage.</returns>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     /// <remarks>
-    /// Exceptions of the chat client itself (HTTP errors, its own time-outs) and cancellation propagate unchanged, with
-    /// the answers received before them attached under <see cref="ExtractionException.AttemptsDataKey"/>. A request longer than
+    /// Exceptions of the chat client itself (HTTP errors, its own time-outs) propagate unchanged, and cancellation as an
+    /// <see cref="OperationCanceledException"/> for <paramref name="cancellationToken"/>; the answers received before
+    /// either are attached under <see cref="ExtractionException.AttemptsDataKey"/>. A request longer than
     /// <see cref="ExtractOptions.AttemptTimeout"/> and a response the client cannot read are returned as failures
     /// (<see cref="ExtractionFailureKind.TimedOut"/>, <see cref="ExtractionFailureKind.UnreadableResponse"/>).
     /// </remarks>

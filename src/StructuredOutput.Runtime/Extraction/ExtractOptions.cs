@@ -26,9 +26,9 @@ public sealed class ExtractOptions
 
     /// <summary>
     /// How long one request to the model may take before it is abandoned (the chat client's own transport retries
-    /// included); null (the default) for no limit beyond the chat client's own. A request that runs out of time ends the extraction as
-    /// <see cref="ExtractionFailureKind.TimedOut"/>, without a re-ask: there is no answer to correct, and a slow model
-    /// would most likely be as slow again. Caller cancellation is different: it throws
+    /// included); null (the default) for no limit beyond the chat client's own. A request that runs out of time ends
+    /// the extraction as <see cref="ExtractionFailureKind.TimedOut"/>, without a re-ask: there is no answer to correct,
+    /// and a slow model would most likely be as slow again. Caller cancellation is different: it throws
     /// <see cref="OperationCanceledException"/>.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is zero, negative or longer than about 49 days.</exception>

@@ -12,10 +12,9 @@ public sealed class ExtractionException : Exception
 {
     /// <summary>The key under which earlier attempts are attached to a chat client's exception's <see cref="Exception.Data"/>.</summary>
     /// <remarks>
-    /// Transport failures and cancellation propagate unchanged (so a caller's <c>catch</c> for its client's exception
-    /// type still works);
-    /// when earlier attempts had answers, they are attached here as an <see cref="IReadOnlyList{T}"/> of
-    /// <see cref="ExtractionAttempt"/> so that nothing the model said is lost.
+    /// Transport failures and cancellation propagate as they are (so a caller's <c>catch</c> for its client's exception
+    /// type still works); when earlier attempts had answers, they are attached here as an
+    /// <see cref="IReadOnlyList{T}"/> of <see cref="ExtractionAttempt"/> so that nothing the model said is lost.
     /// </remarks>
     public const string AttemptsDataKey = "StructuredOutput.Attempts";
 

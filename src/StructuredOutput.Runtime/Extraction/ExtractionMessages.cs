@@ -109,7 +109,7 @@ internal static class ExtractionMessages
         "$",
         ExtractionErrorKind.UnreadableResponse,
         "the server sent finish_reason " + (finishReason is null ? "null" : Parsing.JsonReadContext.Excerpt(finishReason, quote: true))
-        + ", which the chat client cannot read (the OpenAI .NET SDK accepts only stop, length, content_filter and tool_calls); "
+        + ", which the chat client cannot read (the OpenAI .NET SDK accepts only OpenAI's own values); "
         + "add a pipeline policy that rewrites it, as in docs/compatible-servers.md");
 
     private static string JsonExcerpt(string text) => text.Length <= 500 ? text : text.Substring(0, 500) + "…";
