@@ -1,5 +1,6 @@
 using System;
 using System.ClientModel;
+using System.ClientModel.Primitives;
 using System.Globalization;
 using System.IO;
 using System.Linq;
@@ -119,6 +120,7 @@ public static class RecipeApp
         {
             string model = environment("OPENAI_MODEL") is { Length: > 0 } m ? m : DefaultModel;
             var clientOptions = new OpenAIClientOptions();
+            clientOptions.AddPolicy(new FinishReasonPolicy(), PipelinePosition.PerCall); // finish reasons of compatible servers
             if (environment("OPENAI_BASE_URL") is { Length: > 0 } baseUrl)
             {
                 clientOptions.Endpoint = new Uri(baseUrl);

@@ -312,6 +312,32 @@ public sealed class ExtractionWireTests : ServerTestBase
         Assert.Equal(ExtractionErrorKind.ContentFilter, attempt.Errors[0].Kind);
     }
 
+    /// <summary>Some providers answer blanks on failure (DeepSeek replaces non-JSON output by spaces): re-asked, not fatal.</summary>
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("   \n\n   ")]
+    public async Task Blank_or_missing_content_is_re_asked_and_kept(string? content)
+    {
+        _server.EnqueueCompletion(content, promptTokens: 30, completionTokens: 40);
+        _server.EnqueueCompletion(GoodAda);
+
+        var result = await _client.TryExtractAsync<Person>(AdaText);
+
+        Assert.True(result.IsSuccess, string.Join("; ", result.Errors));
+        Assert.Equal(2, _server.Requests.Count);
+        var first = result.Attempts[0];
+        Assert.Equal(content, first.RawResponse); // exactly as received: null stays null
+        var error = Assert.Single(first.Errors);
+        Assert.Equal(ExtractionErrorKind.NoJson, error.Kind);
+        Assert.Equal("the answer is empty; expected one JSON object", error.Message);
+        Assert.Equal(40, first.Usage?.OutputTokenCount);
+        Assert.Equal("(empty answer)", _server.Requests[1].Text(2));
+        Assert.Equal(
+            "Your answer could not be used:\n- $: the answer is empty; expected one JSON object\nAnswer again with the complete corrected JSON object only.",
+            _server.Requests[1].Text(3));
+    }
+
     [Fact]
     public async Task Server_without_usage_gives_a_null_usage_sum()
     {

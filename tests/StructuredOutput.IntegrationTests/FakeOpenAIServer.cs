@@ -85,8 +85,14 @@ public sealed record CompletionResponse(
     bool IncludeUsage = true,
     bool OmitFinishReason = false) : ScriptedResponse;
 
-/// <summary>An HTTP error in OpenAI's error format.</summary>
-public sealed record ErrorResponse(int Status, string Message, string? Code) : ScriptedResponse;
+/// <summary>
+/// An HTTP error in OpenAI's error format, or with <paramref name="RawBody"/> as the body when given (LM Studio, for
+/// one, sends <c>{"error":"..."}</c>). <paramref name="RetryAfterSeconds"/> adds a <c>Retry-After</c> header.
+/// </summary>
+public sealed record ErrorResponse(int Status, string Message, string? Code, string? RawBody = null, int? RetryAfterSeconds = null) : ScriptedResponse;
+
+/// <summary>Answers with <paramref name="Then"/> after <paramref name="Delay"/>, unless the client aborts first.</summary>
+public sealed record DelayedResponse(TimeSpan Delay, ScriptedResponse Then) : ScriptedResponse;
 
 /// <summary>Holds the request open until the client aborts it (or the server stops).</summary>
 public sealed record HangResponse : ScriptedResponse;
@@ -125,7 +131,7 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
         }
     }
 
-    /// <summary>How many held requests (<see cref="EnqueueHang"/>) the client aborted.</summary>
+    /// <summary>How many held or delayed requests (<see cref="EnqueueHang"/>, <see cref="DelayedResponse"/>) the client aborted.</summary>
     public int AbortedRequests => Volatile.Read(ref _abortedRequests);
 
     /// <summary>How many scripted responses have not been used yet.</summary>
@@ -175,6 +181,20 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
 
     /// <summary>An answer that never comes: the request is held until the client aborts it.</summary>
     public void EnqueueHang() => _script.Enqueue(new HangResponse());
+
+    /// <summary>An SDK-backed chat client with extra pipeline policies (added per call).</summary>
+    public IChatClient CreateChatClient(params PipelinePolicy[] policies) => CreateChatClient(CreateClientOptions(), policies);
+
+    /// <summary>An SDK-backed chat client from the given options, with extra pipeline policies (added per call).</summary>
+    public static IChatClient CreateChatClient(OpenAIClientOptions options, params PipelinePolicy[] policies)
+    {
+        foreach (var policy in policies)
+        {
+            options.AddPolicy(policy, PipelinePosition.PerCall);
+        }
+
+        return new OpenAI.Chat.ChatClient("test-model", new ApiKeyCredential("test-key"), options).AsIChatClient();
+    }
 
     /// <summary>An <see cref="IChatClient"/> through the official OpenAI SDK, pointed at this server.</summary>
     public IChatClient CreateChatClient(string model = "test-model") =>
@@ -267,6 +287,16 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
         }
 
         ScriptedResponse? response = _script.TryDequeue(out var next) ? next : Fallback?.Invoke(request);
+        if (response is DelayedResponse delayed)
+        {
+            if (!await WaitAsync(context, delayed.Delay))
+            {
+                return;
+            }
+
+            response = delayed.Then;
+        }
+
         switch (response)
         {
             case null:
@@ -278,26 +308,36 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
                 await WriteJsonAsync(context, 200, CompletionJson(completion, model, "chatcmpl-fake" + n, 1_764_000_000 + n));
                 break;
             case ErrorResponse error:
-                await WriteJsonAsync(context, error.Status, ErrorJson(error.Message, error.Code));
-                break;
-            case HangResponse:
-                using (var linked = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _stopping.Token))
+                if (error.RetryAfterSeconds is int seconds)
                 {
-                    try
-                    {
-                        await Task.Delay(Timeout.Infinite, linked.Token);
-                    }
-                    catch (OperationCanceledException)
-                    {
-                        // The client went away (or the server stops): nothing to answer.
-                        if (context.RequestAborted.IsCancellationRequested)
-                        {
-                            Interlocked.Increment(ref _abortedRequests);
-                        }
-                    }
+                    context.Response.Headers["Retry-After"] = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 }
 
+                await WriteJsonAsync(context, error.Status, error.RawBody ?? ErrorJson(error.Message, error.Code));
                 break;
+            case HangResponse:
+                await WaitAsync(context, Timeout.InfiniteTimeSpan);
+                break;
+        }
+    }
+
+    // Waits, and tells whether the wait ran its course; false when the client went away (or the server stops).
+    private async Task<bool> WaitAsync(HttpContext context, TimeSpan delay)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _stopping.Token);
+        try
+        {
+            await Task.Delay(delay, linked.Token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            if (context.RequestAborted.IsCancellationRequested)
+            {
+                Interlocked.Increment(ref _abortedRequests);
+            }
+
+            return false;
         }
     }
 

@@ -59,6 +59,49 @@ public sealed class TransportTests : ServerTestBase
         Assert.Equal("$.age", Assert.Single(attempt.Errors).Path);
     }
 
+    /// <summary>
+    /// 401, 429 and 500 after a flawed first answer: the SDK's exception surfaces with the status and the provider's
+    /// message, the first answer is attached, and the extractor sends no request of its own after the error. The SDK's
+    /// retry policy (kept as it is; the server's Retry-After of 0 keeps the test fast) re-sends 429 and 500 itself:
+    /// every request after the first is the same re-ask, byte for byte.
+    /// </summary>
+    [Theory]
+    [InlineData(401, "Incorrect API key provided: test-key.", "invalid_api_key", 1)]
+    [InlineData(429, "Rate limit reached for test-model on tokens per min (TPM).", "rate_limit_exceeded", 4)]
+    [InlineData(500, "The server had an error while processing your request.", null, 4)]
+    public async Task Http_errors_surface_with_status_and_provider_message_and_are_never_reasked(int status, string message, string? code, int sends)
+    {
+        _server.EnqueueCompletion(AgeAsWord);
+        _server.Fallback = _ => new ErrorResponse(status, message, code, RetryAfterSeconds: 0);
+
+        var e = await Assert.ThrowsAsync<ClientResultException>(() => _client.ExtractAsync<Person>(AdaText));
+
+        Assert.Equal(status, e.Status);
+        Assert.Contains(message, e.Message, StringComparison.Ordinal);
+        var attempts = Assert.IsAssignableFrom<IReadOnlyList<ExtractionAttempt>>(e.Data[ExtractionException.AttemptsDataKey]);
+        Assert.Equal(AgeAsWord, Assert.Single(attempts).RawResponse);
+
+        var requests = _server.Requests;
+        Assert.Equal(1 + sends, requests.Count);
+        Assert.Equal(2, requests[0].Messages.Count);
+        Assert.Equal(4, requests[1].Messages.Count);
+        Assert.All(requests.Skip(1), r => Assert.Equal(requests[1].Raw, r.Raw));
+    }
+
+    [Fact]
+    public async Task A_non_standard_error_body_is_still_reachable_from_the_exception()
+    {
+        // LM Studio sends "error" as a plain string rather than OpenAI's object.
+        _server.Enqueue(new ErrorResponse(400, string.Empty, null, RawBody: """{"error":"Model 'test-model' is not loaded."}"""));
+
+        var e = await Assert.ThrowsAsync<ClientResultException>(() => _client.ExtractAsync<Person>(AdaText));
+
+        Assert.Equal(400, e.Status);
+        string body = e.GetRawResponse()!.Content.ToString();
+        Assert.Contains("Model 'test-model' is not loaded.", body, StringComparison.Ordinal);
+        Assert.Single(_server.Requests);
+    }
+
     [Fact]
     public async Task Cancelling_a_request_in_flight_throws_OperationCanceledException_and_aborts_the_http_request()
     {
@@ -116,38 +159,83 @@ public sealed class TransportTests : ServerTestBase
     }
 
     /// <summary>
-    /// SDK LIMITATION (OpenAI 2.15.0): the SDK's response deserializer rejects any finish_reason outside its enum,
-    /// including an explicit JSON null and "" (which some OpenAI-compatible servers send), with
-    /// <see cref="ArgumentOutOfRangeException"/> thrown from <c>OpenAI.Chat.ChatFinishReasonExtensions.ToChatFinishReason</c>.
-    /// The answer never reaches the extractor; the exception propagates unchanged, like any other client exception.
+    /// The OpenAI SDK (2.15.0) rejects any finish_reason outside its enum, including an explicit JSON null and "" (which
+    /// some OpenAI-compatible servers send), with <see cref="ArgumentOutOfRangeException"/> thrown while it reads the
+    /// response. The extractor turns that into a typed failure that names the value and the workaround, and keeps the
+    /// SDK's exception as the inner exception; it does not re-ask, since the same server would answer the same way.
     /// </summary>
     [Theory]
-    [InlineData("eos")]
-    [InlineData(null)]
-    [InlineData("")]
-    public async Task Unknown_or_null_finish_reasons_make_the_openai_sdk_throw_and_the_exception_propagates_unchanged(string? finishReason)
+    [InlineData("eos", "\"eos\"")]
+    [InlineData(null, "null")]
+    [InlineData("", "\"\"")]
+    public async Task Unknown_or_null_finish_reasons_that_the_sdk_cannot_read_are_a_typed_failure(string? finishReason, string shown)
     {
         _server.EnqueueCompletion(GoodAda, finishReason);
         _server.EnqueueCompletion(GoodAda); // would be used by a re-ask
 
-        var e = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => _client.ExtractAsync<Person>(AdaText));
+        var e = await Assert.ThrowsAsync<ExtractionException>(() => _client.ExtractAsync<Person>(AdaText));
 
-        Assert.Contains("Unknown ChatFinishReason value", e.Message, StringComparison.Ordinal);
-        Assert.Equal("OpenAI", e.TargetSite?.DeclaringType?.Assembly.GetName().Name);
+        Assert.Equal(ExtractionFailureKind.UnreadableResponse, e.FailureKind);
+        var inner = Assert.IsType<ArgumentOutOfRangeException>(e.InnerException);
+        Assert.Contains("Unknown ChatFinishReason value", inner.Message, StringComparison.Ordinal);
+        Assert.Equal("OpenAI", inner.TargetSite?.DeclaringType?.Assembly.GetName().Name); // thrown by the SDK itself
+        var attempt = Assert.Single(e.Attempts);
+        Assert.Null(attempt.RawResponse);
+        var error = Assert.Single(attempt.Errors);
+        Assert.Equal(ExtractionErrorKind.UnreadableResponse, error.Kind);
+        Assert.StartsWith("the server sent finish_reason " + shown + ", which the chat client cannot read", error.Message, StringComparison.Ordinal);
+        Assert.Contains("docs/compatible-servers.md", e.Message, StringComparison.Ordinal);
         Assert.Single(_server.Requests);
     }
 
     [Fact]
-    public async Task Sdk_exception_for_an_unknown_finish_reason_on_the_reask_carries_the_earlier_attempt()
+    public async Task An_unreadable_finish_reason_on_the_reask_keeps_the_earlier_attempt()
     {
-        _server.EnqueueCompletion(AgeAsWord);
+        _server.EnqueueCompletion(AgeAsWord, promptTokens: 70, completionTokens: 9);
         _server.EnqueueCompletion(GoodAda, "eos");
 
-        var e = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => _client.ExtractAsync<Person>(AdaText));
+        var result = await _client.TryExtractAsync<Person>(AdaText);
 
-        var attempts = Assert.IsAssignableFrom<IReadOnlyList<ExtractionAttempt>>(e.Data[ExtractionException.AttemptsDataKey]);
-        Assert.Equal(AgeAsWord, Assert.Single(attempts).RawResponse);
+        Assert.Equal(ExtractionFailureKind.UnreadableResponse, result.FailureKind);
+        Assert.Equal(2, result.Attempts.Count);
+        Assert.Equal(AgeAsWord, result.Attempts[0].RawResponse);
+        Assert.Equal("$.age", Assert.Single(result.Attempts[0].Errors).Path);
+        Assert.Equal(ExtractionErrorKind.UnreadableResponse, Assert.Single(result.Attempts[1].Errors).Kind);
+        Assert.Equal(79, result.Usage?.TotalTokenCount);
         Assert.Equal(2, _server.Requests.Count);
+    }
+
+    /// <summary>The documented workaround: the sample's pipeline policy rewrites the value before the SDK reads it.</summary>
+    [Theory]
+    [InlineData("eos")]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("end")]
+    [InlineData("STOP")]
+    public async Task With_the_finish_reason_policy_a_non_standard_finish_reason_reads_as_stop(string? finishReason)
+    {
+        using var client = _server.CreateChatClient(new RecipeExtractor.FinishReasonPolicy());
+        _server.EnqueueCompletion(GoodAda, finishReason);
+
+        var result = await client.TryExtractAsync<Person>(AdaText);
+
+        Assert.True(result.IsSuccess, string.Join("; ", result.Errors));
+        Assert.Equal(new Person("Ada Lovelace", 36, null), result.Value);
+        Assert.Equal(ChatFinishReason.Stop, result.Attempts[0].FinishReason);
+        Assert.Equal(15, result.Usage?.TotalTokenCount);
+    }
+
+    [Fact]
+    public async Task With_the_finish_reason_policy_a_token_limit_spelling_still_reads_as_length()
+    {
+        using var client = _server.CreateChatClient(new RecipeExtractor.FinishReasonPolicy());
+        _server.EnqueueCompletion("""{"name":"Ada Lov""", "max_tokens");
+
+        var result = await client.TryExtractAsync<Person>(AdaText);
+
+        Assert.Equal(ExtractionFailureKind.Truncated, result.FailureKind);
+        Assert.Equal(ChatFinishReason.Length, result.Attempts[0].FinishReason);
+        Assert.Single(_server.Requests);
     }
 
     [Fact]

@@ -21,7 +21,15 @@ public static class ChatClientExtractExtensions
     /// <param name="cancellationToken">Cancels the request in flight.</param>
     /// <returns>The extracted value.</returns>
     /// <exception cref="ExtractionException">No valid value could be extracted; it carries every attempt.</exception>
-    /// <remarks>Exceptions of the chat client itself (HTTP errors, time-outs) propagate unchanged.</remarks>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    /// <remarks>
+    /// Exceptions of the chat client itself (HTTP errors, its own time-outs) propagate unchanged, and cancellation as an
+    /// <see cref="OperationCanceledException"/> for <paramref name="cancellationToken"/>; the answers received before
+    /// either are attached under <see cref="ExtractionException.AttemptsDataKey"/>. Two client failures are typed
+    /// instead: a request longer than <see cref="ExtractOptions.AttemptTimeout"/>
+    /// (<see cref="ExtractionFailureKind.TimedOut"/>) and a response the client cannot read
+    /// (<see cref="ExtractionFailureKind.UnreadableResponse"/>).
+    /// </remarks>
     public static async Task<T> ExtractAsync<T>(
         this IChatClient client,
         string input,
@@ -35,7 +43,7 @@ public static class ChatClientExtractExtensions
             return result.Value!;
         }
 
-        throw new ExtractionException(typeof(T).Name, result.FailureKind, result.Attempts);
+        throw new ExtractionException(typeof(T).Name, result.FailureKind, result.Attempts, result.Cause);
     }
 
     /// <summary>
@@ -48,7 +56,14 @@ public static class ChatClientExtractExtensions
     /// <param name="options">Retries and chat options; null for the defaults.</param>
     /// <param name="cancellationToken">Cancels the request in flight.</param>
     /// <returns>The value or the failure, with every attempt and the summed token usage.</returns>
-    /// <remarks>Exceptions of the chat client itself (HTTP errors, time-outs) and cancellation propagate unchanged.</remarks>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    /// <remarks>
+    /// Exceptions of the chat client itself (HTTP errors, its own time-outs) propagate unchanged, and cancellation as an
+    /// <see cref="OperationCanceledException"/> for <paramref name="cancellationToken"/>; the answers received before
+    /// either are attached under <see cref="ExtractionException.AttemptsDataKey"/>. A request longer than
+    /// <see cref="ExtractOptions.AttemptTimeout"/> and a response the client cannot read are returned as failures
+    /// (<see cref="ExtractionFailureKind.TimedOut"/>, <see cref="ExtractionFailureKind.UnreadableResponse"/>).
+    /// </remarks>
     public static async Task<ExtractionResult<T>> TryExtractAsync<T>(
         this IChatClient client,
         string input,
@@ -76,21 +91,52 @@ public static class ChatClientExtractExtensions
         };
         var attempts = new List<ExtractionAttempt>(1 + Math.Min(maxRetries, 4));
 
+        TimeSpan? attemptTimeout = options?.AttemptTimeout;
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            int number = attempts.Count + 1;
             ChatResponse response;
+            CancellationTokenSource? timeout = attemptTimeout is null ? null : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             try
             {
-                response = await client.GetResponseAsync(messages, chatOptions, cancellationToken).ConfigureAwait(false);
+                if (timeout is not null)
+                {
+                    timeout.CancelAfter(attemptTimeout!.Value);
+                }
+
+                response = await client.GetResponseAsync(messages, chatOptions, timeout?.Token ?? cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException e) when (timeout is not null && timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                // Our own time-out, not the caller's cancellation: a typed failure that keeps every attempt.
+                attempts.Add(new ExtractionAttempt(number, null, new[] { ExtractionMessages.TimedOut(attemptTimeout!.Value) }, Array.Empty<string>(), null, null, null));
+                return new ExtractionResult<T>(default, ExtractionFailureKind.TimedOut, attempts, e);
+            }
+            catch (OperationCanceledException e) when (timeout is not null && cancellationToken.IsCancellationRequested && e.CancellationToken != cancellationToken)
+            {
+                // The caller cancelled while the linked token was in use: report it against the caller's own token.
+                var cancelled = new OperationCanceledException(e.Message, e, cancellationToken);
+                AttachAttempts(cancelled, attempts);
+                throw cancelled;
+            }
+            catch (ArgumentOutOfRangeException e) when (IsUnreadableFinishReason(e))
+            {
+                // The provider answered, but the client's deserializer rejected its finish reason (the OpenAI .NET SDK
+                // accepts only OpenAI's own values). Asking again would meet the same server, so this ends the loop.
+                attempts.Add(new ExtractionAttempt(number, null, new[] { ExtractionMessages.UnreadableFinishReason(e.ActualValue as string) }, Array.Empty<string>(), null, null, null));
+                return new ExtractionResult<T>(default, ExtractionFailureKind.UnreadableResponse, attempts, e);
             }
             catch (Exception e) when (AttachAttempts(e, attempts))
             {
                 throw; // not reached: the filter only annotates the exception and lets it pass unchanged
             }
+            finally
+            {
+                timeout?.Dispose();
+            }
 
             string? text = ReadText(response, out string? refusal);
-            int number = attempts.Count + 1;
             if (refusal is not null)
             {
                 attempts.Add(new ExtractionAttempt(number, text, new[] { ExtractionMessages.Refused(refusal) }, Array.Empty<string>(), response.FinishReason, response.Usage, refusal));
@@ -163,9 +209,15 @@ public static class ChatClientExtractExtensions
         return text;
     }
 
+    // The OpenAI .NET SDK throws ArgumentOutOfRangeException("Unknown ChatFinishReason value.") while reading a response
+    // whose finish_reason is outside its closed set ("eos", "", null from some compatible servers). The finish reason
+    // exists only in responses, so this exception never stands for a bad request.
+    private static bool IsUnreadableFinishReason(ArgumentOutOfRangeException exception) =>
+        exception.Message.Contains("FinishReason", StringComparison.Ordinal);
+
     private static bool AttachAttempts(Exception exception, List<ExtractionAttempt> attempts)
     {
-        if (attempts.Count > 0 && exception is not OperationCanceledException)
+        if (attempts.Count > 0)
         {
             try
             {

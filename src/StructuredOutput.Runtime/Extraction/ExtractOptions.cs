@@ -7,11 +7,12 @@ namespace StructuredOutput;
 public sealed class ExtractOptions
 {
     private int _maxRetries = 1;
+    private TimeSpan? _attemptTimeout;
 
     /// <summary>
     /// How many times to ask again after an answer that cannot be parsed or validated; 0 sends one request only.
-    /// Default 1. Refusals, content-filter stops, answers cut off at the token limit and transport errors are never
-    /// retried.
+    /// Default 1. Refusals, content-filter stops, answers cut off at the token limit, timed-out requests and transport
+    /// errors are never retried.
     /// </summary>
     public int MaxRetries
     {
@@ -29,6 +30,28 @@ public sealed class ExtractOptions
     /// <see cref="LlmExtractAttribute.Strict"/>. The answer is validated in full either way.
     /// </summary>
     public bool? Strict { get; set; }
+
+    /// <summary>
+    /// How long one request to the model may take before it is abandoned (the chat client's own transport retries
+    /// included); null (the default) for no limit beyond the chat client's own. A request that runs out of time ends
+    /// the extraction as <see cref="ExtractionFailureKind.TimedOut"/>, without a re-ask: there is no answer to correct,
+    /// and a slow model would most likely be as slow again. Caller cancellation is different: it throws
+    /// <see cref="OperationCanceledException"/>.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is zero, negative or longer than about 49 days.</exception>
+    public TimeSpan? AttemptTimeout
+    {
+        get => _attemptTimeout;
+        set
+        {
+            if (value is TimeSpan t && (t <= TimeSpan.Zero || t.TotalMilliseconds > uint.MaxValue - 1))
+            {
+                throw new ArgumentOutOfRangeException(nameof(value), t, "The attempt time-out must be positive and at most 49 days, or null for none.");
+            }
+
+            _attemptTimeout = value;
+        }
+    }
 
     /// <summary>
     /// Chat options passed through to the client (model, temperature, maximum output tokens…). They are copied, never

@@ -28,7 +28,10 @@ public sealed class ExtractionAttempt
     /// <summary>The attempt's number, from 1.</summary>
     public int Number { get; }
 
-    /// <summary>The model's text exactly as received (null when the answer carried no text).</summary>
+    /// <summary>
+    /// The model's text exactly as received; null when the answer carried no text, or when no readable answer came
+    /// (<see cref="ExtractionFailureKind.TimedOut"/>, <see cref="ExtractionFailureKind.UnreadableResponse"/>).
+    /// </summary>
     public string? RawResponse { get; }
 
     /// <summary>What was wrong with the answer; empty when it was accepted.</summary>

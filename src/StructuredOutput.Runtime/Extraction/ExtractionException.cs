@@ -12,9 +12,9 @@ public sealed class ExtractionException : Exception
 {
     /// <summary>The key under which earlier attempts are attached to a chat client's exception's <see cref="Exception.Data"/>.</summary>
     /// <remarks>
-    /// Transport failures propagate unchanged (so a caller's <c>catch</c> for its client's exception type still works);
-    /// when earlier attempts had answers, they are attached here as an <see cref="IReadOnlyList{T}"/> of
-    /// <see cref="ExtractionAttempt"/> so that nothing the model said is lost.
+    /// Transport failures and cancellation propagate as they are (so a caller's <c>catch</c> for its client's exception
+    /// type still works); when earlier attempts had answers, they are attached here as an
+    /// <see cref="IReadOnlyList{T}"/> of <see cref="ExtractionAttempt"/> so that nothing the model said is lost.
     /// </remarks>
     public const string AttemptsDataKey = "StructuredOutput.Attempts";
 
@@ -23,7 +23,12 @@ public sealed class ExtractionException : Exception
     /// <param name="failureKind">Why it failed.</param>
     /// <param name="attempts">Every attempt made.</param>
     public ExtractionException(string targetTypeName, ExtractionFailureKind failureKind, IReadOnlyList<ExtractionAttempt> attempts)
-        : base(FormatMessage(targetTypeName, failureKind, attempts))
+        : this(targetTypeName, failureKind, attempts, null)
+    {
+    }
+
+    internal ExtractionException(string targetTypeName, ExtractionFailureKind failureKind, IReadOnlyList<ExtractionAttempt> attempts, Exception? innerException)
+        : base(FormatMessage(targetTypeName, failureKind, attempts), innerException)
     {
         TargetTypeName = targetTypeName;
         FailureKind = failureKind;
@@ -51,6 +56,8 @@ public sealed class ExtractionException : Exception
             ExtractionFailureKind.Refusal => "the model refused",
             ExtractionFailureKind.Truncated => "the answer was cut off at the output token limit",
             ExtractionFailureKind.ContentFilter => "the provider's content filter stopped the answer",
+            ExtractionFailureKind.TimedOut => "a request ran out of time",
+            ExtractionFailureKind.UnreadableResponse => "the chat client could not read the provider's response",
             _ => "no answer was valid",
         };
         var last = attempts.Count == 0 ? null : attempts[^1];

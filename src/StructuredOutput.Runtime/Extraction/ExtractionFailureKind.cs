@@ -13,4 +13,11 @@ public enum ExtractionFailureKind
     Truncated,
     /// <summary>The provider's content filter stopped the answer.</summary>
     ContentFilter,
+    /// <summary>A request ran longer than <see cref="ExtractOptions.AttemptTimeout"/>.</summary>
+    TimedOut,
+    /// <summary>
+    /// The chat client received the provider's response but could not read it (for example, the OpenAI .NET SDK rejects
+    /// a <c>finish_reason</c> outside OpenAI's own set); the client's exception is the inner exception.
+    /// </summary>
+    UnreadableResponse,
 }

@@ -8,8 +8,9 @@ namespace StructuredOutput;
 /// <typeparam name="T">The extraction type.</typeparam>
 public sealed class ExtractionResult<T>
 {
-    internal ExtractionResult(T? value, ExtractionFailureKind failureKind, IReadOnlyList<ExtractionAttempt> attempts)
+    internal ExtractionResult(T? value, ExtractionFailureKind failureKind, IReadOnlyList<ExtractionAttempt> attempts, Exception? cause = null)
     {
+        Cause = cause;
         Value = value;
         FailureKind = failureKind;
         Attempts = attempts;
@@ -33,6 +34,9 @@ public sealed class ExtractionResult<T>
 
     /// <summary>Token usage summed over all attempts (null when no attempt reported any).</summary>
     public UsageDetails? Usage { get; }
+
+    /// <summary>The chat client's exception behind a time-out or an unreadable response; it becomes the inner exception.</summary>
+    internal Exception? Cause { get; }
 
     private static UsageDetails? SumUsage(IReadOnlyList<ExtractionAttempt> attempts)
     {

@@ -68,4 +68,8 @@ public enum ExtractionErrorKind
     ConstraintViolated,
     /// <summary>A rule of the type's <c>IValidatableObject.Validate</c> failed.</summary>
     RuleViolated,
+    /// <summary>No answer came within <see cref="ExtractOptions.AttemptTimeout"/>.</summary>
+    TimedOut,
+    /// <summary>The chat client could not read the provider's response.</summary>
+    UnreadableResponse,
 }

@@ -68,6 +68,16 @@ public static class JsonAnswerParser
                 context.AddErrorAt("$", ExtractionErrorKind.InvalidJson, "is not valid JSON: " + DescribeSyntaxError(e));
                 return ParseResult<T>.Failure(context.Errors, context.Repairs);
             }
+            catch (InvalidOperationException) when (reader.TokenType is JsonTokenType.PropertyName or JsonTokenType.String
+                && reader.ValueIsEscaped && HasLoneSurrogateEscape(reader.ValueSpan))
+            {
+                // Utf8JsonReader validates escapes lazily: comparing or decoding a property name or an enum string
+                // with an unpaired \uD800-\uDFFF escape throws. Report it where the reader stands.
+                string what = reader.TokenType == JsonTokenType.PropertyName ? "a property name" : "a string";
+                string raw = JsonReadContext.Excerpt(Encoding.UTF8.GetString(reader.ValueSpan), quote: false);
+                context.AddError(ExtractionErrorKind.InvalidString, $"expected {what} in valid Unicode, found \"{raw}\" (a lone surrogate escape)");
+                return ParseResult<T>.Failure(context.Errors, context.Repairs);
+            }
 
             return context.ErrorCount == 0
                 ? ParseResult<T>.Success(value, context.Repairs)
@@ -80,6 +90,76 @@ public static class JsonAnswerParser
                 ArrayPool<byte>.Shared.Return(rented);
             }
         }
+    }
+
+    // Whether the raw (still escaped) text of a string holds a \u escape of a surrogate that is not part of a pair.
+    private static bool HasLoneSurrogateEscape(ReadOnlySpan<byte> raw)
+    {
+        for (int i = 0; i < raw.Length; i++)
+        {
+            if (raw[i] != (byte)'\\' || i + 1 >= raw.Length)
+            {
+                continue;
+            }
+
+            if (raw[i + 1] != (byte)'u')
+            {
+                i++; // a two-character escape such as \\ or \"
+                continue;
+            }
+
+            int unit = ReadHex4(raw, i + 2);
+            if (unit is >= 0xD800 and <= 0xDBFF)
+            {
+                bool paired = i + 7 < raw.Length && raw[i + 6] == (byte)'\\' && raw[i + 7] == (byte)'u'
+                    && ReadHex4(raw, i + 8) is >= 0xDC00 and <= 0xDFFF;
+                if (!paired)
+                {
+                    return true;
+                }
+
+                i += 11; // the pair of escapes
+            }
+            else if (unit is >= 0xDC00 and <= 0xDFFF)
+            {
+                return true;
+            }
+            else
+            {
+                i += 5;
+            }
+        }
+
+        return false;
+    }
+
+    // The code unit of the four hex digits at 'at', or -1.
+    private static int ReadHex4(ReadOnlySpan<byte> raw, int at)
+    {
+        if (at + 4 > raw.Length)
+        {
+            return -1;
+        }
+
+        int value = 0;
+        for (int i = at; i < at + 4; i++)
+        {
+            int digit = raw[i] switch
+            {
+                >= (byte)'0' and <= (byte)'9' => raw[i] - '0',
+                >= (byte)'a' and <= (byte)'f' => raw[i] - 'a' + 10,
+                >= (byte)'A' and <= (byte)'F' => raw[i] - 'A' + 10,
+                _ => -1,
+            };
+            if (digit < 0)
+            {
+                return -1;
+            }
+
+            value = (value * 16) + digit;
+        }
+
+        return value;
     }
 
     private static string DescribeSyntaxError(JsonException e)

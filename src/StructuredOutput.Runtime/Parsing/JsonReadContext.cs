@@ -80,7 +80,8 @@ public sealed class JsonReadContext
         EnterProperty(jsonName);
         if (seen)
         {
-            AddError(ExtractionErrorKind.DuplicateProperty, "appears more than once in the same object");
+            reader.Read();
+            AddError(ExtractionErrorKind.DuplicateProperty, $"expected once per object, found again with {Describe(ref reader)}");
             Exit();
             reader.Skip();
             return false;
@@ -146,7 +147,8 @@ public sealed class JsonReadContext
     public bool ReportConstructionFailed(Exception exception)
     {
         ArgumentNullException.ThrowIfNull(exception);
-        AddError(ExtractionErrorKind.ConstructionFailed, "was rejected by the type: " + exception.Message);
+        string reason = exception.Message.ReplaceLineEndings(" ");
+        AddError(ExtractionErrorKind.ConstructionFailed, "was rejected by the type: " + (reason.Length <= 200 ? reason : reason.Substring(0, 200) + "…"));
         return false;
     }
 

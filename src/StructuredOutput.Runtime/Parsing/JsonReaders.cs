@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.ComponentModel;
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 
 namespace StructuredOutput.Parsing;
@@ -32,7 +33,9 @@ public static partial class JsonReaders
         catch (InvalidOperationException)
         {
             value = string.Empty;
-            context.AddError(ExtractionErrorKind.InvalidString, "is not a valid Unicode string (it holds a lone surrogate escape)");
+            // The raw token keeps its escapes, so it is shown as the JSON text that was sent.
+            string raw = Encoding.UTF8.GetString(reader.ValueSpan);
+            context.AddError(ExtractionErrorKind.InvalidString, $"expected a valid Unicode string, found \"{JsonReadContext.Excerpt(raw, quote: false)}\" (a lone surrogate escape)");
             return false;
         }
     }
