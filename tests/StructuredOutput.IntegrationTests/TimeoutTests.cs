@@ -18,6 +18,9 @@ public sealed class TimeoutTests : ServerTestBase
     private static readonly TimeSpan SlowServer = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan HangGuard = TimeSpan.FromSeconds(20);
 
+    // Long enough for the request to reach the server on a loaded machine, far shorter than the server's delay.
+    private static readonly TimeSpan AttemptLimit = TimeSpan.FromSeconds(2.5);
+
     private static DelayedResponse Slow(string content) => new(SlowServer, new CompletionResponse(content, "stop", 10, 5));
 
     [Fact]
@@ -25,7 +28,7 @@ public sealed class TimeoutTests : ServerTestBase
     {
         _server.Enqueue(Slow(GoodAda));
         _server.EnqueueCompletion(GoodAda); // would be used by a re-ask
-        var options = new ExtractOptions { AttemptTimeout = TimeSpan.FromMilliseconds(300) };
+        var options = new ExtractOptions { AttemptTimeout = AttemptLimit };
 
         var result = await _client.TryExtractAsync<Person>(AdaText, options).WaitAsync(HangGuard);
 
@@ -34,7 +37,7 @@ public sealed class TimeoutTests : ServerTestBase
         Assert.Null(attempt.RawResponse);
         var error = Assert.Single(attempt.Errors);
         Assert.Equal(ExtractionErrorKind.TimedOut, error.Kind);
-        Assert.Equal("no answer within the attempt time-out of 0.3 s (ExtractOptions.AttemptTimeout); raise it or extract less per call", error.Message);
+        Assert.Equal("no answer within the attempt time-out of 2.5 s (ExtractOptions.AttemptTimeout); raise it or extract less per call", error.Message);
         Assert.Single(_server.Requests);
         Assert.Equal(1, _server.PendingResponses);
         await WaitUntilAsync(() => _server.AbortedRequests == 1, "the server to see the request abandoned");
@@ -45,7 +48,7 @@ public sealed class TimeoutTests : ServerTestBase
     {
         _server.EnqueueCompletion(AgeAsWord);
         _server.Enqueue(Slow(GoodAda));
-        var options = new ExtractOptions { AttemptTimeout = TimeSpan.FromMilliseconds(300) };
+        var options = new ExtractOptions { AttemptTimeout = AttemptLimit };
 
         var e = await Assert.ThrowsAsync<ExtractionException>(() => _client.ExtractAsync<Person>(AdaText, options).WaitAsync(HangGuard));
 

@@ -33,6 +33,9 @@ public class ErrorWordingTests
         { ExtractionErrorKind.InvalidString, Parse<ChatTurn>, """{"prompt":"a\ud800b","answer":"c"}""", "$.prompt", "expected a valid Unicode string, found \"a\\ud800b\" (a lone surrogate escape)" },
         { ExtractionErrorKind.ConstructionFailed, Parse<Percentage>, """{"value":140}""", "$", "was rejected by the type: must be from 0 to 100 (Parameter 'Value')" },
         { ExtractionErrorKind.TooManyErrors, Parse<TreeNode>, SixtyBadChildren, "$", "10 more errors are not listed" },
+        { ExtractionErrorKind.InvalidFormat, Parse<TypeSpace.Optionals>, """{"count":null,"day":"May 1","id":null,"link":null,"shade":null,"times":null,"initial":null}""", "$.day", "expected a date such as \"2024-05-01\" (YYYY-MM-DD) or null, found \"May 1\"" },
+        { ExtractionErrorKind.ConstraintViolated, Parse<TypeSpace.Rating>, """{"stars":9}""", "$.stars", "expected a number from 1 to 5, found 9" },
+        { ExtractionErrorKind.RuleViolated, Parse<TypeSpace.CheckedInvoice>, """{"items":[{"description":"a","amount":1}],"total":2}""", "$.total", "total must equal the sum of line items" },
     };
 
     /// <summary>The kinds only the extraction loop produces, each from a scripted answer.</summary>

@@ -131,3 +131,6 @@ public record StrictNode(string Label, List<StrictNode> Children);
 
 [LlmExtract]
 public partial record WithMap(Dictionary<string, int> Counts);
+
+[LlmExtract]
+public partial record Rating([Range(1, 5)] int Stars);
