@@ -32,3 +32,24 @@ public enum InvoiceStatus
     Sent,
     Overdue,
 }
+
+/// <summary>A shipment, sent in strict json_schema mode.</summary>
+/// <param name="Id">The shipment id.</param>
+/// <param name="Weight">Weight in kilograms.</param>
+/// <param name="Carrier">The carrier's name; at most 20 characters.</param>
+/// <param name="Stops">Where it stops on the way.</param>
+/// <param name="Note">A remark; null when none.</param>
+/// <param name="Parcels">How many parcels; 1 when not stated.</param>
+[LlmExtract(Strict = true, Instructions = "Extract the shipment.")]
+public partial record Shipment(
+    string Id,
+    [property: System.ComponentModel.DataAnnotations.Range(0.1, 1000.0)] double Weight,
+    [property: System.ComponentModel.DataAnnotations.MaxLength(20)] string Carrier,
+    List<Stop> Stops,
+    string? Note,
+    int Parcels = 1);
+
+/// <summary>A stop of a shipment.</summary>
+/// <param name="City">The city.</param>
+/// <param name="Day">The day it stops there.</param>
+public record Stop(string City, System.DateOnly Day);
