@@ -134,6 +134,75 @@ public class ConstraintDiagnosticTests
         }
     }
 
+    // LLMX007: a [Flags] value names one member in JSON; a list of single values is how flags combine.
+
+    [Theory]
+    [InlineData("Permissions")]
+    [InlineData("Permissions?")]
+    [InlineData("Dictionary<string, Permissions>")]
+    public void LLMX007_FlagsEnumUsedByAMember(string type)
+    {
+        var run = RunMarked($$"""
+            [Flags]
+            public enum Permissions { None = 0, Read = 1, Write = 2 }
+
+            [LlmExtract]
+            public partial record Account(string Name, {{type}} [|Access|]);
+            """, out var markup);
+
+        var diagnostic = Expect(run, markup, "LLMX007", DiagnosticSeverity.Error).Single();
+        AssertMessage(diagnostic, "Enum 'Permissions' is [Flags]", "List<Permissions>", "remove [Flags]");
+    }
+
+    [Fact]
+    public void LLMX007_FlagsEnumFromAnotherAssembly()
+    {
+        // The enum has no source to point at; the member that uses it is what to change.
+        var run = RunMarked("""
+            [LlmExtract]
+            public partial record Entry(string Path, System.IO.FileAttributes [|Attributes|]);
+            """, out var markup);
+
+        var diagnostic = Expect(run, markup, "LLMX007", DiagnosticSeverity.Error).Single();
+        AssertMessage(diagnostic, "Enum 'FileAttributes' is [Flags]");
+    }
+
+    [Fact]
+    public void LLMX007_EveryMemberThatUsesTheFlagsEnumIsReported()
+    {
+        var run = RunMarked("""
+            [Flags]
+            public enum Permissions { None = 0, Read = 1, Write = 2 }
+
+            [LlmExtract]
+            public partial record Account(Permissions [|Own|], Permissions [|Shared|]);
+            """, out var markup);
+
+        Expect(run, markup, "LLMX007", DiagnosticSeverity.Error);
+    }
+
+    [Fact]
+    public void LLMX007_NotReportedForAPlainEnumOrAListOfFlags()
+    {
+        var run = RunMarked("""
+            [Flags]
+            public enum Permissions { None = 0, Read = 1, Write = 2 }
+
+            public enum Role { Reader, Writer }
+
+            [Flags]
+            public enum Unused { A = 1, B = 2 }
+
+            [LlmExtract]
+            public partial record Account(Role Role, List<Permissions> Access, Permissions[] Denied);
+            """, out _);
+
+        AssertValid(run, "Account");
+        using var loaded = LoadedAssembly.Load(run.Output);
+        var answer = loaded.Parse("Diag.Account", """{"role":"Writer","access":["Read","Write"],"denied":[]}""");
+        Assert.True(answer.IsSuccess, answer.ErrorText);
+    }
+
     // LLMX008: a constraint no value could meet, or that cannot be read.
 
     [Theory]
