@@ -396,6 +396,28 @@ public class ConstraintDiagnosticTests
         AssertValid(run, "Order");
     }
 
+    [Fact]
+    public void LLMX010_DoesNotDropTheCheckedConstraintsBesideIt()
+    {
+        var run = RunMarked("""
+            [LlmExtract]
+            public partial class Contact
+            {
+                [MaxLength(5)]
+                [[|Phone|]]
+                public string Number { get; set; } = "";
+            }
+            """, out var markup);
+
+        Expect(run, markup, "LLMX010", DiagnosticSeverity.Warning, "Contact");
+        using var loaded = LoadedAssembly.Load(run.Output);
+        using var schema = JsonDocument.Parse(loaded.JsonSchema("Diag.Contact"));
+        Assert.Equal(5, schema.RootElement.GetProperty("properties").GetProperty("number").GetProperty("maxLength").GetInt32());
+        var answer = loaded.Parse("Diag.Contact", """{"number":"1234567"}""");
+        Assert.False(answer.IsSuccess);
+        Assert.Contains(answer.Errors, e => e.Path.Contains("number", StringComparison.Ordinal));
+    }
+
     // LLMX011 (warning): a strict schema over one of OpenAI's limits.
 
     [Theory]
