@@ -220,15 +220,7 @@ public class ConstraintDiagnosticTests
     [InlineData("int", "AllowedValues(1, 2.5)", "the value 2.5 is not")]
     public void LLMX008_InvalidConstraint(string type, string attribute, string why)
     {
-        var run = RunMarked($$"""
-            [LlmExtract]
-            public partial class Order
-            {
-                public string Id { get; set; } = "";
-                [[|{{attribute}}|]]
-                public {{type}} Value { get; set; } = default!;
-            }
-            """, out var markup);
+        var run = RunOrder(Value(type, attribute, marked: true), out var markup);
 
         var diagnostic = Expect(run, markup, "LLMX008", DiagnosticSeverity.Error).Single();
         AssertMessage(diagnostic, $"[{ShortName(attribute)}] on 'Order.Value' is invalid", why);
@@ -250,15 +242,7 @@ public class ConstraintDiagnosticTests
     [InlineData("string", "MinLength(3), MaxLength(5)")]
     public void LLMX008_ValidConstraintIsGenerated(string type, string attribute)
     {
-        var run = RunMarked($$"""
-            [LlmExtract]
-            public partial class Order
-            {
-                public string Id { get; set; } = "";
-                [{{attribute}}]
-                public {{type}} Value { get; set; } = default!;
-            }
-            """, out _);
+        var run = RunOrder(Value(type, attribute), out _);
 
         AssertValid(run, "Order");
     }
@@ -304,15 +288,7 @@ public class ConstraintDiagnosticTests
     [InlineData("bool", "Url", "bool", "it applies to strings")]
     public void LLMX009_InapplicableConstraint(string type, string attribute, string displayed, string why)
     {
-        var run = RunMarked($$"""
-            [LlmExtract]
-            public partial class Order
-            {
-                public string Id { get; set; } = "";
-                [[|{{attribute}}|]]
-                public {{type}} Value { get; set; } = default!;
-            }
-            """, out var markup);
+        var run = RunOrder(Value(type, attribute, marked: true), out var markup);
 
         var diagnostic = Expect(run, markup, "LLMX009", DiagnosticSeverity.Error).Single();
         AssertMessage(diagnostic, $"[{ShortName(attribute)}] on 'Order.Value' does not apply to its type '{displayed}'", why);
@@ -329,15 +305,7 @@ public class ConstraintDiagnosticTests
     [InlineData("string", "Url")]
     public void LLMX009_ApplicableConstraintIsGenerated(string type, string attribute)
     {
-        var run = RunMarked($$"""
-            [LlmExtract]
-            public partial class Order
-            {
-                public string Id { get; set; } = "";
-                [{{attribute}}]
-                public {{type}} Value { get; set; } = default!;
-            }
-            """, out _);
+        var run = RunOrder(Value(type, attribute), out _);
 
         AssertValid(run, "Order");
     }
@@ -363,15 +331,7 @@ public class ConstraintDiagnosticTests
     [InlineData("int", "Even")]
     public void LLMX010_UncheckedValidationAttribute(string type, string attribute)
     {
-        var run = RunMarked($$"""
-            [LlmExtract]
-            public partial class Order
-            {
-                public string Id { get; set; } = "";
-                [[|{{attribute}}|]]
-                public {{type}} Value { get; set; } = default!;
-            }
-            """ + EvenAttribute, out var markup);
+        var run = RunOrder(Value(type, attribute, marked: true), out var markup, more: EvenAttribute);
 
         var diagnostic = Expect(run, markup, "LLMX010", DiagnosticSeverity.Warning, "Order").Single();
         AssertMessage(diagnostic, $"[{ShortName(attribute)}] on 'Order.Value' is not checked by the generated validator", "IValidatableObject.Validate");
@@ -383,15 +343,7 @@ public class ConstraintDiagnosticTests
     [InlineData("string", "Description(\"A phone number.\")")]
     public void LLMX010_CheckedOrNonValidationAttributeIsNotReported(string type, string attribute)
     {
-        var run = RunMarked($$"""
-            [LlmExtract]
-            public partial class Order
-            {
-                public string Id { get; set; } = "";
-                [{{attribute}}]
-                public {{type}} Value { get; set; } = default!;
-            }
-            """ + EvenAttribute, out _);
+        var run = RunOrder(Value(type, attribute), out _, more: EvenAttribute);
 
         AssertValid(run, "Order");
     }
@@ -545,14 +497,7 @@ public class ConstraintDiagnosticTests
     [MemberData(nameof(UnenforcedInStrictMode))]
     public void LLMX012_StrictModeDoesNotEnforce(string member, string name, string keyword)
     {
-        var run = RunMarked($$"""
-            [LlmExtract(Strict = true)]
-            public partial class Order
-            {
-                public string Id { get; set; } = "";
-                {{member}}
-            }
-            """, out var markup);
+        var run = RunOrder(member, out var markup, strict: true);
 
         var diagnostic = Expect(run, markup, "LLMX012", DiagnosticSeverity.Warning, "Order").Single();
         AssertMessage(diagnostic, $"Strict mode does not enforce {keyword} on 'Order.{name}'", "the client still checks it");
@@ -563,14 +508,7 @@ public class ConstraintDiagnosticTests
     public void LLMX012_NotReportedWithoutStrict(string member, string name, string keyword)
     {
         _ = (name, keyword);
-        var run = RunMarked($$"""
-            [LlmExtract]
-            public partial class Order
-            {
-                public string Id { get; set; } = "";
-                {{member}}
-            }
-            """, out _);
+        var run = RunOrder(member, out _);
 
         AssertValid(run, "Order");
     }
@@ -583,14 +521,7 @@ public class ConstraintDiagnosticTests
     [InlineData("[AllowedValues(\"a\", \"b\")] public string Letter { get; set; } = \"\";")]
     public void LLMX012_NotReportedForKeywordsStrictModeEnforces(string member)
     {
-        var run = RunMarked($$"""
-            [LlmExtract(Strict = true)]
-            public partial class Order
-            {
-                public string Id { get; set; } = "";
-                {{member}}
-            }
-            """, out _);
+        var run = RunOrder(member, out _, strict: true);
 
         AssertValid(run, "Order");
     }
@@ -617,14 +548,7 @@ public class ConstraintDiagnosticTests
     [InlineData("List<Dictionary<string, int>>")]
     public void LLMX013_DictionaryInStrictMode(string type)
     {
-        var run = RunMarked($$"""
-            [LlmExtract(Strict = true)]
-            public partial class Order
-            {
-                public string Id { get; set; } = "";
-                public {{type}} [|Counts|] { get; set; } = default!;
-            }
-            """, out var markup);
+        var run = RunOrder($"public {type} [|Counts|] {{ get; set; }} = default!;", out var markup, strict: true);
 
         var diagnostic = Expect(run, markup, "LLMX013", DiagnosticSeverity.Error).Single();
         AssertMessage(diagnostic, "Member 'Counts' of 'Order' is a dictionary", "List<T> of a record with a key and a value", "turn Strict off");
@@ -636,14 +560,7 @@ public class ConstraintDiagnosticTests
     [InlineData("List<Dictionary<string, int>>")]
     public void LLMX013_DictionaryWithoutStrictIsGenerated(string type)
     {
-        var run = RunMarked($$"""
-            [LlmExtract]
-            public partial class Order
-            {
-                public string Id { get; set; } = "";
-                public {{type}} Counts { get; set; } = default!;
-            }
-            """, out _);
+        var run = RunOrder($"public {type} Counts {{ get; set; }} = default!;", out _);
 
         AssertValid(run, "Order");
     }
@@ -885,6 +802,21 @@ public class ConstraintDiagnosticTests
         Assert.Null(run.Exception);
         return run;
     }
+
+    /// <summary>Runs a class <c>Order</c> with a string <c>Id</c> and <paramref name="member"/>, a declaration in markup.</summary>
+    private static GeneratorRun RunOrder(string member, out Markup markup, bool strict = false, string more = "") =>
+        RunMarked($$"""
+            [LlmExtract{{(strict ? "(Strict = true)" : string.Empty)}}]
+            public partial class Order
+            {
+                public string Id { get; set; } = "";
+                {{member}}
+            }
+            """ + more, out markup);
+
+    /// <summary>The declaration of <c>Order.Value</c>: <paramref name="type"/> under <paramref name="attribute"/>, marked if asked.</summary>
+    private static string Value(string type, string attribute, bool marked = false) =>
+        (marked ? "[[|" + attribute + "|]]" : "[" + attribute + "]") + " public " + type + " Value { get; set; } = default!;";
 
     /// <summary>
     /// Expects <paramref name="id"/> exactly once at each marked span, in order, with <paramref name="severity"/>, and
