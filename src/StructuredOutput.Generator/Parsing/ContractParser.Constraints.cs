@@ -174,7 +174,6 @@ internal sealed partial class ContractParser
 
                     break;
                 default:
-                    any = false;
                     Report(DiagnosticDescriptors.UncheckedValidationAttribute, at, shortName, member);
                     break;
             }

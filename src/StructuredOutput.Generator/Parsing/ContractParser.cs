@@ -556,8 +556,28 @@ internal sealed partial class ContractParser
                 type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat),
                 problem ?? Alternative(Unwrap(type)));
         }
+        else
+        {
+            ReportFlags(type, location);
+        }
 
         return result;
+    }
+
+    // A [Flags] value may combine members, which one JSON string cannot name; a list of single values can, so only a
+    // member or dictionary value of the enum is reported, at the member (the enum may come from another assembly).
+    private void ReportFlags(ITypeSymbol type, Location? location)
+    {
+        type = Unwrap(type);
+        if (type is INamedTypeSymbol { IsGenericType: true } named
+            && CollectionKindOf(named) is CollectionKind.Dictionary or CollectionKind.IDictionary or CollectionKind.IReadOnlyDictionary)
+        {
+            ReportFlags(named.TypeArguments[1], location);
+        }
+        else if (type is INamedTypeSymbol { TypeKind: TypeKind.Enum } e && e.GetAttributes().Any(a => IsAttribute(a, "System.FlagsAttribute")))
+        {
+            Report(DiagnosticDescriptors.FlagsEnum, location, Display(e));
+        }
     }
 
     private TypeRef? ClassifyCore(ITypeSymbol type, NullableAnnotation annotation, Location? location, ref string? problem)
@@ -770,11 +790,6 @@ internal sealed partial class ContractParser
         if (!_enumNames.Add(id))
         {
             return;
-        }
-
-        if (type.GetAttributes().Any(a => IsAttribute(a, "System.FlagsAttribute")))
-        {
-            Report(DiagnosticDescriptors.FlagsEnum, FirstLocation(type), Display(type));
         }
 
         var members = new List<EnumMemberModel>();
