@@ -89,6 +89,50 @@ public class SnapshotTests
     }
 
     [Fact]
+    public void ConstraintsDefaultsRulesAndStrictMode()
+    {
+        // AssertCompilesCleanly also fails on the analyzer's warnings; this strict type states its unenforced length.
+        var run = Harness.Run("""
+            using System;
+            using System.Collections.Generic;
+            using System.ComponentModel;
+            using System.ComponentModel.DataAnnotations;
+            using StructuredOutput;
+
+            namespace Billing;
+
+            /// <summary>An invoice.</summary>
+            [LlmExtract(Strict = true, Name = "invoice")]
+            public partial record Invoice(
+                [Description("Invoice number, like INV-123.")][RegularExpression("INV-[0-9]+")] string Number,
+                [Description("Issue date.")] DateOnly Issued,
+                [Description("Lines of the invoice.")][MinLength(1)] List<Line> Lines,
+                [Description("Grand total.")][Range(typeof(decimal), "0", "1000000")] decimal Total,
+                [Description("Status.")][AllowedValues(Status.Open, Status.Paid)] Status Status,
+                [Description("Currency.")] Currency Currency = Currency.Eur) : IValidatableObject
+            {
+                public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+                {
+                    yield break;
+                }
+            }
+
+            /// <summary>A line.</summary>
+            /// <param name="Sku">Stock keeping unit.</param>
+            /// <param name="Qty">How many.</param>
+            /// <param name="Id">The line's id.</param>
+            public record Line(string Sku, [Range(1, 999)] int Qty, Guid Id);
+
+            /// <summary>State of an invoice.</summary>
+            public enum Status { Draft, Open, Paid }
+
+            /// <summary>The currency.</summary>
+            public enum Currency { Eur, Usd }
+            """).AssertCompilesCleanly();
+        Snapshot.Verify(run.Sources);
+    }
+
+    [Fact]
     public void RecordStruct()
     {
         var run = Harness.Run("""

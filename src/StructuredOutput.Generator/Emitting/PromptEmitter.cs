@@ -132,20 +132,21 @@ internal static class PromptEmitter
 
         if (c is not null)
         {
-            string unit = type.Kind == ValueKind.String ? "chars" : "items";
+            string unit = type.Kind == ValueKind.String ? "char" : "item";
             int? min = c.MinLength;
             int? max = c.MaxLength;
+            string Units(int? n) => n == 1 ? unit : unit + "s";
             if (min is not null && max is not null)
             {
-                notes.Add(min == max ? $"exactly {min} {unit}" : $"{min}-{max} {unit}");
+                notes.Add(min == max ? $"exactly {min} {Units(min)}" : $"{min}-{max} {Units(max)}");
             }
             else if (min is not null)
             {
-                notes.Add($"at least {min} {unit}");
+                notes.Add($"at least {min} {Units(min)}");
             }
             else if (max is not null)
             {
-                notes.Add($"at most {max} {unit}");
+                notes.Add($"at most {max} {Units(max)}");
             }
 
             if (c.NotEmpty)
