@@ -62,4 +62,8 @@ public enum ExtractionErrorKind
     ContentFilter,
     /// <summary>More errors were found than are listed.</summary>
     TooManyErrors,
+    /// <summary>The answer is longer than <see cref="ParseOptions.MaxAnswerLength"/>; it was not read.</summary>
+    TooLarge,
+    /// <summary>The JSON nests arrays and objects deeper than <see cref="ParseOptions.MaxDepth"/>.</summary>
+    TooDeep,
 }
