@@ -13,6 +13,7 @@ internal static class JsonTextLocator
 {
     internal const string EmptyMessage = "the answer is empty; expected one JSON object";
     internal const string MultipleMessage = "the answer holds more than one JSON object; answer with exactly one";
+    internal const string ArrayAfterMessage = "the answer holds a JSON array after the object; answer with exactly one JSON object";
     internal const string BomRepair = "Removed a byte-order mark before the JSON.";
     internal const string FenceRepair = "Took the JSON out of a markdown code fence.";
     internal const string ProseBeforeRepair = "Ignored text before the JSON object.";
@@ -30,6 +31,8 @@ internal static class JsonTextLocator
         Continuation,
         /// <summary>Another complete object.</summary>
         AnotherObject,
+        /// <summary>A complete JSON array right after the object: a second top-level value.</summary>
+        AnotherArray,
         /// <summary>The closing line of a markdown fence, perhaps with prose after it.</summary>
         FenceClose,
         /// <summary>Prose.</summary>
@@ -180,6 +183,9 @@ internal static class JsonTextLocator
             case Tail.AnotherObject:
                 context.AddErrorAt("$", ExtractionErrorKind.MultipleValues, MultipleMessage);
                 return false;
+            case Tail.AnotherArray:
+                context.AddErrorAt("$", ExtractionErrorKind.MultipleValues, ArrayAfterMessage);
+                return false;
             case Tail.Stray:
                 context.AddRepair(StrayAfterRepair);
                 break;
@@ -231,33 +237,43 @@ internal static class JsonTextLocator
             return Tail.Empty;
         }
 
-        char c = text[i];
-        if (c == ',' || c == ':')
+        // Past any stray closing brackets: members, a colon or a string mean the JSON goes on.
+        int j = i;
+        while (j < end && (IsSpace(text[j]) || text[j] is '}' or ']' or ')'))
         {
-            int j = i + 1;
-            while (j < end && (IsSpace(text[j]) || IsStray(text[j])))
-            {
-                j++;
-            }
-
-            if (j >= end)
-            {
-                return c == ',' ? Tail.Stray : Tail.Continuation;
-            }
-
-            return c == ',' && text[j] == '{' && HasCompleteObject(text, j, end) ? Tail.AnotherObject : Tail.Continuation;
+            j++;
         }
 
-        if (c is '"' or '\'')
+        if (j < end)
         {
-            // A quote right after the object: a string closed too early, or another member.
-            return Tail.Continuation;
+            char c = text[j];
+            if (c == ',' || c == ':')
+            {
+                int k = j + 1;
+                while (k < end && (IsSpace(text[k]) || IsStray(text[k])))
+                {
+                    k++;
+                }
+
+                if (k >= end)
+                {
+                    return c == ',' ? Tail.Stray : Tail.Continuation;
+                }
+
+                return c == ',' && text[k] == '{' && HasCompleteObject(text, k, end) ? Tail.AnotherObject : Tail.Continuation;
+            }
+
+            if (c is '"' or '\'')
+            {
+                // A quote right after the object: a string closed too early, or another member.
+                return Tail.Continuation;
+            }
         }
 
         bool onlyStray = true;
-        for (int j = i; j < end; j++)
+        for (int k = i; k < end; k++)
         {
-            if (!IsSpace(text[j]) && !IsStray(text[j]))
+            if (!IsSpace(text[k]) && !IsStray(text[k]))
             {
                 onlyStray = false;
                 break;
@@ -267,6 +283,11 @@ internal static class JsonTextLocator
         if (onlyStray)
         {
             return Tail.Stray;
+        }
+
+        if (text[i] == '[' && FindClose(text, i, end, int.MaxValue, out _, out _) >= 0)
+        {
+            return Tail.AnotherArray;
         }
 
         if (HasCompleteObject(text, i, end))

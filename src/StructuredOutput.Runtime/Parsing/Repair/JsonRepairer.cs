@@ -87,7 +87,7 @@ internal static class JsonRepairer
 
             bool prose = !fenced && start > regionStart;
             bool escaped = IsEscapedJson(text, start, regionEnd);
-            Attempt(outcome, escaped ? Unescape(text, start, regionEnd) : text, escaped ? 0 : start, escaped ? -1 : regionEnd, maxDepth, fenced || prose);
+            Attempt(outcome, escaped ? Unescape(text, start, EscapedEnd(text, start, regionEnd)) : text, escaped ? 0 : start, escaped ? -1 : regionEnd, maxDepth, fenced || prose);
             ScanFailure? failure = outcome.Failure;
             bool conclusive = failure is null || escaped || failure.LooksLikeJson || failure.Kind != ExtractionErrorKind.InvalidJson;
             if (conclusive)
@@ -139,6 +139,7 @@ internal static class JsonRepairer
         long perRun = end - start + 1;
         int maxRuns = (int)Math.Clamp(ScanBudget / perRun, 2, 64);
         var cursor = new ChoiceCursor();
+        var map = new TextMap(source);
         ScanFailure? first = null;
         int runs = 0;
         do
@@ -149,7 +150,7 @@ internal static class JsonRepairer
                 break;
             }
 
-            var scanner = new LenientScanner(source, end, maxDepth, cursor, quietFenceTail);
+            var scanner = new LenientScanner(source, end, maxDepth, cursor, quietFenceTail, map);
             bool ok = scanner.Scan(start);
             outcome.Ambiguity ??= scanner.FirstChoice;
             if (scanner.LookAheadExhausted)
@@ -220,6 +221,24 @@ internal static class JsonRepairer
         }
 
         return j + 1 < end && text[j] == '\\' && text[j + 1] == '"';
+    }
+
+    // Where escaped JSON ends: before the closing quote of the string that holds it, when it is one.
+    private static int EscapedEnd(string text, int start, int end)
+    {
+        int before = start - 1;
+        while (before >= 0 && char.IsWhiteSpace(text[before]))
+        {
+            before--;
+        }
+
+        int last = end - 1;
+        while (last > start && char.IsWhiteSpace(text[last]))
+        {
+            last--;
+        }
+
+        return before >= 0 && text[before] == '"' && text[last] == '"' ? last : end;
     }
 
     // Undoes one level of JSON string escaping over the region.

@@ -60,6 +60,7 @@ internal sealed class LenientScanner
     private readonly int _maxDepth;
     private readonly ChoiceCursor _cursor;
     private readonly bool _quietFenceTail;
+    private readonly TextMap _map;
     private readonly StringBuilder _out;
     private readonly StringBuilder _str = new();
     private readonly RepairLog _repairs = new();
@@ -77,9 +78,11 @@ internal sealed class LenientScanner
     /// <param name="maxDepth">The deepest nesting allowed.</param>
     /// <param name="cursor">Decides at choice points.</param>
     /// <param name="quietFenceTail">Whether a fence's closing line after the object needs no repair note.</param>
-    public LenientScanner(string text, int end, int maxDepth, ChoiceCursor cursor, bool quietFenceTail)
+    /// <param name="map">Line starts of <paramref name="text"/>, for positions in messages.</param>
+    public LenientScanner(string text, int end, int maxDepth, ChoiceCursor cursor, bool quietFenceTail, TextMap map)
     {
         _s = text;
+        _map = map;
         _end = end;
         _maxDepth = maxDepth;
         _cursor = cursor;
@@ -198,7 +201,7 @@ internal sealed class LenientScanner
             case '}':
                 if (afterComma)
                 {
-                    Repair($"Removed a trailing comma at {ContainerPath()}.");
+                    _repairs.Add($"Removed a trailing comma at {ContainerPath()}.");
                 }
 
                 _pos++;
@@ -207,7 +210,7 @@ internal sealed class LenientScanner
             case ')':
                 return Mismatch(ref state, afterComma);
             case ',':
-                Repair($"Removed an extra comma at {ContainerPath()}.");
+                _repairs.Add($"Removed an extra comma at {ContainerPath()}.");
                 _pos++;
                 return true;
         }
@@ -268,7 +271,7 @@ internal sealed class LenientScanner
         }
         else if (!_newline && StartsValueAfterMissingColon(_pos))
         {
-            Repair($"Inserted a missing colon after the property name {CurrentPath()}.");
+            _repairs.Add($"Inserted a missing colon after the property name {CurrentPath()}.");
         }
         else
         {
@@ -382,7 +385,7 @@ internal sealed class LenientScanner
             {
                 if (frame.Kind == FrameKind.Array)
                 {
-                    Repair($"Removed a trailing comma at {ContainerPath()}.");
+                    _repairs.Add($"Removed a trailing comma at {ContainerPath()}.");
                 }
                 else
                 {
@@ -461,7 +464,7 @@ internal sealed class LenientScanner
 
                 if ((IsQuoteOpener(c) && IsQuotedKeyAt(_pos)) || (_newline && IsBareKeyAt(_pos)))
                 {
-                    Repair($"Inserted a missing comma after {CurrentPath()}.");
+                    _repairs.Add($"Inserted a missing comma after {CurrentPath()}.");
                     afterComma = false;
                     state = State.Member;
                     return true;
@@ -496,7 +499,7 @@ internal sealed class LenientScanner
                     return Fail($"expected ',' or '{closer}' after {CurrentPath()}, found {Found()}");
                 }
 
-                Repair($"Inserted a missing comma after {CurrentPath()}.");
+                _repairs.Add($"Inserted a missing comma after {CurrentPath()}.");
                 afterComma = false;
                 state = State.Element;
                 return true;
@@ -528,24 +531,133 @@ internal sealed class LenientScanner
         }
 
         char right = frame.Kind == FrameKind.Object ? '}' : ']';
-        bool parentMatches = _depth >= 2 && CloserOf(_frames[_depth - 2].Kind) == found;
-        int choice = parentMatches
-            ? Choose(2, $"the '{found}' at {JsonTextLocator.Where(_s, _pos)} may stand for a '{right}' or follow a missing one")
-            : 0;
+
+        // Either reading must let the text go on: what follows has to fit the container that is open afterwards.
+        int after = NextSignificant(_pos + 1);
+        bool replace = _depth < 2 || FitsAfterValue(_frames[_depth - 2].Kind, after);
+        bool insert = _depth >= 2 && CloserOf(_frames[_depth - 2].Kind) == found
+            && (_depth < 3 || FitsAfterValue(_frames[_depth - 3].Kind, after));
+        int choice = replace && insert ? Choose(2, _pos, isKey: false, found, right) : insert ? 1 : 0;
         if (afterComma)
         {
-            Repair($"Removed a trailing comma at {ContainerPath()}.");
+            _repairs.Add($"Removed a trailing comma at {ContainerPath()}.");
         }
 
         if (choice == 0)
         {
-            Repair($"Replaced '{found}' with '{right}' to close {ContainerPath()}.");
+            _repairs.Add($"Replaced '{found}' with '{right}' to close {ContainerPath()}.");
             _pos++;
             return Close(ref state, byBrace: false);
         }
 
-        Repair($"Inserted a missing '{right}' to close {ContainerPath()}.");
+        _repairs.Add($"Inserted a missing '{right}' to close {ContainerPath()}.");
         return Close(ref state, byBrace: false);
+    }
+
+    // The next character that is not whitespace or inside a comment, without recording anything.
+    private int NextSignificant(int p)
+    {
+        while (p < _end)
+        {
+            char c = _s[p];
+            if (char.IsWhiteSpace(c) || IsUnicodeSpace(c))
+            {
+                p++;
+            }
+            else if (c == '#' || (c == '/' && p + 1 < _end && _s[p + 1] == '/'))
+            {
+                int stop = _s.IndexOf('\n', p, _end - p);
+                p = stop < 0 ? _end : stop;
+            }
+            else if (c == '/' && p + 1 < _end && _s[p + 1] == '*')
+            {
+                int stop = p + 2 < _end ? _s.IndexOf("*/", p + 2, _end - p - 2, StringComparison.Ordinal) : -1;
+                p = stop < 0 ? _end : stop + 2;
+            }
+            else
+            {
+                break;
+            }
+        }
+
+        return p;
+    }
+
+    // Whether the character at 'p' can come after a value inside a container of the given kind.
+    private bool FitsAfterValue(FrameKind kind, int p)
+    {
+        if (p >= _end)
+        {
+            return false;
+        }
+
+        char c = _s[p];
+        if (c is ',' or '}' or ']' or ')')
+        {
+            return true;
+        }
+
+        return kind switch
+        {
+            FrameKind.Object => IsQuoteOpener(c) && IsQuotedKeyAt(p),
+            FrameKind.Array or FrameKind.Tuple => c is not (':' or '=' or ';'),
+            _ => false,
+        };
+    }
+
+    // Whether a string could end at the quote 'i' whose follower is not a delimiter: only if a repair can go on from
+    // there (a missing colon after a key; a missing comma before a quoted key or before an array element).
+    private bool CloseHerePlausible(int i, bool isKey)
+    {
+        int j = i + 1;
+        while (j < _end && (_s[j] == ' ' || _s[j] == '\t' || IsUnicodeSpace(_s[j])))
+        {
+            j++;
+        }
+
+        if (j >= _end)
+        {
+            return true;
+        }
+
+        char c = _s[j];
+        if (isKey)
+        {
+            return StartsValueAfterMissingColon(j);
+        }
+
+        switch (Top.Kind)
+        {
+            case FrameKind.Object:
+                return IsQuoteOpener(c) && IsQuotedKeyAt(j);
+            case FrameKind.Array:
+            case FrameKind.Tuple:
+                if (j == i + 1 || c is ':' or '=' or ';')
+                {
+                    return false; // glued to the quote, or not an element
+                }
+
+                if (IsQuoteOpener(c) || c is '{' or '[' or '(')
+                {
+                    return true;
+                }
+
+                // Bare text up to the next delimiter must not end in a quote (that quote would belong to this string).
+                int k = j;
+                while (k < _end && _s[k] is not (',' or ']' or '}' or ')' or '\n' or '\r'))
+                {
+                    k++;
+                }
+
+                while (k > j && char.IsWhiteSpace(_s[k - 1]))
+                {
+                    k--;
+                }
+
+                return k > j && !IsQuoteOpener(_s[k - 1]) && _s[k - 1] != '´';
+            default:
+                return false;
+        }
     }
 
     private static char CloserOf(FrameKind kind) => kind switch
@@ -598,18 +710,18 @@ internal sealed class LenientScanner
             case FrameKind.Tuple:
                 if (frame.Count == 1 && !frame.TrailingComma)
                 {
-                    Repair($"Took the value in parentheses at {ContainerPath()} as the value itself.");
+                    _repairs.Add($"Took the value in parentheses at {ContainerPath()} as the value itself.");
                     _out.Remove(frame.OutStart, 1);
                 }
                 else
                 {
-                    Repair($"Read the tuple at {ContainerPath()} as an array.");
+                    _repairs.Add($"Read the tuple at {ContainerPath()} as an array.");
                     _out.Append(']');
                 }
 
                 break;
             default:
-                Repair($"Took the value inside {frame.CallName}(...) at {ContainerPath()}.");
+                _repairs.Add($"Took the value inside {frame.CallName}(...) at {ContainerPath()}.");
                 break;
         }
 
@@ -643,7 +755,7 @@ internal sealed class LenientScanner
                     // The brace was stray: the members after it belong to the same object.
                     _out.Length--;
                     _depth = 1;
-                    Repair($"Removed a stray '}}' at {JsonTextLocator.Where(_s, _pos - 1)}; the object continues after it.");
+                    _repairs.Add($"Removed a stray '}}' at {_map.Where(_pos - 1)}; the object continues after it.");
                     state = State.AfterValue;
                     return true;
                 }
@@ -654,13 +766,16 @@ internal sealed class LenientScanner
             case JsonTextLocator.Tail.AnotherObject:
                 Failure = new ScanFailure(ExtractionErrorKind.MultipleValues, "$", JsonTextLocator.MultipleMessage, _pos, looksLikeJson: true);
                 return false;
+            case JsonTextLocator.Tail.AnotherArray:
+                Failure = new ScanFailure(ExtractionErrorKind.MultipleValues, "$", JsonTextLocator.ArrayAfterMessage, _pos, looksLikeJson: true);
+                return false;
             case JsonTextLocator.Tail.Stray:
-                Repair(JsonTextLocator.StrayAfterRepair);
+                _repairs.Add(JsonTextLocator.StrayAfterRepair);
                 break;
             case JsonTextLocator.Tail.FenceClose when _quietFenceTail:
                 break;
             default:
-                Repair(JsonTextLocator.ProseAfterRepair);
+                _repairs.Add(JsonTextLocator.ProseAfterRepair);
                 break;
         }
 
@@ -725,7 +840,7 @@ internal sealed class LenientScanner
 
         if (joined > 0)
         {
-            Repair($"Joined {(joined + 1).ToString(CultureInfo.InvariantCulture)} concatenated strings at {CurrentPath()}.");
+            _repairs.Add($"Joined {(joined + 1).ToString(CultureInfo.InvariantCulture)} concatenated strings at {CurrentPath()}.");
             content = all!.ToString();
         }
 
@@ -766,7 +881,7 @@ internal sealed class LenientScanner
 
         _pos = close + 3;
         content = _str.ToString();
-        Repair($"Read the triple-quoted string at {CurrentPath()} as a JSON string.");
+        _repairs.Add($"Read the triple-quoted string at {CurrentPath()} as a JSON string.");
         return true;
     }
 
@@ -892,25 +1007,29 @@ internal sealed class LenientScanner
                 }
                 else
                 {
+                    // The readings: the string ends here (only if a repair can go on from here), at a later quote,
+                    // or (its closing quote missing) before a comma that the next property follows.
+                    int here = CloseHerePlausible(i, isKey) ? 1 : 0;
                     List<int>? candidates = delim == '"' && i == open + 1 ? null : FindCandidates(open, i, delim, isKey);
                     int candidateCount = candidates?.Count ?? 0;
                     int split = isKey ? -1 : FindSplit(commas);
-                    int count = 1 + candidateCount + (split >= 0 ? 1 : 0);
-                    int choice = count > 1
-                        ? Choose(count, $"the quote at {JsonTextLocator.Where(_s, i)} may end the string at {CurrentPath(isKey)} or belong to it")
-                        : 0;
-                    close = choice == 0;
-                    if (choice > candidateCount)
+                    int count = here + candidateCount + (split >= 0 ? 1 : 0);
+                    int choice = count > 1 ? Choose(count, i, isKey) : 0;
+                    if (count == 0 || (here == 1 && choice == 0))
+                    {
+                        close = true; // (when nothing can work, the plain reading fails and says why)
+                    }
+                    else if (choice - here < candidateCount)
+                    {
+                        close = false;
+                        decidedEnd = candidates![choice - here];
+                    }
+                    else
                     {
                         // The closing quote is missing before a comma that the next property follows.
                         _str.Length = commas![split].Length;
                         next = commas[split].Source;
                         break;
-                    }
-
-                    if (!close)
-                    {
-                        decidedEnd = candidates![choice - 1];
                     }
                 }
 
@@ -990,34 +1109,36 @@ internal sealed class LenientScanner
                 '`' => "backticks",
                 _ => "typographic quotes",
             };
-            Repair($"Replaced the {what} around {(isKey ? "the property name" : "the string")} at {path} with double quotes.");
+            _repairs.Add($"Replaced the {what} around {(isKey ? "the property name" : "the string")} at {path} with double quotes.");
         }
 
         if (inner > 0)
         {
-            Repair($"Escaped {Plural(inner, "quote")} inside the string at {path}.");
+            _repairs.Add(delim == '"'
+                ? $"Escaped {Plural(inner, "quote")} inside the string at {path}."
+                : $"Kept {Plural(inner, "quote")} inside the string at {path} as part of it.");
         }
 
         if (missingQuote)
         {
-            Repair($"Added the missing closing quote of the string at {path}, before the comma at {JsonTextLocator.Where(_s, next)} that the next property follows.");
+            _repairs.Add($"Added the missing closing quote of the string at {path}, before the comma at {_map.Where(next)} that the next property follows.");
         }
 
         if (droppedBreak)
         {
-            Repair($"Removed the line break before the closing quote of the string at {path}.");
+            _repairs.Add($"Removed the line break before the closing quote of the string at {path}.");
         }
 
         if (rawControl && (!droppedBreak || HasEscapedControl(content)))
         {
-            Repair($"Escaped raw line breaks or control characters inside the string at {path}.");
+            _repairs.Add($"Escaped raw line breaks or control characters inside the string at {path}.");
         }
 
         if (escapeNotes is not null)
         {
             foreach (string note in escapeNotes)
             {
-                Repair($"{note} in the string at {path}.");
+                _repairs.Add($"{note} in the string at {path}.");
             }
         }
 
@@ -1112,7 +1233,7 @@ internal sealed class LenientScanner
         }
 
         _pos = k;
-        Repair($"Added the missing closing quote of the string at {CurrentPath()}.");
+        _repairs.Add($"Added the missing closing quote of the string at {CurrentPath()}.");
         return true;
     }
 
@@ -1124,7 +1245,7 @@ internal sealed class LenientScanner
 
         // Inner double quotes must pair up around a quoted word or phrase: an opening one right before a non-space
         // character, a closing one right after one. Single quotes are apostrophes as often as not: no pairing.
-        if (pairing && !OpeningLike(first))
+        if ((pairing && !OpeningLike(first)) || (!pairing && BoundaryAfter(first)))
         {
             return found;
         }
@@ -1171,6 +1292,11 @@ internal sealed class LenientScanner
                 }
             }
 
+            if (!pairing && BoundaryAfter(j))
+            {
+                break; // beyond "', '" or "': {" a later end would swallow the structure between two strings
+            }
+
             if (pairing)
             {
                 if (!OpeningLike(j))
@@ -1191,8 +1317,26 @@ internal sealed class LenientScanner
         return found;
     }
 
+    // A quote followed by ',' or ':' and then another quoted string or a bracket: structure between two strings.
+    private bool BoundaryAfter(int q)
+    {
+        int j = q + 1;
+        while (j < _end && (_s[j] == ' ' || _s[j] == '\t'))
+        {
+            j++;
+        }
+
+        if (j >= _end || _s[j] is not (',' or ':'))
+        {
+            return false;
+        }
+
+        j = NextSignificant(j + 1);
+        return j < _end && (IsQuoteOpener(_s[j]) || _s[j] is '{' or '[');
+    }
+
     private bool OpeningLike(int i) =>
-        i + 1 < _end && !char.IsWhiteSpace(_s[i + 1]) && _s[i + 1] is not (',' or ':' or ';' or '}' or ']' or ')');
+        i + 1 < _end && !char.IsWhiteSpace(_s[i + 1]) && _s[i + 1] is not (',' or ':' or ';' or '}' or ']' or ')') && !IsQuoteOpener(_s[i + 1]);
 
     private bool ClosingLike(int i) => !char.IsWhiteSpace(_s[i - 1]);
 
@@ -1306,13 +1450,13 @@ internal sealed class LenientScanner
             if (y < _end && _s[y] == ':')
             {
                 _pos = q + 1;
-                Repair($"Added the missing opening quote of the property name {path}.");
+                _repairs.Add($"Added the missing opening quote of the property name {path}.");
                 return;
             }
         }
 
         _pos = x;
-        Repair($"Quoted the property name {path}.");
+        _repairs.Add($"Quoted the property name {path}.");
     }
 
     // A value that does not start with a quote or a bracket: a literal, a number, a call such as ObjectId("…"), or
@@ -1366,7 +1510,7 @@ internal sealed class LenientScanner
             case "undefined":
                 string literal = lower switch { "none" or "undefined" => "null", _ => lower };
                 _out.Append(literal);
-                Repair($"Replaced {word} with {literal} at {CurrentPath()}.");
+                _repairs.Add($"Replaced {word} with {literal} at {CurrentPath()}.");
                 _pos = e;
                 return true;
             case "nan":
@@ -1389,7 +1533,7 @@ internal sealed class LenientScanner
                 return true;
             case NumberForm.Fixed:
                 _out.Append(number);
-                Repair($"Wrote the number {word} as {number} at {CurrentPath()}.");
+                _repairs.Add($"Wrote the number {word} as {number} at {CurrentPath()}.");
                 _pos = e;
                 return true;
             case NumberForm.Incomplete:
@@ -1452,12 +1596,12 @@ internal sealed class LenientScanner
         if (x < _end && _s[x] == '"' && end == x && Follows(x, isKey: false))
         {
             _pos = x + 1;
-            Repair($"Added the missing opening quote of the string at {CurrentPath()}.");
+            _repairs.Add($"Added the missing opening quote of the string at {CurrentPath()}.");
             return true;
         }
 
         _pos = end;
-        Repair($"Quoted the bare text {JsonReadContext.Excerpt(_s.Substring(start, end - start), quote: false)} at {CurrentPath()}.");
+        _repairs.Add($"Quoted the bare text {JsonReadContext.Excerpt(_s.Substring(start, end - start), quote: false)} at {CurrentPath()}.");
         return true;
     }
 
@@ -1711,7 +1855,7 @@ internal sealed class LenientScanner
             _pos++;
         }
 
-        Repair($"Removed a placeholder '...' for omitted {(inObject ? "members" : "elements")} at {path}.");
+        _repairs.Add($"Removed a placeholder '...' for omitted {(inObject ? "members" : "elements")} at {path}.");
         return true;
     }
 
@@ -1770,7 +1914,7 @@ internal sealed class LenientScanner
             {
                 int stop = _s.IndexOf('\n', _pos, _end - _pos);
                 _pos = stop < 0 ? _end : stop;
-                Repair($"Removed a comment at {CommentPath()}.");
+                _repairs.Add($"Removed a comment at {CommentPath()}.");
             }
             else if (c == '/' && _pos + 1 < _end && _s[_pos + 1] == '*')
             {
@@ -1784,7 +1928,7 @@ internal sealed class LenientScanner
                 }
 
                 _pos = stop + 2;
-                Repair($"Removed a comment at {CommentPath()}.");
+                _repairs.Add($"Removed a comment at {CommentPath()}.");
             }
             else
             {
@@ -1795,7 +1939,7 @@ internal sealed class LenientScanner
         if (oddSpaces > 0)
         {
             string code = "U+" + ((int)oddSpace).ToString("X4", CultureInfo.InvariantCulture);
-            Repair(oddSpaces == 1
+            _repairs.Add(oddSpaces == 1
                 ? $"Read the special space {code} at {CommentPath()} as a space."
                 : $"Read {oddSpaces.ToString(CultureInfo.InvariantCulture)} special spaces (such as {code}) at {CommentPath()} as spaces.");
         }
@@ -1852,13 +1996,19 @@ internal sealed class LenientScanner
 
     private ref Frame Top => ref _frames[_depth - 1];
 
-    private int Choose(int count, string description)
+    // A choice point; its description is built only for the first one of a scan.
+    private int Choose(int count, int position, bool isKey, char found = '\0', char right = '\0')
     {
-        FirstChoice ??= new ChoicePoint(CurrentPath(), description);
+        if (FirstChoice is null)
+        {
+            string description = found == '\0'
+                ? $"the quote at {_map.Where(position)} may end the string at {CurrentPath(isKey)} or belong to it"
+                : $"the '{found}' at {_map.Where(position)} may stand for a '{right}' or follow a missing one";
+            FirstChoice = new ChoicePoint(CurrentPath(isKey), description);
+        }
+
         return _cursor.Choose(count);
     }
-
-    private void Repair(string description) => _repairs.Add(description);
 
     // The path of the innermost container.
     private string ContainerPath()
@@ -1919,7 +2069,7 @@ internal sealed class LenientScanner
             stop++;
         }
 
-        return JsonReadContext.Excerpt(_s.Substring(_pos, stop - _pos), quote: true) + " at " + JsonTextLocator.Where(_s, _pos);
+        return JsonReadContext.Excerpt(_s.Substring(_pos, stop - _pos), quote: true) + " at " + _map.Where(_pos);
     }
 
     private bool Fail(string message) => Fail(ExtractionErrorKind.InvalidJson, "is not valid JSON: " + message, isKey: false);
@@ -1931,7 +2081,7 @@ internal sealed class LenientScanner
     }
 
     private bool LoneSurrogate(bool isKey = false) =>
-        Fail(ExtractionErrorKind.InvalidString, $"holds an unpaired UTF-16 surrogate at {JsonTextLocator.Where(_s, _pos)}", isKey);
+        Fail(ExtractionErrorKind.InvalidString, $"holds an unpaired UTF-16 surrogate at {_map.Where(_pos)}", isKey);
 
     private bool Truncated(bool inString)
     {
