@@ -7,7 +7,8 @@ namespace StructuredOutput.Parsing.Repair;
 internal sealed partial class LenientScanner
 {
     // Skips whitespace and comments, noting whether a line break was crossed. False when a block comment is unclosed.
-    private bool SkipTrivia()
+    // 'between' says whether the scan is between members (after a value) or inside one (after a name or colon).
+    private bool SkipTrivia(bool between)
     {
         _newline = false;
         int oddSpaces = 0;
@@ -34,7 +35,7 @@ internal sealed partial class LenientScanner
             {
                 int stop = _s.IndexOf('\n', _pos, _end - _pos);
                 _pos = stop < 0 ? _end : stop;
-                _repairs.Add($"Removed a comment at {CommentPath()}.");
+                _repairs.Add($"Removed a comment {Place(between)}.");
             }
             else if (c == '/' && _pos + 1 < _end && _s[_pos + 1] == '*')
             {
@@ -48,7 +49,7 @@ internal sealed partial class LenientScanner
                 }
 
                 _pos = stop + 2;
-                _repairs.Add($"Removed a comment at {CommentPath()}.");
+                _repairs.Add($"Removed a comment {Place(between)}.");
             }
             else
             {
@@ -60,8 +61,8 @@ internal sealed partial class LenientScanner
         {
             string code = "U+" + ((int)oddSpace).ToString("X4", CultureInfo.InvariantCulture);
             _repairs.Add(oddSpaces == 1
-                ? $"Read the special space {code} at {CommentPath()} as a space."
-                : $"Read {oddSpaces.ToString(CultureInfo.InvariantCulture)} special spaces (such as {code}) at {CommentPath()} as spaces.");
+                ? $"Read the special space {code} {Place(between)} as a space."
+                : $"Read {oddSpaces.ToString(CultureInfo.InvariantCulture)} special spaces (such as {code}) {Place(between)} as spaces.");
         }
 
         return true;

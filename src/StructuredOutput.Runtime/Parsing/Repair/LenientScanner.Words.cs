@@ -451,7 +451,7 @@ internal sealed partial class LenientScanner
 
         string path = ContainerPath();
         _pos += length;
-        SkipTrivia();
+        SkipTrivia(between: true);
         if (_pos < _end && _s[_pos] == ',')
         {
             _pos++;

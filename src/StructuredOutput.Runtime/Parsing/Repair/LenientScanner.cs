@@ -145,7 +145,7 @@ internal sealed partial class LenientScanner
     // Expecting a property name or '}' (after '{' or a comma).
     private bool MemberStep(ref State state, ref bool afterComma)
     {
-        if (!SkipTrivia())
+        if (!SkipTrivia(between: true))
         {
             return false;
         }
@@ -214,7 +214,7 @@ internal sealed partial class LenientScanner
     // After a property name.
     private bool ColonStep(ref State state)
     {
-        if (!SkipTrivia())
+        if (!SkipTrivia(between: false))
         {
             return false;
         }
@@ -247,7 +247,7 @@ internal sealed partial class LenientScanner
     // Expecting a value: after a colon, as an array element, or as the argument of a call.
     private bool ValueStep(ref State state, ref bool afterComma)
     {
-        if (!SkipTrivia())
+        if (!SkipTrivia(between: false))
         {
             return false;
         }
@@ -327,7 +327,7 @@ internal sealed partial class LenientScanner
     // Expecting an element or the closer of an array or tuple.
     private bool ElementStep(ref State state, ref bool afterComma)
     {
-        if (!SkipTrivia())
+        if (!SkipTrivia(between: true))
         {
             return false;
         }
@@ -389,7 +389,7 @@ internal sealed partial class LenientScanner
     {
         int valueEnd = _pos;
         bool afterContainer = _out.Length > 0 && _out[_out.Length - 1] is '}' or ']';
-        if (!SkipTrivia())
+        if (!SkipTrivia(between: true))
         {
             return false;
         }
@@ -524,9 +524,27 @@ internal sealed partial class LenientScanner
         }
 
         char c = _s[p];
-        if (c is ',' or '}' or ']' or ')')
+        if (c is '}' or ']' or ')')
         {
             return true;
+        }
+
+        if (c == ',')
+        {
+            // After the comma: what the container takes next (a property name, an element, or its closer).
+            int q = NextSignificant(p + 1);
+            if (q >= _end)
+            {
+                return false;
+            }
+
+            char n = _s[q];
+            return n is '}' or ']' or ')' or ',' || kind switch
+            {
+                FrameKind.Object => IsQuoteOpener(n) || IsKeyChar(n),
+                FrameKind.Array or FrameKind.Tuple => n is not (':' or '=' or ';'),
+                _ => false,
+            };
         }
 
         return kind switch
@@ -548,7 +566,7 @@ internal sealed partial class LenientScanner
     {
         if (_depth >= _maxDepth)
         {
-            Failure = new ScanFailure(ExtractionErrorKind.TooDeep, ContainerPath(), JsonTextLocator.TooDeepMessage(_maxDepth), _pos, _sawColon);
+            Failure = new ScanFailure(ExtractionErrorKind.TooDeep, "$", JsonTextLocator.TooDeepMessage(_maxDepth), _pos, looksLikeJson: true);
             return false;
         }
 
@@ -734,8 +752,17 @@ internal sealed partial class LenientScanner
 
     private string CurrentPath(bool isKey) => isKey ? ContainerPath() : CurrentPath();
 
-    // Where a comment or space sits: at the current member once one has started, else at the container.
-    private string CommentPath() => CurrentPath();
+    // Where a comment or space sits: between members ("after $.a", or "in $" before the first), or inside one ("at $.a").
+    private string Place(bool between)
+    {
+        if (_depth == 0)
+        {
+            return "after the object";
+        }
+
+        string member = MemberSegment(ref Top);
+        return member.Length == 0 ? "in " + ContainerPath() : (between ? "after " : "at ") + ContainerPath() + member;
+    }
 
     private static string MemberSegment(ref Frame frame) => frame.Kind switch
     {
