@@ -58,7 +58,7 @@ internal static class JsonTextLocator
         // The common, clean case: the answer is the object itself.
         if (text[offset] == '{')
         {
-            return TakeObject(text, offset, end, end, maxDepth, context, prose: false, out start, out length);
+            return TakeObject(text, offset, end, maxDepth, context, prose: false, out start, out length);
         }
 
         if (TryFindFence(text, offset, end, out int fenceStart, out int fenceEnd, out int afterFence))
@@ -67,7 +67,7 @@ internal static class JsonTextLocator
             if (objectStart >= 0)
             {
                 context.AddRepair(FenceRepair);
-                return TakeObject(text, objectStart, fenceEnd, afterFence, maxDepth, context, prose: true, out start, out length)
+                return TakeObject(text, objectStart, fenceEnd, maxDepth, context, prose: true, out start, out length)
                     && NoObjectAfterFence(text, afterFence, end, context);
             }
         }
@@ -76,7 +76,7 @@ internal static class JsonTextLocator
         if (proseStart >= 0)
         {
             context.AddRepair(ProseBeforeRepair);
-            return TakeObject(text, proseStart, end, end, maxDepth, context, prose: true, out start, out length);
+            return TakeObject(text, proseStart, end, maxDepth, context, prose: true, out start, out length);
         }
 
         context.AddErrorAt("$", ExtractionErrorKind.NoJson, DescribeNoObject(text, offset, end));
@@ -155,7 +155,7 @@ internal static class JsonTextLocator
         return $"line {line.ToString(CultureInfo.InvariantCulture)}, column {(index - lineStart + 1).ToString(CultureInfo.InvariantCulture)}";
     }
 
-    private static bool TakeObject(string text, int objectStart, int end, int afterFence, int maxDepth, JsonReadContext context, bool prose, out int start, out int length)
+    private static bool TakeObject(string text, int objectStart, int end, int maxDepth, JsonReadContext context, bool prose, out int start, out int length)
     {
         start = objectStart;
         length = 0;
@@ -196,7 +196,7 @@ internal static class JsonTextLocator
                 break;
         }
 
-        return afterFence >= end || NoObjectAfterFence(text, afterFence, text.Length, context);
+        return true;
     }
 
     /// <summary>A fenced object must be the only one: another complete object after the fence is an error.</summary>
