@@ -645,7 +645,8 @@ internal sealed partial class LenientScanner
                     next++;
                 }
 
-                if (_rootClosedByBrace && _s[next] == ',' && MemberFollows(next + 1))
+                int member = NextSignificant(next + 1);
+                if (_rootClosedByBrace && _s[next] == ',' && member < _end && (IsQuoteOpener(_s[member]) || IsKeyChar(_s[member])))
                 {
                     // The brace was stray: the members after it belong to the same object.
                     _out.Length--;
