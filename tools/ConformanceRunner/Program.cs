@@ -27,8 +27,8 @@ if (folder is null || !Directory.Exists(folder))
 var files = Directory.GetFiles(folder, "*.jsonl").OrderBy(f => f, StringComparer.Ordinal).ToList();
 if (files.Count == 0)
 {
-    Console.Error.WriteLine($"no *.jsonl files in {folder}");
-    return 2;
+    Console.WriteLine($"no *.jsonl files in {folder}");
+    return 0;
 }
 
 var all = new List<Result>();

@@ -324,6 +324,7 @@ internal sealed partial class LenientScanner
                 $"is ambiguous: the string at {path} holds unescaped quotes around a code fence, which may be JSON meant as the value; escape quotes inside strings as \\\"",
                 isKey);
         }
+
         if (delim != '"')
         {
             string what = delim switch
