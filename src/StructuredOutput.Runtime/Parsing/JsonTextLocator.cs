@@ -211,16 +211,53 @@ internal static class JsonTextLocator
         return false;
     }
 
-    /// <summary>Whether a complete (balanced) object starts somewhere in the range.</summary>
+    /// <summary>
+    /// Whether a complete (balanced) object starts somewhere in the range: the first brace that opens something
+    /// JSON-like (a quoted name, an empty object, or a bare name and its colon), not a template such as {name} in prose.
+    /// </summary>
     internal static bool HasCompleteObject(string text, int from, int end)
     {
-        if (from >= end)
+        for (int i = from < end ? text.IndexOf('{', from, end - from) : -1; i >= 0; i = i + 1 < end ? text.IndexOf('{', i + 1, end - i - 1) : -1)
+        {
+            if (LooksLikeObject(text, i, end))
+            {
+                return FindClose(text, i, end, int.MaxValue, out _, out _) >= 0;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool LooksLikeObject(string text, int open, int end)
+    {
+        int j = open + 1;
+        while (j < end && char.IsWhiteSpace(text[j]))
+        {
+            j++;
+        }
+
+        if (j >= end)
         {
             return false;
         }
 
-        int next = FindObjectStart(text, from, end);
-        return next >= 0 && FindClose(text, next, end, int.MaxValue, out _, out _) >= 0;
+        if (text[j] is '"' or '\'' or '}')
+        {
+            return true;
+        }
+
+        int k = j;
+        while (k < end && (char.IsLetterOrDigit(text[k]) || text[k] is '_' or '$'))
+        {
+            k++;
+        }
+
+        while (k < end && (text[k] == ' ' || text[k] == '\t'))
+        {
+            k++;
+        }
+
+        return k > j && k < end && text[k] == ':';
     }
 
     /// <summary>Classifies the text after an object's closing brace.</summary>
