@@ -82,24 +82,9 @@ internal sealed partial class LenientScanner
             return Truncated(inString: true);
         }
 
-        _str.Clear();
-        for (int i = open + 3; i < close; i++)
+        if (!CopyRaw(open + 3, close))
         {
-            char c = _s[i];
-            if (char.IsSurrogate(c))
-            {
-                if (char.IsHighSurrogate(c) && i + 1 < close && char.IsLowSurrogate(_s[i + 1]))
-                {
-                    _str.Append(c).Append(_s[i + 1]);
-                    i++;
-                    continue;
-                }
-
-                _pos = i;
-                return LoneSurrogate();
-            }
-
-            AppendEscaped(_str, c);
+            return false;
         }
 
         _pos = close + 3;
@@ -450,12 +435,7 @@ internal sealed partial class LenientScanner
             }
         }
 
-        _str.Clear();
-        for (int i = open + 1; i < k; i++)
-        {
-            AppendEscaped(_str, _s[i]);
-        }
-
+        CopyRaw(open + 1, k); // (no surrogates: checked above)
         _pos = k;
         _repairs.Add($"Added the missing closing quote of the string at {CurrentPath()}.");
         return true;
@@ -567,12 +547,7 @@ internal sealed partial class LenientScanner
     // Whether what follows the quote at 'i' makes it the end of its string for certain.
     private bool Follows(int i, bool isKey)
     {
-        int j = i + 1;
-        while (j < _end && (_s[j] == ' ' || _s[j] == '\t' || IsUnicodeSpace(_s[j])))
-        {
-            j++;
-        }
-
+        int j = SkipSpacesOnLine(i + 1);
         if (j >= _end)
         {
             return true;
@@ -631,12 +606,7 @@ internal sealed partial class LenientScanner
     // there (a missing colon after a key; a missing comma before a quoted key or before an array element).
     private bool CloseHerePlausible(int i, bool isKey)
     {
-        int j = i + 1;
-        while (j < _end && (_s[j] == ' ' || _s[j] == '\t' || IsUnicodeSpace(_s[j])))
-        {
-            j++;
-        }
-
+        int j = SkipSpacesOnLine(i + 1);
         if (j >= _end)
         {
             return true;

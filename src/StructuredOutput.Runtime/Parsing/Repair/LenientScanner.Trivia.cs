@@ -73,6 +73,17 @@ internal sealed partial class LenientScanner
         || (c >= '\u2000' && c <= '\u200B');
 
 
+    // Past spaces, tabs and special spaces, but not past the end of the line.
+    private int SkipSpacesOnLine(int p)
+    {
+        while (p < _end && (_s[p] == ' ' || _s[p] == '\t' || IsUnicodeSpace(_s[p])))
+        {
+            p++;
+        }
+
+        return p;
+    }
+
     // The next character that is not whitespace or inside a comment, without recording anything.
     private int NextSignificant(int p)
     {

@@ -32,12 +32,7 @@ internal sealed partial class LenientScanner
             break;
         }
 
-        _str.Clear();
-        for (int i = start; i < x; i++)
-        {
-            AppendEscaped(_str, _s[i]);
-        }
-
+        CopyRaw(start, x); // (letters and digits only: no surrogates)
         key = _str.ToString();
         string path = ContainerPath() + Segment(key);
         int q = x;
@@ -166,24 +161,9 @@ internal sealed partial class LenientScanner
             end--;
         }
 
-        _str.Clear();
-        for (int i = start; i < end; i++)
+        if (!CopyRaw(start, end))
         {
-            char c = _s[i];
-            if (char.IsSurrogate(c))
-            {
-                if (char.IsHighSurrogate(c) && i + 1 < end && char.IsLowSurrogate(_s[i + 1]))
-                {
-                    _str.Append(c).Append(_s[i + 1]);
-                    i++;
-                    continue;
-                }
-
-                _pos = i;
-                return LoneSurrogate();
-            }
-
-            AppendEscaped(_str, c);
+            return false;
         }
 
         if (IsQuoteOpener(_s[end - 1]) || _s[end - 1] == '´')

@@ -261,35 +261,12 @@ internal sealed partial class LenientScanner
         switch (c)
         {
             case '{':
-                _pos++;
-                if (!Open(FrameKind.Object))
-                {
-                    return false;
-                }
-
-                state = State.Member;
-                afterComma = false;
-                return true;
             case '[':
-                _pos++;
-                if (!Open(FrameKind.Array))
-                {
-                    return false;
-                }
-
-                state = State.Element;
-                afterComma = false;
-                return true;
             case '(':
                 _pos++;
-                if (!Open(FrameKind.Tuple))
-                {
-                    return false;
-                }
-
-                state = State.Element;
                 afterComma = false;
-                return true;
+                state = c == '{' ? State.Member : State.Element;
+                return Open(c switch { '{' => FrameKind.Object, '[' => FrameKind.Array, _ => FrameKind.Tuple });
             case '}':
             case ']':
             case ')':
@@ -676,6 +653,32 @@ internal sealed partial class LenientScanner
         }
 
         state = State.Done;
+        return true;
+    }
+
+    // Copies raw text into _str as JSON string content (escaped); false, with a failure, at a lone surrogate.
+    private bool CopyRaw(int from, int to)
+    {
+        _str.Clear();
+        for (int i = from; i < to; i++)
+        {
+            char c = _s[i];
+            if (char.IsSurrogate(c))
+            {
+                if (char.IsHighSurrogate(c) && i + 1 < to && char.IsLowSurrogate(_s[i + 1]))
+                {
+                    _str.Append(c).Append(_s[i + 1]);
+                    i++;
+                    continue;
+                }
+
+                _pos = i;
+                return LoneSurrogate();
+            }
+
+            AppendEscaped(_str, c);
+        }
+
         return true;
     }
 

@@ -18,9 +18,6 @@ internal sealed class RepairLog
     private readonly List<string> _listed = new();
     private int _count;
 
-    /// <summary>The number of repairs recorded (listed or not).</summary>
-    public int Count => _count;
-
     /// <summary>Whether the next repair will be listed.</summary>
     public bool Listing => _listed.Count < MaxListed;
 
