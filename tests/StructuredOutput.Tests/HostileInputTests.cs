@@ -52,6 +52,10 @@ public class HostileInputTests
         var error = SingleError(JsonAnswerParser.Parse<JsonElement>(Nest(65), TestReaders.Element, null));
         Assert.Equal((ExtractionErrorKind.TooDeep, TooDeep), (error.Kind, error.Message));
 
+        // Brackets inside a string are text, whatever the quotes.
+        string inString = (repair ? "{'a':'" : "{\"a\":\"") + new string('[', 100) + (repair ? "'}" : "\"}");
+        Assert.True(JsonAnswerParser.Parse<JsonElement>(inString, TestReaders.Element, null).IsSuccess);
+
         var shallow = new ParseOptions { MaxDepth = 3 };
         Assert.True(JsonAnswerParser.Parse<JsonElement>(Nest(3), TestReaders.Element, shallow).IsSuccess);
         var limited = SingleError(JsonAnswerParser.Parse<JsonElement>(Nest(4), TestReaders.Element, shallow));

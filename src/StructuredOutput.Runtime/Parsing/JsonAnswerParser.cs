@@ -87,8 +87,9 @@ public static class JsonAnswerParser
                     break;
             }
         }
-        else if (!options.AllowRepairs || context.Errors[0].Kind is ExtractionErrorKind.NoJson or ExtractionErrorKind.TooDeep)
+        else if (!options.AllowRepairs || context.Errors[0].Kind == ExtractionErrorKind.NoJson)
         {
+            // (A depth error goes on to the repair stage, which counts brackets inside single-quoted strings right.)
             return Fail<T>(context);
         }
 
