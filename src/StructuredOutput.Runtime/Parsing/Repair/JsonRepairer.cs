@@ -50,7 +50,7 @@ internal static class JsonRepairer
     private const int MaxStarts = 8;
 
     /// <summary>Beyond this many distinct complete readings the answer is ambiguous whatever the type says.</summary>
-    private const int MaxReadings = 8;
+    private const int MaxReadings = 4;
 
     /// <summary>Characters scanned over all readings of one start, bounding the work on a long ambiguous answer.</summary>
     private const long ScanBudget = 32_000_000;
