@@ -1,3 +1,5 @@
+using StructuredOutput.Parsing;
+
 namespace StructuredOutput.Tests;
 
 /// <summary>Finding the JSON object in an answer: what is repaired (and said), and what is rejected.</summary>
@@ -29,6 +31,34 @@ public class LocatorTests
         Assert.True(result.IsSuccess, string.Join("; ", result.Errors));
         Assert.Equal(new Point(1, 2), result.Value);
         Assert.Contains(repair, result.Repairs);
+    }
+
+    [Theory]
+    [InlineData("Here it is:\n    ```json\n    " + Json + "\n    ```\n", new[] { "Took the JSON out of a markdown code fence." })]
+    [InlineData("```json\n" + Json + "\n", new[] { "Took the JSON out of a markdown code fence." })]
+    [InlineData("```python\nprint(1)\n```\nThe answer: " + Json, new[] { "Ignored text before the JSON object." })]
+    [InlineData("callback(" + Json + ");", new[] { "Ignored text before the JSON object.", "Ignored stray closing brackets or commas after the JSON object." })]
+    [InlineData(Json + "}]", new[] { "Ignored stray closing brackets or commas after the JSON object." })]
+    [InlineData(Json + "\nThe {x} and {y} placeholders are filled in.", new[] { "Ignored text after the JSON object." })]
+    [InlineData("```json\n" + Json + "\n```\nUse {x} for the column.", new[] { "Took the JSON out of a markdown code fence." })]
+    public void Indented_unclosed_and_foreign_fences_and_stray_closers_are_handled(string answer, string[] repairs)
+    {
+        var result = LlmContract<Point>.Parse(answer);
+        Assert.True(result.IsSuccess, string.Join("; ", result.Errors));
+        Assert.Equal(new Point(1, 2), result.Value);
+        Assert.Equal(repairs, result.Repairs);
+    }
+
+    [Theory]
+    [InlineData("```json\n" + Json + "\n```\nor\n```json\n{\"x\":3,\"y\":4}\n```", ExtractionErrorKind.MultipleValues)]
+    [InlineData(Json + ", \"z\": 3}", ExtractionErrorKind.InvalidJson)]
+    [InlineData(Json + " [1, 2]", ExtractionErrorKind.MultipleValues)]
+    [InlineData(Json + "\nor {x: 3, y: 4}", ExtractionErrorKind.MultipleValues)]
+    public void More_JSON_after_the_object_is_an_error_when_only_locating(string answer, ExtractionErrorKind kind)
+    {
+        var strict = JsonAnswerParser.Parse<System.Text.Json.JsonElement>(answer, TestReaders.Element, new ParseOptions { AllowRepairs = false });
+        var error = Assert.Single(strict.Errors);
+        Assert.Equal(("$", kind), (error.Path, error.Kind));
     }
 
     [Fact]

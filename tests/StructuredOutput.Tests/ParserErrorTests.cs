@@ -143,11 +143,12 @@ public class ParserErrorTests
         Assert.Equal(ExtractionErrorKind.NoJson, Assert.Single(array.Errors).Kind);
         Assert.Contains("a JSON array", array.Errors[0].Message);
 
-        var syntax = Fail<Point>("""{"x":1 "y":2}""");
+        // Malformed beyond repair: the error names the value after which the text stops making sense, and where.
+        var syntax = Fail<Point>("""{"x":1,"y":2 oops}""");
         var error = Assert.Single(syntax.Errors);
-        Assert.Equal("$", error.Path);
+        Assert.Equal("$.y", error.Path);
         Assert.Equal(ExtractionErrorKind.InvalidJson, error.Kind);
-        Assert.Contains("line 1", error.Message);
+        Assert.Equal("is not valid JSON: expected ',' or '}' after $.y, found \"oops}\" at line 1, column 14", error.Message);
     }
 
     [Fact]
@@ -156,7 +157,7 @@ public class ParserErrorTests
         string deep = "{\"label\":\"r\",\"children\":[" + string.Concat(Enumerable.Repeat("{\"label\":\"n\",\"children\":[", 200))
             + string.Concat(Enumerable.Repeat("]}", 200)) + "]}";
         var result = Fail<TreeNode>(deep);
-        Assert.Equal(ExtractionErrorKind.InvalidJson, Assert.Single(result.Errors).Kind);
+        Assert.Equal(ExtractionErrorKind.TooDeep, Assert.Single(result.Errors).Kind);
 
         var brackets = Fail<TreeNode>("{\"label\":" + new string('[', 100_000) + new string(']', 100_000) + "}");
         Assert.NotEmpty(brackets.Errors);

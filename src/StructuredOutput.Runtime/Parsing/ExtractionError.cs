@@ -72,4 +72,8 @@ public enum ExtractionErrorKind
     TimedOut,
     /// <summary>The chat client could not read the provider's response.</summary>
     UnreadableResponse,
+    /// <summary>The answer is longer than <see cref="ParseOptions.MaxAnswerLength"/>; it was not read.</summary>
+    TooLarge,
+    /// <summary>The JSON nests arrays and objects deeper than <see cref="ParseOptions.MaxDepth"/>.</summary>
+    TooDeep,
 }

@@ -1,138 +1,416 @@
 using System;
+using System.Globalization;
 
 namespace StructuredOutput.Parsing;
 
 /// <summary>
 /// Finds the JSON object in a model's answer: strips a byte-order mark, takes the object out of a markdown fence or
-/// out of surrounding prose, and tells a truncated or doubled answer apart from a clean one. Text only; it knows no
-/// types.
+/// out of surrounding prose, and tells a truncated, doubled or over-deep answer apart from a clean one. Text only; it
+/// knows no types. The repair stage (<see cref="Repair.JsonRepairer"/>) shares its rules for fences and for the text
+/// after the object.
 /// </summary>
 internal static class JsonTextLocator
 {
+    internal const string EmptyMessage = "the answer is empty; expected one JSON object";
+    internal const string MultipleMessage = "the answer holds more than one JSON object; answer with exactly one";
+    internal const string ArrayAfterMessage = "the answer holds a JSON array after the object; answer with exactly one JSON object";
+    internal const string BomRepair = "Removed a byte-order mark before the JSON.";
+    internal const string FenceRepair = "Took the JSON out of a markdown code fence.";
+    internal const string ProseBeforeRepair = "Ignored text before the JSON object.";
+    internal const string ProseAfterRepair = "Ignored text after the JSON object.";
+    internal const string StrayAfterRepair = "Ignored stray closing brackets or commas after the JSON object.";
+
+    /// <summary>What follows the closing brace of the object, up to the end of its region.</summary>
+    internal enum Tail
+    {
+        /// <summary>Nothing but whitespace.</summary>
+        Empty,
+        /// <summary>Only closing brackets, parentheses, commas or semicolons (a JSONP call's <c>);</c>, a doubled brace).</summary>
+        Stray,
+        /// <summary>More JSON members, as when a brace closed the object too early.</summary>
+        Continuation,
+        /// <summary>Another complete object.</summary>
+        AnotherObject,
+        /// <summary>A complete JSON array right after the object: a second top-level value.</summary>
+        AnotherArray,
+        /// <summary>The closing line of a markdown fence, perhaps with prose after it.</summary>
+        FenceClose,
+        /// <summary>Prose.</summary>
+        Prose,
+    }
+
     /// <summary>Locates the one top-level JSON object in <paramref name="text"/>.</summary>
     /// <param name="text">The answer.</param>
+    /// <param name="maxDepth">The deepest nesting allowed.</param>
     /// <param name="context">Receives repairs and errors (at <c>$</c>).</param>
     /// <param name="start">The index of the object's opening brace.</param>
     /// <param name="length">The length of the object's text.</param>
     /// <returns>Whether an object was found; when not, an error has been recorded.</returns>
-    public static bool TryLocate(string text, JsonReadContext context, out int start, out int length)
+    public static bool TryLocate(string text, int maxDepth, JsonReadContext context, out int start, out int length)
     {
         start = 0;
         length = 0;
-        int from = 0;
-        if (text.Length > 0 && text[0] == '\uFEFF')
+        if (!TryTrim(text, context, out int offset, out int end))
         {
-            context.AddRepair("Removed a byte-order mark before the JSON.");
-            from = 1;
-        }
-
-        ReadOnlySpan<char> all = text.AsSpan(from);
-        ReadOnlySpan<char> trimmed = all.Trim();
-        if (trimmed.IsEmpty)
-        {
-            context.AddErrorAt("$", ExtractionErrorKind.NoJson, "the answer is empty; expected one JSON object");
             return false;
         }
-
-        int offset = from + (all.Length - all.TrimStart().Length);
-        int end = offset + trimmed.Length;
 
         // The common, clean case: the answer is the object itself.
         if (text[offset] == '{')
         {
-            return TakeObject(text, offset, end, context, prose: false, out start, out length);
+            return TakeObject(text, offset, end, maxDepth, context, prose: false, out start, out length);
         }
 
-        if (TryFindFence(text, offset, end, out int fenceStart, out int fenceEnd))
+        if (TryFindFence(text, offset, end, out int fenceStart, out int fenceEnd, out int afterFence))
         {
             int objectStart = FindObjectStart(text, fenceStart, fenceEnd);
             if (objectStart >= 0)
             {
-                context.AddRepair("Took the JSON out of a markdown code fence.");
-                return TakeObject(text, objectStart, fenceEnd, context, prose: true, out start, out length);
+                context.AddRepair(FenceRepair);
+                return TakeObject(text, objectStart, fenceEnd, maxDepth, context, prose: true, out start, out length)
+                    && NoObjectAfterFence(text, afterFence, end, context);
             }
         }
 
         int proseStart = FindObjectStart(text, offset, end);
         if (proseStart >= 0)
         {
-            context.AddRepair("Ignored text before the JSON object.");
-            return TakeObject(text, proseStart, end, context, prose: true, out start, out length);
+            context.AddRepair(ProseBeforeRepair);
+            return TakeObject(text, proseStart, end, maxDepth, context, prose: true, out start, out length);
         }
 
-        string found = JsonReadContext.Excerpt(text.Substring(offset, end - offset), quote: true);
-        string what = text[offset] == '[' ? "a JSON array" : found;
-        context.AddErrorAt("$", ExtractionErrorKind.NoJson, $"expected one JSON object, found {what}");
+        context.AddErrorAt("$", ExtractionErrorKind.NoJson, DescribeNoObject(text, offset, end));
         return false;
     }
 
-    private static bool TakeObject(string text, int objectStart, int end, JsonReadContext context, bool prose, out int start, out int length)
+    /// <summary>Skips a byte-order mark (recording it) and surrounding whitespace; records an error when nothing is left.</summary>
+    internal static bool TryTrim(string text, JsonReadContext context, out int offset, out int end)
     {
-        start = objectStart;
-        length = 0;
-        int close = FindClose(text, objectStart, end, out int unclosed, out bool inString);
-        if (close < 0)
+        int from = 0;
+        if (text.Length > 0 && text[0] == '\uFEFF')
         {
-            string detail = inString
-                ? "inside a string"
-                : unclosed == 1 ? "with 1 bracket left open" : $"with {unclosed} brackets left open";
-            context.AddErrorAt("$", ExtractionErrorKind.Truncated, $"the answer ends before the JSON is complete ({detail})");
+            context.AddRepair(BomRepair);
+            from = 1;
+        }
+
+        ReadOnlySpan<char> all = text.AsSpan(from);
+        ReadOnlySpan<char> trimmed = all.Trim();
+        offset = from + (all.Length - all.TrimStart().Length);
+        end = offset + trimmed.Length;
+        if (trimmed.IsEmpty)
+        {
+            context.AddErrorAt("$", ExtractionErrorKind.NoJson, EmptyMessage);
             return false;
-        }
-
-        length = close - objectStart + 1;
-        int rest = close + 1;
-        ReadOnlySpan<char> after = text.AsSpan(rest, end - rest).Trim();
-        if (after.IsEmpty)
-        {
-            return true;
-        }
-
-        int next = FindObjectStart(text, rest, end);
-        if (next >= 0 && FindClose(text, next, end, out _, out _) >= 0)
-        {
-            context.AddErrorAt("$", ExtractionErrorKind.MultipleValues, "the answer holds more than one JSON object; answer with exactly one");
-            return false;
-        }
-
-        if (!prose || !IsFenceTail(after))
-        {
-            context.AddRepair("Ignored text after the JSON object.");
         }
 
         return true;
     }
 
-    // A markdown fence (``` or ~~~, with an optional info string such as json) and the end of its body.
-    private static bool TryFindFence(string text, int from, int end, out int bodyStart, out int bodyEnd)
+    /// <summary>The error message for an answer that holds no object.</summary>
+    internal static string DescribeNoObject(string text, int offset, int end)
     {
-        bodyStart = bodyEnd = -1;
-        for (int i = from; i + 2 < end; i++)
-        {
-            char c = text[i];
-            if ((c == '`' || c == '~') && text[i + 1] == c && text[i + 2] == c && (i == from || text[i - 1] == '\n'))
-            {
-                int lineEnd = text.IndexOf('\n', i, end - i);
-                if (lineEnd < 0)
-                {
-                    return false;
-                }
+        string found = JsonReadContext.Excerpt(text.Substring(offset, end - offset), quote: true);
+        string what = text[offset] == '[' ? "a JSON array" : found;
+        return $"expected one JSON object, found {what}";
+    }
 
-                bodyStart = lineEnd + 1;
-                string marker = new(c, 3);
-                int close = text.IndexOf("\n" + marker, lineEnd, end - lineEnd, StringComparison.Ordinal);
-                bodyEnd = close < 0 ? end : close + 1;
-                return true;
+    /// <summary>The message for an object that is deeper than allowed.</summary>
+    internal static string TooDeepMessage(int maxDepth) =>
+        $"the JSON nests arrays and objects more than {maxDepth.ToString(CultureInfo.InvariantCulture)} levels deep";
+
+    /// <summary>The message for an answer that stops before its JSON is complete.</summary>
+    internal static string TruncatedMessage(bool inString, int unclosed) =>
+        "the answer ends before the JSON is complete ("
+        + (inString ? "inside a string" : unclosed == 1 ? "with 1 bracket left open" : $"with {unclosed.ToString(CultureInfo.InvariantCulture)} brackets left open")
+        + ")";
+
+    /// <summary>The message for an object followed by more members.</summary>
+    internal static string ContinuationMessage(string text, int close, int tailStart, int end)
+    {
+        int from = tailStart;
+        while (from < end && char.IsWhiteSpace(text[from]))
+        {
+            from++;
+        }
+
+        string excerpt = JsonReadContext.Excerpt(text.Substring(from, Math.Min(end - from, 40)), quote: true);
+        return $"is not valid JSON: the object closes at {Where(text, close)}, but more JSON follows ({excerpt}); a closing brace may be misplaced";
+    }
+
+    /// <summary>"line L, column C" of a character, for error messages.</summary>
+    internal static string Where(string text, int index)
+    {
+        int line = 1;
+        int lineStart = 0;
+        int stop = Math.Min(index, text.Length);
+        for (int i = 0; i < stop; i++)
+        {
+            if (text[i] == '\n')
+            {
+                line++;
+                lineStart = i + 1;
+            }
+        }
+
+        return $"line {line.ToString(CultureInfo.InvariantCulture)}, column {(index - lineStart + 1).ToString(CultureInfo.InvariantCulture)}";
+    }
+
+    private static bool TakeObject(string text, int objectStart, int end, int maxDepth, JsonReadContext context, bool prose, out int start, out int length)
+    {
+        start = objectStart;
+        length = 0;
+        int close = FindClose(text, objectStart, end, maxDepth, out int unclosed, out bool inString);
+        if (close == TooDeep)
+        {
+            context.AddErrorAt("$", ExtractionErrorKind.TooDeep, TooDeepMessage(maxDepth));
+            return false;
+        }
+
+        if (close < 0)
+        {
+            context.AddErrorAt("$", ExtractionErrorKind.Truncated, TruncatedMessage(inString, unclosed));
+            return false;
+        }
+
+        length = close - objectStart + 1;
+        switch (ClassifyTail(text, close + 1, end))
+        {
+            case Tail.Empty:
+                break;
+            case Tail.Continuation:
+                context.AddErrorAt("$", ExtractionErrorKind.InvalidJson, ContinuationMessage(text, close, close + 1, end));
+                return false;
+            case Tail.AnotherObject:
+                context.AddErrorAt("$", ExtractionErrorKind.MultipleValues, MultipleMessage);
+                return false;
+            case Tail.AnotherArray:
+                context.AddErrorAt("$", ExtractionErrorKind.MultipleValues, ArrayAfterMessage);
+                return false;
+            case Tail.Stray:
+                context.AddRepair(StrayAfterRepair);
+                break;
+            case Tail.FenceClose when prose:
+                break;
+            default:
+                context.AddRepair(ProseAfterRepair);
+                break;
+        }
+
+        return true;
+    }
+
+    /// <summary>A fenced object must be the only one: another complete object after the fence is an error.</summary>
+    internal static bool NoObjectAfterFence(string text, int afterFence, int end, JsonReadContext context)
+    {
+        if (!HasCompleteObject(text, afterFence, end))
+        {
+            return true;
+        }
+
+        context.AddErrorAt("$", ExtractionErrorKind.MultipleValues, MultipleMessage);
+        return false;
+    }
+
+    /// <summary>
+    /// Whether a complete (balanced) object starts somewhere in the range: the first brace that opens something
+    /// JSON-like (a quoted name, an empty object, or a bare name and its colon), not a template such as {name} in prose.
+    /// </summary>
+    internal static bool HasCompleteObject(string text, int from, int end)
+    {
+        for (int i = from < end ? text.IndexOf('{', from, end - from) : -1; i >= 0; i = i + 1 < end ? text.IndexOf('{', i + 1, end - i - 1) : -1)
+        {
+            if (LooksLikeObject(text, i, end))
+            {
+                return FindClose(text, i, end, int.MaxValue, out _, out _) >= 0;
             }
         }
 
         return false;
     }
 
-    private static bool IsFenceTail(ReadOnlySpan<char> after) => after.StartsWith("```") || after.StartsWith("~~~");
+    private static bool LooksLikeObject(string text, int open, int end)
+    {
+        int j = open + 1;
+        while (j < end && char.IsWhiteSpace(text[j]))
+        {
+            j++;
+        }
 
-    // The first '{' that plausibly opens a JSON object: followed by a quoted key or a closing brace.
-    private static int FindObjectStart(string text, int from, int end)
+        if (j >= end)
+        {
+            return false;
+        }
+
+        if (text[j] is '"' or '\'' or '}')
+        {
+            return true;
+        }
+
+        int k = j;
+        while (k < end && (char.IsLetterOrDigit(text[k]) || text[k] is '_' or '$'))
+        {
+            k++;
+        }
+
+        while (k < end && (text[k] == ' ' || text[k] == '\t'))
+        {
+            k++;
+        }
+
+        return k > j && k < end && text[k] == ':';
+    }
+
+    /// <summary>Classifies the text after an object's closing brace.</summary>
+    internal static Tail ClassifyTail(string text, int from, int end)
+    {
+        int i = from;
+        while (i < end && IsSpace(text[i]))
+        {
+            i++;
+        }
+
+        if (i >= end)
+        {
+            return Tail.Empty;
+        }
+
+        // Past any stray closing brackets: members, a colon or a string mean the JSON goes on.
+        int j = i;
+        while (j < end && (IsSpace(text[j]) || text[j] is '}' or ']' or ')'))
+        {
+            j++;
+        }
+
+        if (j < end)
+        {
+            char c = text[j];
+            if (c == ',' || c == ':')
+            {
+                int k = j + 1;
+                while (k < end && (IsSpace(text[k]) || IsStray(text[k])))
+                {
+                    k++;
+                }
+
+                if (k >= end)
+                {
+                    return c == ',' ? Tail.Stray : Tail.Continuation;
+                }
+
+                return c == ',' && text[k] == '{' && HasCompleteObject(text, k, end) ? Tail.AnotherObject : Tail.Continuation;
+            }
+
+            if (c is '"' or '\'')
+            {
+                // A quote right after the object: a string closed too early, or another member.
+                return Tail.Continuation;
+            }
+        }
+
+        bool onlyStray = true;
+        for (int k = i; k < end; k++)
+        {
+            if (!IsSpace(text[k]) && !IsStray(text[k]))
+            {
+                onlyStray = false;
+                break;
+            }
+        }
+
+        if (onlyStray)
+        {
+            return Tail.Stray;
+        }
+
+        if (text[i] == '[' && FindClose(text, i, end, int.MaxValue, out _, out _) >= 0)
+        {
+            return Tail.AnotherArray;
+        }
+
+        if (HasCompleteObject(text, i, end))
+        {
+            return Tail.AnotherObject;
+        }
+
+        ReadOnlySpan<char> rest = text.AsSpan(i, end - i);
+        return rest.StartsWith("```") || rest.StartsWith("~~~") ? Tail.FenceClose : Tail.Prose;
+    }
+
+    private static bool IsStray(char c) => c is '}' or ']' or ')' or ',' or ';';
+
+    private static bool IsSpace(char c) => char.IsWhiteSpace(c) || c is '\u200B' or '\uFEFF' or '\u180E';
+
+    /// <summary>
+    /// A markdown fence (``` or ~~~ at the start of a line, perhaps indented, with an optional info string such as
+    /// json): the start and end of its body and where the text after its closing line begins.
+    /// </summary>
+    internal static bool TryFindFence(string text, int from, int end, out int bodyStart, out int bodyEnd, out int afterFence)
+    {
+        bodyStart = bodyEnd = afterFence = -1;
+        for (int i = from; i + 2 < end; i++)
+        {
+            char c = text[i];
+            if ((c != '`' && c != '~') || text[i + 1] != c || text[i + 2] != c || !AtLineStart(text, from, i))
+            {
+                continue;
+            }
+
+            int lineEnd = text.IndexOf('\n', i, end - i);
+            if (lineEnd < 0)
+            {
+                return false;
+            }
+
+            bodyStart = lineEnd + 1;
+            bodyEnd = end;
+            afterFence = end;
+            for (int line = bodyStart; line < end;)
+            {
+                int next = text.IndexOf('\n', line, end - line);
+                int stop = next < 0 ? end : next;
+                int k = line;
+                while (k < stop && (text[k] == ' ' || text[k] == '\t'))
+                {
+                    k++;
+                }
+
+                if (k + 2 < end && text[k] == c && text[k + 1] == c && text[k + 2] == c)
+                {
+                    bodyEnd = line;
+                    afterFence = next < 0 ? end : next + 1;
+                    break;
+                }
+
+                line = stop + 1;
+            }
+
+            return true;
+        }
+
+        return false;
+    }
+
+    private static bool AtLineStart(string text, int from, int i)
+    {
+        for (int k = i - 1; k >= from; k--)
+        {
+            char c = text[k];
+            if (c == '\n')
+            {
+                return true;
+            }
+
+            if (c != ' ' && c != '\t')
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>The first '{' that plausibly opens a JSON object: followed by a quoted key or a closing brace.</summary>
+    internal static int FindObjectStart(string text, int from, int end)
     {
         int first = -1;
         for (int i = text.IndexOf('{', from, end - from); i >= 0 && i < end; i = i + 1 < end ? text.IndexOf('{', i + 1, end - i - 1) : -1)
@@ -157,8 +435,14 @@ internal static class JsonTextLocator
         return first;
     }
 
-    // The index of the brace that closes the object opened at 'open', honouring strings; -1 when the text ends first.
-    private static int FindClose(string text, int open, int end, out int unclosed, out bool inString)
+    /// <summary><see cref="FindClose"/>'s result when the nesting exceeds the allowed depth.</summary>
+    internal const int TooDeep = -2;
+
+    /// <summary>
+    /// The index of the brace that closes the object opened at <paramref name="open"/>, honouring strings; -1 when the
+    /// text ends first; <see cref="TooDeep"/> when the nesting exceeds <paramref name="maxDepth"/>.
+    /// </summary>
+    internal static int FindClose(string text, int open, int end, int maxDepth, out int unclosed, out bool inString)
     {
         int depth = 0;
         inString = false;
@@ -186,7 +470,12 @@ internal static class JsonTextLocator
                     break;
                 case '{':
                 case '[':
-                    depth++;
+                    if (++depth > maxDepth)
+                    {
+                        unclosed = depth;
+                        return TooDeep;
+                    }
+
                     break;
                 case '}':
                 case ']':
