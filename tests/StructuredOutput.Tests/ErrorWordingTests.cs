@@ -20,7 +20,9 @@ public class ErrorWordingTests
     public static TheoryData<ExtractionErrorKind, Func<string, ParseResult<object>>, string, string, string> ParseCases => new()
     {
         { ExtractionErrorKind.NoJson, Parse<Point>, "Sure! Here is the point you asked for.", "$", "expected one JSON object, found \"Sure! Here is the point you asked for.\"" },
-        { ExtractionErrorKind.InvalidJson, Parse<Point>, """{"x":1 "y":2}""", "$", "is not valid JSON: '\"' is invalid after a value. Expected either ',', '}', or ']' (line 1, byte 8)" },
+        { ExtractionErrorKind.InvalidJson, Parse<Point>, """{"x":1,"y":2 oops}""", "$.y", "is not valid JSON: expected ',' or '}' after $.y, found \"oops}\" at line 1, column 14" },
+        { ExtractionErrorKind.TooLarge, Parse<Point>, "{\"x\":1,\"y\":2}" + new string(' ', 4_000_000), "$", "the answer is 4,000,013 characters long, more than the 4,000,000 that are read; answer with the JSON object only" },
+        { ExtractionErrorKind.TooDeep, Parse<TreeNode>, string.Concat(Enumerable.Repeat("{\"label\":\"a\",\"children\":[", 40)) + string.Concat(Enumerable.Repeat("]}", 40)), "$", "the JSON nests arrays and objects more than 64 levels deep" },
         { ExtractionErrorKind.Truncated, Parse<Point>, """{"x":1,"y":""", "$", "the answer ends before the JSON is complete (with 1 bracket left open)" },
         { ExtractionErrorKind.MultipleValues, Parse<Point>, """{"x":1,"y":2} {"x":3,"y":4}""", "$", "the answer holds more than one JSON object; answer with exactly one" },
         { ExtractionErrorKind.MissingProperty, Parse<Point>, """{"x":1}""", "$.y", "is required but missing; expected an integer" },

@@ -224,7 +224,7 @@ public static class JsonAnswerParser
                 string what = reader.TokenType == JsonTokenType.PropertyName ? "a property name" : "a string";
                 string raw = JsonReadContext.Excerpt(Encoding.UTF8.GetString(reader.ValueSpan), quote: false);
                 context.AddError(ExtractionErrorKind.InvalidString, $"expected {what} in valid Unicode, found \"{raw}\" (a lone surrogate escape)");
-                return ParseResult<T>.Failure(context.Errors, context.Repairs);
+                return ReadStatus.BadText;
             }
 
             return ReadStatus.Read;
