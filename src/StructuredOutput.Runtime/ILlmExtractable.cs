@@ -30,4 +30,10 @@ public interface ILlmExtractable<TSelf> where TSelf : ILlmExtractable<TSelf>
     /// <param name="json">The model's answer text.</param>
     /// <returns>The value, or every error found with its JSON path; never throws for bad input.</returns>
     static abstract ParseResult<TSelf> Parse(string json);
+
+    /// <summary>Like <see cref="Parse(string)"/>, with explicit depth and size limits and repair policy.</summary>
+    /// <param name="json">The model's answer text.</param>
+    /// <param name="options">The limits; null for the defaults.</param>
+    /// <returns>The value, or every error found with its JSON path; never throws for bad input.</returns>
+    static abstract ParseResult<TSelf> Parse(string json, ParseOptions? options);
 }

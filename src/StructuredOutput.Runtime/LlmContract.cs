@@ -24,4 +24,10 @@ public static class LlmContract<T> where T : ILlmExtractable<T>
     /// <param name="json">The answer text.</param>
     /// <returns>The value, or every error found with its JSON path.</returns>
     public static ParseResult<T> Parse(string json) => T.Parse(json);
+
+    /// <summary>Parses and validates a model's answer with explicit limits and repair policy.</summary>
+    /// <param name="json">The answer text.</param>
+    /// <param name="options">Depth and size limits and whether to repair; null for the defaults.</param>
+    /// <returns>The value, or every error found with its JSON path.</returns>
+    public static ParseResult<T> Parse(string json, ParseOptions? options) => T.Parse(json, options);
 }

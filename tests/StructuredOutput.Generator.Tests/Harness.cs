@@ -221,7 +221,7 @@ internal sealed class LoadedAssembly : IDisposable
     /// <summary>Calls <c>LlmContract&lt;T&gt;.Parse</c>; the result is a <see cref="ParseResult{T}"/> of the loaded type.</summary>
     public ParsedAnswer Parse(string typeName, string json)
     {
-        object result = Contract(typeName).GetMethod("Parse")!.Invoke(null, new object[] { json })!;
+        object result = Contract(typeName).GetMethod("Parse", new[] { typeof(string) })!.Invoke(null, new object[] { json })!;
         var type = result.GetType();
         return new ParsedAnswer(
             (bool)type.GetProperty("IsSuccess")!.GetValue(result)!,

@@ -257,6 +257,22 @@ public class TypeSpaceTests
         Assert.False(Validate<Collections>(CollectionsJson));
     }
 
+    [Fact]
+    public void Parse_options_reach_the_generated_parser()
+    {
+        string deep = "{\"x\":1,\"y\":2,\"z\":[[[[1]]]]}";
+        Assert.True(LlmContract<global::StructuredOutput.Tests.Point>.Parse(deep).IsSuccess);
+        var limited = LlmContract<global::StructuredOutput.Tests.Point>.Parse(deep, new ParseOptions { MaxDepth = 3 });
+        Assert.Equal(ExtractionErrorKind.TooDeep, Assert.Single(limited.Errors).Kind);
+
+        string fenced = "```json\n{\"x\":1,\"y\":2,}\n```";
+        Assert.True(LlmContract<global::StructuredOutput.Tests.Point>.Parse(fenced).IsSuccess);
+        var strict = LlmContract<global::StructuredOutput.Tests.Point>.Parse(fenced, new ParseOptions { AllowRepairs = false });
+        Assert.False(strict.IsSuccess);
+        Assert.True(LlmContract<global::StructuredOutput.Tests.Point>.Parse("{\"x\":1,\"y\":2}", new ParseOptions { MaxAnswerLength = 20 }).IsSuccess);
+        Assert.Equal(ExtractionErrorKind.TooLarge, Assert.Single(LlmContract<global::StructuredOutput.Tests.Point>.Parse("{\"x\":1,\"y\":2}    ", new ParseOptions { MaxAnswerLength = 16 }).Errors).Kind);
+    }
+
     internal static bool Validate<T>(string instance, bool strict = false) where T : ILlmExtractable<T>
     {
         var schema = JsonSchema.FromText(strict ? LlmContract<T>.StrictJsonSchema! : LlmContract<T>.JsonSchema);

@@ -48,7 +48,9 @@ internal static class ContractEmitter
         w.Line();
         w.Line($"static string {iface}.Prompt => {contractRef}.Prompt;");
         w.Line();
-        w.Line($"static global::StructuredOutput.ParseResult<{type}> {iface}.Parse(string json) => {contractRef}.Parse(json);");
+        w.Line($"static global::StructuredOutput.ParseResult<{type}> {iface}.Parse(string json) => {contractRef}.Parse(json, null);");
+        w.Line();
+        w.Line($"static global::StructuredOutput.ParseResult<{type}> {iface}.Parse(string json, global::StructuredOutput.ParseOptions? options) => {contractRef}.Parse(json, options);");
         w.Close();
         foreach (var _ in declaration.ContainingTypes)
         {
@@ -68,8 +70,8 @@ internal static class ContractEmitter
         w.Line($"public const string Prompt = {Literals.CSharp(PromptEmitter.Emit(names))};");
         w.Line();
         var readers = new ReaderEmitter(names, w);
-        w.Line($"public static global::StructuredOutput.ParseResult<{type}> Parse(string json) =>");
-        w.Line($"    global::StructuredOutput.Parsing.JsonAnswerParser.Parse<{type}>(json, {readers.RootReader});");
+        w.Line($"public static global::StructuredOutput.ParseResult<{type}> Parse(string json, global::StructuredOutput.ParseOptions? options) =>");
+        w.Line($"    global::StructuredOutput.Parsing.JsonAnswerParser.Parse<{type}>(json, {readers.RootReader}, options);");
         w.Line();
         readers.Emit();
         w.Close();

@@ -143,7 +143,7 @@ public static class ChatClientExtractExtensions
                 return new ExtractionResult<T>(default, ExtractionFailureKind.Refusal, attempts);
             }
 
-            ParseResult<T> parsed = T.Parse(text ?? string.Empty);
+            ParseResult<T> parsed = T.Parse(text ?? string.Empty, options?.Parsing);
             if (parsed.IsSuccess)
             {
                 attempts.Add(new ExtractionAttempt(number, text, ExtractionAttempt.NoErrors, parsed.Repairs, response.FinishReason, response.Usage, null));

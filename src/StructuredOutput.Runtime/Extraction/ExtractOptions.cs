@@ -54,6 +54,12 @@ public sealed class ExtractOptions
     }
 
     /// <summary>
+    /// How answers are read: nesting depth and answer length limits, and whether malformed JSON is repaired. Null, the
+    /// default, uses <see cref="ParseOptions"/>' defaults.
+    /// </summary>
+    public ParseOptions? Parsing { get; set; }
+
+    /// <summary>
     /// Chat options passed through to the client (model, temperature, maximum output tokens…). They are copied, never
     /// changed; the copy's <see cref="ChatOptions.ResponseFormat"/> is set by the extractor.
     /// </summary>
