@@ -1,14 +1,19 @@
 using System.Collections.Generic;
 using System.ComponentModel;
+#if !PEER_ONLY
 using StructuredOutput;
+#endif
 
 namespace StructuredOutput.Benchmarks.Payloads;
 
 // The two payload types every benchmark uses. Descriptions are [Description] attributes on the properties, so that
 // the generator (which also reads XML docs) and Microsoft.Extensions.AI's schema builder (which reads only the
-// attributes) see the same information.
+// attributes) see the same information. PEER_ONLY builds them without the attribute, for a process that must not
+// load this library at all.
 
+#if !PEER_ONLY
 [LlmExtract(Instructions = "Extract the recipe from the document.")]
+#endif
 [Description("A recipe as written in a cookbook or on a web page.")]
 public partial record Recipe(
     [property: Description("The dish's name, as the recipe gives it.")] string Name,
@@ -41,7 +46,9 @@ public enum Cuisine
     Other,
 }
 
+#if !PEER_ONLY
 [LlmExtract(Instructions = "Extract the invoice from the document.")]
+#endif
 [Description("An invoice issued by a supplier to a customer.")]
 public partial record Invoice(
     [property: Description("The invoice number as printed.")] string Number,

@@ -16,6 +16,8 @@ namespace StructuredOutput.Benchmarks;
 [CategoriesColumn]
 public class ExtractBenchmarks
 {
+    private static readonly ChatMessage[] FloorMessages = { new(ChatRole.User, PayloadTexts.Input) };
+
     private FakeChatClient _recipeClient = null!;
     private FakeChatClient _invoiceClient = null!;
 
@@ -33,6 +35,10 @@ public class ExtractBenchmarks
         Equality.AssertSame(invoice, Meai_Invoice().GetAwaiter().GetResult(), nameof(Invoice));
         Equality.AssertRoundTrips(PayloadTexts.Invoice, System.Text.Json.JsonSerializer.Serialize(invoice, PayloadJsonContext.Default.Invoice), nameof(Invoice));
     }
+
+    /// <summary>The floor under both: the fake client's own answer (response, message, content and task).</summary>
+    [Benchmark, BenchmarkCategory("Floor: the fake client alone")]
+    public Task<ChatResponse> FakeClientAlone() => _recipeClient.GetResponseAsync(FloorMessages);
 
     [Benchmark(Baseline = true), BenchmarkCategory("Recipe (10 ingredients)")]
     public async Task<Recipe> Meai_Recipe() => (await _recipeClient.GetResponseAsync<Recipe>(PayloadTexts.Input).ConfigureAwait(false)).Result;
