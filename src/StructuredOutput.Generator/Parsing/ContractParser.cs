@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
+using System.Xml.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -30,6 +31,7 @@ internal sealed class ContractParser
     private readonly List<EnumModel> _enums = new();
     private readonly HashSet<string> _enumNames = new(StringComparer.Ordinal);
     private readonly Location? _rootLocation;
+    private readonly Dictionary<ISymbol, XElement?> _docs = new(SymbolEqualityComparer.Default);
 
     private ContractParser(INamedTypeSymbol root, Location? rootLocation, Compilation compilation, CancellationToken cancellationToken)
     {
@@ -766,7 +768,7 @@ internal sealed class ContractParser
             return attributed;
         }
 
-        string? summary = DocComments.Summary(property, _cancellationToken);
+        string? summary = DocComments.Summary(property, _cancellationToken, _docs);
         if (summary is not null)
         {
             return summary;
@@ -776,14 +778,14 @@ internal sealed class ContractParser
         if (parameter is not null)
         {
             var declaringType = parameter.ContainingSymbol?.ContainingType ?? owner;
-            return DocComments.Param(declaringType, parameter.Name, _cancellationToken);
+            return DocComments.Param(declaringType, parameter.Name, _cancellationToken, _docs);
         }
 
         return null;
     }
 
     private string? DescriptionOf(ISymbol symbol) =>
-        DescriptionAttribute(symbol) ?? DocComments.Summary(symbol, _cancellationToken);
+        DescriptionAttribute(symbol) ?? DocComments.Summary(symbol, _cancellationToken, _docs);
 
     private static string? DescriptionAttribute(ISymbol symbol)
     {
