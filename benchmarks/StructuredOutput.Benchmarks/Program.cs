@@ -12,6 +12,7 @@ namespace StructuredOutput.Benchmarks;
 /// <summary>
 /// BenchmarkDotNet's switcher, plus <c>--summary FILE</c>: after the run, a markdown table per benchmark class that
 /// pairs each of our methods with the peer's baseline in the same category (time, allocation, and both ratios).
+/// Times are medians, which a busy machine's outliers move less than means.
 /// </summary>
 public static class Program
 {
@@ -56,7 +57,7 @@ public static class Program
             sb.Append("#### ").Append(type).Append("\n\n");
             if (reports.Any(r => r.BenchmarkCase.Descriptor.Baseline))
             {
-                sb.Append("| payload | ours | peer | ours ÷ peer | peer ÷ ours | ours allocated | peer allocated | allocation ratio |\n");
+                sb.Append("| payload | ours (median) | peer (median) | ours ÷ peer | peer ÷ ours | ours allocated | peer allocated | allocation ratio |\n");
                 sb.Append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
                 foreach (var group in reports.GroupBy(r => string.Join(",", r.BenchmarkCase.Descriptor.Categories)))
                 {
@@ -70,12 +71,12 @@ public static class Program
                     if (peer is null)
                     {
                         // A reference row without a peer, such as the fake client's own cost.
-                        sb.Append(Invariant($"| {group.Key} | {Time(ours.ResultStatistics!.Mean)} | – | – | – | {Bytes(Allocated(ours))} | – | – |\n"));
+                        sb.Append(Invariant($"| {group.Key} | {Time(ours.ResultStatistics!.Median)} | – | – | – | {Bytes(Allocated(ours))} | – | – |\n"));
                         continue;
                     }
 
-                    double o = ours.ResultStatistics!.Mean;
-                    double p = peer.ResultStatistics!.Mean;
+                    double o = ours.ResultStatistics!.Median;
+                    double p = peer.ResultStatistics!.Median;
                     long oa = Allocated(ours);
                     long pa = Allocated(peer);
                     sb.Append(Invariant($"| {group.Key} | {Time(o)} | {Time(p)} | {o / p:F3} | {p / o:F1}× | {Bytes(oa)} | {Bytes(pa)} | {(pa == 0 ? "–" : ((double)oa / pa).ToString("F3", CultureInfo.InvariantCulture))} |\n"));
@@ -83,11 +84,11 @@ public static class Program
             }
             else
             {
-                sb.Append("| case | mean | allocated |\n|---|---:|---:|\n");
+                sb.Append("| case | median | allocated |\n|---|---:|---:|\n");
                 foreach (var r in reports)
                 {
                     string parameters = r.BenchmarkCase.HasParameters ? " (" + r.BenchmarkCase.Parameters.DisplayInfo + ")" : string.Empty;
-                    sb.Append(Invariant($"| {r.BenchmarkCase.Descriptor.WorkloadMethod.Name}{parameters} | {Time(r.ResultStatistics!.Mean)} | {Bytes(Allocated(r))} |\n"));
+                    sb.Append(Invariant($"| {r.BenchmarkCase.Descriptor.WorkloadMethod.Name}{parameters} | {Time(r.ResultStatistics!.Median)} | {Bytes(Allocated(r))} |\n"));
                 }
             }
 
