@@ -234,22 +234,22 @@ public sealed class CompileAndRunTests : IDisposable
         Assert.StartsWith("Extract the order from the e-mail.", order, StringComparison.Ordinal);
         Assert.Contains("JSON", order, StringComparison.Ordinal);
         Assert.Contains("type Order = {", order, StringComparison.Ordinal);
-        Assert.Contains("  items: OrderItem[];", order, StringComparison.Ordinal);
-        Assert.Contains("  delivery: Delivery | null;", order, StringComparison.Ordinal);
+        Assert.Contains(" items: OrderItem[];", order, StringComparison.Ordinal);
+        Assert.Contains(" delivery: Delivery|null;", order, StringComparison.Ordinal);
         Assert.Contains("type OrderItem = {", order, StringComparison.Ordinal);
-        Assert.Contains("  qty: int;", order, StringComparison.Ordinal);
+        Assert.Contains(" qty: int;", order, StringComparison.Ordinal);
 
         string recipe = _assembly.Prompt("Cooking.Recipe");
         Assert.Contains("Extract the Recipe", recipe, StringComparison.Ordinal);
         Assert.Contains("\"Italian\"", recipe, StringComparison.Ordinal);
         Assert.Contains("\"American\" // Food from the Americas", recipe, StringComparison.Ordinal);
-        Assert.Contains("difficulty: \"Easy\" | \"Medium\" | \"Hard\" | null;", recipe, StringComparison.Ordinal);
-        Assert.Contains("notes: (string | null)[];", recipe, StringComparison.Ordinal);
+        Assert.Contains("difficulty: \"Easy\"|\"Medium\"|\"Hard\"|null;", recipe, StringComparison.Ordinal);
+        Assert.Contains("notes: (string|null)[];", recipe, StringComparison.Ordinal);
 
         string book = _assembly.Prompt("Docs.Book");
         Assert.Contains("title: string; // The title, as printed on the cover.", book, StringComparison.Ordinal);
         Assert.Contains("// A person who writes. Second paragraph.\ntype Author = {", book, StringComparison.Ordinal);
-        Assert.Contains("| \"NonFiction\"; // True stories.", book, StringComparison.Ordinal);
+        Assert.Contains(" |\"NonFiction\"; // True stories.", book, StringComparison.Ordinal);
     }
 
     [Fact]

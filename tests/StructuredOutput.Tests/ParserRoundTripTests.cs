@@ -155,7 +155,7 @@ public class ParserRoundTripTests
         var customer = ParseClean<Customer>("""{"id":"c-1","email":"a@b.c"}""");
         Assert.Equal("c-1", customer.Id);
         Assert.Equal("a@b.c", customer.Email);
-        Assert.Contains("type Customer = {\n  id: string;\n  email: string;\n};", LlmContract<Customer>.Prompt);
+        Assert.Contains("type Customer = {\n id: string;\n email: string;\n};", LlmContract<Customer>.Prompt);
 
         var dog = ParseClean<Dog>("""{"name":"Rex","goodBoy":true}""");
         Assert.Equal(new Dog("Rex", true), dog);

@@ -74,7 +74,7 @@ public class SchemaTests
         Assert.Contains("Blue: Deep blue only.", LlmContract<AllScalars>.JsonSchema);
         string prompt = LlmContract<AllScalars>.Prompt;
         Assert.StartsWith("Extract the scalars.", prompt);
-        Assert.Contains("| \"Blue\"; // Deep blue only.", prompt);
+        Assert.Contains(" |\"Blue\"; // Deep blue only.", prompt);
         Assert.Contains("JSON", prompt);
         Assert.Contains("<document>", prompt);
     }

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
+using System.Xml.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -37,6 +38,7 @@ internal sealed partial class ContractParser
     private readonly Dictionary<(string Owner, string Member), Location?> _memberLocations = new();
     private readonly Location? _rootLocation;
     private bool _strict;
+    private readonly Dictionary<ISymbol, XElement?> _docs = new(SymbolEqualityComparer.Default);
 
     private ContractParser(INamedTypeSymbol root, Location? rootLocation, Compilation compilation, CancellationToken cancellationToken)
     {
@@ -900,7 +902,7 @@ internal sealed partial class ContractParser
             return attributed;
         }
 
-        string? summary = DocComments.Summary(property, _cancellationToken);
+        string? summary = DocComments.Summary(property, _cancellationToken, _docs);
         if (summary is not null)
         {
             return summary;
@@ -910,14 +912,14 @@ internal sealed partial class ContractParser
         if (parameter is not null)
         {
             var declaringType = parameter.ContainingSymbol?.ContainingType ?? owner;
-            return DocComments.Param(declaringType, parameter.Name, _cancellationToken);
+            return DocComments.Param(declaringType, parameter.Name, _cancellationToken, _docs);
         }
 
         return null;
     }
 
     private string? DescriptionOf(ISymbol symbol) =>
-        DescriptionAttribute(symbol) ?? DocComments.Summary(symbol, _cancellationToken);
+        DescriptionAttribute(symbol) ?? DocComments.Summary(symbol, _cancellationToken, _docs);
 
     private static string? DescriptionAttribute(ISymbol symbol)
     {

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using System.Text;
 using System.Threading;
@@ -17,12 +18,37 @@ namespace StructuredOutput.Generator.Parsing;
 internal static class DocComments
 {
     /// <summary>The text of the symbol's <c>&lt;summary&gt;</c>, or null.</summary>
-    public static string? Summary(ISymbol symbol, CancellationToken cancellationToken) =>
-        ElementText(Load(symbol, cancellationToken), "summary", null);
+    /// <param name="symbol">The documented symbol.</param>
+    /// <param name="cancellationToken">Cancels the work.</param>
+    /// <param name="cache">Parsed documentation by symbol, kept by the caller for the length of one contract.</param>
+    public static string? Summary(ISymbol symbol, CancellationToken cancellationToken, Dictionary<ISymbol, XElement?>? cache = null) =>
+        ElementText(Load(symbol, cache, cancellationToken), "summary", null);
 
     /// <summary>The text of the <c>&lt;param name="..."&gt;</c> in the type's documentation, or null.</summary>
-    public static string? Param(ISymbol owner, string parameterName, CancellationToken cancellationToken) =>
-        ElementText(Load(owner, cancellationToken), "param", parameterName);
+    /// <param name="owner">The documented type or method.</param>
+    /// <param name="parameterName">The parameter.</param>
+    /// <param name="cancellationToken">Cancels the work.</param>
+    /// <param name="cache">Parsed documentation by symbol, kept by the caller for the length of one contract.</param>
+    public static string? Param(ISymbol owner, string parameterName, CancellationToken cancellationToken, Dictionary<ISymbol, XElement?>? cache = null) =>
+        ElementText(Load(owner, cache, cancellationToken), "param", parameterName);
+
+    // A positional record's documentation is read once per parameter; parsing its XML each time dominated the
+    // generator's cost (ForAttributeWithMetadataName re-runs the parse of every contract after any edit).
+    private static XElement? Load(ISymbol symbol, Dictionary<ISymbol, XElement?>? cache, CancellationToken cancellationToken)
+    {
+        if (cache is not null && cache.TryGetValue(symbol, out var cached))
+        {
+            return cached;
+        }
+
+        var root = Load(symbol, cancellationToken);
+        if (cache is not null)
+        {
+            cache[symbol] = root;
+        }
+
+        return root;
+    }
 
     private static XElement? Load(ISymbol symbol, CancellationToken cancellationToken)
     {

@@ -190,11 +190,14 @@ public static class ChatClientExtractExtensions
     {
         refusal = null;
         string? text = null;
-        foreach (var message in response.Messages)
+        // Index loops: foreach over these IList<T> properties would box an enumerator per call.
+        IList<ChatMessage> messages = response.Messages;
+        for (int m = 0; m < messages.Count; m++)
         {
-            foreach (var content in message.Contents)
+            IList<AIContent> contents = messages[m].Contents;
+            for (int c = 0; c < contents.Count; c++)
             {
-                switch (content)
+                switch (contents[c])
                 {
                     case TextContent t:
                         text = text is null ? t.Text : text + t.Text;

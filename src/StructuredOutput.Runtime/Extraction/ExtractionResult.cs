@@ -41,9 +41,9 @@ public sealed class ExtractionResult<T>
     private static UsageDetails? SumUsage(IReadOnlyList<ExtractionAttempt> attempts)
     {
         UsageDetails? total = null;
-        foreach (var attempt in attempts)
+        for (int i = 0; i < attempts.Count; i++)
         {
-            if (attempt.Usage is { } usage)
+            if (attempts[i].Usage is { } usage)
             {
                 total ??= new UsageDetails();
                 total.Add(usage);

@@ -17,7 +17,7 @@ public sealed class JsonReadContext
     /// <summary>How many errors are listed before the rest are only counted.</summary>
     public const int MaxListedErrors = 50;
 
-    private PathSegment[] _path = new PathSegment[16];
+    private PathSegment[] _path = new PathSegment[8]; // grows on demand; answers are rarely nested deeper
     private int _depth;
     private List<ExtractionError>? _errors;
     private List<string>? _repairs;
