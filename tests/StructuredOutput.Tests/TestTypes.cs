@@ -108,3 +108,17 @@ public abstract record Animal(string Name);
 
 [LlmExtract]
 public partial record Dog(string Name, bool GoodBoy) : Animal(Name);
+
+public enum Mode
+{
+    [JsonStringEnumMemberName("a-b")]
+    Hyphen,
+    [JsonStringEnumMemberName("a_b")]
+    Underscore,
+}
+
+[LlmExtract]
+public partial record Ambiguity(Mode Mode);
+
+[LlmExtract]
+public partial record Tagged(string Name, List<string> Tags);

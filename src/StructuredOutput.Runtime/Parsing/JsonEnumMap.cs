@@ -12,6 +12,8 @@ public sealed class JsonEnumMap<TEnum> where TEnum : struct, Enum
 {
     private readonly byte[][] _utf8Names;
     private readonly TEnum[] _values;
+    private readonly string[] _names;
+    private readonly string[] _looseNames;
 
     /// <summary>Creates the map.</summary>
     /// <param name="names">The JSON names, in declaration order.</param>
@@ -26,6 +28,8 @@ public sealed class JsonEnumMap<TEnum> where TEnum : struct, Enum
         }
 
         _utf8Names = Array.ConvertAll(names, static n => Encoding.UTF8.GetBytes(n));
+        _names = names;
+        _looseNames = Array.ConvertAll(names, Loose);
         _values = values;
         Expected = names.Length == 1
             ? "\"" + names[0] + "\""
@@ -52,5 +56,71 @@ public sealed class JsonEnumMap<TEnum> where TEnum : struct, Enum
 
         value = default;
         return false;
+    }
+
+    /// <summary>
+    /// Finds the one member whose JSON name equals the string under the reader when case, spaces and punctuation are
+    /// ignored ("dark ish" for "dark-ish", "IN_PROGRESS" for "InProgress"). Fails when none or several match.
+    /// </summary>
+    /// <param name="reader">The reader, on a string token.</param>
+    /// <param name="value">The member found.</param>
+    /// <param name="name">Its JSON name.</param>
+    /// <returns>Whether exactly one member matched.</returns>
+    public bool TryMatchLoosely(ref Utf8JsonReader reader, out TEnum value, out string? name)
+    {
+        value = default;
+        name = null;
+        string text;
+        try
+        {
+            text = reader.GetString() ?? string.Empty;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+
+        string loose = Loose(text);
+        if (loose.Length == 0)
+        {
+            return false;
+        }
+
+        int found = -1;
+        for (int i = 0; i < _looseNames.Length; i++)
+        {
+            if (string.Equals(_looseNames[i], loose, StringComparison.Ordinal))
+            {
+                if (found >= 0)
+                {
+                    return false; // ambiguous: no guess between members
+                }
+
+                found = i;
+            }
+        }
+
+        if (found < 0)
+        {
+            return false;
+        }
+
+        value = _values[found];
+        name = _names[found];
+        return true;
+    }
+
+    private static string Loose(string text)
+    {
+        var sb = new StringBuilder(text.Length);
+        foreach (char c in text)
+        {
+            if (char.IsLetterOrDigit(c))
+            {
+                sb.Append(char.ToLowerInvariant(c));
+            }
+        }
+
+        return sb.ToString();
     }
 }

@@ -88,6 +88,11 @@ public static partial class JsonReaders
     /// <inheritdoc cref="JsonValueReader{T}"/>
     public static bool ReadSingle(ref Utf8JsonReader reader, JsonReadContext context, out float value)
     {
+        if (reader.TokenType == JsonTokenType.String && TryQuotedNumber(ref reader, out Utf8JsonReader number))
+        {
+            return Coerced(ReadSingle(ref number, context, out value), ref reader, context);
+        }
+
         if (reader.TokenType != JsonTokenType.Number)
         {
             value = 0;

@@ -52,6 +52,9 @@ public static partial class JsonReaders
             case JsonTokenType.False:
                 value = false;
                 return true;
+            case JsonTokenType.String when TryQuotedBoolean(ref reader, out value):
+                context.AddRepair($"Read the string {JsonReadContext.Describe(ref reader)} at {context.CurrentPath} as {(value ? "true" : "false")}.");
+                return true;
             default:
                 value = false;
                 return context.ReportWrongKind(ref reader, "true or false");
@@ -90,6 +93,11 @@ public static partial class JsonReaders
     /// <inheritdoc cref="JsonValueReader{T}"/>
     public static bool ReadDouble(ref Utf8JsonReader reader, JsonReadContext context, out double value)
     {
+        if (reader.TokenType == JsonTokenType.String && TryQuotedNumber(ref reader, out Utf8JsonReader number))
+        {
+            return Coerced(ReadDouble(ref number, context, out value), ref reader, context);
+        }
+
         if (reader.TokenType != JsonTokenType.Number)
         {
             value = 0;
@@ -110,6 +118,11 @@ public static partial class JsonReaders
     /// <inheritdoc cref="JsonValueReader{T}"/>
     public static bool ReadDecimal(ref Utf8JsonReader reader, JsonReadContext context, out decimal value)
     {
+        if (reader.TokenType == JsonTokenType.String && TryQuotedNumber(ref reader, out Utf8JsonReader number))
+        {
+            return Coerced(ReadDecimal(ref number, context, out value), ref reader, context);
+        }
+
         if (reader.TokenType != JsonTokenType.Number)
         {
             value = 0;
@@ -145,6 +158,12 @@ public static partial class JsonReaders
 
         if (map.TryMatch(ref reader, out value))
         {
+            return true;
+        }
+
+        if (map.TryMatchLoosely(ref reader, out value, out string? name))
+        {
+            context.AddRepair($"Read {JsonReadContext.Describe(ref reader)} at {context.CurrentPath} as the enum value \"{name}\" (the only one it matches ignoring case and punctuation).");
             return true;
         }
 
@@ -211,7 +230,23 @@ public static partial class JsonReaders
         if (reader.TokenType != JsonTokenType.StartArray)
         {
             value = new List<T>();
-            return context.ReportWrongKind(ref reader, "an array");
+            if (reader.TokenType is JsonTokenType.Null or JsonTokenType.EndArray or JsonTokenType.EndObject or JsonTokenType.PropertyName)
+            {
+                return context.ReportWrongKind(ref reader, "an array");
+            }
+
+            // A single value where a list is expected is a list of one: nothing is lost or invented.
+            string path = context.CurrentPath;
+            context.EnterIndex(0);
+            bool read = readElement(ref reader, context, out T single);
+            context.Exit();
+            if (read)
+            {
+                value.Add(single);
+                context.AddRepair($"Took the single value at {path} as a list of one item.");
+            }
+
+            return read;
         }
 
         int errorsBefore = context.ErrorCount;
@@ -243,9 +278,57 @@ public static partial class JsonReaders
         return ok;
     }
 
+    // A number written as a JSON string ("42", "-3.5e2"): the whole string must be one JSON number, nothing else.
+    private static bool TryQuotedNumber(ref Utf8JsonReader reader, out Utf8JsonReader number)
+    {
+        number = default;
+        if (reader.ValueIsEscaped || reader.HasValueSequence || reader.ValueSpan.Length is 0 or > 400)
+        {
+            return false;
+        }
+
+        var inner = new Utf8JsonReader(reader.ValueSpan, new JsonReaderOptions { MaxDepth = 1 });
+        try
+        {
+            if (!inner.Read() || inner.TokenType != JsonTokenType.Number || inner.BytesConsumed != reader.ValueSpan.Length)
+            {
+                return false;
+            }
+
+            number = inner;
+            return true;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    private static bool TryQuotedBoolean(ref Utf8JsonReader reader, out bool value)
+    {
+        value = reader.ValueTextEquals("true"u8) || reader.ValueTextEquals("True"u8) || reader.ValueTextEquals("TRUE"u8);
+        return value || reader.ValueTextEquals("false"u8) || reader.ValueTextEquals("False"u8) || reader.ValueTextEquals("FALSE"u8);
+    }
+
+    // Records the coercion of a quoted number once it has been read without error.
+    private static bool Coerced(bool ok, ref Utf8JsonReader reader, JsonReadContext context)
+    {
+        if (ok)
+        {
+            context.AddRepair($"Read the string {JsonReadContext.Describe(ref reader)} at {context.CurrentPath} as a number.");
+        }
+
+        return ok;
+    }
+
     private static bool ReadWholeNumber(ref Utf8JsonReader reader, JsonReadContext context, decimal min, decimal max, out decimal whole)
     {
         whole = 0;
+        if (reader.TokenType == JsonTokenType.String && TryQuotedNumber(ref reader, out Utf8JsonReader quoted))
+        {
+            return Coerced(ReadWholeNumber(ref quoted, context, min, max, out whole), ref reader, context);
+        }
+
         if (reader.TokenType != JsonTokenType.Number)
         {
             return context.ReportWrongKind(ref reader, "an integer");
