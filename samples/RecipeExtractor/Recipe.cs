@@ -17,8 +17,8 @@ public partial record Recipe(
     [Required] string Name,
     [Range(1, 100)] int? Servings,
     Cuisine Cuisine,
-    [MinLength(1)] List<Ingredient> Ingredients,
-    [MinLength(1)] List<string> Steps,
+    List<Ingredient> Ingredients,
+    List<string> Steps,
     [Range(1, 7 * 24 * 60)] int? TotalMinutes);
 
 /// <summary>One ingredient line.</summary>
