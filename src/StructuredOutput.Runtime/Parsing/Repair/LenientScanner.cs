@@ -145,14 +145,9 @@ internal sealed partial class LenientScanner
     // Expecting a property name or '}' (after '{' or a comma).
     private bool MemberStep(ref State state, ref bool afterComma)
     {
-        if (!SkipTrivia(between: true))
+        if (!NextToken())
         {
             return false;
-        }
-
-        if (_pos >= _end)
-        {
-            return Truncated(inString: false);
         }
 
         ref Frame frame = ref Top;
@@ -304,14 +299,9 @@ internal sealed partial class LenientScanner
     // Expecting an element or the closer of an array or tuple.
     private bool ElementStep(ref State state, ref bool afterComma)
     {
-        if (!SkipTrivia(between: true))
+        if (!NextToken())
         {
             return false;
-        }
-
-        if (_pos >= _end)
-        {
-            return Truncated(inString: false);
         }
 
         ref Frame frame = ref Top;
@@ -366,14 +356,9 @@ internal sealed partial class LenientScanner
     {
         int valueEnd = _pos;
         bool afterContainer = _out.Length > 0 && _out[_out.Length - 1] is '}' or ']';
-        if (!SkipTrivia(between: true))
+        if (!NextToken())
         {
             return false;
-        }
-
-        if (_pos >= _end)
-        {
-            return Truncated(inString: false);
         }
 
         ref Frame frame = ref Top;
@@ -820,6 +805,9 @@ internal sealed partial class LenientScanner
 
     private bool LoneSurrogate(bool isKey = false) =>
         Fail(ExtractionErrorKind.InvalidString, $"holds an unpaired UTF-16 surrogate at {_map.Where(_pos)}", isKey);
+
+    // Skips trivia to the next token. False when the scan stops there: a failure in the trivia, or the answer ends.
+    private bool NextToken() => SkipTrivia(between: true) && (_pos < _end || Truncated(inString: false));
 
     private bool Truncated(bool inString)
     {
