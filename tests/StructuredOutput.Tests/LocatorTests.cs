@@ -1,4 +1,4 @@
-using StructuredOutput.Parsing;
+using StructuredOutput.Reading;
 
 namespace StructuredOutput.Tests;
 

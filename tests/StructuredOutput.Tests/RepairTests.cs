@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Linq;
 using System.Text.Json;
-using StructuredOutput.Parsing;
+using StructuredOutput.Reading;
 
 namespace StructuredOutput.Tests;
 

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using StructuredOutput.Parsing;
+using StructuredOutput.Reading;
 
 namespace StructuredOutput.Tests;
 

@@ -5,7 +5,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using StructuredOutput;
-using StructuredOutput.Parsing;
+using StructuredOutput.Reading;
 
 namespace ConformanceRunner;
 

@@ -6,7 +6,7 @@ using System.Linq;
 using System.Text.Json;
 using ConformanceRunner;
 using StructuredOutput;
-using StructuredOutput.Parsing;
+using StructuredOutput.Reading;
 
 // Conformance runner: reads every *.jsonl corpus file in a folder, runs each case's input through the parser's locate
 // and repair stages with a type-free reader, and reports per file and per malformation kind how many answers were

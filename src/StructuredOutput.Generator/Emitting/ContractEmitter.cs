@@ -71,7 +71,7 @@ internal static class ContractEmitter
         w.Line();
         var readers = new ReaderEmitter(names, w);
         w.Line($"public static global::StructuredOutput.ParseResult<{type}> Parse(string json, global::StructuredOutput.ParseOptions? options) =>");
-        w.Line($"    global::StructuredOutput.Parsing.JsonAnswerParser.Parse<{type}>(json, {readers.RootReader}, options);");
+        w.Line($"    global::StructuredOutput.Reading.JsonAnswerParser.Parse<{type}>(json, {readers.RootReader}, options);");
         w.Line();
         readers.Emit();
         w.Close();

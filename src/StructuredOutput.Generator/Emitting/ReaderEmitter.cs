@@ -11,8 +11,8 @@ namespace StructuredOutput.Generator.Emitting;
 /// </summary>
 internal sealed class ReaderEmitter
 {
-    private const string Readers = "global::StructuredOutput.Parsing.JsonReaders";
-    private const string Context = "global::StructuredOutput.Parsing.JsonReadContext";
+    private const string Readers = "global::StructuredOutput.Reading.JsonReaders";
+    private const string Context = "global::StructuredOutput.Reading.JsonReadContext";
     private const string Reader = "global::System.Text.Json.Utf8JsonReader";
     private const string TokenType = "global::System.Text.Json.JsonTokenType";
 
@@ -63,7 +63,7 @@ internal sealed class ReaderEmitter
         string map = "s_" + name + "Names";
         string names = string.Join(", ", e.Members.Select(m => Literals.CSharp(m.JsonName)));
         string values = string.Join(", ", e.Members.Select(m => e.FullyQualifiedName + "." + Escape(m.ClrName)));
-        _w.Line($"private static readonly global::StructuredOutput.Parsing.JsonEnumMap<{e.FullyQualifiedName}> {map} = new(");
+        _w.Line($"private static readonly global::StructuredOutput.Reading.JsonEnumMap<{e.FullyQualifiedName}> {map} = new(");
         _w.Line($"    new string[] {{ {names} }},");
         _w.Line($"    new {e.FullyQualifiedName}[] {{ {values} }});");
         _w.Line();

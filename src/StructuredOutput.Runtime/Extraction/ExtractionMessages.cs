@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Text;
 
-namespace StructuredOutput;
+namespace StructuredOutput.Extraction;
 
 /// <summary>The wording the extractor sends: the delimited input and the re-ask. Kept short, since it costs tokens.</summary>
 internal static class ExtractionMessages
@@ -108,7 +108,7 @@ internal static class ExtractionMessages
     public static ExtractionError UnreadableFinishReason(string? finishReason) => new(
         "$",
         ExtractionErrorKind.UnreadableResponse,
-        "the server sent finish_reason " + (finishReason is null ? "null" : Parsing.JsonReadContext.Excerpt(finishReason, quote: true))
+        "the server sent finish_reason " + (finishReason is null ? "null" : Reading.JsonReadContext.Excerpt(finishReason, quote: true))
         + ", which the chat client cannot read (the OpenAI .NET SDK accepts only OpenAI's own values); "
         + "add a pipeline policy that rewrites it, as in docs/compatible-servers.md");
 

@@ -2,7 +2,7 @@ using System;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 
-namespace StructuredOutput;
+namespace StructuredOutput.Extraction;
 
 /// <summary>The strict <c>json_schema</c> response format of <typeparamref name="T"/>, built once per type.</summary>
 internal static class StrictFormat<T> where T : ILlmExtractable<T>

@@ -6,7 +6,7 @@ using System.Globalization;
 using System.Linq;
 using System.Text;
 using System.Text.RegularExpressions;
-using StructuredOutput.Parsing;
+using StructuredOutput.Reading;
 
 namespace StructuredOutput.Validation;
 

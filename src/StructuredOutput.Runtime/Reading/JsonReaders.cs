@@ -5,7 +5,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 
-namespace StructuredOutput.Parsing;
+namespace StructuredOutput.Reading;
 
 /// <summary>
 /// The value readers that generated parsers call: one per primitive type, plus the composition of nullable values,

@@ -5,9 +5,9 @@ using System.ComponentModel;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using StructuredOutput.Parsing.Repair;
+using StructuredOutput.Reading.Repair;
 
-namespace StructuredOutput.Parsing;
+namespace StructuredOutput.Reading;
 
 /// <summary>
 /// Runs a generated root reader over a model's answer: locates the JSON, reads it once with

@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 
-namespace StructuredOutput.Parsing.Repair;
+namespace StructuredOutput.Reading.Repair;
 
 /// <summary>
 /// Line starts of a text, found once, so that "line L, column C" costs a binary search rather than a scan from the

@@ -4,7 +4,7 @@ using System.Collections.Immutable;
 using System.Globalization;
 using System.Text.Json;
 
-namespace StructuredOutput.Parsing;
+namespace StructuredOutput.Reading;
 
 // Readers of the wider type space: small integers, float, char, dates and times, Guid, Uri, sets and dictionaries.
 public static partial class JsonReaders

@@ -1,7 +1,7 @@
 using System;
 using System.Text;
 
-namespace StructuredOutput.Parsing.Repair;
+namespace StructuredOutput.Reading.Repair;
 
 /// <summary>Bare words: unquoted keys and values, literals, numbers, calls such as ObjectId("…"), ellipses.</summary>
 internal sealed partial class LenientScanner

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.AI;
+using StructuredOutput.Extraction;
 
 namespace StructuredOutput;
 

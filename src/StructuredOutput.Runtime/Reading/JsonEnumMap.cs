@@ -3,7 +3,7 @@ using System.ComponentModel;
 using System.Text;
 using System.Text.Json;
 
-namespace StructuredOutput.Parsing;
+namespace StructuredOutput.Reading;
 
 /// <summary>The JSON names of an enum's members and their values. Built once per enum by generated code.</summary>
 /// <typeparam name="TEnum">The enum.</typeparam>

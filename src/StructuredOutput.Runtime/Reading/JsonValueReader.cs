@@ -1,7 +1,7 @@
 using System.ComponentModel;
 using System.Text.Json;
 
-namespace StructuredOutput.Parsing;
+namespace StructuredOutput.Reading;
 
 /// <summary>
 /// Reads one JSON value of type <typeparamref name="T"/>. On entry the reader is on the value's first token; on exit it

@@ -1,7 +1,7 @@
 using System;
 using System.Globalization;
 
-namespace StructuredOutput.Parsing;
+namespace StructuredOutput.Reading;
 
 /// <summary>
 /// Finds the JSON object in a model's answer: strips a byte-order mark, takes the object out of a markdown fence or

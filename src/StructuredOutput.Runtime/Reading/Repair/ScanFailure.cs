@@ -1,4 +1,4 @@
-namespace StructuredOutput.Parsing.Repair;
+namespace StructuredOutput.Reading.Repair;
 
 /// <summary>Why a scan failed, and where.</summary>
 internal sealed class ScanFailure

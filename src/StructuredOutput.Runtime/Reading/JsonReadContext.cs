@@ -5,7 +5,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 
-namespace StructuredOutput.Parsing;
+namespace StructuredOutput.Reading;
 
 /// <summary>
 /// The state of one parse: the JSON path being read, the errors and the repairs. Used by generated parsers; not

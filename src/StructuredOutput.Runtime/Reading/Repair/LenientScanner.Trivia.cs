@@ -1,7 +1,7 @@
 using System;
 using System.Globalization;
 
-namespace StructuredOutput.Parsing.Repair;
+namespace StructuredOutput.Reading.Repair;
 
 /// <summary>Whitespace (including the special Unicode spaces) and comments between tokens.</summary>
 internal sealed partial class LenientScanner

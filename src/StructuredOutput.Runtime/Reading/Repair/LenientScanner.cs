@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Text;
 
-namespace StructuredOutput.Parsing.Repair;
+namespace StructuredOutput.Reading.Repair;
 
 /// <summary>
 /// Reads one object of an answer leniently and writes it out as strict JSON, recording each repair with its JSON path.

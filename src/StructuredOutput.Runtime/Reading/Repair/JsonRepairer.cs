@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Text;
 
-namespace StructuredOutput.Parsing.Repair;
+namespace StructuredOutput.Reading.Repair;
 
 /// <summary>One complete reading of an answer: strict JSON and the repairs that produced it.</summary>
 internal sealed class RepairReading

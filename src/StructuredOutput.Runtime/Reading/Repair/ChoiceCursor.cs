@@ -1,6 +1,6 @@
 using System.Collections.Generic;
 
-namespace StructuredOutput.Parsing.Repair;
+namespace StructuredOutput.Reading.Repair;
 
 /// <summary>
 /// Walks the tree of readings of an ambiguous answer. Each place where the text can be read in more than one way (a

@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Text;
 
-namespace StructuredOutput.Parsing.Repair;
+namespace StructuredOutput.Reading.Repair;
 
 /// <summary>Strings: every quote style, unescaped quotes and their readings, missing quotes, escapes.</summary>
 internal sealed partial class LenientScanner

@@ -1,7 +1,7 @@
 using System;
 using System.Globalization;
 
-namespace StructuredOutput.Parsing;
+namespace StructuredOutput.Reading;
 
 /// <summary>Parses ISO 8601 durations of fixed length: weeks, days, hours, minutes and (fractional) seconds.</summary>
 internal static class IsoDuration
