@@ -751,7 +751,8 @@ public class ConstraintDiagnosticTests
             Assert.Matches("^LLMX0[0-9]{2}$", id);
             Assert.False(string.IsNullOrWhiteSpace(descriptor.Title.ToString(System.Globalization.CultureInfo.InvariantCulture)), id + " has no title.");
             Assert.False(string.IsNullOrWhiteSpace(descriptor.MessageFormat.ToString(System.Globalization.CultureInfo.InvariantCulture)), id + " has no message format.");
-            Assert.Equal("docs/diagnostics.md#" + id.ToLowerInvariant(), descriptor.HelpLinkUri);
+            Assert.Equal("https://github.com/StructuredOutput/StructuredOutput/blob/main/docs/diagnostics.md#" + id.ToLowerInvariant(), descriptor.HelpLinkUri);
+            Assert.True(Uri.TryCreate(descriptor.HelpLinkUri, UriKind.Absolute, out _), id + " has a relative help link.");
             Assert.Equal("StructuredOutput", descriptor.Category);
             Assert.True(descriptor.IsEnabledByDefault, id + " is not enabled by default.");
 
@@ -762,6 +763,15 @@ public class ConstraintDiagnosticTests
         }
 
         Assert.Equal(all.Select(d => d.Id).OrderBy(i => i), releases.Keys.OrderBy(i => i));
+    }
+
+    [Fact]
+    public void TheHelpLinksStartWithTheRepositoryUrlOfDirectoryBuildProps()
+    {
+        var props = System.Xml.Linq.XDocument.Load(Path.Combine(RepositoryRoot(), "Directory.Build.props"));
+        string? repositoryUrl = props.Descendants("RepositoryUrl").SingleOrDefault()?.Value.Trim();
+        Assert.Equal(DiagnosticDescriptors.RepositoryUrl, repositoryUrl);
+        Assert.All(DiagnosticDescriptors.All, d => Assert.StartsWith(repositoryUrl + "/blob/main/docs/diagnostics.md#", d.HelpLinkUri, StringComparison.Ordinal));
     }
 
     private static Dictionary<string, (string Category, string Severity, string Notes)> UnshippedRules()

@@ -85,6 +85,8 @@ public class DiagnosticTests
     [InlineData("System.Text.Json.JsonElement?", "JsonElement?", "use a record or class that describes the value")]
     [InlineData("nint", "nint", "use long")]
     [InlineData("List<Half?>", "List<Half?>", "its elements are 'Half?', which is not supported: use float")]
+    [InlineData("(int Count, string Unit)", "(int Count, string Unit)", "use a record with named members instead of a tuple")]
+    [InlineData("List<(int, string)>", "List<(int, string)>", "its elements are '(int, string)', which is not supported: use a record with named members instead of a tuple")]
     public void LLMX002_UnsupportedMemberType(string type, string displayed, string advice)
     {
         var diagnostic = SingleDiagnostic($$"""
@@ -266,14 +268,25 @@ public class DiagnosticTests
     }
 
     [Fact]
-    public void LLMX005_TwoMembersWithTheSameJsonName()
+    public void LLMX005_PointsAtTheSecondMemberOfAPositionalRecord()
     {
         var diagnostic = SingleDiagnostic("""
             [LlmExtract]
-            public partial record [|Person|]([property: JsonPropertyName("name")] string FullName, string Name);
+            public partial record Person([property: JsonPropertyName("name")] string FullName, string [|Name|]);
             """, "LLMX005", "Person");
 
         AssertMessage(diagnostic, "Members 'FullName' and 'Name' of 'Person'", "\"name\"", "[JsonPropertyName]");
+    }
+
+    [Fact]
+    public void LLMX005_PointsAtTheRenamedMemberThatClashesWithAnEarlierOne()
+    {
+        var diagnostic = SingleDiagnostic("""
+            [LlmExtract]
+            public partial record Person(string Title, string Name, [property: JsonPropertyName("title")] string [|Heading|]);
+            """, "LLMX005", "Person");
+
+        AssertMessage(diagnostic, "Members 'Title' and 'Heading' of 'Person'", "\"title\"");
     }
 
     [Fact]
@@ -286,14 +299,36 @@ public class DiagnosticTests
                 public Item Item { get; set; } = new();
             }
 
-            public class [|Item|]
+            public class Item
             {
                 public string URL { get; set; } = "";
-                public string Url { get; set; } = "";
+                public string [|Url|] { get; set; } = "";
             }
             """, "LLMX005", "Root");
 
         AssertMessage(diagnostic, "Members 'URL' and 'Url' of 'Item'", "\"url\"");
+    }
+
+    [Fact]
+    public void LLMX005_ASettablePropertyThatClashesWithAnInheritedOne()
+    {
+        var diagnostic = SingleDiagnostic("""
+            public class Base
+            {
+                public string Code { get; set; } = "";
+            }
+
+            [LlmExtract]
+            public partial class Derived : Base
+            {
+                public string Label { get; set; } = "";
+
+                [JsonPropertyName("code")]
+                public string [|Identifier|] { get; set; } = "";
+            }
+            """, "LLMX005", "Derived");
+
+        AssertMessage(diagnostic, "Members 'Code' and 'Identifier' of 'Derived'", "\"code\"");
     }
 
     [Fact]

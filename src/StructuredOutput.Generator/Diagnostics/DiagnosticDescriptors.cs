@@ -7,7 +7,12 @@ namespace StructuredOutput.Generator.Diagnostics;
 internal static class DiagnosticDescriptors
 {
     private const string Category = "StructuredOutput";
-    private const string HelpBase = "docs/diagnostics.md#";
+
+    /// <summary>The project's repository; Directory.Build.props states the same URL as <c>RepositoryUrl</c>.</summary>
+    public const string RepositoryUrl = "https://github.com/StructuredOutput/StructuredOutput";
+
+    /// <summary>The page that documents every diagnostic; a help link adds <c>#llmx001</c> and so on.</summary>
+    public const string DocumentationUrl = RepositoryUrl + "/blob/main/docs/diagnostics.md";
 
     public static readonly DiagnosticDescriptor InternalError = Create(
         "LLMX000",
@@ -110,5 +115,5 @@ internal static class DiagnosticDescriptors
         Category,
         severity,
         isEnabledByDefault: true,
-        helpLinkUri: HelpBase + id.ToLowerInvariant());
+        helpLinkUri: DocumentationUrl + "#" + id.ToLowerInvariant());
 }

@@ -390,7 +390,9 @@ internal sealed partial class ContractParser
         {
             if (byJsonName.TryGetValue(member.JsonName, out var first))
             {
-                Report(DiagnosticDescriptors.DuplicateJsonName, FirstLocation(type) ?? usedAt, first.ClrName, member.ClrName, Display(type), member.JsonName, "[JsonPropertyName]");
+                // At the later member: the one that clashes with a name already taken.
+                _memberLocations.TryGetValue((id, member.ClrName), out var clashAt);
+                Report(DiagnosticDescriptors.DuplicateJsonName, clashAt ?? FirstLocation(type) ?? usedAt, first.ClrName, member.ClrName, Display(type), member.JsonName, "[JsonPropertyName]");
             }
             else
             {
@@ -776,6 +778,11 @@ internal sealed partial class ContractParser
         if (type.TypeKind == TypeKind.Interface || type.IsAbstract)
         {
             return "use a concrete record or class";
+        }
+
+        if (type.IsTupleType)
+        {
+            return "use a record with named members instead of a tuple";
         }
 
         if (type is INamedTypeSymbol { IsGenericType: true })
