@@ -490,7 +490,11 @@ public class ConstraintDiagnosticTests
         { "[DeniedValues(\"none\")] public string [|Code|] { get; set; } = \"\";", "Code", "denied values (not)" },
         { "public HashSet<string> [|Tags|] { get; set; } = new();", "Tags", "unique items (uniqueItems)" },
         { "public Uri [|Link|] { get; set; } = new(\"https://example.com\");", "Link", "format 'uri'" },
-        { "[Url] public string [|Link|] { get; set; } = \"\";", "Link", "format 'uri'" },
+        { "public List<Uri> [|Links|] { get; set; } = new();", "Links", "format 'uri'" },
+        { "public char [|Grade|] { get; set; }", "Grade", "a one-character string (minLength/maxLength)" },
+        { "public char[] [|Grades|] { get; set; } = [];", "Grades", "a one-character string (minLength/maxLength)" },
+        { "public List<HashSet<int>> [|Groups|] { get; set; } = new();", "Groups", "unique items (uniqueItems)" },
+        { "[Required, RegularExpression(\"[a-z]*\")] public string [|Code|] { get; set; } = \"\";", "Code", "string length (minLength/maxLength)" },
     };
 
     [Theory]
@@ -519,9 +523,12 @@ public class ConstraintDiagnosticTests
     [InlineData("[EmailAddress] public string Mail { get; set; } = \"\";")]
     [InlineData("[MinLength(1)] public List<string> Tags { get; set; } = new();")]
     [InlineData("[AllowedValues(\"a\", \"b\")] public string Letter { get; set; } = \"\";")]
-    public void LLMX012_NotReportedForKeywordsStrictModeEnforces(string member)
+    [InlineData("[Required] public string Name { get; set; } = \"\";")] // stated with the pattern \\S, which strict mode enforces
+    [InlineData("[Url] public string Link { get; set; } = \"\";")] // stated in words in both schemas, never as a keyword
+    [InlineData("[DeniedValues(Size.Small)] public Size Fit { get; set; }", "public enum Size { Small, Large }")] // left out of the enum list
+    public void LLMX012_NotReportedForKeywordsStrictModeEnforces(string member, string more = "")
     {
-        var run = RunOrder(member, out _, strict: true);
+        var run = RunOrder(member, out _, strict: true, more: more);
 
         AssertValid(run, "Order");
     }

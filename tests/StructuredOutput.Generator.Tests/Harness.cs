@@ -216,6 +216,8 @@ internal sealed class LoadedAssembly : IDisposable
 
     public string JsonSchema(string typeName) => (string)Contract(typeName).GetProperty("JsonSchema")!.GetValue(null)!;
 
+    public string? StrictJsonSchema(string typeName) => (string?)Contract(typeName).GetProperty("StrictJsonSchema")!.GetValue(null);
+
     public string Prompt(string typeName) => (string)Contract(typeName).GetProperty("Prompt")!.GetValue(null)!;
 
     /// <summary>Calls <c>LlmContract&lt;T&gt;.Parse</c>; the result is a <see cref="ParseResult{T}"/> of the loaded type.</summary>

@@ -34,10 +34,10 @@ internal static class ContractEmitter
 
         foreach (var outer in declaration.ContainingTypes)
         {
-            w.Open($"partial {outer.Keyword} {ReaderEmitter.Escape(outer.Name)}");
+            w.Open($"partial {outer.Keyword} {Literals.Identifier(outer.Name)}");
         }
 
-        w.Open($"partial {declaration.Keyword} {ReaderEmitter.Escape(declaration.Name)} : {iface}");
+        w.Open($"partial {declaration.Keyword} {Literals.Identifier(declaration.Name)} : {iface}");
         w.Line($"static string {iface}.JsonSchema => {contractRef}.JsonSchema;");
         w.Line();
         w.Line($"static string? {iface}.StrictJsonSchema => {contractRef}.StrictJsonSchema;");

@@ -99,11 +99,7 @@ internal sealed class ContractNames
 
     private void CountUses(TypeRef type)
     {
-        if (type.Element is { } element)
-        {
-            CountUses(element);
-        }
-        else if (type.Target is { } target)
+        if (type.Innermost.Target is { } target)
         {
             _uses[target] = UsesOf(target) + 1;
         }
@@ -118,12 +114,7 @@ internal sealed class ContractNames
 
         foreach (var m in FindObject(from).Members)
         {
-            var t = m.Type;
-            while (t.Element is { } e)
-            {
-                t = e;
-            }
-
+            var t = m.Type.Innermost;
             if (t.Kind == ValueKind.Object && t.Target is { } next && (next == target || Reaches(next, target, visited)))
             {
                 return true;

@@ -3,7 +3,7 @@ using System.Text;
 
 namespace StructuredOutput.Generator.Emitting;
 
-/// <summary>Escaping for C# string literals and JSON strings; culture-invariant numbers.</summary>
+/// <summary>Escaping for C# string and character literals, identifiers and JSON strings.</summary>
 internal static class Literals
 {
     /// <summary>A C# regular string literal, quotes included.</summary>
@@ -12,7 +12,19 @@ internal static class Literals
     /// <summary>A JSON string, quotes included.</summary>
     public static string Json(string value) => Quote(value, csharp: false);
 
-    public static string Number(long value) => value.ToString(CultureInfo.InvariantCulture);
+    /// <summary>A C# character literal, quotes included.</summary>
+    public static string CSharpChar(char value) => value switch
+    {
+        '\'' => "'\\''",
+        '"' => "'\"'",
+        _ => "'" + Quote(value.ToString(), csharp: true).Trim('"') + "'",
+    };
+
+    /// <summary>An identifier as C# source: a keyword gets '@'.</summary>
+    public static string Identifier(string name) =>
+        Microsoft.CodeAnalysis.CSharp.SyntaxFacts.GetKeywordKind(name) != Microsoft.CodeAnalysis.CSharp.SyntaxKind.None
+            ? "@" + name
+            : name;
 
     // The two syntaxes share their common escapes; C# also escapes NUL and the characters it treats as line breaks,
     // JSON also has \b and \f. Control characters and lone surrogates become \uXXXX in both.

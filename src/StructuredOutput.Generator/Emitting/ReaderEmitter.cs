@@ -62,7 +62,7 @@ internal sealed class ReaderEmitter
         // Unique names may differ only in case ("Foo", "foo"), so the field keeps the name's case.
         string map = "s_" + name + "Names";
         string names = string.Join(", ", e.Members.Select(m => Literals.CSharp(m.JsonName)));
-        string values = string.Join(", ", e.Members.Select(m => e.FullyQualifiedName + "." + Escape(m.ClrName)));
+        string values = string.Join(", ", e.Members.Select(m => e.FullyQualifiedName + "." + Literals.Identifier(m.ClrName)));
         _w.Line($"private static readonly global::StructuredOutput.Reading.JsonEnumMap<{e.FullyQualifiedName}> {map} = new(");
         _w.Line($"    new string[] {{ {names} }},");
         _w.Line($"    new {e.FullyQualifiedName}[] {{ {values} }});");
@@ -84,7 +84,7 @@ internal sealed class ReaderEmitter
         _w.Line("int errorsBefore = context.ErrorCount;");
         foreach (var m in o.Members)
         {
-            string init = m.Default is { } d ? d.CSharp : m.Type.IsValueType && !m.Type.IsNullable ? "default" : m.Type.IsNullable ? "null" : "default!";
+            string init = m.Default is { } d ? Constants.CSharp(d, m.Type) : m.Type.IsValueType && !m.Type.IsNullable ? "default" : m.Type.IsNullable ? "null" : "default!";
             _w.Line($"{CSharpType(m.Type)} {Local(m)} = {init};");
             _w.Line($"bool {Seen(m)} = false;");
         }
@@ -102,7 +102,7 @@ internal sealed class ReaderEmitter
             {
                 // An optional member may be null (strict mode sends optional values as nullable): its default applies.
                 _w.Open($"if (reader.TokenType == {TokenType}.Null)");
-                _w.Line($"{Local(m)} = {m.Default!.CSharp};");
+                _w.Line($"{Local(m)} = {Constants.CSharp(m.Default!, m.Type)};");
                 _w.Close();
                 prefix = "else ";
             }
@@ -181,7 +181,7 @@ internal sealed class ReaderEmitter
             _w.Line("{");
             foreach (var m in initialized)
             {
-                _w.Line($"    {Escape(m.ClrName)} = {Local(m)},");
+                _w.Line($"    {Literals.Identifier(m.ClrName)} = {Local(m)},");
             }
 
             _w.Line("};");
@@ -294,8 +294,8 @@ internal sealed class ReaderEmitter
                 continue;
             }
 
-            _fields.Add($"private static readonly {CSharpType(type)}[] {field}{name} = {{ {string.Join(", ", values.Select(x => x.CSharp))} }};");
-            string json = "[" + string.Join(", ", values.Select(x => x.Json)) + "]";
+            _fields.Add($"private static readonly {CSharpType(type)}[] {field}{name} = {{ {string.Join(", ", values.Select(x => Constants.CSharp(x, type)))} }};");
+            string json = "[" + string.Join(", ", values.Select(x => Constants.Json(x, type, _names))) + "]";
             list.Add($"{Validators}.{method}(context, v, {field}{name}, {Literals.CSharp(json)})");
         }
 
@@ -419,9 +419,4 @@ internal sealed class ReaderEmitter
     private static string Local(MemberModel m) => "m" + m.ClrName;
 
     private static string Seen(MemberModel m) => "has" + m.ClrName;
-
-    public static string Escape(string identifier) =>
-        Microsoft.CodeAnalysis.CSharp.SyntaxFacts.GetKeywordKind(identifier) != Microsoft.CodeAnalysis.CSharp.SyntaxKind.None
-            ? "@" + identifier
-            : identifier;
 }

@@ -2,7 +2,6 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Text;
 using StructuredOutput.Generator.Model;
-using StructuredOutput.Generator.Parsing;
 
 namespace StructuredOutput.Generator.Emitting;
 
@@ -10,7 +9,7 @@ namespace StructuredOutput.Generator.Emitting;
 /// Writes the contract's JSON Schema (draft 2020-12): required properties, <c>additionalProperties: false</c>, null as a
 /// type union, formats and validation keywords, objects used more than once or recursively under <c>$defs</c>.
 /// The strict variant keeps to OpenAI's strict subset: no <c>$schema</c>, every property required (optional ones
-/// nullable), and keywords the subset does not enforce moved into the description.
+/// nullable), and the keywords <see cref="StrictMode"/> tables as unenforced moved into the description.
 /// </summary>
 internal sealed class SchemaEmitter
 {
@@ -33,12 +32,9 @@ internal sealed class SchemaEmitter
         {
             foreach (var m in o.Members)
             {
-                for (var t = m.Type; t is not null; t = t.Element)
+                if (m.Type.ContainsDictionary)
                 {
-                    if (t.Kind == ValueKind.Dictionary)
-                    {
-                        return null;
-                    }
+                    return null;
                 }
             }
         }
@@ -49,7 +45,7 @@ internal sealed class SchemaEmitter
     /// <summary>The schema name sent on the wire: the contract's name, reduced to <c>^[A-Za-z0-9_-]{1,64}$</c>.</summary>
     public static string WireName(ContractModel model)
     {
-        if (ContractParser.IsValidSchemaName(model.SchemaName))
+        if (SchemaNames.IsValid(model.SchemaName))
         {
             return model.SchemaName;
         }
@@ -57,12 +53,12 @@ internal sealed class SchemaEmitter
         var sb = new StringBuilder();
         foreach (char c in model.SchemaName)
         {
-            if (sb.Length == 64)
+            if (sb.Length == SchemaNames.MaxLength)
             {
                 break;
             }
 
-            sb.Append((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ? c : '_');
+            sb.Append(SchemaNames.IsValidCharacter(c) ? c : '_');
         }
 
         return sb.Length == 0 ? "schema" : sb.ToString();
@@ -130,10 +126,10 @@ internal sealed class SchemaEmitter
             {
                 // Strict mode requires every property: an optional one becomes nullable, and null means its default.
                 type = type with { IsNullable = true };
-                memberDescription = Join(memberDescription, m.Default!.Json.Length > 0 ? "Null means the default, " + m.Default.Json + "." : "Null means the default.");
+                memberDescription = Join(memberDescription, Constants.Json(m.Default!, m.Type, _names) is { } json ? "Null means the default, " + json + "." : "Null means the default.");
             }
 
-            Value(type, memberDescription, m.Constraints, m.IsOptional && !_strict ? m.Default : null);
+            Value(type, memberDescription, m.Constraints, m.IsOptional && !_strict ? Constants.Json(m.Default!, m.Type, _names) : null);
         }
 
         _sb.Append("},\"required\":[");
@@ -157,57 +153,25 @@ internal sealed class SchemaEmitter
         _sb.Append("],\"additionalProperties\":false");
     }
 
-    private void Value(TypeRef type, string? description, ConstraintsModel? c, DefaultValueModel? defaultValue)
+    // One value's schema. In strict mode, what StrictMode tables as unenforced for the value becomes a note in its
+    // description instead of a keyword.
+    private void Value(TypeRef type, string? description, ConstraintsModel? c, string? defaultJson)
     {
         _sb.Append('{');
+        var gaps = _strict ? StrictMode.GapsOf(type, c) : new List<StrictGap>();
         var notes = new List<string>();
+        foreach (var gap in gaps)
+        {
+            notes.Add(GapNote(gap, type, c));
+        }
+
         switch (type.Kind)
         {
             case ValueKind.Object:
-                var target = _names.FindObject(type.Target!);
-                if (target == _names.Model.Root || _names.IsDefinition(target))
-                {
-                    string reference = target == _names.Model.Root ? "#" : "#/$defs/" + _names.NameOf(target.FullyQualifiedName);
-                    if (type.IsNullable)
-                    {
-                        _sb.Append("\"anyOf\":[{\"$ref\":").Append(Literals.Json(reference)).Append("},{\"type\":\"null\"}]");
-                    }
-                    else
-                    {
-                        _sb.Append("\"$ref\":").Append(Literals.Json(reference));
-                    }
-
-                    Description(description);
-                }
-                else
-                {
-                    ObjectBody(target, type.IsNullable, description ?? target.Description);
-                }
-
+                ObjectValue(type, description);
                 break;
             case ValueKind.Collection:
-                Type("array", type.IsNullable);
-                if (c is not null)
-                {
-                    Keyword("minItems", c.MinLength);
-                    Keyword("maxItems", c.MaxLength);
-                }
-
-                if (type.Collection is CollectionKind.HashSet or CollectionKind.ISet)
-                {
-                    if (_strict)
-                    {
-                        notes.Add("Items must be unique.");
-                    }
-                    else
-                    {
-                        _sb.Append(",\"uniqueItems\":true");
-                    }
-                }
-
-                Description(Join(description, notes));
-                _sb.Append(",\"items\":");
-                Value(type.Element!, null, null, null);
+                ArrayValue(type, Join(description, notes), c, gaps);
                 break;
             case ValueKind.Dictionary:
                 Type("object", type.IsNullable);
@@ -216,111 +180,158 @@ internal sealed class SchemaEmitter
                 Value(type.Element!, null, null, null);
                 break;
             case ValueKind.Enum:
-                var e = _names.FindEnum(type.Target!);
-                Type("string", type.IsNullable);
-                Description(Join(EnumDescription(e, description), notes));
-                _sb.Append(",\"enum\":[");
-                bool firstValue = true;
-                foreach (var member in e.Members)
-                {
-                    string json = Literals.Json(member.JsonName);
-                    if (c is not null && ((c.Allowed.Count > 0 && !Contains(c.Allowed, json)) || Contains(c.Denied, json)))
-                    {
-                        continue;
-                    }
-
-                    _sb.Append(firstValue ? string.Empty : ",").Append(json);
-                    firstValue = false;
-                }
-
-                if (type.IsNullable)
-                {
-                    _sb.Append(firstValue ? "null" : ",null");
-                }
-
-                _sb.Append(']');
+                EnumValue(type, description, c);
                 break;
             case ValueKind.Boolean:
                 Type("boolean", type.IsNullable);
-                DeniedNote(c, notes);
                 Description(Join(description, notes));
-                AllowedAndDenied(type, c, notes);
+                AllowedAndDenied(type, c, gaps);
                 break;
             case ValueKind.Char:
                 Type("string", type.IsNullable);
-                if (_strict)
-                {
-                    notes.Add("Exactly one character.");
-                }
-                else
+                Description(Join(description, notes));
+                if (!gaps.Contains(StrictGap.OneCharacter))
                 {
                     _sb.Append(",\"minLength\":1,\"maxLength\":1");
                 }
 
-                Description(Join(description, notes));
                 break;
             case ValueKind.String:
-                Type("string", type.IsNullable);
-                StringKeywords(c, notes);
-                DeniedNote(c, notes);
-                Description(Join(description, notes));
-                AllowedAndDenied(type, c, notes);
+                StringValue(type, description, c, gaps, notes);
                 break;
             default:
                 if (type.IsNumber)
                 {
                     Type(type.IsInteger ? "integer" : "number", type.IsNullable);
-                    DeniedNote(c, notes);
                     Description(Join(description, notes));
                     NumberKeywords(type, c);
-                    AllowedAndDenied(type, c, notes);
+                    AllowedAndDenied(type, c, gaps);
                 }
                 else
                 {
                     // Dates, times, durations, UUIDs and URIs are strings with a format.
                     Type("string", type.IsNullable);
-                    string format = Format(type.Kind);
-                    if (_strict && format == "uri")
-                    {
-                        notes.Add("An absolute URI.");
-                    }
-                    else
-                    {
-                        _sb.Append(",\"format\":").Append(Literals.Json(format));
-                    }
-
                     Description(Join(description, notes));
+                    if (!gaps.Contains(StrictGap.UriFormat))
+                    {
+                        _sb.Append(",\"format\":").Append(Literals.Json(Format(type.Kind)));
+                    }
                 }
 
                 break;
         }
 
-        if (defaultValue is { Json.Length: > 0 })
+        if (defaultJson is not null)
         {
-            _sb.Append(",\"default\":").Append(defaultValue.Json);
+            _sb.Append(",\"default\":").Append(defaultJson);
         }
 
         _sb.Append('}');
     }
 
-    private void StringKeywords(ConstraintsModel? c, List<string> notes)
+    // The sentence that states an unenforced constraint in a strict schema's description.
+    private string GapNote(StrictGap gap, TypeRef type, ConstraintsModel? c) => gap switch
     {
+        StrictGap.StringLength => LengthSentence(MinLength(c), c?.MaxLength),
+        StrictGap.OneCharacter => "Exactly one character.",
+        StrictGap.UriFormat => "An absolute URI.",
+        StrictGap.UniqueItems => "Items must be unique.",
+        _ => "Must not be " + string.Join(" or ", JsonValues(c!.Denied, type)) + ".",
+    };
+
+    private void ObjectValue(TypeRef type, string? description)
+    {
+        var target = _names.FindObject(type.Target!);
+        if (target != _names.Model.Root && !_names.IsDefinition(target))
+        {
+            ObjectBody(target, type.IsNullable, description ?? target.Description);
+            return;
+        }
+
+        string reference = target == _names.Model.Root ? "#" : "#/$defs/" + _names.NameOf(target.FullyQualifiedName);
+        if (type.IsNullable)
+        {
+            _sb.Append("\"anyOf\":[{\"$ref\":").Append(Literals.Json(reference)).Append("},{\"type\":\"null\"}]");
+        }
+        else
+        {
+            _sb.Append("\"$ref\":").Append(Literals.Json(reference));
+        }
+
+        Description(description);
+    }
+
+    private void ArrayValue(TypeRef type, string? description, ConstraintsModel? c, List<StrictGap> gaps)
+    {
+        Type("array", type.IsNullable);
+        Description(description);
+        if (c is not null)
+        {
+            Keyword("minItems", c.MinLength);
+            Keyword("maxItems", c.MaxLength);
+        }
+
+        if (type.Collection is CollectionKind.HashSet or CollectionKind.ISet && !gaps.Contains(StrictGap.UniqueItems))
+        {
+            _sb.Append(",\"uniqueItems\":true");
+        }
+
+        _sb.Append(",\"items\":");
+        Value(type.Element!, null, null, null);
+    }
+
+    // An enum lists its members' JSON names; [AllowedValues] and [DeniedValues] narrow the list.
+    private void EnumValue(TypeRef type, string? description, ConstraintsModel? c)
+    {
+        var e = _names.FindEnum(type.Target!);
+        Type("string", type.IsNullable);
+        Description(EnumDescription(e, description));
+        _sb.Append(",\"enum\":[");
+        bool first = true;
+        foreach (var member in e.Members)
+        {
+            if (c is not null && ((c.Allowed.Count > 0 && !Names(c.Allowed, member)) || Names(c.Denied, member)))
+            {
+                continue;
+            }
+
+            _sb.Append(first ? string.Empty : ",").Append(Literals.Json(member.JsonName));
+            first = false;
+        }
+
+        if (type.IsNullable)
+        {
+            _sb.Append(first ? "null" : ",null");
+        }
+
+        _sb.Append(']');
+    }
+
+    private void StringValue(TypeRef type, string? description, ConstraintsModel? c, List<StrictGap> gaps, List<string> notes)
+    {
+        // [EmailAddress] and [Url] are looser than the "email" and "uri" formats (DataAnnotations only asks for one '@',
+        // or an http/https/ftp prefix). The plain schema states them in words, so that it never rejects a value the
+        // parser accepts; the strict schema guides decoding with the stricter "email" format, which it enforces.
+        if (c is { Email: true } && !_strict)
+        {
+            notes.Add("An e-mail address.");
+        }
+
+        if (c is { Url: true })
+        {
+            notes.Add("An http, https or ftp URL.");
+        }
+
+        Type("string", type.IsNullable);
+        Description(Join(description, notes));
         if (c is null)
         {
             return;
         }
 
-        int? min = c.NotEmpty ? System.Math.Max(c.MinLength ?? 0, 1) : c.MinLength;
-        if (_strict)
+        if (!gaps.Contains(StrictGap.StringLength))
         {
-            if (c.HasLength)
-            {
-                notes.Add(LengthSentence(c.MinLength, c.MaxLength));
-            }
-        }
-        else
-        {
-            Keyword("minLength", min);
+            Keyword("minLength", MinLength(c));
             Keyword("maxLength", c.MaxLength);
         }
 
@@ -333,26 +344,17 @@ internal sealed class SchemaEmitter
             _sb.Append(",\"pattern\":").Append(Literals.Json("\\S"));
         }
 
-        // [EmailAddress] and [Url] are looser than the "email" and "uri" formats (DataAnnotations only asks for one '@',
-        // or an http/https/ftp prefix). The plain schema states them in words, so that it never rejects a value the
-        // parser accepts; the strict schema guides decoding with the stricter "email" format, which it enforces.
-        if (c.Email)
+        if (c.Email && _strict)
         {
-            if (_strict)
-            {
-                _sb.Append(",\"format\":\"email\"");
-            }
-            else
-            {
-                notes.Add("An e-mail address.");
-            }
+            _sb.Append(",\"format\":\"email\"");
         }
 
-        if (c.Url)
-        {
-            notes.Add("An http, https or ftp URL.");
-        }
+        AllowedAndDenied(type, c, gaps);
     }
+
+    // [Required] on a string means at least one character.
+    private static int? MinLength(ConstraintsModel? c) =>
+        c is null ? null : c.NotEmpty ? System.Math.Max(c.MinLength ?? 0, 1) : c.MinLength;
 
     private void NumberKeywords(TypeRef type, ConstraintsModel? c)
     {
@@ -363,7 +365,7 @@ internal sealed class SchemaEmitter
         if (type.IsInteger)
         {
             // The type's own range applies unless a constraint is tighter.
-            var (lo, hi) = ContractParser.IntegerRange(type.Kind);
+            var (lo, hi) = IntegerRanges.Of(type.Kind);
             if (min is null || (decimal.TryParse(min, NumberStyles.Float, CultureInfo.InvariantCulture, out decimal m) && m < lo))
             {
                 min = lo.ToString(CultureInfo.InvariantCulture);
@@ -388,7 +390,7 @@ internal sealed class SchemaEmitter
         }
     }
 
-    private void AllowedAndDenied(TypeRef type, ConstraintsModel? c, List<string> notes)
+    private void AllowedAndDenied(TypeRef type, ConstraintsModel? c, List<StrictGap> gaps)
     {
         if (c is null)
         {
@@ -397,46 +399,34 @@ internal sealed class SchemaEmitter
 
         if (c.Allowed.Count > 0)
         {
-            _sb.Append(",\"enum\":[");
-            for (int i = 0; i < c.Allowed.Count; i++)
-            {
-                _sb.Append(i > 0 ? "," : string.Empty).Append(c.Allowed[i].Json);
-            }
-
-            _sb.Append(type.IsNullable ? ",null]" : "]");
+            _sb.Append(",\"enum\":[").Append(string.Join(",", JsonValues(c.Allowed, type))).Append(type.IsNullable ? ",null]" : "]");
         }
 
-        if (c.Denied.Count > 0 && !_strict)
+        if (c.Denied.Count > 0 && !gaps.Contains(StrictGap.DeniedValues))
         {
-            _sb.Append(",\"not\":{\"enum\":[");
-            for (int i = 0; i < c.Denied.Count; i++)
-            {
-                _sb.Append(i > 0 ? "," : string.Empty).Append(c.Denied[i].Json);
-            }
-
-            _sb.Append("]}");
+            _sb.Append(",\"not\":{\"enum\":[").Append(string.Join(",", JsonValues(c.Denied, type))).Append("]}");
         }
     }
 
-    private void DeniedNote(ConstraintsModel? c, List<string> notes)
+    private List<string> JsonValues(EquatableArray<ConstantModel> values, TypeRef type)
     {
-        if (_strict && c is not null && c.Denied.Count > 0)
+        var list = new List<string>();
+        foreach (var v in values)
         {
-            var denied = new List<string>();
-            foreach (var d in c.Denied)
+            if (Constants.Json(v, type, _names) is { } json)
             {
-                denied.Add(d.Json);
+                list.Add(json);
             }
-
-            notes.Add("Must not be " + string.Join(" or ", denied) + ".");
         }
+
+        return list;
     }
 
-    private static bool Contains(EquatableArray<ConstantModel> values, string json)
+    private static bool Names(EquatableArray<ConstantModel> values, EnumMemberModel member)
     {
         foreach (var v in values)
         {
-            if (v.Json == json)
+            if (v.Kind == ConstantKind.EnumMember && v.Value == member.ClrName)
             {
                 return true;
             }
@@ -457,12 +447,14 @@ internal sealed class SchemaEmitter
 
     private static string LengthSentence(int? min, int? max) => (min, max) switch
     {
-        (int lo, int hi) when lo == hi => $"Exactly {lo} characters.",
-        (int lo, int hi) => $"{lo} to {hi} characters.",
-        (int lo, null) => $"At least {lo} characters.",
-        (null, int hi) => $"At most {hi} characters.",
+        (int lo, int hi) when lo == hi => $"Exactly {Characters(lo)}.",
+        (int lo, int hi) => $"{lo} to {Characters(hi)}.",
+        (int lo, null) => $"At least {Characters(lo)}.",
+        (null, int hi) => $"At most {Characters(hi)}.",
         _ => string.Empty,
     };
+
+    private static string Characters(int n) => n == 1 ? "1 character" : n.ToString(CultureInfo.InvariantCulture) + " characters";
 
     private void Keyword(string name, int? value)
     {

@@ -7,13 +7,18 @@ namespace StructuredOutput.Generator.Model;
 /// <param name="Objects">The object types of the contract; the root is first.</param>
 /// <param name="Enums">The enums the contract uses.</param>
 /// <param name="Strict">Whether the type asks for strict <c>json_schema</c> mode by default.</param>
+/// <param name="LanguageVersion">
+/// The C# version of the compilation the contract is generated into (from its parse options): the generated code may
+/// use only what that version has (raw string literals need C# 11).
+/// </param>
 internal sealed record ContractModel(
     TypeDeclarationModel Declaration,
     string SchemaName,
     string? Instructions,
     EquatableArray<ObjectModel> Objects,
     EquatableArray<EnumModel> Enums,
-    bool Strict)
+    bool Strict,
+    Microsoft.CodeAnalysis.CSharp.LanguageVersion LanguageVersion)
 {
     public ObjectModel Root => Objects[0];
 }
@@ -41,14 +46,12 @@ internal sealed record ContainingTypeModel(string Keyword, string Name);
 /// <param name="Name">The short name shown to the model.</param>
 /// <param name="Description">From <c>[Description]</c> or the XML summary.</param>
 /// <param name="Members">The data members, in declaration order (base type members first).</param>
-/// <param name="ConstructorParameterCount">How many arguments the chosen constructor takes.</param>
 /// <param name="IsValidatable">Whether the type implements <c>IValidatableObject</c>.</param>
 internal sealed record ObjectModel(
     string FullyQualifiedName,
     string Name,
     string? Description,
     EquatableArray<MemberModel> Members,
-    int ConstructorParameterCount,
     bool IsValidatable);
 
 /// <summary>A data member of an object type.</summary>
@@ -57,7 +60,7 @@ internal sealed record ObjectModel(
 /// <param name="Description">From <c>[Description]</c> or XML docs.</param>
 /// <param name="Type">The member's type.</param>
 /// <param name="ConstructorParameterIndex">The constructor argument it is passed as, or -1 when it is set by an initializer.</param>
-/// <param name="Default">For an optional constructor parameter, its default value; the member may then be left out.</param>
+/// <param name="Default">For an optional constructor parameter, its default value (in the member's type); the member may then be left out.</param>
 /// <param name="Constraints">Validation attributes on the member, or null.</param>
 internal sealed record MemberModel(
     string ClrName,
@@ -65,21 +68,16 @@ internal sealed record MemberModel(
     string? Description,
     TypeRef Type,
     int ConstructorParameterIndex,
-    DefaultValueModel? Default,
+    ConstantModel? Default,
     ConstraintsModel? Constraints)
 {
     public bool IsOptional => Default is not null;
 }
 
-/// <summary>A default value, as a C# expression and as JSON.</summary>
-internal sealed record DefaultValueModel(string CSharp, string Json);
-
-/// <summary>One constant of an allowed or denied list, as a C# expression and as JSON.</summary>
-internal sealed record ConstantModel(string CSharp, string Json);
-
 /// <summary>
 /// The <c>System.ComponentModel.DataAnnotations</c> constraints on a member, checked by the generated reader and stated
-/// in the schema. Numbers are kept as invariant literal text.
+/// in the schema. Limits are kept as invariant number text; allowed and denied values are typed constants of the
+/// member's type.
 /// </summary>
 internal sealed record ConstraintsModel(
     string? Minimum,

@@ -71,7 +71,21 @@ internal sealed record TypeRef(
 
     public bool IsNumber => IsInteger || Kind is ValueKind.Single or ValueKind.Double or ValueKind.Decimal;
 
-    /// <summary>Whether the value is a JSON string in the contract (text, dates, ids, URIs; not enums).</summary>
-    public bool IsStringLike => Kind is ValueKind.String or ValueKind.Char or ValueKind.DateTime or ValueKind.DateTimeOffset
-        or ValueKind.DateOnly or ValueKind.TimeOnly or ValueKind.TimeSpan or ValueKind.Guid or ValueKind.Uri;
+    /// <summary>The element type at the bottom of nested collections and dictionaries, or this type itself.</summary>
+    public TypeRef Innermost
+    {
+        get
+        {
+            var type = this;
+            while (type.Element is { } element)
+            {
+                type = element;
+            }
+
+            return type;
+        }
+    }
+
+    /// <summary>Whether this type, or an element type at any depth, is a dictionary.</summary>
+    public bool ContainsDictionary => Kind == ValueKind.Dictionary || (Element?.ContainsDictionary ?? false);
 }

@@ -5,7 +5,6 @@ using System.Linq;
 using System.Text.RegularExpressions;
 using Microsoft.CodeAnalysis;
 using StructuredOutput.Generator.Diagnostics;
-using StructuredOutput.Generator.Emitting;
 using StructuredOutput.Generator.Model;
 
 namespace StructuredOutput.Generator.Parsing;
@@ -20,15 +19,12 @@ internal sealed partial class ContractParser
         property.ContainingType.GetMembers().OfType<IFieldSymbol>()
             .Any(f => SymbolEqualityComparer.Default.Equals(f.AssociatedSymbol, property));
 
-    private static bool ContainsDictionary(TypeRef type) =>
-        type.Kind == ValueKind.Dictionary || (type.Element is { } element && ContainsDictionary(element));
-
     private static bool IsJsonRequired(IPropertySymbol property, IParameterSymbol parameter) =>
         property.GetAttributes().Concat(parameter.GetAttributes())
             .Any(a => IsAttribute(a, "System.Text.Json.Serialization.JsonRequiredAttribute"));
 
     // An optional constructor parameter lets the member be left out; its default is used then.
-    private DefaultValueModel? DefaultOf(IParameterSymbol parameter, TypeRef type)
+    private static ConstantModel? DefaultOf(IParameterSymbol parameter, TypeRef type)
     {
         if (!parameter.HasExplicitDefaultValue)
         {
@@ -36,42 +32,49 @@ internal sealed partial class ContractParser
         }
 
         object? value = parameter.ExplicitDefaultValue;
-        string typeName = parameter.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
         if (value is null)
         {
-            return new DefaultValueModel($"default({typeName})", type.IsNullable ? "null" : string.Empty);
+            return ConstantModel.Null;
         }
 
         if (type.Kind == ValueKind.Enum)
         {
-            var e = _enums.FirstOrDefault(x => x.FullyQualifiedName == type.Target);
             var enumType = parameter.Type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } n ? n.TypeArguments[0] : parameter.Type;
-            var field = enumType.GetMembers().OfType<IFieldSymbol>().FirstOrDefault(f => f.IsConst && Equals(f.ConstantValue, value));
-            string json = field is not null && e?.Members.FirstOrDefault(m => m.ClrName == field.Name) is { } member ? Literals.Json(member.JsonName) : string.Empty;
-            return new DefaultValueModel($"({typeName})({Convert.ToString(value, CultureInfo.InvariantCulture)})", json);
+            return EnumConstant(enumType, value) ?? new ConstantModel(ConstantKind.Number, ConstantText(value));
         }
 
-        switch (value)
+        return value switch
         {
-            case string text:
-                return new DefaultValueModel(Literals.CSharp(text), Literals.Json(text));
-            case bool b:
-                return new DefaultValueModel(b ? "true" : "false", b ? "true" : "false");
-            case char c:
-                return new DefaultValueModel($"(char){(int)c}", Literals.Json(c.ToString()));
-            case float f:
-                return new DefaultValueModel(f.ToString("R", CultureInfo.InvariantCulture) + "f", JsonNumber(f));
-            case double d:
-                return new DefaultValueModel(d.ToString("R", CultureInfo.InvariantCulture) + "d", JsonNumber(d));
-            case decimal m:
-                return new DefaultValueModel(m.ToString(CultureInfo.InvariantCulture) + "m", m.ToString(CultureInfo.InvariantCulture));
-            default:
-                string number = Convert.ToString(value, CultureInfo.InvariantCulture) ?? "0";
-                return new DefaultValueModel($"({typeName})({number})", number);
-        }
-
-        static string JsonNumber(double d) => double.IsNaN(d) || double.IsInfinity(d) ? string.Empty : d.ToString("R", CultureInfo.InvariantCulture);
+            string text => new ConstantModel(ConstantKind.String, text),
+            bool b => new ConstantModel(ConstantKind.Boolean, b ? "true" : "false"),
+            char c => new ConstantModel(ConstantKind.Char, c.ToString()),
+            _ => new ConstantModel(ConstantKind.Number, ConstantText(value)),
+        };
     }
+
+    // The member of the enum that has the value, or null when no member has it.
+    private static ConstantModel? EnumConstant(ITypeSymbol enumType, object? value)
+    {
+        var field = enumType.GetMembers().OfType<IFieldSymbol>().FirstOrDefault(f => f.IsConst && Equals(f.ConstantValue, value));
+        return field is null ? null : new ConstantModel(ConstantKind.EnumMember, field.Name);
+    }
+
+    // A number constant as invariant text that round-trips; the non-finite doubles by name.
+    private static string ConstantText(object value) => value switch
+    {
+        double d when double.IsNaN(d) => "NaN",
+        double d when double.IsPositiveInfinity(d) => "Infinity",
+        double d when double.IsNegativeInfinity(d) => "-Infinity",
+        float f when float.IsNaN(f) => "NaN",
+        float f when float.IsPositiveInfinity(f) => "Infinity",
+        float f when float.IsNegativeInfinity(f) => "-Infinity",
+        double d => d.ToString("R", CultureInfo.InvariantCulture),
+        float f => f.ToString("R", CultureInfo.InvariantCulture),
+        _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "0",
+    };
+
+    // Where a validation attribute was found, for its diagnostics.
+    private sealed record AttributeSite(string Name, string Member, string TypeDisplay, Location? At);
 
     private ConstraintsModel? ReadConstraints(IPropertySymbol property, IParameterSymbol? parameter, ref TypeRef type, string member, Location? location)
     {
@@ -91,104 +94,110 @@ internal sealed partial class ContractParser
                 continue;
             }
 
-            string full = cls.ToDisplayString();
             string shortName = cls.Name.EndsWith("Attribute", StringComparison.Ordinal) ? cls.Name.Substring(0, cls.Name.Length - 9) : cls.Name;
             var at = attribute.ApplicationSyntaxReference?.GetSyntax(_cancellationToken).GetLocation() ?? location;
-            var value = type.AsNonNullable();
-            bool isString = value.Kind == ValueKind.String;
-            bool isCollection = value.Kind == ValueKind.Collection;
             any = true;
-            switch (full.StartsWith(DataAnnotations, StringComparison.Ordinal) ? full.Substring(DataAnnotations.Length) : full)
-            {
-                case "RangeAttribute":
-                    if (!value.IsNumber)
-                    {
-                        Inapplicable(shortName, "it applies to numbers");
-                        break;
-                    }
-
-                    ReadRange(attribute, c, shortName, member, at, value);
-                    break;
-                case "MinLengthAttribute":
-                case "MaxLengthAttribute":
-                case "LengthAttribute":
-                case "StringLengthAttribute":
-                    if (!isString && !(isCollection && shortName != "StringLength"))
-                    {
-                        Inapplicable(shortName, shortName == "StringLength" ? "it applies to strings" : "it applies to strings and collections");
-                        break;
-                    }
-
-                    ReadLength(attribute, c, shortName, member, at);
-                    break;
-                case "RegularExpressionAttribute":
-                    if (!isString)
-                    {
-                        Inapplicable(shortName, "it applies to strings");
-                        break;
-                    }
-
-                    if (attribute.ConstructorArguments.FirstOrDefault().Value is string pattern)
-                    {
-                        try
-                        {
-                            _ = new Regex(pattern, RegexOptions.CultureInvariant);
-                            c.Pattern = pattern;
-                        }
-                        catch (ArgumentException e)
-                        {
-                            Report(DiagnosticDescriptors.InvalidConstraint, at, shortName, member, $"the pattern does not compile ({e.Message}); fix the regular expression");
-                        }
-                    }
-
-                    break;
-                case "EmailAddressAttribute":
-                case "UrlAttribute":
-                    if (!isString)
-                    {
-                        Inapplicable(shortName, "it applies to strings");
-                        break;
-                    }
-
-                    if (shortName == "Url")
-                    {
-                        c.Url = true;
-                    }
-                    else
-                    {
-                        c.Email = true;
-                    }
-
-                    break;
-                case "AllowedValuesAttribute":
-                case "DeniedValuesAttribute":
-                    ReadValues(attribute, shortName == "AllowedValues" ? c.Allowed : c.Denied, value, shortName, member, at);
-                    break;
-                case "RequiredAttribute":
-                    bool allowEmpty = attribute.NamedArguments.Any(a => a.Key == "AllowEmptyStrings" && a.Value.Value is true);
-                    c.NotEmpty |= isString && !allowEmpty;
-                    if (type.IsNullable)
-                    {
-                        type = type.AsNonNullable();
-                    }
-
-                    break;
-                default:
-                    Report(DiagnosticDescriptors.UncheckedValidationAttribute, at, shortName, member);
-                    break;
-            }
-
-            void Inapplicable(string name, string why)
-            {
-                Report(DiagnosticDescriptors.InapplicableConstraint, at, name, member, typeDisplay, why);
-            }
+            ReadConstraint(attribute, c, ref type, new AttributeSite(shortName, member, typeDisplay, at));
         }
 
-        if (!any)
+        return any ? Build(c, member, location) : null;
+    }
+
+    // One validation attribute: checked against the member's type, then read into the builder.
+    private void ReadConstraint(AttributeData attribute, Builder c, ref TypeRef type, AttributeSite site)
+    {
+        string full = attribute.AttributeClass!.ToDisplayString();
+        string? known = full.StartsWith(DataAnnotations, StringComparison.Ordinal) ? full.Substring(DataAnnotations.Length) : null;
+        var value = type.AsNonNullable();
+        bool isString = value.Kind == ValueKind.String;
+        switch (known)
         {
-            return null;
+            case "RangeAttribute":
+                if (Applies(value.IsNumber, "it applies to numbers", site))
+                {
+                    ReadRange(attribute, c, site.Name, site.Member, site.At, value);
+                }
+
+                break;
+            case "MinLengthAttribute":
+            case "MaxLengthAttribute":
+            case "LengthAttribute":
+                if (Applies(isString || value.Kind == ValueKind.Collection, "it applies to strings and collections", site))
+                {
+                    ReadLength(attribute, c, site.Name, site.Member, site.At);
+                }
+
+                break;
+            case "StringLengthAttribute":
+                if (Applies(isString, "it applies to strings", site))
+                {
+                    ReadLength(attribute, c, site.Name, site.Member, site.At);
+                }
+
+                break;
+            case "RegularExpressionAttribute":
+                if (Applies(isString, "it applies to strings", site))
+                {
+                    ReadPattern(attribute, c, site);
+                }
+
+                break;
+            case "EmailAddressAttribute":
+                c.Email |= Applies(isString, "it applies to strings", site);
+                break;
+            case "UrlAttribute":
+                c.Url |= Applies(isString, "it applies to strings", site);
+                break;
+            case "AllowedValuesAttribute":
+                ReadValues(attribute, c.Allowed, value, site.Name, site.Member, site.At);
+                break;
+            case "DeniedValuesAttribute":
+                ReadValues(attribute, c.Denied, value, site.Name, site.Member, site.At);
+                break;
+            case "RequiredAttribute":
+                // [Required] makes null invalid; on a string it also rules out the empty string unless allowed.
+                bool allowEmpty = attribute.NamedArguments.Any(a => a.Key == "AllowEmptyStrings" && a.Value.Value is true);
+                c.NotEmpty |= isString && !allowEmpty;
+                type = type.AsNonNullable();
+                break;
+            default:
+                Report(DiagnosticDescriptors.UncheckedValidationAttribute, site.At, site.Name, site.Member);
+                break;
+        }
+    }
+
+    // Reports LLMX009 when an attribute does not apply to the member's type.
+    private bool Applies(bool applies, string why, AttributeSite site)
+    {
+        if (!applies)
+        {
+            Report(DiagnosticDescriptors.InapplicableConstraint, site.At, site.Name, site.Member, site.TypeDisplay, why);
         }
 
+        return applies;
+    }
+
+    private void ReadPattern(AttributeData attribute, Builder c, AttributeSite site)
+    {
+        if (attribute.ConstructorArguments.FirstOrDefault().Value is not string pattern)
+        {
+            return;
+        }
+
+        try
+        {
+            _ = new Regex(pattern, RegexOptions.CultureInvariant);
+            c.Pattern = pattern;
+        }
+        catch (ArgumentException e)
+        {
+            Report(DiagnosticDescriptors.InvalidConstraint, site.At, site.Name, site.Member, $"the pattern does not compile ({e.Message}); fix the regular expression");
+        }
+    }
+
+    // The constraints read, checked across attributes; null when none constrains anything.
+    private ConstraintsModel? Build(Builder c, string member, Location? location)
+    {
         if (c.MinLength is int min && c.MaxLength is int max && min > max)
         {
             Report(DiagnosticDescriptors.InvalidConstraint, location, "MinLength", member, $"the minimum length {min} is greater than the maximum length {max} set by another attribute");
@@ -272,7 +281,7 @@ internal sealed partial class ContractParser
         if (type.Kind is not (ValueKind.Single or ValueKind.Double))
         {
             // Integer and decimal members compare in decimal: a limit beyond the type's own range adds nothing.
-            var (lo, hi) = type.IsInteger ? IntegerRange(type.Kind) : (decimal.MinValue, decimal.MaxValue);
+            var (lo, hi) = type.IsInteger ? IntegerRanges.Of(type.Kind) : (decimal.MinValue, decimal.MaxValue);
             if (c.Minimum is not null && (!decimal.TryParse(c.Minimum, NumberStyles.Float, CultureInfo.InvariantCulture, out decimal m) || m < lo))
             {
                 c.Minimum = double.Parse(c.Minimum, CultureInfo.InvariantCulture) < 0 ? null : c.Minimum;
@@ -431,63 +440,37 @@ internal sealed partial class ContractParser
         }
     }
 
-    private ConstantModel? ConstantOf(TypedConstant item, TypeRef type)
+    private static ConstantModel? ConstantOf(TypedConstant item, TypeRef type)
     {
         object? value = item.Value;
         switch (type.Kind)
         {
             case ValueKind.String:
-                return value is string s ? new ConstantModel(Literals.CSharp(s), Literals.Json(s)) : null;
+                return value is string s ? new ConstantModel(ConstantKind.String, s) : null;
             case ValueKind.Boolean:
-                return value is bool b ? new ConstantModel(b ? "true" : "false", b ? "true" : "false") : null;
+                return value is bool b ? new ConstantModel(ConstantKind.Boolean, b ? "true" : "false") : null;
             case ValueKind.Enum:
-                if (item.Type is INamedTypeSymbol { TypeKind: TypeKind.Enum } enumType
-                    && enumType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) == type.Target)
-                {
-                    var field = enumType.GetMembers().OfType<IFieldSymbol>().FirstOrDefault(f => f.IsConst && Equals(f.ConstantValue, value));
-                    var e = _enums.FirstOrDefault(x => x.FullyQualifiedName == type.Target);
-                    var m = field is null ? null : e?.Members.FirstOrDefault(x => x.ClrName == field.Name);
-                    return m is null ? null : new ConstantModel(type.Target + "." + ReaderEmitter.Escape(m.ClrName), Literals.Json(m.JsonName));
-                }
-
-                return null;
+                return item.Type is INamedTypeSymbol { TypeKind: TypeKind.Enum } enumType
+                    && enumType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) == type.Target
+                        ? EnumConstant(enumType, value)
+                        : null;
             default:
                 if (!type.IsNumber || value is null || value is string || value is bool || value is char)
                 {
                     return null;
                 }
 
-                string text = value is double d ? d.ToString("R", CultureInfo.InvariantCulture)
-                    : value is float f ? ((double)f).ToString("R", CultureInfo.InvariantCulture)
-                    : Convert.ToString(value, CultureInfo.InvariantCulture) ?? string.Empty;
+                string text = value is float f ? ((double)f).ToString("R", CultureInfo.InvariantCulture) : ConstantText(value);
                 if (!decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out decimal number)
                     || (type.IsInteger && number != decimal.Truncate(number))
-                    || (type.IsInteger && !InIntegerRange(type.Kind, number)))
+                    || (type.IsInteger && !IntegerRanges.Contains(type.Kind, number)))
                 {
                     return null;
                 }
 
-                return new ConstantModel($"({Emitting.ReaderEmitter.CSharpType(type)})({text}{(type.Kind == ValueKind.Decimal ? "m" : type.IsInteger ? string.Empty : "d")})", text);
+                return new ConstantModel(ConstantKind.Number, text);
         }
     }
-
-    internal static bool InIntegerRange(ValueKind kind, decimal value)
-    {
-        var (min, max) = IntegerRange(kind);
-        return value >= min && value <= max;
-    }
-
-    internal static (decimal Min, decimal Max) IntegerRange(ValueKind kind) => kind switch
-    {
-        ValueKind.SByte => (sbyte.MinValue, sbyte.MaxValue),
-        ValueKind.Byte => (byte.MinValue, byte.MaxValue),
-        ValueKind.Int16 => (short.MinValue, short.MaxValue),
-        ValueKind.UInt16 => (ushort.MinValue, ushort.MaxValue),
-        ValueKind.Int32 => (int.MinValue, int.MaxValue),
-        ValueKind.UInt32 => (uint.MinValue, uint.MaxValue),
-        ValueKind.Int64 => (long.MinValue, long.MaxValue),
-        _ => (ulong.MinValue, ulong.MaxValue),
-    };
 
     private sealed class Builder
     {

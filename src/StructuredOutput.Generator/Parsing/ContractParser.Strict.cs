@@ -6,15 +6,10 @@ using StructuredOutput.Generator.Model;
 
 namespace StructuredOutput.Generator.Parsing;
 
-// Strict json_schema mode: OpenAI's limits, and the keywords its strict subset does not enforce.
+// Strict json_schema mode: OpenAI's limits, and the constraints its strict subset does not enforce (both tabled in
+// Model/StrictMode.cs, which the schema emitter follows too).
 internal sealed partial class ContractParser
 {
-    /// <summary>OpenAI's limits on a strict schema (Structured Outputs guide).</summary>
-    internal const int MaxStrictProperties = 5000;
-    internal const int MaxStrictNesting = 10;
-    internal const int MaxStrictEnumValues = 1000;
-    internal const int MaxStrictNameCharacters = 120000;
-
     private void CheckStrict(ContractModel model)
     {
         var objects = new Dictionary<string, ObjectModel>();
@@ -39,12 +34,7 @@ internal sealed partial class ContractParser
             {
                 properties++;
                 characters += m.JsonName.Length;
-                var t = m.Type;
-                while (t.Element is { } element)
-                {
-                    t = element;
-                }
-
+                var t = m.Type.Innermost;
                 if (t.Kind == ValueKind.Enum && enums.TryGetValue(t.Target!, out var e))
                 {
                     enumValues += e.Members.Count;
@@ -60,24 +50,24 @@ internal sealed partial class ContractParser
 
         string root = model.Declaration.Name;
         int depth = Depth(model.Root, objects, new HashSet<string>());
-        if (properties > MaxStrictProperties)
+        if (properties > StrictMode.MaxProperties)
         {
-            Report(DiagnosticDescriptors.StrictLimitExceeded, _rootLocation, root, $"{properties} object properties", MaxStrictProperties.ToString(CultureInfo.InvariantCulture));
+            Report(DiagnosticDescriptors.StrictLimitExceeded, _rootLocation, root, $"{properties} object properties", StrictMode.MaxProperties.ToString(CultureInfo.InvariantCulture));
         }
 
-        if (depth > MaxStrictNesting)
+        if (depth > StrictMode.MaxNesting)
         {
-            Report(DiagnosticDescriptors.StrictLimitExceeded, _rootLocation, root, $"{depth} levels of nested objects", MaxStrictNesting.ToString(CultureInfo.InvariantCulture));
+            Report(DiagnosticDescriptors.StrictLimitExceeded, _rootLocation, root, $"{depth} levels of nested objects", StrictMode.MaxNesting.ToString(CultureInfo.InvariantCulture));
         }
 
-        if (enumValues > MaxStrictEnumValues)
+        if (enumValues > StrictMode.MaxEnumValues)
         {
-            Report(DiagnosticDescriptors.StrictLimitExceeded, _rootLocation, root, $"{enumValues} enum values", MaxStrictEnumValues.ToString(CultureInfo.InvariantCulture));
+            Report(DiagnosticDescriptors.StrictLimitExceeded, _rootLocation, root, $"{enumValues} enum values", StrictMode.MaxEnumValues.ToString(CultureInfo.InvariantCulture));
         }
 
-        if (characters > MaxStrictNameCharacters)
+        if (characters > StrictMode.MaxNameCharacters)
         {
-            Report(DiagnosticDescriptors.StrictLimitExceeded, _rootLocation, root, $"{characters} characters of property names, definition names and enum values", MaxStrictNameCharacters.ToString(CultureInfo.InvariantCulture));
+            Report(DiagnosticDescriptors.StrictLimitExceeded, _rootLocation, root, $"{characters} characters of property names, definition names and enum values", StrictMode.MaxNameCharacters.ToString(CultureInfo.InvariantCulture));
         }
     }
 
@@ -92,12 +82,7 @@ internal sealed partial class ContractParser
         int deepest = 0;
         foreach (var m in o.Members)
         {
-            var t = m.Type;
-            while (t.Element is { } element)
-            {
-                t = element;
-            }
-
+            var t = m.Type.Innermost;
             if (t.Kind == ValueKind.Object && objects.TryGetValue(t.Target!, out var child))
             {
                 int d = Depth(child, objects, path);
@@ -116,40 +101,9 @@ internal sealed partial class ContractParser
     {
         _memberLocations.TryGetValue((owner.FullyQualifiedName, m.ClrName), out var location);
         string member = owner.Name + "." + m.ClrName;
-        foreach (string keyword in StrictUnenforced(m))
+        foreach (var gap in StrictMode.GapsOf(m))
         {
-            Report(DiagnosticDescriptors.StrictKeywordNotEnforced, location, keyword, member);
-        }
-    }
-
-    /// <summary>The constraints of a member that the strict subset leaves out (the client still checks them).</summary>
-    internal static IEnumerable<string> StrictUnenforced(MemberModel m)
-    {
-        var type = m.Type.AsNonNullable();
-        var c = m.Constraints;
-        if (type.Kind == ValueKind.String && c is not null && (c.HasLength || c.NotEmpty))
-        {
-            yield return "string length (minLength/maxLength)";
-        }
-
-        if (type.Kind == ValueKind.Char)
-        {
-            yield return "a one-character string (minLength/maxLength)";
-        }
-
-        if (type.Kind == ValueKind.Uri || (c?.Url ?? false))
-        {
-            yield return "format 'uri'";
-        }
-
-        if (type.Collection is CollectionKind.HashSet or CollectionKind.ISet)
-        {
-            yield return "unique items (uniqueItems)";
-        }
-
-        if (c is not null && c.Denied.Count > 0)
-        {
-            yield return "denied values (not)";
+            Report(DiagnosticDescriptors.StrictKeywordNotEnforced, location, StrictMode.Info(gap).Constraint, member);
         }
     }
 }

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using System.Linq;
 using System.Threading;
 using System.Xml.Linq;
@@ -118,7 +119,7 @@ internal sealed partial class ContractParser
             }
         }
 
-        if (name is not null && !IsValidSchemaName(name))
+        if (name is not null && !SchemaNames.IsValid(name))
         {
             var nameLocation = attribute?.ApplicationSyntaxReference?.GetSyntax(_cancellationToken).GetLocation();
             Report(DiagnosticDescriptors.InvalidSchemaName, nameLocation, name);
@@ -142,32 +143,14 @@ internal sealed partial class ContractParser
             string.IsNullOrWhiteSpace(instructions) ? null : instructions,
             _objects.Select(o => o!).ToEquatableArray(),
             _enums.ToEquatableArray(),
-            _strict);
+            _strict,
+            syntax.SyntaxTree.Options is CSharpParseOptions options ? options.LanguageVersion : LanguageVersion.Default);
         if (_strict)
         {
             CheckStrict(model);
         }
 
         return Done(model);
-    }
-
-    /// <summary>Whether <paramref name="name"/> can be sent as a <c>json_schema</c> name (<c>^[A-Za-z0-9_-]{1,64}$</c>).</summary>
-    public static bool IsValidSchemaName(string name)
-    {
-        if (name.Length is 0 or > 64)
-        {
-            return false;
-        }
-
-        foreach (char c in name)
-        {
-            if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-'))
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 
     private bool _hasErrorTypes;
@@ -282,11 +265,24 @@ internal sealed partial class ContractParser
         _objectIndex[id] = index;
         _objects.Add(null);
 
-        if (!CheckAccessible(type, usedAt))
+        if (!CheckAccessible(type, usedAt) || !CheckConstructible(type, usedAt) || ChooseConstructor(type, usedAt) is not { } constructor)
         {
             return;
         }
 
+        var members = ReadMembers(type, id, constructor, usedAt);
+        if (!constructor.GetAttributes().Any(a => IsAttribute(a, "System.Diagnostics.CodeAnalysis.SetsRequiredMembersAttribute")))
+        {
+            CheckRequiredMembersAreRead(type, members, usedAt);
+        }
+
+        CheckJsonNamesAreUnique(type, id, members, usedAt);
+        bool validatable = type.AllInterfaces.Any(i => i.ToDisplayString() == "System.ComponentModel.DataAnnotations.IValidatableObject");
+        _objects[index] = new ObjectModel(id, type.Name, DescriptionOf(type), members.ToEquatableArray(), validatable);
+    }
+
+    private bool CheckConstructible(INamedTypeSymbol type, Location? usedAt)
+    {
         if (type.IsAbstract || type.IsStatic || type.IsRefLikeType || type.TypeKind is not (TypeKind.Class or TypeKind.Struct))
         {
             string why = type.TypeKind == TypeKind.Interface ? "it is an interface; use a concrete record or class"
@@ -294,31 +290,22 @@ internal sealed partial class ContractParser
                 : type.IsStatic ? "it is static"
                 : "it is abstract; use a concrete record or class";
             Report(DiagnosticDescriptors.CannotConstruct, usedAt ?? FirstLocation(type), Display(type), why);
-            return;
+            return false;
         }
 
-        var constructor = ChooseConstructor(type, usedAt);
-        if (constructor is null)
-        {
-            return;
-        }
+        return true;
+    }
 
+    // The data members of a type, each matched with the constructor parameter it is passed as (if any); a parameter
+    // that no member matches is reported.
+    private List<MemberModel> ReadMembers(INamedTypeSymbol type, string id, IMethodSymbol constructor, Location? usedAt)
+    {
         var members = new List<MemberModel>();
         var parameters = constructor.Parameters;
         var parameterUsed = new bool[parameters.Length];
         foreach (var property in DataProperties(type))
         {
-            int parameterIndex = -1;
-            for (int i = 0; i < parameters.Length; i++)
-            {
-                if (string.Equals(parameters[i].Name, property.Name, StringComparison.OrdinalIgnoreCase)
-                    && Converts(property.Type, parameters[i].Type))
-                {
-                    parameterIndex = i;
-                    break;
-                }
-            }
-
+            int parameterIndex = ParameterOf(property, parameters);
             bool settable = property.SetMethod is { } setter && IsAccessible(setter) && !IsObsoleteError(property);
             if (parameterIndex < 0 && !settable)
             {
@@ -341,31 +328,11 @@ internal sealed partial class ContractParser
                 parameterUsed[parameterIndex] = true;
             }
 
-            var parameter = parameterIndex >= 0 ? parameters[parameterIndex] : null;
-            var memberLocation = FirstLocation(property) ?? (parameter is null ? null : FirstLocation(parameter)) ?? usedAt;
-            var typeRef = Classify(property.Type, property.NullableAnnotation, property, type, memberLocation);
-            if (typeRef is null)
+            var member = ReadMember(type, id, property, parameterIndex >= 0 ? parameters[parameterIndex] : null, parameterIndex, usedAt);
+            if (member is not null)
             {
-                continue;
+                members.Add(member);
             }
-
-            string display = Display(type) + "." + property.Name;
-            var constraints = ReadConstraints(property, parameter, ref typeRef, display, memberLocation);
-            if (_strict && ContainsDictionary(typeRef))
-            {
-                Report(DiagnosticDescriptors.StrictUnsupportedMember, memberLocation, property.Name, Display(type));
-            }
-
-            string jsonName = JsonNameOf(property, parameter) ?? JsonNaming.ToCamelCase(property.Name);
-            string? description = DescriptionOf(property, parameter, type);
-            if (description is null && memberLocation is { IsInSource: true })
-            {
-                Report(DiagnosticDescriptors.MissingDescription, memberLocation, property.Name, Display(type));
-            }
-
-            var defaultValue = parameter is not null && !IsJsonRequired(property, parameter) ? DefaultOf(parameter, typeRef) : null;
-            _memberLocations[(id, property.Name)] = memberLocation;
-            members.Add(new MemberModel(property.Name, jsonName, description, typeRef, parameterIndex, defaultValue, constraints));
         }
 
         for (int i = 0; i < parameters.Length; i++)
@@ -380,11 +347,55 @@ internal sealed partial class ContractParser
             }
         }
 
-        if (!constructor.GetAttributes().Any(a => IsAttribute(a, "System.Diagnostics.CodeAnalysis.SetsRequiredMembersAttribute")))
+        return members;
+    }
+
+    // The constructor parameter a property is passed as: same name in any case, and a type the value converts to.
+    private int ParameterOf(IPropertySymbol property, ImmutableArray<IParameterSymbol> parameters)
+    {
+        for (int i = 0; i < parameters.Length; i++)
         {
-            CheckRequiredMembersAreRead(type, members, usedAt);
+            if (string.Equals(parameters[i].Name, property.Name, StringComparison.OrdinalIgnoreCase)
+                && Converts(property.Type, parameters[i].Type))
+            {
+                return i;
+            }
         }
 
+        return -1;
+    }
+
+    // One data member: its type, constraints, JSON name, description and default; null when its type is unsupported.
+    private MemberModel? ReadMember(INamedTypeSymbol type, string id, IPropertySymbol property, IParameterSymbol? parameter, int parameterIndex, Location? usedAt)
+    {
+        var memberLocation = FirstLocation(property) ?? (parameter is null ? null : FirstLocation(parameter)) ?? usedAt;
+        var typeRef = Classify(property.Type, property.NullableAnnotation, property, type, memberLocation);
+        if (typeRef is null)
+        {
+            return null;
+        }
+
+        string display = Display(type) + "." + property.Name;
+        var constraints = ReadConstraints(property, parameter, ref typeRef, display, memberLocation);
+        if (_strict && typeRef.ContainsDictionary)
+        {
+            Report(DiagnosticDescriptors.StrictUnsupportedMember, memberLocation, property.Name, Display(type));
+        }
+
+        string jsonName = JsonNameOf(property, parameter) ?? JsonNaming.ToCamelCase(property.Name);
+        string? description = DescriptionOf(property, parameter, type);
+        if (description is null && memberLocation is { IsInSource: true })
+        {
+            Report(DiagnosticDescriptors.MissingDescription, memberLocation, property.Name, Display(type));
+        }
+
+        var defaultValue = parameter is not null && !IsJsonRequired(property, parameter) ? DefaultOf(parameter, typeRef) : null;
+        _memberLocations[(id, property.Name)] = memberLocation;
+        return new MemberModel(property.Name, jsonName, description, typeRef, parameterIndex, defaultValue, constraints);
+    }
+
+    private void CheckJsonNamesAreUnique(INamedTypeSymbol type, string id, List<MemberModel> members, Location? usedAt)
+    {
         var byJsonName = new Dictionary<string, MemberModel>(StringComparer.Ordinal);
         foreach (var member in members)
         {
@@ -399,15 +410,6 @@ internal sealed partial class ContractParser
                 byJsonName[member.JsonName] = member;
             }
         }
-
-        bool validatable = type.AllInterfaces.Any(i => i.ToDisplayString() == "System.ComponentModel.DataAnnotations.IValidatableObject");
-        _objects[index] = new ObjectModel(
-            id,
-            type.Name,
-            DescriptionOf(type),
-            members.ToEquatableArray(),
-            parameters.Length,
-            validatable);
     }
 
     // The parser sets data properties only; a required field, or a required property that is not read from JSON (for
