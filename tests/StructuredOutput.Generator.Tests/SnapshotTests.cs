@@ -323,9 +323,11 @@ public class SnapshotTests
 
         foreach (var mode in new[] { DocumentationMode.None, DocumentationMode.Parse, DocumentationMode.Diagnose })
         {
-            string prompt = Harness.Run(Harness.Compile(mode, source)).AssertCompilesCleanly().Sources.Values.Single();
-            Assert.True(prompt.Contains("// A note, documented with a block comment.\\ntype Note = {", System.StringComparison.Ordinal), $"{mode}: {prompt}");
-            Assert.True(prompt.Contains("text: string; // The text.\\n", System.StringComparison.Ordinal), $"{mode}: {prompt}");
+            var run = Harness.Run(Harness.Compile(mode, source)).AssertCompilesCleanly();
+            using var assembly = LoadedAssembly.Load(run.Output);
+            string prompt = assembly.Prompt("Docs.Note");
+            Assert.True(prompt.Contains("// A note, documented with a block comment.\ntype Note = {", System.StringComparison.Ordinal), $"{mode}: {prompt}");
+            Assert.True(prompt.Contains("text: string; // The text.\n", System.StringComparison.Ordinal), $"{mode}: {prompt}");
             Assert.DoesNotContain("Not a doc comment", prompt, System.StringComparison.Ordinal);
         }
     }
@@ -353,12 +355,14 @@ public class SnapshotTests
         var run = Harness.Run(RecursiveSource).AssertCompilesCleanly();
         Snapshot.Verify(run.Sources);
 
-        string outline = run.Sources["Trees.Outline.LlmContract.g.cs"];
-        Assert.Contains(@"\""$defs\"":{\""TreeNode\"":", outline);
-        Assert.Contains(@"\""$ref\"":\""#/$defs/TreeNode\""", outline);
-        Assert.Contains(@"\""$ref\"":\""#/$defs/Person\""", outline);
-        string category = run.Sources["Trees.Category.LlmContract.g.cs"];
-        Assert.Contains(@"\""items\"":{\""$ref\"":\""#\""}", category);
+        using var assembly = LoadedAssembly.Load(run.Output);
+        using var outline = System.Text.Json.JsonDocument.Parse(assembly.JsonSchema("Trees.Outline"));
+        var outlineRoot = outline.RootElement;
+        Assert.Equal("object", outlineRoot.GetProperty("$defs").GetProperty("TreeNode").GetProperty("type").GetString());
+        Assert.Equal("#/$defs/TreeNode", outlineRoot.GetProperty("properties").GetProperty("root").GetProperty("$ref").GetString());
+        Assert.Equal("#/$defs/Person", outlineRoot.GetProperty("properties").GetProperty("author").GetProperty("$ref").GetString());
+        using var category = System.Text.Json.JsonDocument.Parse(assembly.JsonSchema("Trees.Category"));
+        Assert.Equal("#", category.RootElement.GetProperty("properties").GetProperty("subcategories").GetProperty("items").GetProperty("$ref").GetString());
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System;
+using Microsoft.CodeAnalysis.CSharp;
 using StructuredOutput.Generator.Model;
 
 namespace StructuredOutput.Generator.Emitting;
@@ -60,14 +61,15 @@ internal static class ContractEmitter
         w.Line();
         w.Line($"[global::System.CodeDom.Compiler.GeneratedCode(\"StructuredOutput.Generator\", \"{GeneratorVersion}\")]");
         w.Open($"file static class {contractClass}");
-        w.Line($"public const string JsonSchema = {Literals.CSharp(SchemaEmitter.Emit(names))};");
+        bool raw = model.LanguageVersion >= LanguageVersion.CSharp11;
+        w.Line($"public const string JsonSchema = {Text(w, JsonFormatter.Indent(SchemaEmitter.Emit(names)), raw)};");
         w.Line();
         string? strict = SchemaEmitter.EmitStrict(names);
-        w.Line($"public const string? StrictJsonSchema = {(strict is null ? "null" : Literals.CSharp(strict))};");
+        w.Line($"public const string? StrictJsonSchema = {(strict is null ? "null" : Text(w, JsonFormatter.Indent(strict), raw))};");
         w.Line();
         w.Line($"public const string SchemaName = {Literals.CSharp(SchemaEmitter.WireName(model))};");
         w.Line();
-        w.Line($"public const string Prompt = {Literals.CSharp(PromptEmitter.Emit(names))};");
+        w.Line($"public const string Prompt = {Text(w, PromptEmitter.Emit(names), raw)};");
         w.Line();
         var readers = new ReaderEmitter(names, w);
         w.Line($"public static global::StructuredOutput.ParseResult<{type}> Parse(string json, global::StructuredOutput.ParseOptions? options) =>");
@@ -77,4 +79,9 @@ internal static class ContractEmitter
         w.Close();
         return w.ToString().TrimEnd('\n') + "\n";
     }
+
+    // A text constant as its reader would write it: a raw string literal of its lines where the compilation's C#
+    // version has them (11 and later) and the text allows, else an escaped literal.
+    private static string Text(SourceWriter w, string value, bool raw) =>
+        (raw ? Literals.RawString(value, w.Indentation + "    ") : null) ?? Literals.CSharp(value);
 }

@@ -9,6 +9,55 @@ internal static class Literals
     /// <summary>A C# regular string literal, quotes included.</summary>
     public static string CSharp(string value) => Quote(value, csharp: true);
 
+    /// <summary>
+    /// A C# raw string literal of several lines, its lines indented by <paramref name="indent"/> and its closing quotes
+    /// on a line of their own; or null when the text cannot be one (a single line, a carriage return or another line
+    /// break C# would read, a control character, a lone surrogate, or a line of only spaces, whose spaces a raw string
+    /// would not keep). Its value's lines are separated by <c>\n</c>, as the generated file's lines are.
+    /// </summary>
+    public static string? RawString(string value, string indent)
+    {
+        if (value.IndexOf('\n') < 0)
+        {
+            return null;
+        }
+
+        int longestQuotes = 0;
+        int quotes = 0;
+        foreach (char c in value)
+        {
+            quotes = c == '"' ? quotes + 1 : 0;
+            longestQuotes = System.Math.Max(longestQuotes, quotes);
+            if ((c < ' ' && c != '\n' && c != '\t') || char.IsSurrogate(c) || c is '\u0085' or '\u2028' or '\u2029' or '\u007f')
+            {
+                return null;
+            }
+        }
+
+        string[] lines = value.Split('\n');
+        foreach (string line in lines)
+        {
+            if (line.Length > 0 && line.Trim().Length == 0)
+            {
+                return null;
+            }
+        }
+
+        string delimiter = new string('"', System.Math.Max(3, longestQuotes + 1));
+        var sb = new StringBuilder(value.Length + (lines.Length * (indent.Length + 1)) + 16).Append(delimiter).Append('\n');
+        foreach (string line in lines)
+        {
+            if (line.Length > 0)
+            {
+                sb.Append(indent).Append(line);
+            }
+
+            sb.Append('\n');
+        }
+
+        return sb.Append(indent).Append(delimiter).ToString();
+    }
+
     /// <summary>A JSON string, quotes included.</summary>
     public static string Json(string value) => Quote(value, csharp: false);
 

@@ -8,6 +8,10 @@ internal sealed class SourceWriter
     private readonly StringBuilder _sb = new();
     private int _indent;
 
+    /// <summary>The spaces a line written now starts with.</summary>
+    public string Indentation => new(' ', _indent * 4);
+
+    /// <summary>Writes a line; a text of several lines (a raw string literal) keeps the indentation it has.</summary>
     public SourceWriter Line(string text = "")
     {
         if (text.Length > 0)

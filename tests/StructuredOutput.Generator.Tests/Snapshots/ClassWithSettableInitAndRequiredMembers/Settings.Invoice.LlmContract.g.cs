@@ -24,13 +24,105 @@ partial class Invoice : global::StructuredOutput.ILlmExtractable<global::Setting
 [global::System.CodeDom.Compiler.GeneratedCode("StructuredOutput.Generator", "1.0.0.0")]
 file static class __Invoice_LlmContract
 {
-    public const string JsonSchema = "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"title\":\"Invoice\",\"type\":\"object\",\"properties\":{\"number\":{\"type\":\"string\"},\"customer\":{\"type\":[\"string\",\"null\"]},\"total\":{\"type\":\"integer\",\"minimum\":-2147483648,\"maximum\":2147483647},\"lines\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"sku\":{\"type\":\"string\"},\"qty\":{\"type\":\"integer\",\"minimum\":-2147483648,\"maximum\":2147483647}},\"required\":[\"sku\",\"qty\"],\"additionalProperties\":false}}},\"required\":[\"number\",\"customer\",\"total\",\"lines\"],\"additionalProperties\":false}";
+    public const string JsonSchema = """
+        {
+          "$schema": "https://json-schema.org/draft/2020-12/schema",
+          "title": "Invoice",
+          "type": "object",
+          "properties": {
+            "number": {
+              "type": "string"
+            },
+            "customer": {
+              "type": ["string", "null"]
+            },
+            "total": {
+              "type": "integer",
+              "minimum": -2147483648,
+              "maximum": 2147483647
+            },
+            "lines": {
+              "type": "array",
+              "items": {
+                "type": "object",
+                "properties": {
+                  "sku": {
+                    "type": "string"
+                  },
+                  "qty": {
+                    "type": "integer",
+                    "minimum": -2147483648,
+                    "maximum": 2147483647
+                  }
+                },
+                "required": ["sku", "qty"],
+                "additionalProperties": false
+              }
+            }
+          },
+          "required": ["number", "customer", "total", "lines"],
+          "additionalProperties": false
+        }
+        """;
 
-    public const string? StrictJsonSchema = "{\"type\":\"object\",\"properties\":{\"number\":{\"type\":\"string\"},\"customer\":{\"type\":[\"string\",\"null\"]},\"total\":{\"type\":\"integer\",\"minimum\":-2147483648,\"maximum\":2147483647},\"lines\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"sku\":{\"type\":\"string\"},\"qty\":{\"type\":\"integer\",\"minimum\":-2147483648,\"maximum\":2147483647}},\"required\":[\"sku\",\"qty\"],\"additionalProperties\":false}}},\"required\":[\"number\",\"customer\",\"total\",\"lines\"],\"additionalProperties\":false}";
+    public const string? StrictJsonSchema = """
+        {
+          "type": "object",
+          "properties": {
+            "number": {
+              "type": "string"
+            },
+            "customer": {
+              "type": ["string", "null"]
+            },
+            "total": {
+              "type": "integer",
+              "minimum": -2147483648,
+              "maximum": 2147483647
+            },
+            "lines": {
+              "type": "array",
+              "items": {
+                "type": "object",
+                "properties": {
+                  "sku": {
+                    "type": "string"
+                  },
+                  "qty": {
+                    "type": "integer",
+                    "minimum": -2147483648,
+                    "maximum": 2147483647
+                  }
+                },
+                "required": ["sku", "qty"],
+                "additionalProperties": false
+              }
+            }
+          },
+          "required": ["number", "customer", "total", "lines"],
+          "additionalProperties": false
+        }
+        """;
 
     public const string SchemaName = "Invoice";
 
-    public const string Prompt = "Extract the Invoice from the document.\n\nAnswer with one JSON object of type Invoice (TypeScript notation below; int is a whole number) and nothing else: no text around it, no markdown. Include every property; null only where the type allows it.\n\ntype Invoice = {\n number: string;\n customer: string|null;\n total: int;\n lines: Line[];\n};\n\ntype Line = {\n sku: string;\n qty: int;\n};";
+    public const string Prompt = """
+        Extract the Invoice from the document.
+
+        Answer with one JSON object of type Invoice (TypeScript notation below; int is a whole number) and nothing else: no text around it, no markdown. Include every property; null only where the type allows it.
+
+        type Invoice = {
+         number: string;
+         customer: string|null;
+         total: int;
+         lines: Line[];
+        };
+
+        type Line = {
+         sku: string;
+         qty: int;
+        };
+        """;
 
     public static global::StructuredOutput.ParseResult<global::Settings.Invoice> Parse(string json, global::StructuredOutput.ParseOptions? options) =>
         global::StructuredOutput.Reading.JsonAnswerParser.Parse<global::Settings.Invoice>(json, ReadInvoice, options);

@@ -24,13 +24,169 @@ partial record Invoice : global::StructuredOutput.ILlmExtractable<global::Billin
 [global::System.CodeDom.Compiler.GeneratedCode("StructuredOutput.Generator", "1.0.0.0")]
 file static class __Invoice_LlmContract
 {
-    public const string JsonSchema = "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"title\":\"invoice\",\"type\":\"object\",\"description\":\"An invoice.\",\"properties\":{\"number\":{\"type\":\"string\",\"description\":\"Invoice number, like INV-123.\",\"pattern\":\"^(?:INV-[0-9]+)$\"},\"issued\":{\"type\":\"string\",\"description\":\"Issue date.\",\"format\":\"date\"},\"lines\":{\"type\":\"array\",\"description\":\"Lines of the invoice.\",\"minItems\":1,\"items\":{\"type\":\"object\",\"description\":\"A line.\",\"properties\":{\"sku\":{\"type\":\"string\",\"description\":\"Stock keeping unit.\"},\"qty\":{\"type\":\"integer\",\"description\":\"How many.\",\"minimum\":1,\"maximum\":999},\"id\":{\"type\":\"string\",\"description\":\"The line's id.\",\"format\":\"uuid\"}},\"required\":[\"sku\",\"qty\",\"id\"],\"additionalProperties\":false}},\"total\":{\"type\":\"number\",\"description\":\"Grand total.\",\"minimum\":0,\"maximum\":1000000},\"status\":{\"type\":\"string\",\"description\":\"Status.\",\"enum\":[\"Open\",\"Paid\"]},\"currency\":{\"type\":\"string\",\"description\":\"Currency.\",\"enum\":[\"Eur\",\"Usd\"],\"default\":\"Eur\"}},\"required\":[\"number\",\"issued\",\"lines\",\"total\",\"status\"],\"additionalProperties\":false}";
+    public const string JsonSchema = """
+        {
+          "$schema": "https://json-schema.org/draft/2020-12/schema",
+          "title": "invoice",
+          "type": "object",
+          "description": "An invoice.",
+          "properties": {
+            "number": {
+              "type": "string",
+              "description": "Invoice number, like INV-123.",
+              "pattern": "^(?:INV-[0-9]+)$"
+            },
+            "issued": {
+              "type": "string",
+              "description": "Issue date.",
+              "format": "date"
+            },
+            "lines": {
+              "type": "array",
+              "description": "Lines of the invoice.",
+              "minItems": 1,
+              "items": {
+                "type": "object",
+                "description": "A line.",
+                "properties": {
+                  "sku": {
+                    "type": "string",
+                    "description": "Stock keeping unit."
+                  },
+                  "qty": {
+                    "type": "integer",
+                    "description": "How many.",
+                    "minimum": 1,
+                    "maximum": 999
+                  },
+                  "id": {
+                    "type": "string",
+                    "description": "The line's id.",
+                    "format": "uuid"
+                  }
+                },
+                "required": ["sku", "qty", "id"],
+                "additionalProperties": false
+              }
+            },
+            "total": {
+              "type": "number",
+              "description": "Grand total.",
+              "minimum": 0,
+              "maximum": 1000000
+            },
+            "status": {
+              "type": "string",
+              "description": "Status.",
+              "enum": ["Open", "Paid"]
+            },
+            "currency": {
+              "type": "string",
+              "description": "Currency.",
+              "enum": ["Eur", "Usd"],
+              "default": "Eur"
+            }
+          },
+          "required": ["number", "issued", "lines", "total", "status"],
+          "additionalProperties": false
+        }
+        """;
 
-    public const string? StrictJsonSchema = "{\"type\":\"object\",\"description\":\"An invoice.\",\"properties\":{\"number\":{\"type\":\"string\",\"description\":\"Invoice number, like INV-123.\",\"pattern\":\"^(?:INV-[0-9]+)$\"},\"issued\":{\"type\":\"string\",\"description\":\"Issue date.\",\"format\":\"date\"},\"lines\":{\"type\":\"array\",\"description\":\"Lines of the invoice.\",\"minItems\":1,\"items\":{\"type\":\"object\",\"description\":\"A line.\",\"properties\":{\"sku\":{\"type\":\"string\",\"description\":\"Stock keeping unit.\"},\"qty\":{\"type\":\"integer\",\"description\":\"How many.\",\"minimum\":1,\"maximum\":999},\"id\":{\"type\":\"string\",\"description\":\"The line's id.\",\"format\":\"uuid\"}},\"required\":[\"sku\",\"qty\",\"id\"],\"additionalProperties\":false}},\"total\":{\"type\":\"number\",\"description\":\"Grand total.\",\"minimum\":0,\"maximum\":1000000},\"status\":{\"type\":\"string\",\"description\":\"Status.\",\"enum\":[\"Open\",\"Paid\"]},\"currency\":{\"type\":[\"string\",\"null\"],\"description\":\"Currency. Null means the default, \\\"Eur\\\".\",\"enum\":[\"Eur\",\"Usd\",null]}},\"required\":[\"number\",\"issued\",\"lines\",\"total\",\"status\",\"currency\"],\"additionalProperties\":false}";
+    public const string? StrictJsonSchema = """
+        {
+          "type": "object",
+          "description": "An invoice.",
+          "properties": {
+            "number": {
+              "type": "string",
+              "description": "Invoice number, like INV-123.",
+              "pattern": "^(?:INV-[0-9]+)$"
+            },
+            "issued": {
+              "type": "string",
+              "description": "Issue date.",
+              "format": "date"
+            },
+            "lines": {
+              "type": "array",
+              "description": "Lines of the invoice.",
+              "minItems": 1,
+              "items": {
+                "type": "object",
+                "description": "A line.",
+                "properties": {
+                  "sku": {
+                    "type": "string",
+                    "description": "Stock keeping unit."
+                  },
+                  "qty": {
+                    "type": "integer",
+                    "description": "How many.",
+                    "minimum": 1,
+                    "maximum": 999
+                  },
+                  "id": {
+                    "type": "string",
+                    "description": "The line's id.",
+                    "format": "uuid"
+                  }
+                },
+                "required": ["sku", "qty", "id"],
+                "additionalProperties": false
+              }
+            },
+            "total": {
+              "type": "number",
+              "description": "Grand total.",
+              "minimum": 0,
+              "maximum": 1000000
+            },
+            "status": {
+              "type": "string",
+              "description": "Status.",
+              "enum": ["Open", "Paid"]
+            },
+            "currency": {
+              "type": ["string", "null"],
+              "description": "Currency. Null means the default, \"Eur\".",
+              "enum": ["Eur", "Usd", null]
+            }
+          },
+          "required": ["number", "issued", "lines", "total", "status", "currency"],
+          "additionalProperties": false
+        }
+        """;
 
     public const string SchemaName = "invoice";
 
-    public const string Prompt = "Extract the Invoice from the document.\n\nAnswer with one JSON object of type Invoice (TypeScript notation below; int is a whole number) and nothing else: no text around it, no markdown. Include every property (those marked ? may be left out); null only where the type allows it.\n\n// State of an invoice.\ntype Status = \"Draft\"|\"Open\"|\"Paid\";\n\n// The currency.\ntype Currency = \"Eur\"|\"Usd\";\n\n// An invoice.\ntype Invoice = {\n number: string; // matches ^(?:INV-[0-9]+)$. Invoice number, like INV-123.\n issued: string; // date YYYY-MM-DD. Issue date.\n lines: Line[]; // at least 1 item. Lines of the invoice.\n total: number; // 0 to 1000000. Grand total.\n status: Status; // one of \"Open\", \"Paid\". Status.\n currency?: Currency; // default \"Eur\". Currency.\n};\n\n// A line.\ntype Line = {\n sku: string; // Stock keeping unit.\n qty: int; // 1 to 999. How many.\n id: string; // UUID. The line's id.\n};";
+    public const string Prompt = """
+        Extract the Invoice from the document.
+
+        Answer with one JSON object of type Invoice (TypeScript notation below; int is a whole number) and nothing else: no text around it, no markdown. Include every property (those marked ? may be left out); null only where the type allows it.
+
+        // State of an invoice.
+        type Status = "Draft"|"Open"|"Paid";
+
+        // The currency.
+        type Currency = "Eur"|"Usd";
+
+        // An invoice.
+        type Invoice = {
+         number: string; // matches ^(?:INV-[0-9]+)$. Invoice number, like INV-123.
+         issued: string; // date YYYY-MM-DD. Issue date.
+         lines: Line[]; // at least 1 item. Lines of the invoice.
+         total: number; // 0 to 1000000. Grand total.
+         status: Status; // one of "Open", "Paid". Status.
+         currency?: Currency; // default "Eur". Currency.
+        };
+
+        // A line.
+        type Line = {
+         sku: string; // Stock keeping unit.
+         qty: int; // 1 to 999. How many.
+         id: string; // UUID. The line's id.
+        };
+        """;
 
     public static global::StructuredOutput.ParseResult<global::Billing.Invoice> Parse(string json, global::StructuredOutput.ParseOptions? options) =>
         global::StructuredOutput.Reading.JsonAnswerParser.Parse<global::Billing.Invoice>(json, ReadInvoice, options);

@@ -24,13 +24,52 @@ partial record Renamed : global::StructuredOutput.ILlmExtractable<global::Naming
 [global::System.CodeDom.Compiler.GeneratedCode("StructuredOutput.Generator", "1.0.0.0")]
 file static class __Renamed_LlmContract
 {
-    public const string JsonSchema = "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"title\":\"Renamed\",\"type\":\"object\",\"properties\":{\"full name\":{\"type\":\"string\"},\"e\\\"scaped\\\\\":{\"type\":[\"string\",\"null\"]}},\"required\":[\"full name\",\"e\\\"scaped\\\\\"],\"additionalProperties\":false}";
+    public const string JsonSchema = """
+        {
+          "$schema": "https://json-schema.org/draft/2020-12/schema",
+          "title": "Renamed",
+          "type": "object",
+          "properties": {
+            "full name": {
+              "type": "string"
+            },
+            "e\"scaped\\": {
+              "type": ["string", "null"]
+            }
+          },
+          "required": ["full name", "e\"scaped\\"],
+          "additionalProperties": false
+        }
+        """;
 
-    public const string? StrictJsonSchema = "{\"type\":\"object\",\"properties\":{\"full name\":{\"type\":\"string\"},\"e\\\"scaped\\\\\":{\"type\":[\"string\",\"null\"]}},\"required\":[\"full name\",\"e\\\"scaped\\\\\"],\"additionalProperties\":false}";
+    public const string? StrictJsonSchema = """
+        {
+          "type": "object",
+          "properties": {
+            "full name": {
+              "type": "string"
+            },
+            "e\"scaped\\": {
+              "type": ["string", "null"]
+            }
+          },
+          "required": ["full name", "e\"scaped\\"],
+          "additionalProperties": false
+        }
+        """;
 
     public const string SchemaName = "Renamed";
 
-    public const string Prompt = "Extract the Renamed from the document.\n\nAnswer with one JSON object of type Renamed (TypeScript notation below) and nothing else: no text around it, no markdown. Include every property; null only where the type allows it.\n\ntype Renamed = {\n \"full name\": string;\n \"e\\\"scaped\\\\\": string|null;\n};";
+    public const string Prompt = """
+        Extract the Renamed from the document.
+
+        Answer with one JSON object of type Renamed (TypeScript notation below) and nothing else: no text around it, no markdown. Include every property; null only where the type allows it.
+
+        type Renamed = {
+         "full name": string;
+         "e\"scaped\\": string|null;
+        };
+        """;
 
     public static global::StructuredOutput.ParseResult<global::Naming.Renamed> Parse(string json, global::StructuredOutput.ParseOptions? options) =>
         global::StructuredOutput.Reading.JsonAnswerParser.Parse<global::Naming.Renamed>(json, ReadRenamed, options);

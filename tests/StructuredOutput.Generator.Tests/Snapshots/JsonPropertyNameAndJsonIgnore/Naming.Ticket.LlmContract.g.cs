@@ -24,13 +24,68 @@ partial class Ticket : global::StructuredOutput.ILlmExtractable<global::Naming.T
 [global::System.CodeDom.Compiler.GeneratedCode("StructuredOutput.Generator", "1.0.0.0")]
 file static class __Ticket_LlmContract
 {
-    public const string JsonSchema = "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"title\":\"Ticket\",\"type\":\"object\",\"properties\":{\"ticket_id\":{\"type\":\"string\"},\"note\":{\"type\":[\"string\",\"null\"]},\"url\":{\"type\":\"string\"},\"status\":{\"type\":\"string\",\"enum\":[\"in-progress\",\"Done\"]}},\"required\":[\"ticket_id\",\"note\",\"url\",\"status\"],\"additionalProperties\":false}";
+    public const string JsonSchema = """
+        {
+          "$schema": "https://json-schema.org/draft/2020-12/schema",
+          "title": "Ticket",
+          "type": "object",
+          "properties": {
+            "ticket_id": {
+              "type": "string"
+            },
+            "note": {
+              "type": ["string", "null"]
+            },
+            "url": {
+              "type": "string"
+            },
+            "status": {
+              "type": "string",
+              "enum": ["in-progress", "Done"]
+            }
+          },
+          "required": ["ticket_id", "note", "url", "status"],
+          "additionalProperties": false
+        }
+        """;
 
-    public const string? StrictJsonSchema = "{\"type\":\"object\",\"properties\":{\"ticket_id\":{\"type\":\"string\"},\"note\":{\"type\":[\"string\",\"null\"]},\"url\":{\"type\":\"string\"},\"status\":{\"type\":\"string\",\"enum\":[\"in-progress\",\"Done\"]}},\"required\":[\"ticket_id\",\"note\",\"url\",\"status\"],\"additionalProperties\":false}";
+    public const string? StrictJsonSchema = """
+        {
+          "type": "object",
+          "properties": {
+            "ticket_id": {
+              "type": "string"
+            },
+            "note": {
+              "type": ["string", "null"]
+            },
+            "url": {
+              "type": "string"
+            },
+            "status": {
+              "type": "string",
+              "enum": ["in-progress", "Done"]
+            }
+          },
+          "required": ["ticket_id", "note", "url", "status"],
+          "additionalProperties": false
+        }
+        """;
 
     public const string SchemaName = "Ticket";
 
-    public const string Prompt = "Extract the Ticket from the document.\n\nAnswer with one JSON object of type Ticket (TypeScript notation below) and nothing else: no text around it, no markdown. Include every property; null only where the type allows it.\n\ntype Ticket = {\n ticket_id: string;\n note: string|null;\n url: string;\n status: \"in-progress\"|\"Done\";\n};";
+    public const string Prompt = """
+        Extract the Ticket from the document.
+
+        Answer with one JSON object of type Ticket (TypeScript notation below) and nothing else: no text around it, no markdown. Include every property; null only where the type allows it.
+
+        type Ticket = {
+         ticket_id: string;
+         note: string|null;
+         url: string;
+         status: "in-progress"|"Done";
+        };
+        """;
 
     public static global::StructuredOutput.ParseResult<global::Naming.Ticket> Parse(string json, global::StructuredOutput.ParseOptions? options) =>
         global::StructuredOutput.Reading.JsonAnswerParser.Parse<global::Naming.Ticket>(json, ReadTicket, options);

@@ -27,13 +27,63 @@ partial class partial
 [global::System.CodeDom.Compiler.GeneratedCode("StructuredOutput.Generator", "1.0.0.0")]
 file static class __event_LlmContract
 {
-    public const string JsonSchema = "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"title\":\"event\",\"type\":\"object\",\"properties\":{\"class\":{\"type\":\"string\"},\"upper\":{\"type\":\"string\",\"enum\":[\"default\",\"Other\"]},\"lower\":{\"type\":\"string\",\"enum\":[\"null\"]}},\"required\":[\"class\",\"upper\",\"lower\"],\"additionalProperties\":false}";
+    public const string JsonSchema = """
+        {
+          "$schema": "https://json-schema.org/draft/2020-12/schema",
+          "title": "event",
+          "type": "object",
+          "properties": {
+            "class": {
+              "type": "string"
+            },
+            "upper": {
+              "type": "string",
+              "enum": ["default", "Other"]
+            },
+            "lower": {
+              "type": "string",
+              "enum": ["null"]
+            }
+          },
+          "required": ["class", "upper", "lower"],
+          "additionalProperties": false
+        }
+        """;
 
-    public const string? StrictJsonSchema = "{\"type\":\"object\",\"properties\":{\"class\":{\"type\":\"string\"},\"upper\":{\"type\":\"string\",\"enum\":[\"default\",\"Other\"]},\"lower\":{\"type\":\"string\",\"enum\":[\"null\"]}},\"required\":[\"class\",\"upper\",\"lower\"],\"additionalProperties\":false}";
+    public const string? StrictJsonSchema = """
+        {
+          "type": "object",
+          "properties": {
+            "class": {
+              "type": "string"
+            },
+            "upper": {
+              "type": "string",
+              "enum": ["default", "Other"]
+            },
+            "lower": {
+              "type": "string",
+              "enum": ["null"]
+            }
+          },
+          "required": ["class", "upper", "lower"],
+          "additionalProperties": false
+        }
+        """;
 
     public const string SchemaName = "event";
 
-    public const string Prompt = "Extract the event from the document.\n\nAnswer with one JSON object of type event (TypeScript notation below) and nothing else: no text around it, no markdown. Include every property; null only where the type allows it.\n\ntype event = {\n class: string;\n upper: \"default\"|\"Other\";\n lower: \"null\";\n};";
+    public const string Prompt = """
+        Extract the event from the document.
+
+        Answer with one JSON object of type event (TypeScript notation below) and nothing else: no text around it, no markdown. Include every property; null only where the type allows it.
+
+        type event = {
+         class: string;
+         upper: "default"|"Other";
+         lower: "null";
+        };
+        """;
 
     public static global::StructuredOutput.ParseResult<global::@namespace.Models.partial.@event> Parse(string json, global::StructuredOutput.ParseOptions? options) =>
         global::StructuredOutput.Reading.JsonAnswerParser.Parse<global::@namespace.Models.partial.@event>(json, Readevent, options);

@@ -24,13 +24,55 @@ partial record Ticket : global::StructuredOutput.ILlmExtractable<global::Tasks.T
 [global::System.CodeDom.Compiler.GeneratedCode("StructuredOutput.Generator", "1.0.0.0")]
 file static class __Ticket_LlmContract
 {
-    public const string JsonSchema = "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"title\":\"support_ticket\",\"type\":\"object\",\"properties\":{\"subject\":{\"type\":\"string\"},\"priority\":{\"type\":\"string\",\"enum\":[\"Low\",\"High\"]}},\"required\":[\"subject\",\"priority\"],\"additionalProperties\":false}";
+    public const string JsonSchema = """
+        {
+          "$schema": "https://json-schema.org/draft/2020-12/schema",
+          "title": "support_ticket",
+          "type": "object",
+          "properties": {
+            "subject": {
+              "type": "string"
+            },
+            "priority": {
+              "type": "string",
+              "enum": ["Low", "High"]
+            }
+          },
+          "required": ["subject", "priority"],
+          "additionalProperties": false
+        }
+        """;
 
-    public const string? StrictJsonSchema = "{\"type\":\"object\",\"properties\":{\"subject\":{\"type\":\"string\"},\"priority\":{\"type\":\"string\",\"enum\":[\"Low\",\"High\"]}},\"required\":[\"subject\",\"priority\"],\"additionalProperties\":false}";
+    public const string? StrictJsonSchema = """
+        {
+          "type": "object",
+          "properties": {
+            "subject": {
+              "type": "string"
+            },
+            "priority": {
+              "type": "string",
+              "enum": ["Low", "High"]
+            }
+          },
+          "required": ["subject", "priority"],
+          "additionalProperties": false
+        }
+        """;
 
     public const string SchemaName = "support_ticket";
 
-    public const string Prompt = "Extract the \"ticket\" from the e-mail.\nBe brief.\n\nAnswer with one JSON object of type Ticket (TypeScript notation below) and nothing else: no text around it, no markdown. Include every property; null only where the type allows it.\n\ntype Ticket = {\n subject: string;\n priority: \"Low\"|\"High\";\n};";
+    public const string Prompt = """
+        Extract the "ticket" from the e-mail.
+        Be brief.
+
+        Answer with one JSON object of type Ticket (TypeScript notation below) and nothing else: no text around it, no markdown. Include every property; null only where the type allows it.
+
+        type Ticket = {
+         subject: string;
+         priority: "Low"|"High";
+        };
+        """;
 
     public static global::StructuredOutput.ParseResult<global::Tasks.Ticket> Parse(string json, global::StructuredOutput.ParseOptions? options) =>
         global::StructuredOutput.Reading.JsonAnswerParser.Parse<global::Tasks.Ticket>(json, ReadTicket, options);

@@ -24,13 +24,52 @@ partial record ChatTurn : global::StructuredOutput.ILlmExtractable<global::Chat.
 [global::System.CodeDom.Compiler.GeneratedCode("StructuredOutput.Generator", "1.0.0.0")]
 file static class __ChatTurn_LlmContract
 {
-    public const string JsonSchema = "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"title\":\"ChatTurn\",\"type\":\"object\",\"properties\":{\"prompt\":{\"type\":\"string\"},\"answer\":{\"type\":\"string\"}},\"required\":[\"prompt\",\"answer\"],\"additionalProperties\":false}";
+    public const string JsonSchema = """
+        {
+          "$schema": "https://json-schema.org/draft/2020-12/schema",
+          "title": "ChatTurn",
+          "type": "object",
+          "properties": {
+            "prompt": {
+              "type": "string"
+            },
+            "answer": {
+              "type": "string"
+            }
+          },
+          "required": ["prompt", "answer"],
+          "additionalProperties": false
+        }
+        """;
 
-    public const string? StrictJsonSchema = "{\"type\":\"object\",\"properties\":{\"prompt\":{\"type\":\"string\"},\"answer\":{\"type\":\"string\"}},\"required\":[\"prompt\",\"answer\"],\"additionalProperties\":false}";
+    public const string? StrictJsonSchema = """
+        {
+          "type": "object",
+          "properties": {
+            "prompt": {
+              "type": "string"
+            },
+            "answer": {
+              "type": "string"
+            }
+          },
+          "required": ["prompt", "answer"],
+          "additionalProperties": false
+        }
+        """;
 
     public const string SchemaName = "ChatTurn";
 
-    public const string Prompt = "Extract the ChatTurn from the document.\n\nAnswer with one JSON object of type ChatTurn (TypeScript notation below) and nothing else: no text around it, no markdown. Include every property; null only where the type allows it.\n\ntype ChatTurn = {\n prompt: string;\n answer: string;\n};";
+    public const string Prompt = """
+        Extract the ChatTurn from the document.
+
+        Answer with one JSON object of type ChatTurn (TypeScript notation below) and nothing else: no text around it, no markdown. Include every property; null only where the type allows it.
+
+        type ChatTurn = {
+         prompt: string;
+         answer: string;
+        };
+        """;
 
     public static global::StructuredOutput.ParseResult<global::Chat.ChatTurn> Parse(string json, global::StructuredOutput.ParseOptions? options) =>
         global::StructuredOutput.Reading.JsonAnswerParser.Parse<global::Chat.ChatTurn>(json, ReadChatTurn, options);

@@ -24,13 +24,73 @@ partial class Parser : global::StructuredOutput.ILlmExtractable<global::Chat.Par
 [global::System.CodeDom.Compiler.GeneratedCode("StructuredOutput.Generator", "1.0.0.0")]
 file static class __Parser_LlmContract
 {
-    public const string JsonSchema = "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"title\":\"Parser\",\"type\":\"object\",\"properties\":{\"jsonSchema\":{\"type\":\"string\"},\"parse\":{\"type\":\"string\"},\"value\":{\"type\":\"string\"},\"reader\":{\"type\":\"string\"},\"class\":{\"type\":\"string\"}},\"required\":[\"jsonSchema\",\"parse\",\"value\",\"reader\",\"class\"],\"additionalProperties\":false}";
+    public const string JsonSchema = """
+        {
+          "$schema": "https://json-schema.org/draft/2020-12/schema",
+          "title": "Parser",
+          "type": "object",
+          "properties": {
+            "jsonSchema": {
+              "type": "string"
+            },
+            "parse": {
+              "type": "string"
+            },
+            "value": {
+              "type": "string"
+            },
+            "reader": {
+              "type": "string"
+            },
+            "class": {
+              "type": "string"
+            }
+          },
+          "required": ["jsonSchema", "parse", "value", "reader", "class"],
+          "additionalProperties": false
+        }
+        """;
 
-    public const string? StrictJsonSchema = "{\"type\":\"object\",\"properties\":{\"jsonSchema\":{\"type\":\"string\"},\"parse\":{\"type\":\"string\"},\"value\":{\"type\":\"string\"},\"reader\":{\"type\":\"string\"},\"class\":{\"type\":\"string\"}},\"required\":[\"jsonSchema\",\"parse\",\"value\",\"reader\",\"class\"],\"additionalProperties\":false}";
+    public const string? StrictJsonSchema = """
+        {
+          "type": "object",
+          "properties": {
+            "jsonSchema": {
+              "type": "string"
+            },
+            "parse": {
+              "type": "string"
+            },
+            "value": {
+              "type": "string"
+            },
+            "reader": {
+              "type": "string"
+            },
+            "class": {
+              "type": "string"
+            }
+          },
+          "required": ["jsonSchema", "parse", "value", "reader", "class"],
+          "additionalProperties": false
+        }
+        """;
 
     public const string SchemaName = "Parser";
 
-    public const string Prompt = "Extract the Parser from the document.\n\nAnswer with one JSON object of type Parser (TypeScript notation below) and nothing else: no text around it, no markdown. Include every property; null only where the type allows it.\n\ntype Parser = {\n jsonSchema: string;\n parse: string;\n value: string;\n reader: string;\n class: string;\n};";
+    public const string Prompt = """
+        Extract the Parser from the document.
+
+        Answer with one JSON object of type Parser (TypeScript notation below) and nothing else: no text around it, no markdown. Include every property; null only where the type allows it.
+
+        type Parser = {
+         jsonSchema: string;
+         parse: string;
+         value: string;
+         reader: string;
+         class: string;
+        };
+        """;
 
     public static global::StructuredOutput.ParseResult<global::Chat.Parser> Parse(string json, global::StructuredOutput.ParseOptions? options) =>
         global::StructuredOutput.Reading.JsonAnswerParser.Parse<global::Chat.Parser>(json, ReadParser, options);

@@ -24,13 +24,238 @@ partial record Recipe : global::StructuredOutput.ILlmExtractable<global::Cooking
 [global::System.CodeDom.Compiler.GeneratedCode("StructuredOutput.Generator", "1.0.0.0")]
 file static class __Recipe_LlmContract
 {
-    public const string JsonSchema = "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"title\":\"Recipe\",\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\"},\"servings\":{\"type\":\"integer\",\"minimum\":-2147483648,\"maximum\":2147483647},\"cuisine\":{\"type\":\"string\",\"description\":\"American: Food from the Americas\",\"enum\":[\"Italian\",\"American\",\"Other\"]},\"difficulty\":{\"type\":[\"string\",\"null\"],\"enum\":[\"Easy\",\"Medium\",\"Hard\",null]},\"ingredients\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/Ingredient\"}},\"steps\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}},\"tags\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}},\"garnishes\":{\"type\":[\"array\",\"null\"],\"items\":{\"$ref\":\"#/$defs/Ingredient\"}},\"totalMinutes\":{\"type\":[\"integer\",\"null\"],\"minimum\":-2147483648,\"maximum\":2147483647},\"source\":{\"type\":[\"string\",\"null\"]},\"rating\":{\"type\":\"number\"},\"cost\":{\"type\":\"number\"},\"calories\":{\"type\":\"integer\",\"minimum\":-9223372036854775808,\"maximum\":9223372036854775807},\"vegetarian\":{\"type\":\"boolean\"}},\"required\":[\"name\",\"servings\",\"cuisine\",\"difficulty\",\"ingredients\",\"steps\",\"tags\",\"garnishes\",\"totalMinutes\",\"source\",\"rating\",\"cost\",\"calories\",\"vegetarian\"],\"additionalProperties\":false,\"$defs\":{\"Ingredient\":{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\"},\"quantity\":{\"type\":[\"number\",\"null\"]},\"unit\":{\"type\":[\"string\",\"null\"]},\"notes\":{\"type\":\"array\",\"items\":{\"type\":[\"string\",\"null\"]}}},\"required\":[\"name\",\"quantity\",\"unit\",\"notes\"],\"additionalProperties\":false}}}";
+    public const string JsonSchema = """
+        {
+          "$schema": "https://json-schema.org/draft/2020-12/schema",
+          "title": "Recipe",
+          "type": "object",
+          "properties": {
+            "name": {
+              "type": "string"
+            },
+            "servings": {
+              "type": "integer",
+              "minimum": -2147483648,
+              "maximum": 2147483647
+            },
+            "cuisine": {
+              "type": "string",
+              "description": "American: Food from the Americas",
+              "enum": ["Italian", "American", "Other"]
+            },
+            "difficulty": {
+              "type": ["string", "null"],
+              "enum": ["Easy", "Medium", "Hard", null]
+            },
+            "ingredients": {
+              "type": "array",
+              "items": {
+                "$ref": "#/$defs/Ingredient"
+              }
+            },
+            "steps": {
+              "type": "array",
+              "items": {
+                "type": "string"
+              }
+            },
+            "tags": {
+              "type": "array",
+              "items": {
+                "type": "string"
+              }
+            },
+            "garnishes": {
+              "type": ["array", "null"],
+              "items": {
+                "$ref": "#/$defs/Ingredient"
+              }
+            },
+            "totalMinutes": {
+              "type": ["integer", "null"],
+              "minimum": -2147483648,
+              "maximum": 2147483647
+            },
+            "source": {
+              "type": ["string", "null"]
+            },
+            "rating": {
+              "type": "number"
+            },
+            "cost": {
+              "type": "number"
+            },
+            "calories": {
+              "type": "integer",
+              "minimum": -9223372036854775808,
+              "maximum": 9223372036854775807
+            },
+            "vegetarian": {
+              "type": "boolean"
+            }
+          },
+          "required": ["name", "servings", "cuisine", "difficulty", "ingredients", "steps", "tags", "garnishes", "totalMinutes", "source", "rating", "cost", "calories", "vegetarian"],
+          "additionalProperties": false,
+          "$defs": {
+            "Ingredient": {
+              "type": "object",
+              "properties": {
+                "name": {
+                  "type": "string"
+                },
+                "quantity": {
+                  "type": ["number", "null"]
+                },
+                "unit": {
+                  "type": ["string", "null"]
+                },
+                "notes": {
+                  "type": "array",
+                  "items": {
+                    "type": ["string", "null"]
+                  }
+                }
+              },
+              "required": ["name", "quantity", "unit", "notes"],
+              "additionalProperties": false
+            }
+          }
+        }
+        """;
 
-    public const string? StrictJsonSchema = "{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\"},\"servings\":{\"type\":\"integer\",\"minimum\":-2147483648,\"maximum\":2147483647},\"cuisine\":{\"type\":\"string\",\"description\":\"American: Food from the Americas\",\"enum\":[\"Italian\",\"American\",\"Other\"]},\"difficulty\":{\"type\":[\"string\",\"null\"],\"enum\":[\"Easy\",\"Medium\",\"Hard\",null]},\"ingredients\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/Ingredient\"}},\"steps\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}},\"tags\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}},\"garnishes\":{\"type\":[\"array\",\"null\"],\"items\":{\"$ref\":\"#/$defs/Ingredient\"}},\"totalMinutes\":{\"type\":[\"integer\",\"null\"],\"minimum\":-2147483648,\"maximum\":2147483647},\"source\":{\"type\":[\"string\",\"null\"]},\"rating\":{\"type\":\"number\"},\"cost\":{\"type\":\"number\"},\"calories\":{\"type\":\"integer\",\"minimum\":-9223372036854775808,\"maximum\":9223372036854775807},\"vegetarian\":{\"type\":\"boolean\"}},\"required\":[\"name\",\"servings\",\"cuisine\",\"difficulty\",\"ingredients\",\"steps\",\"tags\",\"garnishes\",\"totalMinutes\",\"source\",\"rating\",\"cost\",\"calories\",\"vegetarian\"],\"additionalProperties\":false,\"$defs\":{\"Ingredient\":{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\"},\"quantity\":{\"type\":[\"number\",\"null\"]},\"unit\":{\"type\":[\"string\",\"null\"]},\"notes\":{\"type\":\"array\",\"items\":{\"type\":[\"string\",\"null\"]}}},\"required\":[\"name\",\"quantity\",\"unit\",\"notes\"],\"additionalProperties\":false}}}";
+    public const string? StrictJsonSchema = """
+        {
+          "type": "object",
+          "properties": {
+            "name": {
+              "type": "string"
+            },
+            "servings": {
+              "type": "integer",
+              "minimum": -2147483648,
+              "maximum": 2147483647
+            },
+            "cuisine": {
+              "type": "string",
+              "description": "American: Food from the Americas",
+              "enum": ["Italian", "American", "Other"]
+            },
+            "difficulty": {
+              "type": ["string", "null"],
+              "enum": ["Easy", "Medium", "Hard", null]
+            },
+            "ingredients": {
+              "type": "array",
+              "items": {
+                "$ref": "#/$defs/Ingredient"
+              }
+            },
+            "steps": {
+              "type": "array",
+              "items": {
+                "type": "string"
+              }
+            },
+            "tags": {
+              "type": "array",
+              "items": {
+                "type": "string"
+              }
+            },
+            "garnishes": {
+              "type": ["array", "null"],
+              "items": {
+                "$ref": "#/$defs/Ingredient"
+              }
+            },
+            "totalMinutes": {
+              "type": ["integer", "null"],
+              "minimum": -2147483648,
+              "maximum": 2147483647
+            },
+            "source": {
+              "type": ["string", "null"]
+            },
+            "rating": {
+              "type": "number"
+            },
+            "cost": {
+              "type": "number"
+            },
+            "calories": {
+              "type": "integer",
+              "minimum": -9223372036854775808,
+              "maximum": 9223372036854775807
+            },
+            "vegetarian": {
+              "type": "boolean"
+            }
+          },
+          "required": ["name", "servings", "cuisine", "difficulty", "ingredients", "steps", "tags", "garnishes", "totalMinutes", "source", "rating", "cost", "calories", "vegetarian"],
+          "additionalProperties": false,
+          "$defs": {
+            "Ingredient": {
+              "type": "object",
+              "properties": {
+                "name": {
+                  "type": "string"
+                },
+                "quantity": {
+                  "type": ["number", "null"]
+                },
+                "unit": {
+                  "type": ["string", "null"]
+                },
+                "notes": {
+                  "type": "array",
+                  "items": {
+                    "type": ["string", "null"]
+                  }
+                }
+              },
+              "required": ["name", "quantity", "unit", "notes"],
+              "additionalProperties": false
+            }
+          }
+        }
+        """;
 
     public const string SchemaName = "Recipe";
 
-    public const string Prompt = "Extract the Recipe from the document.\n\nAnswer with one JSON object of type Recipe (TypeScript notation below; int is a whole number) and nothing else: no text around it, no markdown. Include every property; null only where the type allows it.\n\ntype Cuisine =\n |\"Italian\"\n |\"American\" // Food from the Americas\n |\"Other\";\n\ntype Recipe = {\n name: string;\n servings: int;\n cuisine: Cuisine;\n difficulty: \"Easy\"|\"Medium\"|\"Hard\"|null;\n ingredients: Ingredient[];\n steps: string[];\n tags: string[];\n garnishes: Ingredient[]|null;\n totalMinutes: int|null;\n source: string|null;\n rating: number;\n cost: number;\n calories: int;\n vegetarian: boolean;\n};\n\ntype Ingredient = {\n name: string;\n quantity: number|null;\n unit: string|null;\n notes: (string|null)[];\n};";
+    public const string Prompt = """
+        Extract the Recipe from the document.
+
+        Answer with one JSON object of type Recipe (TypeScript notation below; int is a whole number) and nothing else: no text around it, no markdown. Include every property; null only where the type allows it.
+
+        type Cuisine =
+         |"Italian"
+         |"American" // Food from the Americas
+         |"Other";
+
+        type Recipe = {
+         name: string;
+         servings: int;
+         cuisine: Cuisine;
+         difficulty: "Easy"|"Medium"|"Hard"|null;
+         ingredients: Ingredient[];
+         steps: string[];
+         tags: string[];
+         garnishes: Ingredient[]|null;
+         totalMinutes: int|null;
+         source: string|null;
+         rating: number;
+         cost: number;
+         calories: int;
+         vegetarian: boolean;
+        };
+
+        type Ingredient = {
+         name: string;
+         quantity: number|null;
+         unit: string|null;
+         notes: (string|null)[];
+        };
+        """;
 
     public static global::StructuredOutput.ParseResult<global::Cooking.Recipe> Parse(string json, global::StructuredOutput.ParseOptions? options) =>
         global::StructuredOutput.Reading.JsonAnswerParser.Parse<global::Cooking.Recipe>(json, ReadRecipe, options);

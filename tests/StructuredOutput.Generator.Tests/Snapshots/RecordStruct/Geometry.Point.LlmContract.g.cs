@@ -24,13 +24,77 @@ partial record struct Point : global::StructuredOutput.ILlmExtractable<global::G
 [global::System.CodeDom.Compiler.GeneratedCode("StructuredOutput.Generator", "1.0.0.0")]
 file static class __Point_LlmContract
 {
-    public const string JsonSchema = "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"title\":\"Point\",\"type\":\"object\",\"properties\":{\"x\":{\"type\":\"number\"},\"y\":{\"type\":\"number\"},\"label\":{\"type\":[\"object\",\"null\"],\"properties\":{\"text\":{\"type\":\"string\"}},\"required\":[\"text\"],\"additionalProperties\":false}},\"required\":[\"x\",\"y\",\"label\"],\"additionalProperties\":false}";
+    public const string JsonSchema = """
+        {
+          "$schema": "https://json-schema.org/draft/2020-12/schema",
+          "title": "Point",
+          "type": "object",
+          "properties": {
+            "x": {
+              "type": "number"
+            },
+            "y": {
+              "type": "number"
+            },
+            "label": {
+              "type": ["object", "null"],
+              "properties": {
+                "text": {
+                  "type": "string"
+                }
+              },
+              "required": ["text"],
+              "additionalProperties": false
+            }
+          },
+          "required": ["x", "y", "label"],
+          "additionalProperties": false
+        }
+        """;
 
-    public const string? StrictJsonSchema = "{\"type\":\"object\",\"properties\":{\"x\":{\"type\":\"number\"},\"y\":{\"type\":\"number\"},\"label\":{\"type\":[\"object\",\"null\"],\"properties\":{\"text\":{\"type\":\"string\"}},\"required\":[\"text\"],\"additionalProperties\":false}},\"required\":[\"x\",\"y\",\"label\"],\"additionalProperties\":false}";
+    public const string? StrictJsonSchema = """
+        {
+          "type": "object",
+          "properties": {
+            "x": {
+              "type": "number"
+            },
+            "y": {
+              "type": "number"
+            },
+            "label": {
+              "type": ["object", "null"],
+              "properties": {
+                "text": {
+                  "type": "string"
+                }
+              },
+              "required": ["text"],
+              "additionalProperties": false
+            }
+          },
+          "required": ["x", "y", "label"],
+          "additionalProperties": false
+        }
+        """;
 
     public const string SchemaName = "Point";
 
-    public const string Prompt = "Extract the Point from the document.\n\nAnswer with one JSON object of type Point (TypeScript notation below) and nothing else: no text around it, no markdown. Include every property; null only where the type allows it.\n\ntype Point = {\n x: number;\n y: number;\n label: Label|null;\n};\n\ntype Label = {\n text: string;\n};";
+    public const string Prompt = """
+        Extract the Point from the document.
+
+        Answer with one JSON object of type Point (TypeScript notation below) and nothing else: no text around it, no markdown. Include every property; null only where the type allows it.
+
+        type Point = {
+         x: number;
+         y: number;
+         label: Label|null;
+        };
+
+        type Label = {
+         text: string;
+        };
+        """;
 
     public static global::StructuredOutput.ParseResult<global::Geometry.Point> Parse(string json, global::StructuredOutput.ParseOptions? options) =>
         global::StructuredOutput.Reading.JsonAnswerParser.Parse<global::Geometry.Point>(json, ReadPoint, options);

@@ -24,13 +24,58 @@ partial record Category : global::StructuredOutput.ILlmExtractable<global::Trees
 [global::System.CodeDom.Compiler.GeneratedCode("StructuredOutput.Generator", "1.0.0.0")]
 file static class __Category_LlmContract
 {
-    public const string JsonSchema = "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"title\":\"Category\",\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\"},\"subcategories\":{\"type\":\"array\",\"items\":{\"$ref\":\"#\"}}},\"required\":[\"name\",\"subcategories\"],\"additionalProperties\":false}";
+    public const string JsonSchema = """
+        {
+          "$schema": "https://json-schema.org/draft/2020-12/schema",
+          "title": "Category",
+          "type": "object",
+          "properties": {
+            "name": {
+              "type": "string"
+            },
+            "subcategories": {
+              "type": "array",
+              "items": {
+                "$ref": "#"
+              }
+            }
+          },
+          "required": ["name", "subcategories"],
+          "additionalProperties": false
+        }
+        """;
 
-    public const string? StrictJsonSchema = "{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\"},\"subcategories\":{\"type\":\"array\",\"items\":{\"$ref\":\"#\"}}},\"required\":[\"name\",\"subcategories\"],\"additionalProperties\":false}";
+    public const string? StrictJsonSchema = """
+        {
+          "type": "object",
+          "properties": {
+            "name": {
+              "type": "string"
+            },
+            "subcategories": {
+              "type": "array",
+              "items": {
+                "$ref": "#"
+              }
+            }
+          },
+          "required": ["name", "subcategories"],
+          "additionalProperties": false
+        }
+        """;
 
     public const string SchemaName = "Category";
 
-    public const string Prompt = "Extract the Category from the document.\n\nAnswer with one JSON object of type Category (TypeScript notation below) and nothing else: no text around it, no markdown. Include every property; null only where the type allows it.\n\ntype Category = {\n name: string;\n subcategories: Category[];\n};";
+    public const string Prompt = """
+        Extract the Category from the document.
+
+        Answer with one JSON object of type Category (TypeScript notation below) and nothing else: no text around it, no markdown. Include every property; null only where the type allows it.
+
+        type Category = {
+         name: string;
+         subcategories: Category[];
+        };
+        """;
 
     public static global::StructuredOutput.ParseResult<global::Trees.Category> Parse(string json, global::StructuredOutput.ParseOptions? options) =>
         global::StructuredOutput.Reading.JsonAnswerParser.Parse<global::Trees.Category>(json, ReadCategory, options);

@@ -24,13 +24,166 @@ partial record Outline : global::StructuredOutput.ILlmExtractable<global::Trees.
 [global::System.CodeDom.Compiler.GeneratedCode("StructuredOutput.Generator", "1.0.0.0")]
 file static class __Outline_LlmContract
 {
-    public const string JsonSchema = "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"title\":\"Outline\",\"type\":\"object\",\"properties\":{\"title\":{\"type\":\"string\"},\"root\":{\"$ref\":\"#/$defs/TreeNode\"},\"author\":{\"$ref\":\"#/$defs/Person\"},\"editor\":{\"anyOf\":[{\"$ref\":\"#/$defs/Person\"},{\"type\":\"null\"}]}},\"required\":[\"title\",\"root\",\"author\",\"editor\"],\"additionalProperties\":false,\"$defs\":{\"TreeNode\":{\"type\":\"object\",\"properties\":{\"label\":{\"type\":\"string\"},\"children\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/TreeNode\"}},\"parent\":{\"anyOf\":[{\"$ref\":\"#/$defs/TreeNode\"},{\"type\":\"null\"}]}},\"required\":[\"label\",\"children\",\"parent\"],\"additionalProperties\":false},\"Person\":{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\"}},\"required\":[\"name\"],\"additionalProperties\":false}}}";
+    public const string JsonSchema = """
+        {
+          "$schema": "https://json-schema.org/draft/2020-12/schema",
+          "title": "Outline",
+          "type": "object",
+          "properties": {
+            "title": {
+              "type": "string"
+            },
+            "root": {
+              "$ref": "#/$defs/TreeNode"
+            },
+            "author": {
+              "$ref": "#/$defs/Person"
+            },
+            "editor": {
+              "anyOf": [
+                {
+                  "$ref": "#/$defs/Person"
+                },
+                {
+                  "type": "null"
+                }
+              ]
+            }
+          },
+          "required": ["title", "root", "author", "editor"],
+          "additionalProperties": false,
+          "$defs": {
+            "TreeNode": {
+              "type": "object",
+              "properties": {
+                "label": {
+                  "type": "string"
+                },
+                "children": {
+                  "type": "array",
+                  "items": {
+                    "$ref": "#/$defs/TreeNode"
+                  }
+                },
+                "parent": {
+                  "anyOf": [
+                    {
+                      "$ref": "#/$defs/TreeNode"
+                    },
+                    {
+                      "type": "null"
+                    }
+                  ]
+                }
+              },
+              "required": ["label", "children", "parent"],
+              "additionalProperties": false
+            },
+            "Person": {
+              "type": "object",
+              "properties": {
+                "name": {
+                  "type": "string"
+                }
+              },
+              "required": ["name"],
+              "additionalProperties": false
+            }
+          }
+        }
+        """;
 
-    public const string? StrictJsonSchema = "{\"type\":\"object\",\"properties\":{\"title\":{\"type\":\"string\"},\"root\":{\"$ref\":\"#/$defs/TreeNode\"},\"author\":{\"$ref\":\"#/$defs/Person\"},\"editor\":{\"anyOf\":[{\"$ref\":\"#/$defs/Person\"},{\"type\":\"null\"}]}},\"required\":[\"title\",\"root\",\"author\",\"editor\"],\"additionalProperties\":false,\"$defs\":{\"TreeNode\":{\"type\":\"object\",\"properties\":{\"label\":{\"type\":\"string\"},\"children\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/TreeNode\"}},\"parent\":{\"anyOf\":[{\"$ref\":\"#/$defs/TreeNode\"},{\"type\":\"null\"}]}},\"required\":[\"label\",\"children\",\"parent\"],\"additionalProperties\":false},\"Person\":{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\"}},\"required\":[\"name\"],\"additionalProperties\":false}}}";
+    public const string? StrictJsonSchema = """
+        {
+          "type": "object",
+          "properties": {
+            "title": {
+              "type": "string"
+            },
+            "root": {
+              "$ref": "#/$defs/TreeNode"
+            },
+            "author": {
+              "$ref": "#/$defs/Person"
+            },
+            "editor": {
+              "anyOf": [
+                {
+                  "$ref": "#/$defs/Person"
+                },
+                {
+                  "type": "null"
+                }
+              ]
+            }
+          },
+          "required": ["title", "root", "author", "editor"],
+          "additionalProperties": false,
+          "$defs": {
+            "TreeNode": {
+              "type": "object",
+              "properties": {
+                "label": {
+                  "type": "string"
+                },
+                "children": {
+                  "type": "array",
+                  "items": {
+                    "$ref": "#/$defs/TreeNode"
+                  }
+                },
+                "parent": {
+                  "anyOf": [
+                    {
+                      "$ref": "#/$defs/TreeNode"
+                    },
+                    {
+                      "type": "null"
+                    }
+                  ]
+                }
+              },
+              "required": ["label", "children", "parent"],
+              "additionalProperties": false
+            },
+            "Person": {
+              "type": "object",
+              "properties": {
+                "name": {
+                  "type": "string"
+                }
+              },
+              "required": ["name"],
+              "additionalProperties": false
+            }
+          }
+        }
+        """;
 
     public const string SchemaName = "Outline";
 
-    public const string Prompt = "Extract the Outline from the document.\n\nAnswer with one JSON object of type Outline (TypeScript notation below) and nothing else: no text around it, no markdown. Include every property; null only where the type allows it.\n\ntype Outline = {\n title: string;\n root: TreeNode;\n author: Person;\n editor: Person|null;\n};\n\ntype TreeNode = {\n label: string;\n children: TreeNode[];\n parent: TreeNode|null;\n};\n\ntype Person = {\n name: string;\n};";
+    public const string Prompt = """
+        Extract the Outline from the document.
+
+        Answer with one JSON object of type Outline (TypeScript notation below) and nothing else: no text around it, no markdown. Include every property; null only where the type allows it.
+
+        type Outline = {
+         title: string;
+         root: TreeNode;
+         author: Person;
+         editor: Person|null;
+        };
+
+        type TreeNode = {
+         label: string;
+         children: TreeNode[];
+         parent: TreeNode|null;
+        };
+
+        type Person = {
+         name: string;
+        };
+        """;
 
     public static global::StructuredOutput.ParseResult<global::Trees.Outline> Parse(string json, global::StructuredOutput.ParseOptions? options) =>
         global::StructuredOutput.Reading.JsonAnswerParser.Parse<global::Trees.Outline>(json, ReadOutline, options);

@@ -22,13 +22,84 @@ partial record Contact : global::StructuredOutput.ILlmExtractable<global::Contac
 [global::System.CodeDom.Compiler.GeneratedCode("StructuredOutput.Generator", "1.0.0.0")]
 file static class __Contact_LlmContract
 {
-    public const string JsonSchema = "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"title\":\"Contact\",\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\"},\"email\":{\"type\":[\"string\",\"null\"]},\"address\":{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"},\"country\":{\"type\":\"string\"}},\"required\":[\"city\",\"country\"],\"additionalProperties\":false}},\"required\":[\"name\",\"email\",\"address\"],\"additionalProperties\":false}";
+    public const string JsonSchema = """
+        {
+          "$schema": "https://json-schema.org/draft/2020-12/schema",
+          "title": "Contact",
+          "type": "object",
+          "properties": {
+            "name": {
+              "type": "string"
+            },
+            "email": {
+              "type": ["string", "null"]
+            },
+            "address": {
+              "type": "object",
+              "properties": {
+                "city": {
+                  "type": "string"
+                },
+                "country": {
+                  "type": "string"
+                }
+              },
+              "required": ["city", "country"],
+              "additionalProperties": false
+            }
+          },
+          "required": ["name", "email", "address"],
+          "additionalProperties": false
+        }
+        """;
 
-    public const string? StrictJsonSchema = "{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\"},\"email\":{\"type\":[\"string\",\"null\"]},\"address\":{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"},\"country\":{\"type\":\"string\"}},\"required\":[\"city\",\"country\"],\"additionalProperties\":false}},\"required\":[\"name\",\"email\",\"address\"],\"additionalProperties\":false}";
+    public const string? StrictJsonSchema = """
+        {
+          "type": "object",
+          "properties": {
+            "name": {
+              "type": "string"
+            },
+            "email": {
+              "type": ["string", "null"]
+            },
+            "address": {
+              "type": "object",
+              "properties": {
+                "city": {
+                  "type": "string"
+                },
+                "country": {
+                  "type": "string"
+                }
+              },
+              "required": ["city", "country"],
+              "additionalProperties": false
+            }
+          },
+          "required": ["name", "email", "address"],
+          "additionalProperties": false
+        }
+        """;
 
     public const string SchemaName = "Contact";
 
-    public const string Prompt = "Extract the Contact from the document.\n\nAnswer with one JSON object of type Contact (TypeScript notation below) and nothing else: no text around it, no markdown. Include every property; null only where the type allows it.\n\ntype Contact = {\n name: string;\n email: string|null;\n address: Address;\n};\n\ntype Address = {\n city: string;\n country: string;\n};";
+    public const string Prompt = """
+        Extract the Contact from the document.
+
+        Answer with one JSON object of type Contact (TypeScript notation below) and nothing else: no text around it, no markdown. Include every property; null only where the type allows it.
+
+        type Contact = {
+         name: string;
+         email: string|null;
+         address: Address;
+        };
+
+        type Address = {
+         city: string;
+         country: string;
+        };
+        """;
 
     public static global::StructuredOutput.ParseResult<global::Contact> Parse(string json, global::StructuredOutput.ParseOptions? options) =>
         global::StructuredOutput.Reading.JsonAnswerParser.Parse<global::Contact>(json, ReadContact, options);

@@ -30,13 +30,74 @@ partial class Outer
 [global::System.CodeDom.Compiler.GeneratedCode("StructuredOutput.Generator", "1.0.0.0")]
 file static class __Inner_LlmContract
 {
-    public const string JsonSchema = "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"title\":\"Inner\",\"type\":\"object\",\"properties\":{\"value\":{\"type\":\"string\"},\"detail\":{\"type\":\"object\",\"properties\":{\"level\":{\"type\":\"integer\",\"minimum\":-2147483648,\"maximum\":2147483647}},\"required\":[\"level\"],\"additionalProperties\":false}},\"required\":[\"value\",\"detail\"],\"additionalProperties\":false}";
+    public const string JsonSchema = """
+        {
+          "$schema": "https://json-schema.org/draft/2020-12/schema",
+          "title": "Inner",
+          "type": "object",
+          "properties": {
+            "value": {
+              "type": "string"
+            },
+            "detail": {
+              "type": "object",
+              "properties": {
+                "level": {
+                  "type": "integer",
+                  "minimum": -2147483648,
+                  "maximum": 2147483647
+                }
+              },
+              "required": ["level"],
+              "additionalProperties": false
+            }
+          },
+          "required": ["value", "detail"],
+          "additionalProperties": false
+        }
+        """;
 
-    public const string? StrictJsonSchema = "{\"type\":\"object\",\"properties\":{\"value\":{\"type\":\"string\"},\"detail\":{\"type\":\"object\",\"properties\":{\"level\":{\"type\":\"integer\",\"minimum\":-2147483648,\"maximum\":2147483647}},\"required\":[\"level\"],\"additionalProperties\":false}},\"required\":[\"value\",\"detail\"],\"additionalProperties\":false}";
+    public const string? StrictJsonSchema = """
+        {
+          "type": "object",
+          "properties": {
+            "value": {
+              "type": "string"
+            },
+            "detail": {
+              "type": "object",
+              "properties": {
+                "level": {
+                  "type": "integer",
+                  "minimum": -2147483648,
+                  "maximum": 2147483647
+                }
+              },
+              "required": ["level"],
+              "additionalProperties": false
+            }
+          },
+          "required": ["value", "detail"],
+          "additionalProperties": false
+        }
+        """;
 
     public const string SchemaName = "Inner";
 
-    public const string Prompt = "Extract the Inner from the document.\n\nAnswer with one JSON object of type Inner (TypeScript notation below; int is a whole number) and nothing else: no text around it, no markdown. Include every property; null only where the type allows it.\n\ntype Inner = {\n value: string;\n detail: Detail;\n};\n\ntype Detail = {\n level: int;\n};";
+    public const string Prompt = """
+        Extract the Inner from the document.
+
+        Answer with one JSON object of type Inner (TypeScript notation below; int is a whole number) and nothing else: no text around it, no markdown. Include every property; null only where the type allows it.
+
+        type Inner = {
+         value: string;
+         detail: Detail;
+        };
+
+        type Detail = {
+         level: int;
+        };
+        """;
 
     public static global::StructuredOutput.ParseResult<global::Company.Product.Feature.Outer.Middle.Inner> Parse(string json, global::StructuredOutput.ParseOptions? options) =>
         global::StructuredOutput.Reading.JsonAnswerParser.Parse<global::Company.Product.Feature.Outer.Middle.Inner>(json, ReadInner, options);

@@ -24,13 +24,122 @@ partial record Book : global::StructuredOutput.ILlmExtractable<global::Docs.Book
 [global::System.CodeDom.Compiler.GeneratedCode("StructuredOutput.Generator", "1.0.0.0")]
 file static class __Book_LlmContract
 {
-    public const string JsonSchema = "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"title\":\"Book\",\"type\":\"object\",\"description\":\"A book and its Author.\",\"properties\":{\"title\":{\"type\":\"string\",\"description\":\"The title, as printed on the cover.\"},\"author\":{\"type\":\"object\",\"description\":\"Who wrote it.\",\"properties\":{\"name\":{\"type\":\"string\",\"description\":\"The full name.\"},\"born\":{\"type\":[\"integer\",\"null\"],\"description\":\"Year of birth\",\"minimum\":-2147483648,\"maximum\":2147483647}},\"required\":[\"name\",\"born\"],\"additionalProperties\":false},\"pages\":{\"type\":[\"integer\",\"null\"],\"description\":\"The page count; null when unknown.\",\"minimum\":-2147483648,\"maximum\":2147483647},\"genre\":{\"type\":\"string\",\"description\":\"The kind of book. Fiction: Made up.; NonFiction: True stories.\",\"enum\":[\"Fiction\",\"NonFiction\"]}},\"required\":[\"title\",\"author\",\"pages\",\"genre\"],\"additionalProperties\":false}";
+    public const string JsonSchema = """
+        {
+          "$schema": "https://json-schema.org/draft/2020-12/schema",
+          "title": "Book",
+          "type": "object",
+          "description": "A book and its Author.",
+          "properties": {
+            "title": {
+              "type": "string",
+              "description": "The title, as printed on the cover."
+            },
+            "author": {
+              "type": "object",
+              "description": "Who wrote it.",
+              "properties": {
+                "name": {
+                  "type": "string",
+                  "description": "The full name."
+                },
+                "born": {
+                  "type": ["integer", "null"],
+                  "description": "Year of birth",
+                  "minimum": -2147483648,
+                  "maximum": 2147483647
+                }
+              },
+              "required": ["name", "born"],
+              "additionalProperties": false
+            },
+            "pages": {
+              "type": ["integer", "null"],
+              "description": "The page count; null when unknown.",
+              "minimum": -2147483648,
+              "maximum": 2147483647
+            },
+            "genre": {
+              "type": "string",
+              "description": "The kind of book. Fiction: Made up.; NonFiction: True stories.",
+              "enum": ["Fiction", "NonFiction"]
+            }
+          },
+          "required": ["title", "author", "pages", "genre"],
+          "additionalProperties": false
+        }
+        """;
 
-    public const string? StrictJsonSchema = "{\"type\":\"object\",\"description\":\"A book and its Author.\",\"properties\":{\"title\":{\"type\":\"string\",\"description\":\"The title, as printed on the cover.\"},\"author\":{\"type\":\"object\",\"description\":\"Who wrote it.\",\"properties\":{\"name\":{\"type\":\"string\",\"description\":\"The full name.\"},\"born\":{\"type\":[\"integer\",\"null\"],\"description\":\"Year of birth\",\"minimum\":-2147483648,\"maximum\":2147483647}},\"required\":[\"name\",\"born\"],\"additionalProperties\":false},\"pages\":{\"type\":[\"integer\",\"null\"],\"description\":\"The page count; null when unknown.\",\"minimum\":-2147483648,\"maximum\":2147483647},\"genre\":{\"type\":\"string\",\"description\":\"The kind of book. Fiction: Made up.; NonFiction: True stories.\",\"enum\":[\"Fiction\",\"NonFiction\"]}},\"required\":[\"title\",\"author\",\"pages\",\"genre\"],\"additionalProperties\":false}";
+    public const string? StrictJsonSchema = """
+        {
+          "type": "object",
+          "description": "A book and its Author.",
+          "properties": {
+            "title": {
+              "type": "string",
+              "description": "The title, as printed on the cover."
+            },
+            "author": {
+              "type": "object",
+              "description": "Who wrote it.",
+              "properties": {
+                "name": {
+                  "type": "string",
+                  "description": "The full name."
+                },
+                "born": {
+                  "type": ["integer", "null"],
+                  "description": "Year of birth",
+                  "minimum": -2147483648,
+                  "maximum": 2147483647
+                }
+              },
+              "required": ["name", "born"],
+              "additionalProperties": false
+            },
+            "pages": {
+              "type": ["integer", "null"],
+              "description": "The page count; null when unknown.",
+              "minimum": -2147483648,
+              "maximum": 2147483647
+            },
+            "genre": {
+              "type": "string",
+              "description": "The kind of book. Fiction: Made up.; NonFiction: True stories.",
+              "enum": ["Fiction", "NonFiction"]
+            }
+          },
+          "required": ["title", "author", "pages", "genre"],
+          "additionalProperties": false
+        }
+        """;
 
     public const string SchemaName = "Book";
 
-    public const string Prompt = "Extract the Book from the document.\n\nAnswer with one JSON object of type Book (TypeScript notation below; int is a whole number) and nothing else: no text around it, no markdown. Include every property; null only where the type allows it.\n\n// The kind of book.\ntype Genre =\n |\"Fiction\" // Made up.\n |\"NonFiction\"; // True stories.\n\n// A book and its Author.\ntype Book = {\n title: string; // The title, as printed on the cover.\n author: Author; // Who wrote it.\n pages: int|null; // The page count; null when unknown.\n genre: Genre;\n};\n\n// A person who writes. Second paragraph.\ntype Author = {\n name: string; // The full name.\n born: int|null; // Year of birth\n};";
+    public const string Prompt = """
+        Extract the Book from the document.
+
+        Answer with one JSON object of type Book (TypeScript notation below; int is a whole number) and nothing else: no text around it, no markdown. Include every property; null only where the type allows it.
+
+        // The kind of book.
+        type Genre =
+         |"Fiction" // Made up.
+         |"NonFiction"; // True stories.
+
+        // A book and its Author.
+        type Book = {
+         title: string; // The title, as printed on the cover.
+         author: Author; // Who wrote it.
+         pages: int|null; // The page count; null when unknown.
+         genre: Genre;
+        };
+
+        // A person who writes. Second paragraph.
+        type Author = {
+         name: string; // The full name.
+         born: int|null; // Year of birth
+        };
+        """;
 
     public static global::StructuredOutput.ParseResult<global::Docs.Book> Parse(string json, global::StructuredOutput.ParseOptions? options) =>
         global::StructuredOutput.Reading.JsonAnswerParser.Parse<global::Docs.Book>(json, ReadBook, options);
