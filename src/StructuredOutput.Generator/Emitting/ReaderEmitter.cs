@@ -22,6 +22,7 @@ internal sealed class ReaderEmitter
     private readonly Queue<string> _pending = new();
     private readonly List<string> _fields = new();
     private const string Validators = "global::StructuredOutput.Validation.JsonValidators";
+    private const string ExpectedValues = "global::StructuredOutput.Reading.ExpectedValues";
 
     public ReaderEmitter(ContractNames names, SourceWriter writer)
     {
@@ -59,8 +60,7 @@ internal sealed class ReaderEmitter
     private void EmitEnum(EnumModel e)
     {
         string name = _names.NameOf(e.FullyQualifiedName);
-        // Unique names may differ only in case ("Foo", "foo"), so the field keeps the name's case.
-        string map = "s_" + name + "Names";
+        string map = EnumMap(e);
         string names = string.Join(", ", e.Members.Select(m => Literals.CSharp(m.JsonName)));
         string values = string.Join(", ", e.Members.Select(m => e.FullyQualifiedName + "." + Literals.Identifier(m.ClrName)));
         _w.Line($"private static readonly global::StructuredOutput.Reading.JsonEnumMap<{e.FullyQualifiedName}> {map} = new(");
@@ -158,7 +158,7 @@ internal sealed class ReaderEmitter
 
             string report = m.Type.IsNullable
                 ? $"context.ReportMissingAsNull({Literals.CSharp(m.JsonName)});"
-                : $"context.ReportMissing({Literals.CSharp(m.JsonName)}, {Literals.CSharp(Expected(m.Type))});";
+                : $"context.ReportMissing({Literals.CSharp(m.JsonName)}, {Expected(m.Type)});";
             _w.Open($"if (!{Seen(m)})");
             _w.Line(report);
             _w.Close();
@@ -388,33 +388,35 @@ internal sealed class ReaderEmitter
         return type.IsNullable ? text + "?" : text;
     }
 
+    // What a value of the type should be, as the runtime words it for a value of the wrong kind (ExpectedValues, or
+    // the enum map's own list of names), so that a missing value is worded the same.
     private string Expected(TypeRef type)
     {
-        string text = type.Kind switch
+        string name = type.Kind switch
         {
-            ValueKind.Boolean => "true or false",
-            ValueKind.Char => "a string of one character",
-            ValueKind.DateTime or ValueKind.DateTimeOffset => "an ISO 8601 date-time string",
-            ValueKind.DateOnly => "a date string (YYYY-MM-DD)",
-            ValueKind.TimeOnly => "a time string (HH:mm:ss)",
-            ValueKind.TimeSpan => "an ISO 8601 duration string",
-            ValueKind.Guid => "a UUID string",
-            ValueKind.Uri => "an absolute URI string",
-            ValueKind.Single or ValueKind.Double or ValueKind.Decimal => "a number",
-            ValueKind.Object or ValueKind.Dictionary => "an object",
-            ValueKind.Enum => EnumExpected(_names.FindEnum(type.Target!)),
-            ValueKind.Collection => "an array",
-            ValueKind.String => "a string",
-            _ => "an integer",
+            ValueKind.Boolean => "Boolean",
+            ValueKind.Char => "Char",
+            ValueKind.DateTime => "DateTime",
+            ValueKind.DateTimeOffset => "DateTimeOffset",
+            ValueKind.DateOnly => "DateOnly",
+            ValueKind.TimeOnly => "TimeOnly",
+            ValueKind.TimeSpan => "TimeSpan",
+            ValueKind.Guid => "Guid",
+            ValueKind.Uri => "Uri",
+            ValueKind.Single or ValueKind.Double or ValueKind.Decimal => "Number",
+            ValueKind.Object or ValueKind.Dictionary => "Object",
+            ValueKind.Collection => "Array",
+            ValueKind.String => "String",
+            ValueKind.Enum => string.Empty,
+            _ => "Integer",
         };
 
-        return type.IsNullable ? text + " or null" : text;
+        string text = type.Kind == ValueKind.Enum ? EnumMap(_names.FindEnum(type.Target!)) + ".Expected" : ExpectedValues + "." + name;
+        return type.IsNullable ? text + " + \" or null\"" : text;
     }
 
-    private static string EnumExpected(EnumModel e) =>
-        e.Members.Count == 1
-            ? Literals.Json(e.Members[0].JsonName)
-            : "one of " + string.Join(", ", e.Members.Select(m => Literals.Json(m.JsonName)));
+    // The field holding an enum's names and values; unique names may differ only in case, so it keeps the name's case.
+    private string EnumMap(EnumModel e) => "s_" + _names.NameOf(e.FullyQualifiedName) + "Names";
 
     private static string Local(MemberModel m) => "m" + m.ClrName;
 

@@ -31,9 +31,7 @@ public sealed class JsonEnumMap<TEnum> where TEnum : struct, Enum
         _names = names;
         _looseNames = Array.ConvertAll(names, Loose);
         _values = values;
-        Expected = names.Length == 1
-            ? "\"" + names[0] + "\""
-            : "one of " + string.Join(", ", Array.ConvertAll(names, static n => "\"" + n + "\""));
+        Expected = ExpectedValues.OneOf(names);
     }
 
     /// <summary>The allowed values, as an error message shows them.</summary>

@@ -96,7 +96,7 @@ public static partial class JsonReaders
         if (reader.TokenType != JsonTokenType.Number)
         {
             value = 0;
-            return context.ReportWrongKind(ref reader, "a number");
+            return context.ReportWrongKind(ref reader, ExpectedValues.Number);
         }
 
         if (reader.TryGetSingle(out value) && float.IsFinite(value))
@@ -114,7 +114,7 @@ public static partial class JsonReaders
     public static bool ReadChar(ref Utf8JsonReader reader, JsonReadContext context, out char value)
     {
         value = default;
-        if (!ReadText(ref reader, context, "a string of one character", out string? text))
+        if (!ReadText(ref reader, context, ExpectedValues.Char, out string? text))
         {
             return false;
         }
@@ -125,7 +125,7 @@ public static partial class JsonReaders
             return true;
         }
 
-        return Invalid(ref reader, context, "a string of one character");
+        return Invalid(ref reader, context, ExpectedValues.Char);
     }
 
     /// <summary>
@@ -135,7 +135,7 @@ public static partial class JsonReaders
     /// <inheritdoc cref="JsonValueReader{T}"/>
     public static bool ReadDateTime(ref Utf8JsonReader reader, JsonReadContext context, out DateTime value)
     {
-        const string expected = "an ISO 8601 date-time such as \"2024-05-01T09:30:00Z\"";
+        const string expected = ExpectedValues.DateTime;
         value = default;
         if (reader.TokenType != JsonTokenType.String)
         {
@@ -155,7 +155,7 @@ public static partial class JsonReaders
     /// <inheritdoc cref="JsonValueReader{T}"/>
     public static bool ReadDateTimeOffset(ref Utf8JsonReader reader, JsonReadContext context, out DateTimeOffset value)
     {
-        const string expected = "an ISO 8601 date-time with an offset such as \"2024-05-01T09:30:00+02:00\"";
+        const string expected = ExpectedValues.DateTimeOffset;
         value = default;
         if (reader.TokenType != JsonTokenType.String)
         {
@@ -176,7 +176,7 @@ public static partial class JsonReaders
     /// <inheritdoc cref="JsonValueReader{T}"/>
     public static bool ReadDateOnly(ref Utf8JsonReader reader, JsonReadContext context, out DateOnly value)
     {
-        const string expected = "a date such as \"2024-05-01\" (YYYY-MM-DD)";
+        const string expected = ExpectedValues.DateOnly;
         value = default;
         if (!ReadText(ref reader, context, expected, out string? text))
         {
@@ -193,7 +193,7 @@ public static partial class JsonReaders
     /// <inheritdoc cref="JsonValueReader{T}"/>
     public static bool ReadTimeOnly(ref Utf8JsonReader reader, JsonReadContext context, out TimeOnly value)
     {
-        const string expected = "a time of day such as \"14:30:00\" (HH:mm:ss)";
+        const string expected = ExpectedValues.TimeOnly;
         value = default;
         if (!ReadText(ref reader, context, expected, out string? text))
         {
@@ -236,7 +236,7 @@ public static partial class JsonReaders
     /// <inheritdoc cref="JsonValueReader{T}"/>
     public static bool ReadTimeSpan(ref Utf8JsonReader reader, JsonReadContext context, out TimeSpan value)
     {
-        const string expected = "an ISO 8601 duration such as \"PT1H30M\"";
+        const string expected = ExpectedValues.TimeSpan;
         value = default;
         if (!ReadText(ref reader, context, expected, out string? text))
         {
@@ -262,7 +262,7 @@ public static partial class JsonReaders
     /// <inheritdoc cref="JsonValueReader{T}"/>
     public static bool ReadGuid(ref Utf8JsonReader reader, JsonReadContext context, out Guid value)
     {
-        const string expected = "a UUID such as \"0f8fad5b-d9cb-469f-a165-70867728950e\"";
+        const string expected = ExpectedValues.Guid;
         value = default;
         if (!ReadText(ref reader, context, expected, out string? text))
         {
@@ -276,7 +276,7 @@ public static partial class JsonReaders
     /// <inheritdoc cref="JsonValueReader{T}"/>
     public static bool ReadUri(ref Utf8JsonReader reader, JsonReadContext context, out Uri value)
     {
-        const string expected = "an absolute URI such as \"https://example.com/page\"";
+        const string expected = ExpectedValues.Uri;
         value = null!;
         if (!ReadText(ref reader, context, expected, out string? text))
         {
@@ -345,7 +345,7 @@ public static partial class JsonReaders
         value = new Dictionary<string, T>(StringComparer.Ordinal);
         if (reader.TokenType != JsonTokenType.StartObject)
         {
-            return context.ReportWrongKind(ref reader, "an object");
+            return context.ReportWrongKind(ref reader, ExpectedValues.Object);
         }
 
         int errorsBefore = context.ErrorCount;

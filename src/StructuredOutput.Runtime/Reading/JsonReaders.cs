@@ -22,7 +22,7 @@ public static partial class JsonReaders
         if (reader.TokenType != JsonTokenType.String)
         {
             value = string.Empty;
-            return context.ReportWrongKind(ref reader, "a string");
+            return context.ReportWrongKind(ref reader, ExpectedValues.String);
         }
 
         try
@@ -57,7 +57,7 @@ public static partial class JsonReaders
                 return true;
             default:
                 value = false;
-                return context.ReportWrongKind(ref reader, "true or false");
+                return context.ReportWrongKind(ref reader, ExpectedValues.Boolean);
         }
     }
 
@@ -101,7 +101,7 @@ public static partial class JsonReaders
         if (reader.TokenType != JsonTokenType.Number)
         {
             value = 0;
-            return context.ReportWrongKind(ref reader, "a number");
+            return context.ReportWrongKind(ref reader, ExpectedValues.Number);
         }
 
         if (reader.TryGetDouble(out value) && double.IsFinite(value))
@@ -126,7 +126,7 @@ public static partial class JsonReaders
         if (reader.TokenType != JsonTokenType.Number)
         {
             value = 0;
-            return context.ReportWrongKind(ref reader, "a number");
+            return context.ReportWrongKind(ref reader, ExpectedValues.Number);
         }
 
         if (reader.TryGetDecimal(out value))
@@ -232,7 +232,7 @@ public static partial class JsonReaders
             value = new List<T>();
             if (reader.TokenType is JsonTokenType.Null or JsonTokenType.EndArray or JsonTokenType.EndObject or JsonTokenType.PropertyName)
             {
-                return context.ReportWrongKind(ref reader, "an array");
+                return context.ReportWrongKind(ref reader, ExpectedValues.Array);
             }
 
             // A single value where a list is expected is a list of one: nothing is lost or invented.
@@ -331,7 +331,7 @@ public static partial class JsonReaders
 
         if (reader.TokenType != JsonTokenType.Number)
         {
-            return context.ReportWrongKind(ref reader, "an integer");
+            return context.ReportWrongKind(ref reader, ExpectedValues.Integer);
         }
 
         string range = $"an integer from {min.ToString(CultureInfo.InvariantCulture)} to {max.ToString(CultureInfo.InvariantCulture)}";
@@ -340,7 +340,7 @@ public static partial class JsonReaders
             // decimal rounds tiny fractions such as 1e-40 to zero; double still sees them.
             if (number != decimal.Truncate(number) || (reader.TryGetDouble(out double asDouble) && asDouble != Math.Floor(asDouble)))
             {
-                context.AddError(ExtractionErrorKind.NotAnInteger, $"expected {context.Expected(ref reader, "an integer")}, found {JsonReadContext.Describe(ref reader)}");
+                context.AddError(ExtractionErrorKind.NotAnInteger, $"expected {context.Expected(ref reader, ExpectedValues.Integer)}, found {JsonReadContext.Describe(ref reader)}");
                 return false;
             }
 
@@ -358,7 +358,7 @@ public static partial class JsonReaders
         bool tiny = reader.TryGetDouble(out double d) && Math.Abs(d) < 1 && d != 0;
         context.AddError(
             tiny ? ExtractionErrorKind.NotAnInteger : ExtractionErrorKind.OutOfRange,
-            $"expected {context.Expected(ref reader, tiny ? "an integer" : range)}, found {JsonReadContext.Describe(ref reader)}");
+            $"expected {context.Expected(ref reader, tiny ? ExpectedValues.Integer : range)}, found {JsonReadContext.Describe(ref reader)}");
         return false;
     }
 }

@@ -186,7 +186,7 @@ file static class __Invoice_LlmContract
 
         if (!hasNumber)
         {
-            context.ReportMissing("number", "a string");
+            context.ReportMissing("number", global::StructuredOutput.Reading.ExpectedValues.String);
         }
         if (!hasCustomer)
         {
@@ -194,11 +194,11 @@ file static class __Invoice_LlmContract
         }
         if (!hasTotal)
         {
-            context.ReportMissing("total", "an integer");
+            context.ReportMissing("total", global::StructuredOutput.Reading.ExpectedValues.Integer);
         }
         if (!hasLines)
         {
-            context.ReportMissing("lines", "an array");
+            context.ReportMissing("lines", global::StructuredOutput.Reading.ExpectedValues.Array);
         }
         if (context.ErrorCount != errorsBefore)
         {
@@ -262,11 +262,11 @@ file static class __Invoice_LlmContract
 
         if (!hasSku)
         {
-            context.ReportMissing("sku", "a string");
+            context.ReportMissing("sku", global::StructuredOutput.Reading.ExpectedValues.String);
         }
         if (!hasQty)
         {
-            context.ReportMissing("qty", "an integer");
+            context.ReportMissing("qty", global::StructuredOutput.Reading.ExpectedValues.Integer);
         }
         if (context.ErrorCount != errorsBefore)
         {

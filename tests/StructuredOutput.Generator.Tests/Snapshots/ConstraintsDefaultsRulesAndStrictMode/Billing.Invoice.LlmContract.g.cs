@@ -303,23 +303,23 @@ file static class __Invoice_LlmContract
 
         if (!hasNumber)
         {
-            context.ReportMissing("number", "a string");
+            context.ReportMissing("number", global::StructuredOutput.Reading.ExpectedValues.String);
         }
         if (!hasIssued)
         {
-            context.ReportMissing("issued", "a date string (YYYY-MM-DD)");
+            context.ReportMissing("issued", global::StructuredOutput.Reading.ExpectedValues.DateOnly);
         }
         if (!hasLines)
         {
-            context.ReportMissing("lines", "an array");
+            context.ReportMissing("lines", global::StructuredOutput.Reading.ExpectedValues.Array);
         }
         if (!hasTotal)
         {
-            context.ReportMissing("total", "a number");
+            context.ReportMissing("total", global::StructuredOutput.Reading.ExpectedValues.Number);
         }
         if (!hasStatus)
         {
-            context.ReportMissing("status", "one of \"Draft\", \"Open\", \"Paid\"");
+            context.ReportMissing("status", s_StatusNames.Expected);
         }
         if (context.ErrorCount != errorsBefore)
         {
@@ -390,15 +390,15 @@ file static class __Invoice_LlmContract
 
         if (!hasSku)
         {
-            context.ReportMissing("sku", "a string");
+            context.ReportMissing("sku", global::StructuredOutput.Reading.ExpectedValues.String);
         }
         if (!hasQty)
         {
-            context.ReportMissing("qty", "an integer");
+            context.ReportMissing("qty", global::StructuredOutput.Reading.ExpectedValues.Integer);
         }
         if (!hasId)
         {
-            context.ReportMissing("id", "a UUID string");
+            context.ReportMissing("id", global::StructuredOutput.Reading.ExpectedValues.Guid);
         }
         if (context.ErrorCount != errorsBefore)
         {

@@ -113,7 +113,7 @@ file static class __Renamed_LlmContract
 
         if (!hasFullName)
         {
-            context.ReportMissing("full name", "a string");
+            context.ReportMissing("full name", global::StructuredOutput.Reading.ExpectedValues.String);
         }
         if (!hasQuoted)
         {

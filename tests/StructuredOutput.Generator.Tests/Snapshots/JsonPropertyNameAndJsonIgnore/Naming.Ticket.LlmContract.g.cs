@@ -156,7 +156,7 @@ file static class __Ticket_LlmContract
 
         if (!hasId)
         {
-            context.ReportMissing("ticket_id", "a string");
+            context.ReportMissing("ticket_id", global::StructuredOutput.Reading.ExpectedValues.String);
         }
         if (!hasNote)
         {
@@ -164,11 +164,11 @@ file static class __Ticket_LlmContract
         }
         if (!hasURL)
         {
-            context.ReportMissing("url", "a string");
+            context.ReportMissing("url", global::StructuredOutput.Reading.ExpectedValues.String);
         }
         if (!hasStatus)
         {
-            context.ReportMissing("status", "one of \"in-progress\", \"Done\"");
+            context.ReportMissing("status", s_StatusNames.Expected);
         }
         if (context.ErrorCount != errorsBefore)
         {

@@ -151,15 +151,15 @@ file static class __event_LlmContract
 
         if (!hasclass)
         {
-            context.ReportMissing("class", "a string");
+            context.ReportMissing("class", global::StructuredOutput.Reading.ExpectedValues.String);
         }
         if (!hasUpper)
         {
-            context.ReportMissing("upper", "one of \"default\", \"Other\"");
+            context.ReportMissing("upper", s_KindNames.Expected);
         }
         if (!hasLower)
         {
-            context.ReportMissing("lower", "\"null\"");
+            context.ReportMissing("lower", s_kindNames.Expected);
         }
         if (context.ErrorCount != errorsBefore)
         {

@@ -123,11 +123,11 @@ file static class __Ticket_LlmContract
 
         if (!hasSubject)
         {
-            context.ReportMissing("subject", "a string");
+            context.ReportMissing("subject", global::StructuredOutput.Reading.ExpectedValues.String);
         }
         if (!hasPriority)
         {
-            context.ReportMissing("priority", "one of \"Low\", \"High\"");
+            context.ReportMissing("priority", s_PriorityNames.Expected);
         }
         if (context.ErrorCount != errorsBefore)
         {

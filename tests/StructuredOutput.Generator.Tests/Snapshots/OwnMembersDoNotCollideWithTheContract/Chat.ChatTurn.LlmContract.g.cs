@@ -113,11 +113,11 @@ file static class __ChatTurn_LlmContract
 
         if (!hasPrompt)
         {
-            context.ReportMissing("prompt", "a string");
+            context.ReportMissing("prompt", global::StructuredOutput.Reading.ExpectedValues.String);
         }
         if (!hasAnswer)
         {
-            context.ReportMissing("answer", "a string");
+            context.ReportMissing("answer", global::StructuredOutput.Reading.ExpectedValues.String);
         }
         if (context.ErrorCount != errorsBefore)
         {

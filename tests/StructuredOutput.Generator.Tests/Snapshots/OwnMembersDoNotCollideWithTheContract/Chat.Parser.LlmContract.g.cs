@@ -164,23 +164,23 @@ file static class __Parser_LlmContract
 
         if (!hasJsonSchema)
         {
-            context.ReportMissing("jsonSchema", "a string");
+            context.ReportMissing("jsonSchema", global::StructuredOutput.Reading.ExpectedValues.String);
         }
         if (!hasParse)
         {
-            context.ReportMissing("parse", "a string");
+            context.ReportMissing("parse", global::StructuredOutput.Reading.ExpectedValues.String);
         }
         if (!hasValue)
         {
-            context.ReportMissing("value", "a string");
+            context.ReportMissing("value", global::StructuredOutput.Reading.ExpectedValues.String);
         }
         if (!hasReader)
         {
-            context.ReportMissing("reader", "a string");
+            context.ReportMissing("reader", global::StructuredOutput.Reading.ExpectedValues.String);
         }
         if (!hasclass)
         {
-            context.ReportMissing("class", "a string");
+            context.ReportMissing("class", global::StructuredOutput.Reading.ExpectedValues.String);
         }
         if (context.ErrorCount != errorsBefore)
         {

@@ -433,15 +433,15 @@ file static class __Recipe_LlmContract
 
         if (!hasName)
         {
-            context.ReportMissing("name", "a string");
+            context.ReportMissing("name", global::StructuredOutput.Reading.ExpectedValues.String);
         }
         if (!hasServings)
         {
-            context.ReportMissing("servings", "an integer");
+            context.ReportMissing("servings", global::StructuredOutput.Reading.ExpectedValues.Integer);
         }
         if (!hasCuisine)
         {
-            context.ReportMissing("cuisine", "one of \"Italian\", \"American\", \"Other\"");
+            context.ReportMissing("cuisine", s_CuisineNames.Expected);
         }
         if (!hasDifficulty)
         {
@@ -449,15 +449,15 @@ file static class __Recipe_LlmContract
         }
         if (!hasIngredients)
         {
-            context.ReportMissing("ingredients", "an array");
+            context.ReportMissing("ingredients", global::StructuredOutput.Reading.ExpectedValues.Array);
         }
         if (!hasSteps)
         {
-            context.ReportMissing("steps", "an array");
+            context.ReportMissing("steps", global::StructuredOutput.Reading.ExpectedValues.Array);
         }
         if (!hasTags)
         {
-            context.ReportMissing("tags", "an array");
+            context.ReportMissing("tags", global::StructuredOutput.Reading.ExpectedValues.Array);
         }
         if (!hasGarnishes)
         {
@@ -473,19 +473,19 @@ file static class __Recipe_LlmContract
         }
         if (!hasRating)
         {
-            context.ReportMissing("rating", "a number");
+            context.ReportMissing("rating", global::StructuredOutput.Reading.ExpectedValues.Number);
         }
         if (!hasCost)
         {
-            context.ReportMissing("cost", "a number");
+            context.ReportMissing("cost", global::StructuredOutput.Reading.ExpectedValues.Number);
         }
         if (!hasCalories)
         {
-            context.ReportMissing("calories", "an integer");
+            context.ReportMissing("calories", global::StructuredOutput.Reading.ExpectedValues.Integer);
         }
         if (!hasVegetarian)
         {
-            context.ReportMissing("vegetarian", "true or false");
+            context.ReportMissing("vegetarian", global::StructuredOutput.Reading.ExpectedValues.Boolean);
         }
         if (context.ErrorCount != errorsBefore)
         {
@@ -563,7 +563,7 @@ file static class __Recipe_LlmContract
 
         if (!hasName)
         {
-            context.ReportMissing("name", "a string");
+            context.ReportMissing("name", global::StructuredOutput.Reading.ExpectedValues.String);
         }
         if (!hasQuantity)
         {
@@ -575,7 +575,7 @@ file static class __Recipe_LlmContract
         }
         if (!hasNotes)
         {
-            context.ReportMissing("notes", "an array");
+            context.ReportMissing("notes", global::StructuredOutput.Reading.ExpectedValues.Array);
         }
         if (context.ErrorCount != errorsBefore)
         {

@@ -148,11 +148,11 @@ file static class __Point_LlmContract
 
         if (!hasX)
         {
-            context.ReportMissing("x", "a number");
+            context.ReportMissing("x", global::StructuredOutput.Reading.ExpectedValues.Number);
         }
         if (!hasY)
         {
-            context.ReportMissing("y", "a number");
+            context.ReportMissing("y", global::StructuredOutput.Reading.ExpectedValues.Number);
         }
         if (!hasLabel)
         {
@@ -204,7 +204,7 @@ file static class __Point_LlmContract
 
         if (!hasText)
         {
-            context.ReportMissing("text", "a string");
+            context.ReportMissing("text", global::StructuredOutput.Reading.ExpectedValues.String);
         }
         if (context.ErrorCount != errorsBefore)
         {

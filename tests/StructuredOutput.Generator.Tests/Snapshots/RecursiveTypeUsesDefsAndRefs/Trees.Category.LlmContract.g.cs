@@ -119,11 +119,11 @@ file static class __Category_LlmContract
 
         if (!hasName)
         {
-            context.ReportMissing("name", "a string");
+            context.ReportMissing("name", global::StructuredOutput.Reading.ExpectedValues.String);
         }
         if (!hasSubcategories)
         {
-            context.ReportMissing("subcategories", "an array");
+            context.ReportMissing("subcategories", global::StructuredOutput.Reading.ExpectedValues.Array);
         }
         if (context.ErrorCount != errorsBefore)
         {

@@ -247,15 +247,15 @@ file static class __Outline_LlmContract
 
         if (!hasTitle)
         {
-            context.ReportMissing("title", "a string");
+            context.ReportMissing("title", global::StructuredOutput.Reading.ExpectedValues.String);
         }
         if (!hasRoot)
         {
-            context.ReportMissing("root", "an object");
+            context.ReportMissing("root", global::StructuredOutput.Reading.ExpectedValues.Object);
         }
         if (!hasAuthor)
         {
-            context.ReportMissing("author", "an object");
+            context.ReportMissing("author", global::StructuredOutput.Reading.ExpectedValues.Object);
         }
         if (!hasEditor)
         {
@@ -327,11 +327,11 @@ file static class __Outline_LlmContract
 
         if (!hasLabel)
         {
-            context.ReportMissing("label", "a string");
+            context.ReportMissing("label", global::StructuredOutput.Reading.ExpectedValues.String);
         }
         if (!hasChildren)
         {
-            context.ReportMissing("children", "an array");
+            context.ReportMissing("children", global::StructuredOutput.Reading.ExpectedValues.Array);
         }
         if (!hasParent)
         {
@@ -383,7 +383,7 @@ file static class __Outline_LlmContract
 
         if (!hasName)
         {
-            context.ReportMissing("name", "a string");
+            context.ReportMissing("name", global::StructuredOutput.Reading.ExpectedValues.String);
         }
         if (context.ErrorCount != errorsBefore)
         {

@@ -153,7 +153,7 @@ file static class __Contact_LlmContract
 
         if (!hasName)
         {
-            context.ReportMissing("name", "a string");
+            context.ReportMissing("name", global::StructuredOutput.Reading.ExpectedValues.String);
         }
         if (!hasEmail)
         {
@@ -161,7 +161,7 @@ file static class __Contact_LlmContract
         }
         if (!hasAddress)
         {
-            context.ReportMissing("address", "an object");
+            context.ReportMissing("address", global::StructuredOutput.Reading.ExpectedValues.Object);
         }
         if (context.ErrorCount != errorsBefore)
         {
@@ -219,11 +219,11 @@ file static class __Contact_LlmContract
 
         if (!hasCity)
         {
-            context.ReportMissing("city", "a string");
+            context.ReportMissing("city", global::StructuredOutput.Reading.ExpectedValues.String);
         }
         if (!hasCountry)
         {
-            context.ReportMissing("country", "a string");
+            context.ReportMissing("country", global::StructuredOutput.Reading.ExpectedValues.String);
         }
         if (context.ErrorCount != errorsBefore)
         {

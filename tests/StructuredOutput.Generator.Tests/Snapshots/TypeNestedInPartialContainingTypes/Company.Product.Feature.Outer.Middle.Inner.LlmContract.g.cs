@@ -141,11 +141,11 @@ file static class __Inner_LlmContract
 
         if (!hasValue)
         {
-            context.ReportMissing("value", "a string");
+            context.ReportMissing("value", global::StructuredOutput.Reading.ExpectedValues.String);
         }
         if (!hasDetail)
         {
-            context.ReportMissing("detail", "an object");
+            context.ReportMissing("detail", global::StructuredOutput.Reading.ExpectedValues.Object);
         }
         if (context.ErrorCount != errorsBefore)
         {
@@ -197,7 +197,7 @@ file static class __Inner_LlmContract
 
         if (!hasLevel)
         {
-            context.ReportMissing("level", "an integer");
+            context.ReportMissing("level", global::StructuredOutput.Reading.ExpectedValues.Integer);
         }
         if (context.ErrorCount != errorsBefore)
         {

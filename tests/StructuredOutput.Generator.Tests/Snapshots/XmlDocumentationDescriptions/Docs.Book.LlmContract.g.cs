@@ -210,11 +210,11 @@ file static class __Book_LlmContract
 
         if (!hasTitle)
         {
-            context.ReportMissing("title", "a string");
+            context.ReportMissing("title", global::StructuredOutput.Reading.ExpectedValues.String);
         }
         if (!hasAuthor)
         {
-            context.ReportMissing("author", "an object");
+            context.ReportMissing("author", global::StructuredOutput.Reading.ExpectedValues.Object);
         }
         if (!hasPages)
         {
@@ -222,7 +222,7 @@ file static class __Book_LlmContract
         }
         if (!hasGenre)
         {
-            context.ReportMissing("genre", "one of \"Fiction\", \"NonFiction\"");
+            context.ReportMissing("genre", s_GenreNames.Expected);
         }
         if (context.ErrorCount != errorsBefore)
         {
@@ -280,7 +280,7 @@ file static class __Book_LlmContract
 
         if (!hasName)
         {
-            context.ReportMissing("name", "a string");
+            context.ReportMissing("name", global::StructuredOutput.Reading.ExpectedValues.String);
         }
         if (!hasBorn)
         {
