@@ -348,6 +348,76 @@ public class DiagnosticTests
         AssertMessage(diagnostic, "Members 'Large' and 'Huge' of 'Size'", "\"big\"", "[JsonStringEnumMemberName]");
     }
 
+    [Theory]
+    [InlineData("LlmContract<[|Person|]>.JsonSchema", "LlmContract<Person>")]
+    [InlineData("client.ExtractAsync<[|Person|]>(\"text\")", "ExtractAsync<Person>")]
+    [InlineData("client.TryExtractAsync<[|Person|]>(\"text\")", "TryExtractAsync<Person>")]
+    [InlineData("ChatClientExtractExtensions.ExtractAsync<[|Diag.Person|]>(client, \"text\")", "ExtractAsync<Person>")]
+    public void LLMX016_TypeArgumentWithoutLlmExtract(string use, string named)
+    {
+        var markup = Markup.Parse(Usings + $$"""
+            public record Person(string Name);
+
+            public static class Use
+            {
+                public static object Run(Microsoft.Extensions.AI.IChatClient client) => {{use}};
+            }
+            """);
+        var run = Harness.Run(WithChatClient(markup.Source));
+
+        var diagnostic = Assert.Single(run.AnalyzerDiagnostics);
+        AssertAt(diagnostic, "LLMX016", markup, 0);
+        AssertMessage(diagnostic, "'Person' is not an extraction contract", $"so {named} cannot use it", "add [LlmExtract] to 'Person' and declare it partial");
+        Assert.Contains(run.CompilationErrors, e => e.Id == "CS0311");
+    }
+
+    [Theory]
+    [InlineData("[LlmExtract] public partial record Person(string Name);", "LlmContract<Person>.JsonSchema")]
+    [InlineData("[LlmExtract] public partial record Person(string Name);", "client.ExtractAsync<Person>(\"text\")")]
+    [InlineData("public record Person(string Name);", "Microsoft.Extensions.AI.ChatClientExtensions.GetResponseAsync(client, \"text\")")]
+    [InlineData("public record Person(string Name);", "new List<Person>()")]
+    public void LLMX016_NotReportedForContractsOrOtherGenerics(string declaration, string use)
+    {
+        var run = Harness.Run(WithChatClient(Usings + $$"""
+            {{declaration}}
+
+            public static class Use
+            {
+                public static object Run(Microsoft.Extensions.AI.IChatClient client) => {{use}};
+            }
+            """));
+
+        Assert.DoesNotContain(run.AnalyzerDiagnostics, d => d.Id == "LLMX016");
+        Assert.Empty(run.CompilationErrors);
+    }
+
+    private static Microsoft.CodeAnalysis.CSharp.CSharpCompilation WithChatClient(string source) =>
+        Harness.Compile(DocumentationMode.None, source)
+            .AddReferences(MetadataReference.CreateFromFile(typeof(Microsoft.Extensions.AI.IChatClient).Assembly.Location));
+
+    [Fact]
+    public void LLMX006_TheDocumentedExampleGivesLLMX006AndNoCompilerError()
+    {
+        // docs/diagnostics.md#llmx006: a private contract type (and its private member type) in a public class.
+        var diagnostic = SingleDiagnostic("""
+            public partial class Api
+            {
+                private record Line(string Text);
+                [LlmExtract] private partial record [|Doc|](List<Line> Lines);
+            }
+            """, "LLMX006", "Api.Doc");
+        AssertMessage(diagnostic, "'Doc' is private");
+
+        var markup = Markup.Parse(Usings + """
+            public partial class Api
+            {
+                internal record Line(string Text);
+                [LlmExtract] internal partial record Doc(List<Line> Lines);
+            }
+            """);
+        Harness.Run(markup.Source).AssertCompilesCleanly();
+    }
+
     [Fact]
     public void A_missing_member_type_is_left_to_the_compiler()
     {

@@ -251,7 +251,8 @@ public class RobustnessTests
             """).AssertCompilesCleanly();
 
         string source = run.Sources.Values.Single();
-        Assert.Contains(@"\""properties\"":{},\""required\"":[]", source, StringComparison.Ordinal);
+        Assert.Contains("\"properties\": {},\n", source, StringComparison.Ordinal);
+        Assert.Contains("\"required\": [],\n", source, StringComparison.Ordinal);
         Assert.Contains("context.SkipUnknownMember(ref reader);", source, StringComparison.Ordinal);
     }
 

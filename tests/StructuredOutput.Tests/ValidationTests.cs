@@ -74,20 +74,20 @@ public class ValidationTests
     {
         using var doc = JsonDocument.Parse(LlmContract<Constrained>.JsonSchema);
         var p = doc.RootElement.GetProperty("properties");
-        Assert.Equal("{\"type\":\"integer\",\"minimum\":1,\"maximum\":5}", p.GetProperty("stars").GetRawText());
-        Assert.Equal("{\"type\":\"number\",\"exclusiveMinimum\":0,\"maximum\":1}", p.GetProperty("ratio").GetRawText());
-        Assert.Equal("{\"type\":\"number\",\"minimum\":0.01,\"maximum\":999.99}", p.GetProperty("price").GetRawText());
-        Assert.Equal("{\"type\":\"string\",\"minLength\":2,\"maxLength\":10}", p.GetProperty("code").GetRawText());
-        Assert.Equal("{\"type\":\"array\",\"minItems\":1,\"maxItems\":3,\"items\":{\"type\":\"string\"}}", p.GetProperty("tags").GetRawText());
-        Assert.Equal("{\"type\":\"string\",\"pattern\":\"^(?:[A-Z]{3})$\"}", p.GetProperty("currency").GetRawText());
-        Assert.Equal("{\"type\":\"string\",\"description\":\"An e-mail address.\"}", p.GetProperty("email").GetRawText());
-        Assert.Equal("{\"type\":\"string\",\"description\":\"An http, https or ftp URL.\"}", p.GetProperty("homepage").GetRawText());
-        Assert.Equal("{\"type\":\"string\",\"enum\":[\"draft\",\"final\"]}", p.GetProperty("status").GetRawText());
-        Assert.Equal("{\"type\":\"integer\",\"minimum\":-2147483648,\"maximum\":2147483647,\"not\":{\"enum\":[0]}}", p.GetProperty("nonZero").GetRawText());
-        Assert.Equal("{\"type\":\"string\",\"minLength\":1,\"pattern\":\"\\\\S\"}", p.GetProperty("title").GetRawText());
-        Assert.Equal("{\"type\":\"string\",\"enum\":[\"Light\",\"Neon\"]}", p.GetProperty("primary").GetRawText());
-        Assert.Equal("{\"type\":\"string\",\"minLength\":1,\"pattern\":\"\\\\S\"}", p.GetProperty("mustHave").GetRawText());
-        Assert.Equal("{\"type\":[\"integer\",\"null\"],\"minimum\":10,\"maximum\":20}", p.GetProperty("maybeInRange").GetRawText());
+        Assert.Equal("{\"type\":\"integer\",\"minimum\":1,\"maximum\":5}", System.Text.Json.Nodes.JsonNode.Parse(p.GetProperty("stars").GetRawText())!.ToJsonString());
+        Assert.Equal("{\"type\":\"number\",\"exclusiveMinimum\":0,\"maximum\":1}", System.Text.Json.Nodes.JsonNode.Parse(p.GetProperty("ratio").GetRawText())!.ToJsonString());
+        Assert.Equal("{\"type\":\"number\",\"minimum\":0.01,\"maximum\":999.99}", System.Text.Json.Nodes.JsonNode.Parse(p.GetProperty("price").GetRawText())!.ToJsonString());
+        Assert.Equal("{\"type\":\"string\",\"minLength\":2,\"maxLength\":10}", System.Text.Json.Nodes.JsonNode.Parse(p.GetProperty("code").GetRawText())!.ToJsonString());
+        Assert.Equal("{\"type\":\"array\",\"minItems\":1,\"maxItems\":3,\"items\":{\"type\":\"string\"}}", System.Text.Json.Nodes.JsonNode.Parse(p.GetProperty("tags").GetRawText())!.ToJsonString());
+        Assert.Equal("{\"type\":\"string\",\"pattern\":\"^(?:[A-Z]{3})$\"}", System.Text.Json.Nodes.JsonNode.Parse(p.GetProperty("currency").GetRawText())!.ToJsonString());
+        Assert.Equal("{\"type\":\"string\",\"description\":\"An e-mail address.\"}", System.Text.Json.Nodes.JsonNode.Parse(p.GetProperty("email").GetRawText())!.ToJsonString());
+        Assert.Equal("{\"type\":\"string\",\"description\":\"An http, https or ftp URL.\"}", System.Text.Json.Nodes.JsonNode.Parse(p.GetProperty("homepage").GetRawText())!.ToJsonString());
+        Assert.Equal("{\"type\":\"string\",\"enum\":[\"draft\",\"final\"]}", System.Text.Json.Nodes.JsonNode.Parse(p.GetProperty("status").GetRawText())!.ToJsonString());
+        Assert.Equal("{\"type\":\"integer\",\"minimum\":-2147483648,\"maximum\":2147483647,\"not\":{\"enum\":[0]}}", System.Text.Json.Nodes.JsonNode.Parse(p.GetProperty("nonZero").GetRawText())!.ToJsonString());
+        Assert.Equal("{\"type\":\"string\",\"minLength\":1,\"pattern\":\"\\\\S\"}", System.Text.Json.Nodes.JsonNode.Parse(p.GetProperty("title").GetRawText())!.ToJsonString());
+        Assert.Equal("{\"type\":\"string\",\"enum\":[\"Light\",\"Neon\"]}", System.Text.Json.Nodes.JsonNode.Parse(p.GetProperty("primary").GetRawText())!.ToJsonString());
+        Assert.Equal("{\"type\":\"string\",\"minLength\":1,\"pattern\":\"\\\\S\"}", System.Text.Json.Nodes.JsonNode.Parse(p.GetProperty("mustHave").GetRawText())!.ToJsonString());
+        Assert.Equal("{\"type\":[\"integer\",\"null\"],\"minimum\":10,\"maximum\":20}", System.Text.Json.Nodes.JsonNode.Parse(p.GetProperty("maybeInRange").GetRawText())!.ToJsonString());
 
         foreach (var (good, bad) in new[]
         {

@@ -98,11 +98,16 @@ internal static class DiagnosticDescriptors
         "Schema name is invalid",
         "The schema name \"{0}\" must be 1 to 64 letters, digits, '_' or '-' (it is sent as the json_schema name): change LlmExtract.Name");
 
+    public static readonly DiagnosticDescriptor NotAContract = Create(
+        "LLMX016",
+        "Type argument is not an extraction contract",
+        "'{0}' is not an extraction contract, so {1} cannot use it: add [LlmExtract] to '{0}' and declare it partial, so that the generator implements ILlmExtractable<{0}> for it");
+
     public static readonly DiagnosticDescriptor[] All =
     {
         InternalError, MustBePartial, UnsupportedMemberType, GenericType, CannotConstruct, DuplicateJsonName, InaccessibleType,
         FlagsEnum, InvalidConstraint, InapplicableConstraint, UncheckedValidationAttribute, StrictLimitExceeded,
-        StrictKeywordNotEnforced, StrictUnsupportedMember, MissingDescription, InvalidSchemaName,
+        StrictKeywordNotEnforced, StrictUnsupportedMember, MissingDescription, InvalidSchemaName, NotAContract,
     };
 
     public static DiagnosticDescriptor Find(string id) =>
