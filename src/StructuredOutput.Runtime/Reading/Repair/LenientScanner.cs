@@ -758,24 +758,11 @@ internal sealed partial class LenientScanner
     {
         FrameKind.Object => frame.Key is null ? string.Empty : Segment(frame.Key),
         FrameKind.Call => string.Empty,
-        _ => frame.Count == 0 ? string.Empty : "[" + (frame.Count - 1).ToString(CultureInfo.InvariantCulture) + "]",
+        _ => frame.Count == 0 ? string.Empty : JsonPath.Index(frame.Count - 1),
     };
 
-    // A path segment for a property name (given JSON-escaped), in the style of JsonReadContext's paths.
-    private static string Segment(string escapedName)
-    {
-        bool plain = escapedName.Length > 0 && (char.IsAsciiLetter(escapedName[0]) || escapedName[0] is '_' or '$');
-        foreach (char c in escapedName)
-        {
-            if (!(char.IsAsciiLetterOrDigit(c) || c is '_' or '$'))
-            {
-                plain = false;
-                break;
-            }
-        }
-
-        return plain ? "." + escapedName : "['" + escapedName.Replace("'", "\\'", StringComparison.Ordinal) + "']";
-    }
+    // A path segment for a property name (given JSON-escaped).
+    private static string Segment(string escapedName) => JsonPath.PropertyFromEscaped(escapedName);
 
     private static string Plural(int n, string noun) =>
         n == 1 ? "1 " + noun : n.ToString(CultureInfo.InvariantCulture) + " " + noun + "s";
