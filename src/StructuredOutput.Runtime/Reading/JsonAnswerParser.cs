@@ -13,7 +13,7 @@ namespace StructuredOutput.Reading;
 /// Runs a generated root reader over a model's answer: locates the JSON, reads it once with
 /// <see cref="Utf8JsonReader"/>, and turns every problem into an <see cref="ExtractionError"/>. Only when that strict
 /// read meets malformed JSON does the repair stage run; it recovers answers whose meaning is unambiguous and lists
-/// each fix in <see cref="ParseResult{T}.Repairs"/>. Not meant to be called from user code; use
+/// each fix in <see cref="ParseResult{T}.Repairs"/>. Called by generated code, not a user API; use
 /// <see cref="LlmContract{T}.Parse(string)"/>.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]

@@ -8,8 +8,8 @@ using System.Text.Json;
 namespace StructuredOutput.Reading;
 
 /// <summary>
-/// The state of one parse: the JSON path being read, the errors and the repairs. Used by generated parsers; not
-/// meant to be called from user code.
+/// The state of one parse: the JSON path being read, the errors and the repairs. Called by generated code, not a user
+/// API.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class JsonReadContext
