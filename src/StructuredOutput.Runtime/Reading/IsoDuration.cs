@@ -14,6 +14,8 @@ internal static class IsoDuration
     // The designators in the order they must appear; weeks stand alone.
     private const string DateUnits = "YMWD";
     private const string TimeUnits = "HMS";
+    private const string WeeksAlone = "weeks cannot be combined with other units; give days (P10D) instead";
+    private const string TooLong = "it is longer than TimeSpan can hold";
 
     /// <summary>
     /// Parses <paramref name="text"/>. Returns false with <paramref name="problem"/> null when the text is not an ISO
@@ -29,76 +31,94 @@ internal static class IsoDuration
             return false;
         }
 
-        decimal seconds = 0;
-        bool inTime = false;
-        int lastUnit = -1; // index into the current section's units
-        bool any = false;
-        bool fraction = false;
-        bool weeks = false;
-        char fixedLengthProblem = '\0';
+        var parts = new Components();
         for (int i = 1; i < text.Length;)
         {
-            if (weeks)
+            bool ok = text[i] == 'T'
+                ? parts.TryEnterTime(atEnd: ++i == text.Length, out problem)
+                : TryReadComponent(text, ref i, out decimal n, out bool fraction, out char unit, out problem) && parts.TryAdd(n, fraction, unit, out problem);
+            if (!ok)
             {
-                return Fail(out problem, "weeks cannot be combined with other units; give days (P10D) instead");
+                return false;
+            }
+        }
+
+        return parts.TryFinish(out value, out problem);
+    }
+
+    // The components read so far, and the rules on their order.
+    private struct Components
+    {
+        private decimal _seconds;
+        private bool _inTime;
+        private int _lastUnit; // one more than the index of the last unit read in the current section
+        private bool _any;
+        private bool _fraction;
+        private bool _weeks;
+        private char _unfixed; // 'Y' or 'M' when a year or month was read
+
+        public bool TryEnterTime(bool atEnd, out string? problem)
+        {
+            if (_weeks)
+            {
+                return Fail(out problem, WeeksAlone);
             }
 
-            if (text[i] == 'T')
+            if (_inTime)
             {
-                if (inTime)
-                {
-                    return Fail(out problem, "it has two 'T' separators");
-                }
-
-                if (i + 1 == text.Length)
-                {
-                    return Fail(out problem, "'T' must be followed by hours, minutes or seconds");
-                }
-
-                inTime = true;
-                lastUnit = -1;
-                i++;
-                continue;
+                return Fail(out problem, "it has two 'T' separators");
             }
 
-            if (fraction)
+            if (atEnd)
+            {
+                return Fail(out problem, "'T' must be followed by hours, minutes or seconds");
+            }
+
+            _inTime = true;
+            _lastUnit = 0;
+            problem = null;
+            return true;
+        }
+
+        public bool TryAdd(decimal n, bool fraction, char unit, out string? problem)
+        {
+            if (_weeks)
+            {
+                return Fail(out problem, WeeksAlone);
+            }
+
+            if (_fraction)
             {
                 return Fail(out problem, "only its last number may have a fraction");
             }
 
-            if (!TryReadComponent(text, ref i, out decimal n, out fraction, out char unit, out problem))
+            int index = (_inTime ? TimeUnits : DateUnits).IndexOf(unit, StringComparison.Ordinal) + 1;
+            if (index == 0)
             {
-                return false;
+                return Fail(out problem, _inTime ? $"'{unit}' is not a unit after 'T' (use H, M or S)" : $"'{unit}' is not a unit before 'T' (use D or W, or 'T' before H, M or S)");
             }
 
-            string units = inTime ? TimeUnits : DateUnits;
-            int index = units.IndexOf(unit, StringComparison.Ordinal);
-            if (index < 0)
-            {
-                return Fail(out problem, inTime ? $"'{unit}' is not a unit after 'T' (use H, M or S)" : $"'{unit}' is not a unit before 'T' (use D or W, or 'T' before H, M or S)");
-            }
-
-            if (index <= lastUnit)
+            if (index <= _lastUnit)
             {
                 return Fail(out problem, "its parts are out of order or repeated (write P…W alone, or P…DT…H…M…S in that order)");
             }
 
-            if (!inTime && unit == 'W')
+            if (!_inTime && unit == 'W')
             {
-                if (any)
+                if (_any)
                 {
-                    return Fail(out problem, "weeks cannot be combined with other units; give days (P10D) instead");
+                    return Fail(out problem, WeeksAlone);
                 }
 
-                weeks = true;
+                _weeks = true;
             }
 
-            lastUnit = index;
-            any = true;
-            if (!inTime && unit is 'Y' or 'M')
+            (_lastUnit, _any, _fraction) = (index, true, fraction);
+            if (!_inTime && unit is 'Y' or 'M')
             {
-                fixedLengthProblem = fixedLengthProblem == '\0' ? unit : fixedLengthProblem;
-                continue;
+                _unfixed = _unfixed == '\0' ? unit : _unfixed;
+                problem = null;
+                return true;
             }
 
             decimal factor = unit switch
@@ -111,34 +131,42 @@ internal static class IsoDuration
             };
             try
             {
-                seconds += n * factor;
+                _seconds += n * factor;
             }
             catch (OverflowException)
             {
-                return Fail(out problem, "it is longer than TimeSpan can hold");
+                return Fail(out problem, TooLong);
             }
+
+            problem = null;
+            return true;
         }
 
-        if (!any)
+        public readonly bool TryFinish(out TimeSpan value, out string? problem)
         {
-            return Fail(out problem, "it has no parts");
-        }
+            value = default;
+            if (!_any)
+            {
+                return Fail(out problem, "it has no parts");
+            }
 
-        if (fixedLengthProblem != '\0')
-        {
-            return Fail(out problem, fixedLengthProblem == 'Y'
-                ? "years have no fixed length; give days (P365D) instead"
-                : "months have no fixed length; give days (P30D) instead");
-        }
+            if (_unfixed != '\0')
+            {
+                return Fail(out problem, _unfixed == 'Y'
+                    ? "years have no fixed length; give days (P365D) instead"
+                    : "months have no fixed length; give days (P30D) instead");
+            }
 
-        decimal ticks = decimal.Round(seconds * TimeSpan.TicksPerSecond);
-        if (ticks > TimeSpan.MaxValue.Ticks)
-        {
-            return Fail(out problem, "it is longer than TimeSpan can hold");
-        }
+            decimal ticks = decimal.Round(_seconds * TimeSpan.TicksPerSecond);
+            if (ticks > TimeSpan.MaxValue.Ticks)
+            {
+                return Fail(out problem, TooLong);
+            }
 
-        value = TimeSpan.FromTicks((long)ticks);
-        return true;
+            value = TimeSpan.FromTicks((long)ticks);
+            problem = null;
+            return true;
+        }
     }
 
     // One number and its unit designator, at 'i'.
@@ -179,7 +207,7 @@ internal static class IsoDuration
         // At most 28 digits: decimal holds them, and any longer duration is beyond TimeSpan anyway.
         if (i - start > 28 || !decimal.TryParse(text.AsSpan(start, i - start).ToString().Replace(',', '.'), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out n))
         {
-            return Fail(out problem, "it is longer than TimeSpan can hold");
+            return Fail(out problem, TooLong);
         }
 
         unit = text[i++];

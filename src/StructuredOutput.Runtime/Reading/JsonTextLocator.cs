@@ -383,6 +383,7 @@ internal static class JsonTextLocator
         int i = SkipSpace(text, from, end);
         if (inArray)
         {
+            // The array's ']' first; then the text after the array is classified as after an object.
             if (i >= end || (text[i] != ']' && text[i] != ','))
             {
                 return Tail.UnclosedArray;
@@ -401,37 +402,9 @@ internal static class JsonTextLocator
             return Tail.Empty;
         }
 
-        // Past any stray closing brackets: members, a colon or a string mean the JSON goes on.
-        int j = i;
-        while (j < end && (IsSpace(text[j]) || text[j] is '}' or ']' or ')'))
+        if (GoesOn(text, i, end) is Tail more)
         {
-            j++;
-        }
-
-        if (j < end)
-        {
-            char c = text[j];
-            if (c == ',' || c == ':')
-            {
-                int k = j + 1;
-                while (k < end && (IsSpace(text[k]) || IsStray(text[k])))
-                {
-                    k++;
-                }
-
-                if (k >= end)
-                {
-                    return c == ',' ? Tail.Stray : Tail.Continuation;
-                }
-
-                return c == ',' && text[k] is '{' or '[' ? SecondValue(text, k, end) ?? Tail.Continuation : Tail.Continuation;
-            }
-
-            if (c is '"' or '\'')
-            {
-                // A quote right after the object: a string closed too early, or another member.
-                return Tail.Continuation;
-            }
+            return more;
         }
 
         if (IsStrayOnly(text, i, end))
@@ -446,6 +419,46 @@ internal static class JsonTextLocator
 
         ReadOnlySpan<char> rest = text.AsSpan(i, end - i);
         return rest.StartsWith("```") || rest.StartsWith("~~~") ? Tail.FenceClose : Tail.Prose;
+    }
+
+    // Past any stray closing brackets: members, a colon or a string mean the JSON goes on (or a comma then another value).
+    private static Tail? GoesOn(string text, int i, int end)
+    {
+        int j = i;
+        while (j < end && (IsSpace(text[j]) || text[j] is '}' or ']' or ')'))
+        {
+            j++;
+        }
+
+        if (j >= end)
+        {
+            return null;
+        }
+
+        char c = text[j];
+        if (c is '"' or '\'')
+        {
+            // A quote right after the object: a string closed too early, or another member.
+            return Tail.Continuation;
+        }
+
+        if (c != ',' && c != ':')
+        {
+            return null;
+        }
+
+        int k = j + 1;
+        while (k < end && (IsSpace(text[k]) || IsStray(text[k])))
+        {
+            k++;
+        }
+
+        if (k >= end)
+        {
+            return c == ',' ? Tail.Stray : Tail.Continuation;
+        }
+
+        return c == ',' && text[k] is '{' or '[' ? SecondValue(text, k, end) ?? Tail.Continuation : Tail.Continuation;
     }
 
     // Another value in the tail starting at 'i': an array right there, or a JSON-like object anywhere; complete or not.

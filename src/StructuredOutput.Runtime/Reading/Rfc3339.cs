@@ -97,31 +97,9 @@ internal static class Rfc3339
 
         parts.HasTime = true;
         int i = 8;
-        if (i < s.Length && s[i] == '.')
+        if (i < s.Length && s[i] == '.' && !TryFraction(s, ref i, ref parts))
         {
-            int start = ++i;
-            long ticks = 0;
-            while (i < s.Length && char.IsAsciiDigit(s[i]))
-            {
-                if (i - start < 7)
-                {
-                    ticks = (ticks * 10) + (s[i] - '0');
-                }
-
-                i++;
-            }
-
-            if (i == start)
-            {
-                return false;
-            }
-
-            for (int digits = i - start; digits < 7; digits++)
-            {
-                ticks *= 10;
-            }
-
-            parts.FractionTicks = ticks;
+            return false;
         }
 
         if (i == s.Length)
@@ -129,22 +107,51 @@ internal static class Rfc3339
             return offset != Presence.Required && (!parts.IsLeapSecond || IsLeapMoment(parts.Hour, parts.Minute, 0));
         }
 
-        if (s[i] is 'Z' or 'z' && i + 1 == s.Length)
+        return TryOffset(s.Slice(i), ref parts) && (!parts.IsLeapSecond || IsLeapMoment(parts.Hour, parts.Minute, parts.OffsetMinutes));
+    }
+
+    // time-secfrac = "." 1*DIGIT, at 'i'; kept to the tick (seven digits), the rest dropped.
+    private static bool TryFraction(ReadOnlySpan<char> s, ref int i, ref Parts parts)
+    {
+        int start = ++i;
+        long ticks = 0;
+        while (i < s.Length && char.IsAsciiDigit(s[i]))
+        {
+            if (i - start < 7)
+            {
+                ticks = (ticks * 10) + (s[i] - '0');
+            }
+
+            i++;
+        }
+
+        for (int digits = i - start; digits < 7; digits++)
+        {
+            ticks *= 10;
+        }
+
+        parts.FractionTicks = ticks;
+        return i > start;
+    }
+
+    // time-offset = "Z" / ("+" / "-") time-hour ":" time-minute, and nothing after it.
+    private static bool TryOffset(ReadOnlySpan<char> s, ref Parts parts)
+    {
+        if (s is ['Z' or 'z'])
         {
             parts.HasOffset = true;
+            return true;
         }
-        else if (s[i] is '+' or '-' && s.Length - i == 6 && s[i + 3] == ':'
-            && Digits(s, i + 1, 2, out int hours) && Digits(s, i + 4, 2, out int minutes) && hours <= 23 && minutes <= 59)
-        {
-            parts.HasOffset = true;
-            parts.OffsetMinutes = (s[i] == '-' ? -1 : 1) * ((hours * 60) + minutes);
-        }
-        else
+
+        if (s.Length != 6 || s[0] is not ('+' or '-') || s[3] != ':'
+            || !Digits(s, 1, 2, out int hours) || !Digits(s, 4, 2, out int minutes) || hours > 23 || minutes > 59)
         {
             return false;
         }
 
-        return !parts.IsLeapSecond || IsLeapMoment(parts.Hour, parts.Minute, parts.OffsetMinutes);
+        parts.HasOffset = true;
+        parts.OffsetMinutes = (s[0] == '-' ? -1 : 1) * ((hours * 60) + minutes);
+        return true;
     }
 
     // A leap second is inserted at the end of a UTC day: the local time must be 23:59 UTC shifted by the offset.
