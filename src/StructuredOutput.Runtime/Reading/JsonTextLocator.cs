@@ -5,10 +5,11 @@ using System.Globalization;
 namespace StructuredOutput.Reading;
 
 /// <summary>
-/// Finds the JSON object in a model's answer: strips a byte-order mark, takes the object out of a markdown fence or
-/// out of surrounding prose, and tells a truncated, doubled or over-deep answer apart from a clean one. Text only; it
-/// knows no types. The repair stage (<see cref="Repair.JsonRepairer"/>) shares its rules for fences and for the text
-/// after the object.
+/// Finds the JSON object in a model's answer: strips a byte-order mark, takes the object out of a markdown fence, out
+/// of surrounding prose or out of a top-level array that holds only it, and tells a truncated, doubled or over-deep
+/// answer apart from a clean one; text after the object that starts like JSON (complete or not) is a second value,
+/// never prose. Text only; it knows no types. The repair stage (<see cref="Repair.JsonRepairer"/>) shares its rules for
+/// fences, arrays and the text after the object (<see cref="ClassifyTail"/>, <see cref="TailError"/>).
 /// </summary>
 internal static class JsonTextLocator
 {
@@ -84,11 +85,8 @@ internal static class JsonTextLocator
             if (objectStart >= 0)
             {
                 context.AddRepair(FenceRepair);
-                int array = ArrayOpenBefore(text, fenceStart, objectStart);
-                bool taken = array >= 0 && TryTakeArray(text, array, fenceEnd, maxDepth, context, prose: true, out found, out start, out length)
-                    ? found
-                    : TakeObject(text, objectStart, fenceEnd, maxDepth, context, prose: true, out start, out length);
-                return taken && NoObjectAfterFence(text, afterFence, end, context);
+                return TakeEnclosed(text, fenceStart, objectStart, fenceEnd, maxDepth, context, out start, out length)
+                    && NoObjectAfterFence(text, afterFence, end, context);
             }
         }
 
@@ -96,13 +94,7 @@ internal static class JsonTextLocator
         if (proseStart >= 0)
         {
             context.AddRepair(ProseBeforeRepair);
-            int array = ArrayOpenBefore(text, offset, proseStart);
-            if (array >= 0 && TryTakeArray(text, array, end, maxDepth, context, prose: true, out found, out start, out length))
-            {
-                return found;
-            }
-
-            return TakeObject(text, proseStart, end, maxDepth, context, prose: true, out start, out length);
+            return TakeEnclosed(text, offset, proseStart, end, maxDepth, context, out start, out length);
         }
 
         context.AddErrorAt("$", ExtractionErrorKind.NoJson, DescribeNoObject(text, offset, end));
@@ -181,6 +173,15 @@ internal static class JsonTextLocator
         return $"line {line.ToString(CultureInfo.InvariantCulture)}, column {(index - lineStart + 1).ToString(CultureInfo.InvariantCulture)}";
     }
 
+    // The object found at 'objectStart' inside a fence or after prose, or the array of one object that holds it.
+    private static bool TakeEnclosed(string text, int regionStart, int objectStart, int end, int maxDepth, JsonReadContext context, out int start, out int length)
+    {
+        int array = ArrayOpenBefore(text, regionStart, objectStart);
+        return array >= 0 && TryTakeArray(text, array, end, maxDepth, context, prose: true, out bool found, out start, out length)
+            ? found
+            : TakeObject(text, objectStart, end, maxDepth, context, prose: true, out start, out length);
+    }
+
     private static bool TakeObject(string text, int objectStart, int end, int maxDepth, JsonReadContext context, bool prose, out int start, out int length) =>
         TakeElement(text, objectStart, end, maxDepth, context, prose, inArray: false, out start, out length);
 
@@ -248,7 +249,7 @@ internal static class JsonTextLocator
             Tail.UnfinishedValue => (ExtractionErrorKind.MultipleValues, UnfinishedAfterMessage),
             Tail.AnotherElement => (ExtractionErrorKind.MultipleValues, SeveralElementsMessage),
             Tail.UnclosedArray when IsBlank(text, close + 1, end) => (ExtractionErrorKind.Truncated, TruncatedMessage(inString: false, unclosed: 1)),
-            Tail.UnclosedArray => (ExtractionErrorKind.InvalidJson, $"is not valid JSON: the top-level array holds an object that is not followed by ']' or ','; answer with exactly one JSON object, not an array"),
+            Tail.UnclosedArray => (ExtractionErrorKind.InvalidJson, "is not valid JSON: the top-level array holds an object that is not followed by ']' or ','; answer with exactly one JSON object, not an array"),
             _ => (default(ExtractionErrorKind), (string?)null),
         };
         return message is not null;
@@ -321,10 +322,18 @@ internal static class JsonTextLocator
     /// that opens something JSON-like (a quoted name, an empty object, or a bare name and its colon), not a template
     /// such as {name} in prose.
     /// </summary>
-    internal static string? SecondObjectMessage(string text, int from, int end)
+    internal static string? SecondObjectMessage(string text, int from, int end) => SecondObject(text, from, end) switch
+    {
+        Tail.AnotherObject => MultipleMessage,
+        Tail.UnfinishedValue => UnfinishedAfterMessage,
+        _ => null,
+    };
+
+    // Another object somewhere in the range: complete (AnotherObject), cut off (UnfinishedValue), or none.
+    private static Tail? SecondObject(string text, int from, int end)
     {
         int open = FindObjectOpening(text, from, end);
-        return open < 0 ? null : FindClose(text, open, end, int.MaxValue, out _, out _) >= 0 ? MultipleMessage : UnfinishedAfterMessage;
+        return open < 0 ? null : FindClose(text, open, end, int.MaxValue, out _, out _) >= 0 ? Tail.AnotherObject : Tail.UnfinishedValue;
     }
 
     // The first '{' in the range that opens something JSON-like, or -1.
@@ -470,12 +479,7 @@ internal static class JsonTextLocator
             return FindClose(text, i, end, int.MaxValue, out _, out _) >= 0 ? Tail.AnotherArray : Tail.UnfinishedValue;
         }
 
-        return SecondObjectMessage(text, i, end) switch
-        {
-            MultipleMessage => Tail.AnotherObject,
-            null => null,
-            _ => Tail.UnfinishedValue,
-        };
+        return SecondObject(text, i, end);
     }
 
     // Whether a JSON value (or an array's end) starts at 'i': a bracket, a string, a number or a literal; or the text ends there.
