@@ -13,7 +13,7 @@ namespace StructuredOutput.Reading;
 /// Runs a generated root reader over a model's answer: locates the JSON, reads it once with
 /// <see cref="Utf8JsonReader"/>, and turns every problem into an <see cref="ExtractionError"/>. Only when that strict
 /// read meets malformed JSON does the repair stage run; it recovers answers whose meaning is unambiguous and lists
-/// each fix in <see cref="ParseResult{T}.Repairs"/>. Not meant to be called from user code; use
+/// each fix in <see cref="ParseResult{T}.Repairs"/>. Called by generated code, not a user API; use
 /// <see cref="LlmContract{T}.Parse(string)"/>.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
@@ -57,14 +57,7 @@ public static class JsonAnswerParser
 
         if (text.Length > options.MaxAnswerLength)
         {
-            context.AddErrorAt(
-                "$",
-                ExtractionErrorKind.TooLarge,
-                string.Format(
-                    CultureInfo.InvariantCulture,
-                    "the answer is {0:N0} characters long, more than the {1:N0} that are read; answer with the JSON object only",
-                    text.Length,
-                    options.MaxAnswerLength));
+            context.AddErrorAt("$", ExtractionErrorKind.TooLarge, TooLargeMessage(text.Length, options.MaxAnswerLength));
             return Fail<T>(context);
         }
 
@@ -139,12 +132,13 @@ public static class JsonAnswerParser
             return ParseResult<T>.Success(fitting.Value!, repairs);
         }
 
-        var context = new JsonReadContext();
-        foreach (string repair in outcome.Prelude.Repairs)
-        {
-            context.AddRepair(repair);
-        }
+        return Fail<T>(Ambiguous(outcome, fits));
+    }
 
+    // The error for an answer that the repair stage can read in several ways, 'fits' of which the type accepts.
+    private static JsonReadContext Ambiguous(RepairOutcome outcome, int fits)
+    {
+        JsonReadContext context = Begin(outcome, null);
         string count = outcome.Complete ? outcome.Readings.Count.ToString(CultureInfo.InvariantCulture) : "too many";
         string which = fits > 1 ? $"{fits.ToString(CultureInfo.InvariantCulture)} of them fit the expected type" : fits == 0 ? "none of them fits the expected type" : "not all of them could be tried";
         context.AddErrorAt(
@@ -152,7 +146,7 @@ public static class JsonAnswerParser
             ExtractionErrorKind.InvalidJson,
             $"is ambiguous: {outcome.Ambiguity?.Description ?? "the text can be read in more than one way"}; {count} readings are valid JSON and {which}. "
             + "Escape quotes inside strings as \\\" and close every bracket in order");
-        return Fail<T>(context);
+        return context;
     }
 
     private static ParseResult<T> ReadReading<T>(RepairOutcome outcome, RepairReading reading, JsonValueReader<T> readRoot, int maxDepth)
@@ -307,6 +301,12 @@ public static class JsonAnswerParser
 
         return value;
     }
+
+    private static string TooLargeMessage(int length, int maxLength) => string.Format(
+        CultureInfo.InvariantCulture,
+        "the answer is {0:N0} characters long, more than the {1:N0} that are read; answer with the JSON object only",
+        length,
+        maxLength);
 
     private static ParseResult<T> Fail<T>(JsonReadContext context) => ParseResult<T>.Failure(context.Errors, context.Repairs);
 

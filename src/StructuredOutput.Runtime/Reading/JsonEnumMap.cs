@@ -5,7 +5,9 @@ using System.Text.Json;
 
 namespace StructuredOutput.Reading;
 
-/// <summary>The JSON names of an enum's members and their values. Built once per enum by generated code.</summary>
+/// <summary>
+/// The JSON names of an enum's members and their values, built once per enum. Called by generated code, not a user API.
+/// </summary>
 /// <typeparam name="TEnum">The enum.</typeparam>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class JsonEnumMap<TEnum> where TEnum : struct, Enum

@@ -8,8 +8,8 @@ using System.Text.Json;
 namespace StructuredOutput.Reading;
 
 /// <summary>
-/// The state of one parse: the JSON path being read, the errors and the repairs. Used by generated parsers; not
-/// meant to be called from user code.
+/// The state of one parse: the JSON path being read, the errors and the repairs. Called by generated code, not a user
+/// API.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class JsonReadContext
@@ -263,52 +263,14 @@ public sealed class JsonReadContext
 
     private string FormatPath(string? extraProperty)
     {
-        var sb = new StringBuilder("$");
+        var sb = new StringBuilder(JsonPath.Root);
         for (int i = 0; i < _depth; i++)
         {
-            AppendSegment(sb, _path[i]);
+            PathSegment segment = _path[i];
+            _ = segment.Name is null ? JsonPath.AppendIndex(sb, segment.Index) : JsonPath.AppendProperty(sb, segment.Name);
         }
 
-        if (extraProperty is not null)
-        {
-            AppendSegment(sb, new PathSegment(extraProperty, -1));
-        }
-
-        return sb.ToString();
-    }
-
-    private static void AppendSegment(StringBuilder sb, PathSegment segment)
-    {
-        if (segment.Name is null)
-        {
-            sb.Append('[').Append(segment.Index.ToString(CultureInfo.InvariantCulture)).Append(']');
-        }
-        else if (IsPlainName(segment.Name))
-        {
-            sb.Append('.').Append(segment.Name);
-        }
-        else
-        {
-            sb.Append("['").Append(segment.Name.Replace("\\", "\\\\").Replace("'", "\\'")).Append("']");
-        }
-    }
-
-    private static bool IsPlainName(string name)
-    {
-        if (name.Length == 0 || !(char.IsAsciiLetter(name[0]) || name[0] == '_' || name[0] == '$'))
-        {
-            return false;
-        }
-
-        foreach (char c in name)
-        {
-            if (!(char.IsAsciiLetterOrDigit(c) || c == '_' || c == '$'))
-            {
-                return false;
-            }
-        }
-
-        return true;
+        return extraProperty is null ? sb.ToString() : JsonPath.AppendProperty(sb, extraProperty).ToString();
     }
 
     private readonly record struct PathSegment(string? Name, int Index);

@@ -129,50 +129,80 @@ public static partial class JsonReaders
     }
 
     /// <summary>
-    /// Reads an ISO 8601 date-time (<c>2024-05-01T09:30:00</c>, with or without an offset, or a date alone). A time with
-    /// an offset is converted to UTC (<see cref="DateTimeKind.Utc"/>); one without stays <see cref="DateTimeKind.Unspecified"/>.
+    /// Reads an RFC 3339 date-time (<c>2024-05-01T09:30:00Z</c>; <c>t</c>, <c>z</c> and a space for the <c>T</c> too).
+    /// A time with an offset is converted to UTC (<see cref="DateTimeKind.Utc"/>). Beyond the grammar, and on purpose,
+    /// a time without an offset, or a date alone, is read as <see cref="DateTimeKind.Unspecified"/>.
     /// </summary>
     /// <inheritdoc cref="JsonValueReader{T}"/>
     public static bool ReadDateTime(ref Utf8JsonReader reader, JsonReadContext context, out DateTime value)
     {
         const string expected = ExpectedValues.DateTime;
         value = default;
-        if (reader.TokenType != JsonTokenType.String)
+        if (!ReadText(ref reader, context, expected, out string? text))
         {
-            return context.ReportWrongKind(ref reader, expected);
+            return false;
         }
 
-        if (reader.TryGetDateTimeOffset(out DateTimeOffset parsed))
+        if (!Rfc3339.TryParseDateTime(text, Rfc3339.Presence.Optional, out Rfc3339.Parts parts)
+            || !TryLocalTicks(parts, out long ticks))
         {
-            value = HasOffset(ref reader) ? parsed.UtcDateTime : DateTime.SpecifyKind(parsed.DateTime, DateTimeKind.Unspecified);
-            return true;
+            return Invalid(ref reader, context, expected);
         }
 
-        return Invalid(ref reader, context, expected);
+        if (parts.HasOffset)
+        {
+            ticks -= parts.OffsetMinutes * TimeSpan.TicksPerMinute;
+            if (ticks < DateTime.MinValue.Ticks || ticks > DateTime.MaxValue.Ticks)
+            {
+                return Invalid(ref reader, context, expected);
+            }
+        }
+
+        value = new DateTime(ticks, parts.HasOffset ? DateTimeKind.Utc : DateTimeKind.Unspecified);
+        ReportLeapSecond(context, parts);
+        return true;
     }
 
-    /// <summary>Reads an ISO 8601 date-time with an offset (<c>2024-05-01T09:30:00+02:00</c>).</summary>
+    /// <summary>
+    /// Reads an RFC 3339 date-time with an offset (<c>2024-05-01T09:30:00+02:00</c>). An offset beyond ±14:00, which
+    /// <see cref="DateTimeOffset"/> cannot hold, is an error.
+    /// </summary>
     /// <inheritdoc cref="JsonValueReader{T}"/>
     public static bool ReadDateTimeOffset(ref Utf8JsonReader reader, JsonReadContext context, out DateTimeOffset value)
     {
         const string expected = ExpectedValues.DateTimeOffset;
         value = default;
-        if (reader.TokenType != JsonTokenType.String)
+        if (!ReadText(ref reader, context, expected, out string? text))
         {
-            return context.ReportWrongKind(ref reader, expected);
+            return false;
         }
 
         // Without an offset the instant is unknown; guessing the machine's time zone would be a silent wrong answer.
-        if (reader.TryGetDateTimeOffset(out DateTimeOffset parsed) && HasOffset(ref reader))
+        if (!Rfc3339.TryParseDateTime(text, Rfc3339.Presence.Required, out Rfc3339.Parts parts) || !TryLocalTicks(parts, out long ticks))
         {
-            value = parsed;
-            return true;
+            return Invalid(ref reader, context, expected);
         }
 
-        return Invalid(ref reader, context, expected);
+        if (Math.Abs(parts.OffsetMinutes) > 14 * 60)
+        {
+            context.AddError(
+                ExtractionErrorKind.InvalidFormat,
+                $"expected {context.Expected(ref reader, expected)}, found {JsonReadContext.Describe(ref reader)}: an offset beyond ±14:00 is not a time zone (and DateTimeOffset cannot hold it)");
+            return false;
+        }
+
+        long utc = ticks - (parts.OffsetMinutes * TimeSpan.TicksPerMinute);
+        if (utc < DateTime.MinValue.Ticks || utc > DateTime.MaxValue.Ticks)
+        {
+            return Invalid(ref reader, context, expected);
+        }
+
+        value = new DateTimeOffset(ticks, TimeSpan.FromMinutes(parts.OffsetMinutes));
+        ReportLeapSecond(context, parts);
+        return true;
     }
 
-    /// <summary>Reads a calendar date, <c>YYYY-MM-DD</c>.</summary>
+    /// <summary>Reads an RFC 3339 full-date, <c>YYYY-MM-DD</c>, a day that exists.</summary>
     /// <inheritdoc cref="JsonValueReader{T}"/>
     public static bool ReadDateOnly(ref Utf8JsonReader reader, JsonReadContext context, out DateOnly value)
     {
@@ -183,13 +213,19 @@ public static partial class JsonReaders
             return false;
         }
 
-        return DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out value)
-            || Invalid(ref reader, context, expected);
+        if (Rfc3339.TryParseDate(text, out Rfc3339.Parts parts) && parts.Year >= 1)
+        {
+            value = new DateOnly(parts.Year, parts.Month, parts.Day);
+            return true;
+        }
+
+        return Invalid(ref reader, context, expected);
     }
 
-    private static readonly string[] TimeFormats = { "HH:mm:ss", "HH:mm", "HH:mm:ss.FFFFFFF" };
-
-    /// <summary>Reads a time of day, <c>HH:mm:ss</c> (seconds and fractions optional).</summary>
+    /// <summary>
+    /// Reads a time of day: an RFC 3339 partial-time, <c>HH:mm:ss</c> with an optional fraction of any length, or a
+    /// full-time, whose offset a time of day cannot hold: the clock time is kept and the dropped offset recorded.
+    /// </summary>
     /// <inheritdoc cref="JsonValueReader{T}"/>
     public static bool ReadTimeOnly(ref Utf8JsonReader reader, JsonReadContext context, out TimeOnly value)
     {
@@ -200,33 +236,41 @@ public static partial class JsonReaders
             return false;
         }
 
-        // RFC 3339 (the schema's "time" format) writes an offset, which a time of day cannot hold: the clock time is
-        // kept and the dropped offset recorded.
-        string? offset = null;
-        int cut = text.Length > 5 ? text.IndexOfAny(new[] { 'Z', 'z', '+', '-' }, 5) : -1;
-        if (cut > 0)
+        if (!Rfc3339.TryParseTime(text, Rfc3339.Presence.Optional, out Rfc3339.Parts parts))
         {
-            offset = text.Substring(cut);
-            text = text.Substring(0, cut);
-            bool validOffset = offset is "Z" or "z"
-                || (offset.Length == 6 && offset[3] == ':' && TimeOnly.TryParseExact(offset.Substring(1), "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out _));
-            if (!validOffset)
-            {
-                return Invalid(ref reader, context, expected);
-            }
+            return Invalid(ref reader, context, expected);
         }
 
-        if (TimeOnly.TryParseExact(text, TimeFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out value))
+        value = TimeOnly.FromTimeSpan(parts.TimeOfDay);
+        if (parts.HasOffset)
         {
-            if (offset is not null)
-            {
-                context.AddRepair($"Dropped the offset {offset} from the time of day at {context.CurrentPath}.");
-            }
-
-            return true;
+            string offset = text.Substring(text.AsSpan().LastIndexOfAny("Zz+-"));
+            context.AddRepair($"Dropped the offset {offset} from the time of day at {context.CurrentPath}.");
         }
 
-        return Invalid(ref reader, context, expected);
+        ReportLeapSecond(context, parts);
+        return true;
+    }
+
+    // The local date and time as ticks; false for year 0, which the .NET types cannot hold.
+    private static bool TryLocalTicks(in Rfc3339.Parts parts, out long ticks)
+    {
+        ticks = 0;
+        if (parts.Year < 1)
+        {
+            return false;
+        }
+
+        ticks = new DateTime(parts.Year, parts.Month, parts.Day).Ticks + (parts.HasTime ? parts.TimeOfDay.Ticks : 0);
+        return true;
+    }
+
+    private static void ReportLeapSecond(JsonReadContext context, in Rfc3339.Parts parts)
+    {
+        if (parts.IsLeapSecond)
+        {
+            context.AddRepair($"Read the leap second at {context.CurrentPath} as the last tick of the second before it (.NET times cannot hold a 60th second).");
+        }
     }
 
     /// <summary>
@@ -258,7 +302,7 @@ public static partial class JsonReaders
         return Invalid(ref reader, context, expected);
     }
 
-    /// <summary>Reads a UUID such as <c>"0f8fad5b-d9cb-469f-a165-70867728950e"</c>.</summary>
+    /// <summary>Reads a UUID in its hyphenated form (8-4-4-4-12 hex digits, either case), such as <c>"0f8fad5b-d9cb-469f-a165-70867728950e"</c>.</summary>
     /// <inheritdoc cref="JsonValueReader{T}"/>
     public static bool ReadGuid(ref Utf8JsonReader reader, JsonReadContext context, out Guid value)
     {
@@ -269,10 +313,14 @@ public static partial class JsonReaders
             return false;
         }
 
-        return Guid.TryParse(text, out value) || Invalid(ref reader, context, expected);
+        // RFC 9562's hyphenated form, in either case; not the braced, parenthesized or undivided forms Guid.TryParse takes.
+        return (text.Length == 36 && Guid.TryParseExact(text, "D", out value)) || Invalid(ref reader, context, expected);
     }
 
-    /// <summary>Reads an absolute URI such as <c>"https://example.com/a"</c>.</summary>
+    /// <summary>
+    /// Reads an absolute URI (RFC 3986) such as <c>"https://example.com/a"</c>; an RFC 3986 URI that <see cref="Uri"/>
+    /// cannot hold (a port beyond 65535) is an error too.
+    /// </summary>
     /// <inheritdoc cref="JsonValueReader{T}"/>
     public static bool ReadUri(ref Utf8JsonReader reader, JsonReadContext context, out Uri value)
     {
@@ -283,9 +331,8 @@ public static partial class JsonReaders
             return false;
         }
 
-        // On Unix a rooted path ("/a/b") parses as an absolute file URI; only a written scheme makes a URI absolute here.
-        if (Uri.TryCreate(text, UriKind.Absolute, out Uri? uri)
-            && (!uri.IsFile || text.StartsWith("file:", StringComparison.OrdinalIgnoreCase)))
+        // The grammar first: Uri alone escapes spaces, takes Unicode hosts and, on Unix, a rooted path as a file URI.
+        if (Rfc3986.IsAbsoluteUri(text) && Uri.TryCreate(text, UriKind.Absolute, out Uri? uri))
         {
             value = uri;
             return true;
@@ -406,27 +453,6 @@ public static partial class JsonReaders
     private static bool Invalid(ref Utf8JsonReader reader, JsonReadContext context, string expected)
     {
         context.AddError(ExtractionErrorKind.InvalidFormat, $"expected {context.Expected(ref reader, expected)}, found {JsonReadContext.Describe(ref reader)}");
-        return false;
-    }
-
-    // ISO 8601 puts an offset (Z, +hh:mm, -hh:mm) after the time; a date alone has none.
-    private static bool HasOffset(ref Utf8JsonReader reader)
-    {
-        string text = reader.GetString()!;
-        int t = text.IndexOfAny(new[] { 'T', 't' });
-        if (t < 0)
-        {
-            return false;
-        }
-
-        for (int i = t + 1; i < text.Length; i++)
-        {
-            if (text[i] is 'Z' or 'z' or '+' or '-')
-            {
-                return true;
-            }
-        }
-
         return false;
     }
 }

@@ -10,7 +10,7 @@ namespace StructuredOutput.Reading;
 /// <summary>
 /// The value readers that generated parsers call: one per primitive type, plus the composition of nullable values,
 /// lists and arrays. Each follows <see cref="JsonValueReader{T}"/>: it records problems in the context with the
-/// current JSON path and never throws for bad input. Not meant to be called from user code.
+/// current JSON path and never throws for bad input. Called by generated code, not a user API.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static partial class JsonReaders

@@ -5,7 +5,8 @@ namespace StructuredOutput.Reading;
 
 /// <summary>
 /// Reads one JSON value of type <typeparamref name="T"/>. On entry the reader is on the value's first token; on exit it
-/// is on its last (as with System.Text.Json converters). Problems are recorded in the context, never thrown.
+/// is on its last (as with System.Text.Json converters). Problems are recorded in the context, never thrown. The shape
+/// of the readers generated code calls and implements, not a user API.
 /// </summary>
 /// <typeparam name="T">The value's type.</typeparam>
 /// <param name="reader">The reader.</param>

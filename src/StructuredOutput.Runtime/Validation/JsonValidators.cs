@@ -13,7 +13,7 @@ namespace StructuredOutput.Validation;
 /// <summary>
 /// The checks that generated parsers run for <c>System.ComponentModel.DataAnnotations</c> attributes and
 /// <see cref="IValidatableObject"/>, without reflection. Each records a failure as an <see cref="ExtractionError"/>
-/// at the current JSON path, so that it is shown to the model on a retry. Not meant to be called from user code.
+/// at the current JSON path, so that it is shown to the model on a retry. Called by generated code, not a user API.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class JsonValidators

@@ -85,9 +85,10 @@ internal static class JsonRepairer
                 break;
             }
 
-            bool prose = !fenced && start > regionStart;
+            int array = JsonTextLocator.ArrayOpenBefore(text, regionStart, start);
+            bool prose = !fenced && (array >= 0 ? array : start) > regionStart;
             bool escaped = IsEscapedJson(text, start, regionEnd);
-            Attempt(outcome, escaped ? Unescape(text, start, EscapedEnd(text, start, regionEnd)) : text, escaped ? 0 : start, escaped ? -1 : regionEnd, maxDepth, fenced || prose);
+            Attempt(outcome, escaped ? Unescape(text, start, EscapedEnd(text, start, regionEnd)) : text, escaped ? 0 : start, escaped ? -1 : regionEnd, maxDepth, fenced || prose, array >= 0 && !escaped);
             ScanFailure? failure = outcome.Failure;
             bool conclusive = failure is null || escaped || failure.LooksLikeJson || failure.Kind != ExtractionErrorKind.InvalidJson;
             if (conclusive)
@@ -101,15 +102,20 @@ internal static class JsonRepairer
                     outcome.Prelude.AddRepair(JsonTextLocator.ProseBeforeRepair);
                 }
 
+                if (array >= 0 && !escaped)
+                {
+                    outcome.Prelude.AddRepair(JsonTextLocator.ArrayRepair);
+                }
+
                 if (escaped)
                 {
                     outcome.Prelude.AddRepair("Unescaped JSON that was written as the content of a string (\\\" for every quote).");
                 }
 
-                if (failure is null && fenced && JsonTextLocator.HasCompleteObject(text, afterFence, text.Length))
+                if (failure is null && fenced && JsonTextLocator.SecondObjectMessage(text, afterFence, text.Length) is string second)
                 {
                     outcome.Readings.Clear();
-                    outcome.Failure = new ScanFailure(ExtractionErrorKind.MultipleValues, "$", JsonTextLocator.MultipleMessage, afterFence, true);
+                    outcome.Failure = new ScanFailure(ExtractionErrorKind.MultipleValues, "$", second, afterFence, true);
                 }
 
                 return outcome;
@@ -129,7 +135,7 @@ internal static class JsonRepairer
     }
 
     // Every reading of the object at 'start'.
-    private static void Attempt(RepairOutcome outcome, string source, int start, int end, int maxDepth, bool quietFenceTail)
+    private static void Attempt(RepairOutcome outcome, string source, int start, int end, int maxDepth, bool quietFenceTail, bool inArray)
     {
         if (end < 0)
         {
@@ -150,7 +156,7 @@ internal static class JsonRepairer
                 break;
             }
 
-            var scanner = new LenientScanner(source, end, maxDepth, cursor, quietFenceTail, map);
+            var scanner = new LenientScanner(source, end, maxDepth, cursor, quietFenceTail, inArray, map);
             bool ok = scanner.Scan(start);
             outcome.Ambiguity ??= scanner.FirstChoice;
             if (scanner.LookAheadExhausted)

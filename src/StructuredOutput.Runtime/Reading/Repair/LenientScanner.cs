@@ -21,6 +21,7 @@ internal sealed partial class LenientScanner
     private readonly int _maxDepth;
     private readonly ChoiceCursor _cursor;
     private readonly bool _quietFenceTail;
+    private readonly bool _inArray;
     private readonly TextMap _map;
     private readonly StringBuilder _out;
     private readonly StringBuilder _str = new();
@@ -39,8 +40,9 @@ internal sealed partial class LenientScanner
     /// <param name="maxDepth">The deepest nesting allowed.</param>
     /// <param name="cursor">Decides at choice points.</param>
     /// <param name="quietFenceTail">Whether a fence's closing line after the object needs no repair note.</param>
+    /// <param name="inArray">Whether the object is the element of a top-level array, whose ']' must follow it.</param>
     /// <param name="map">Line starts of <paramref name="text"/>, for positions in messages.</param>
-    public LenientScanner(string text, int end, int maxDepth, ChoiceCursor cursor, bool quietFenceTail, TextMap map)
+    public LenientScanner(string text, int end, int maxDepth, ChoiceCursor cursor, bool quietFenceTail, bool inArray, TextMap map)
     {
         _s = text;
         _map = map;
@@ -48,6 +50,7 @@ internal sealed partial class LenientScanner
         _maxDepth = maxDepth;
         _cursor = cursor;
         _quietFenceTail = quietFenceTail;
+        _inArray = inArray;
         _out = new StringBuilder(Math.Min(end, 1 << 16) + 16);
         _lookAheadBudget = 4 * end + 1024;
     }
@@ -596,7 +599,8 @@ internal sealed partial class LenientScanner
     // The root object is closed: decide what the rest of the region is.
     private bool FinishRoot(ref State state)
     {
-        switch (JsonTextLocator.ClassifyTail(_s, _pos, _end))
+        JsonTextLocator.Tail tail = JsonTextLocator.ClassifyTail(_s, _pos, _end, _inArray);
+        switch (tail)
         {
             case JsonTextLocator.Tail.Empty:
                 break;
@@ -618,23 +622,20 @@ internal sealed partial class LenientScanner
                     return true;
                 }
 
-                Failure = new ScanFailure(
-                    ExtractionErrorKind.InvalidJson, "$", JsonTextLocator.ContinuationMessage(_s, _pos - 1, _pos, _end), _pos, looksLikeJson: true);
-                return false;
-            case JsonTextLocator.Tail.AnotherObject:
-                Failure = new ScanFailure(ExtractionErrorKind.MultipleValues, "$", JsonTextLocator.MultipleMessage, _pos, looksLikeJson: true);
-                return false;
-            case JsonTextLocator.Tail.AnotherArray:
-                Failure = new ScanFailure(ExtractionErrorKind.MultipleValues, "$", JsonTextLocator.ArrayAfterMessage, _pos, looksLikeJson: true);
-                return false;
+                goto default;
             case JsonTextLocator.Tail.Stray:
                 _repairs.Add(JsonTextLocator.StrayAfterRepair);
                 break;
             case JsonTextLocator.Tail.FenceClose when _quietFenceTail:
                 break;
-            default:
+            case JsonTextLocator.Tail.FenceClose:
+            case JsonTextLocator.Tail.Prose:
                 _repairs.Add(JsonTextLocator.ProseAfterRepair);
                 break;
+            default:
+                JsonTextLocator.TailError(tail, _s, _pos - 1, _end, out ExtractionErrorKind kind, out string? message);
+                Failure = new ScanFailure(kind, "$", message!, _pos, looksLikeJson: true);
+                return false;
         }
 
         state = State.Done;
@@ -757,24 +758,11 @@ internal sealed partial class LenientScanner
     {
         FrameKind.Object => frame.Key is null ? string.Empty : Segment(frame.Key),
         FrameKind.Call => string.Empty,
-        _ => frame.Count == 0 ? string.Empty : "[" + (frame.Count - 1).ToString(CultureInfo.InvariantCulture) + "]",
+        _ => frame.Count == 0 ? string.Empty : JsonPath.Index(frame.Count - 1),
     };
 
-    // A path segment for a property name (given JSON-escaped), in the style of JsonReadContext's paths.
-    private static string Segment(string escapedName)
-    {
-        bool plain = escapedName.Length > 0 && (char.IsAsciiLetter(escapedName[0]) || escapedName[0] is '_' or '$');
-        foreach (char c in escapedName)
-        {
-            if (!(char.IsAsciiLetterOrDigit(c) || c is '_' or '$'))
-            {
-                plain = false;
-                break;
-            }
-        }
-
-        return plain ? "." + escapedName : "['" + escapedName.Replace("'", "\\'", StringComparison.Ordinal) + "']";
-    }
+    // A path segment for a property name (given JSON-escaped).
+    private static string Segment(string escapedName) => JsonPath.PropertyFromEscaped(escapedName);
 
     private static string Plural(int n, string noun) =>
         n == 1 ? "1 " + noun : n.ToString(CultureInfo.InvariantCulture) + " " + noun + "s";

@@ -1,0 +1,47 @@
+using System;
+using System.ComponentModel;
+using System.IO;
+using System.Linq;
+using System.Reflection;
+using System.Xml.Linq;
+using StructuredOutput.Reading;
+
+namespace StructuredOutput.Tests;
+
+/// <summary>
+/// The reader primitives are public only because generated code calls them: each is hidden from IntelliSense and says
+/// so in its documentation.
+/// </summary>
+public class PublicSurfaceTests
+{
+    private static readonly Assembly Runtime = typeof(JsonReadContext).Assembly;
+
+    private static string[] Primitives() => Runtime.GetExportedTypes()
+        .Where(t => t.Namespace is "StructuredOutput.Reading" or "StructuredOutput.Validation" && !t.IsNested)
+        .Select(t => t.FullName!)
+        .ToArray();
+
+    public static TheoryData<string> PrimitiveTypes() => new(Primitives());
+
+    [Fact]
+    public void The_primitives_generated_code_binds_to_are_all_there()
+    {
+        string[] names = Primitives().Select(n => n.Split('.').Last().Split('`')[0]).Order().ToArray();
+        Assert.Equal(new[] { "JsonAnswerParser", "JsonEnumMap", "JsonReadContext", "JsonReaders", "JsonValidators", "JsonValueReader" }, names);
+    }
+
+    [Theory]
+    [MemberData(nameof(PrimitiveTypes))]
+    public void Each_primitive_is_hidden_from_IntelliSense_and_documented_as_not_a_user_API(string fullName)
+    {
+        Type type = Runtime.GetType(fullName)!;
+        var browsable = type.GetCustomAttribute<EditorBrowsableAttribute>();
+        Assert.Equal(EditorBrowsableState.Never, browsable?.State);
+
+        var docs = XDocument.Load(Path.ChangeExtension(Runtime.Location, ".xml"));
+        string summary = docs.Descendants("member").Single(m => (string?)m.Attribute("name") == "T:" + fullName).Element("summary")!.Value;
+        summary = string.Join(' ', summary.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("generated code", summary, StringComparison.Ordinal);
+        Assert.Contains("not a user API", summary, StringComparison.Ordinal);
+    }
+}
