@@ -8,19 +8,24 @@ namespace StructuredOutput.Reading.Repair;
 /// <summary>One complete reading of an answer: strict JSON and the repairs that produced it.</summary>
 internal sealed class RepairReading
 {
-    public RepairReading(string json, RepairLog repairs)
+    private readonly CharBuffer _json;
+
+    public RepairReading(CharBuffer json, RepairLog repairs)
     {
-        Json = json;
+        _json = json;
         Repairs = repairs;
     }
 
-    public string Json { get; }
+    /// <summary>The strict JSON, in a pooled buffer that is valid until the outcome is disposed.</summary>
+    public ArraySegment<char> Json => _json.Segment;
 
     public RepairLog Repairs { get; }
+
+    internal void Release() => _json.Dispose();
 }
 
-/// <summary>What the repair stage made of an answer.</summary>
-internal sealed class RepairOutcome
+/// <summary>What the repair stage made of an answer; disposing it returns the readings' pooled buffers.</summary>
+internal sealed class RepairOutcome : IDisposable
 {
     /// <summary>Repairs made while locating the object (byte-order mark, fence, prose), and a locating error if any.</summary>
     public JsonReadContext Prelude { get; } = new();
@@ -36,6 +41,17 @@ internal sealed class RepairOutcome
 
     /// <summary>Whether every reading was tried (false when a budget ran out, so uniqueness is unproven).</summary>
     public bool Complete { get; set; } = true;
+
+    /// <summary>Returns the readings' buffers to the pool.</summary>
+    public void Dispose()
+    {
+        foreach (RepairReading reading in Readings)
+        {
+            reading.Release();
+        }
+
+        Readings.Clear();
+    }
 }
 
 /// <summary>
@@ -108,7 +124,7 @@ internal static class JsonRepairer
 
                 if (failure is null && fenced && JsonTextLocator.HasCompleteObject(text, afterFence, text.Length))
                 {
-                    outcome.Readings.Clear();
+                    outcome.Dispose();
                     outcome.Failure = new ScanFailure(ExtractionErrorKind.MultipleValues, "$", JsonTextLocator.MultipleMessage, afterFence, true);
                 }
 
@@ -150,7 +166,8 @@ internal static class JsonRepairer
                 break;
             }
 
-            var scanner = new LenientScanner(source, end, maxDepth, cursor, quietFenceTail, map);
+            var output = new CharBuffer(end - start + 64);
+            var scanner = new LenientScanner(source, end, maxDepth, cursor, quietFenceTail, map, output);
             bool ok = scanner.Scan(start);
             outcome.Ambiguity ??= scanner.FirstChoice;
             if (scanner.LookAheadExhausted)
@@ -158,21 +175,18 @@ internal static class JsonRepairer
                 outcome.Complete = false;
             }
 
-            if (!ok)
+            if (!ok || IsKnown(outcome.Readings, output))
             {
                 first ??= scanner.Failure;
+                output.Dispose();
                 continue;
             }
 
-            string json = scanner.Output;
-            if (!outcome.Readings.Exists(r => r.Json == json))
+            outcome.Readings.Add(new RepairReading(output, scanner.Repairs));
+            if (outcome.Readings.Count > MaxReadings)
             {
-                outcome.Readings.Add(new RepairReading(json, scanner.Repairs));
-                if (outcome.Readings.Count > MaxReadings)
-                {
-                    outcome.Complete = false;
-                    break;
-                }
+                outcome.Complete = false;
+                break;
             }
         }
         while (cursor.Advance());
@@ -181,6 +195,19 @@ internal static class JsonRepairer
         {
             outcome.Failure = first;
         }
+    }
+
+    private static bool IsKnown(List<RepairReading> readings, CharBuffer json)
+    {
+        foreach (RepairReading reading in readings)
+        {
+            if (reading.Json.AsSpan().SequenceEqual(json.AsSpan()))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     // The next '{' that can open an object: followed by something a property name (or the closing brace) starts with.

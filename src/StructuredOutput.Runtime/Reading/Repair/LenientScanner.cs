@@ -22,8 +22,8 @@ internal sealed partial class LenientScanner
     private readonly ChoiceCursor _cursor;
     private readonly bool _quietFenceTail;
     private readonly TextMap _map;
-    private readonly StringBuilder _out;
-    private readonly StringBuilder _str = new();
+    private readonly CharBuffer _out;
+    private readonly List<(int Source, int Length)> _commas = new(); // the commas of the string being read, and its length there
     private readonly RepairLog _repairs = new();
     private Frame[] _frames = new Frame[8];
     private int _depth;
@@ -40,7 +40,8 @@ internal sealed partial class LenientScanner
     /// <param name="cursor">Decides at choice points.</param>
     /// <param name="quietFenceTail">Whether a fence's closing line after the object needs no repair note.</param>
     /// <param name="map">Line starts of <paramref name="text"/>, for positions in messages.</param>
-    public LenientScanner(string text, int end, int maxDepth, ChoiceCursor cursor, bool quietFenceTail, TextMap map)
+    /// <param name="output">Receives the strict JSON.</param>
+    public LenientScanner(string text, int end, int maxDepth, ChoiceCursor cursor, bool quietFenceTail, TextMap map, CharBuffer output)
     {
         _s = text;
         _map = map;
@@ -48,7 +49,7 @@ internal sealed partial class LenientScanner
         _maxDepth = maxDepth;
         _cursor = cursor;
         _quietFenceTail = quietFenceTail;
-        _out = new StringBuilder(Math.Min(end, 1 << 16) + 16);
+        _out = output;
         _lookAheadBudget = 4 * end + 1024;
     }
 
@@ -69,9 +70,6 @@ internal sealed partial class LenientScanner
         AfterValue,
         Done,
     }
-
-    /// <summary>The strict JSON written, after a successful <see cref="Scan"/>.</summary>
-    public string Output => _out.ToString();
 
     /// <summary>The repairs made.</summary>
     public RepairLog Repairs => _repairs;
@@ -176,19 +174,7 @@ internal sealed partial class LenientScanner
             return true;
         }
 
-        string key;
-        if (IsQuoteOpener(c))
-        {
-            if (!ScanString(isKey: true, out key))
-            {
-                return false;
-            }
-        }
-        else if (IsKeyChar(c))
-        {
-            ScanBareKey(out key);
-        }
-        else
+        if (!IsQuoteOpener(c) && !IsKeyChar(c))
         {
             return Fail($"expected a property name or '}}', found {Found()}");
         }
@@ -199,8 +185,23 @@ internal sealed partial class LenientScanner
         }
 
         frame.Count++;
-        frame.Key = key;
-        _out.Append('"').Append(key).Append('"');
+        _out.Append('"');
+        int keyStart = _out.Length;
+        if (IsQuoteOpener(c))
+        {
+            if (!ScanString(isKey: true))
+            {
+                return false;
+            }
+        }
+        else
+        {
+            ScanBareKey();
+        }
+
+        frame.KeyStart = keyStart;
+        frame.KeyLength = _out.Length - keyStart;
+        _out.Append('"');
         afterComma = false;
         state = State.Colon;
         return true;
@@ -532,13 +533,12 @@ internal sealed partial class LenientScanner
             return false;
         }
 
-        string segment = _depth == 0 ? string.Empty : MemberSegment(ref Top);
         if (_depth == _frames.Length)
         {
             Array.Resize(ref _frames, Math.Min(_frames.Length * 2, _maxDepth + 1));
         }
 
-        _frames[_depth++] = new Frame { Kind = kind, Segment = segment, OutStart = _out.Length };
+        _frames[_depth++] = new Frame { Kind = kind, KeyStart = -1, OutStart = _out.Length };
         switch (kind)
         {
             case FrameKind.Object:
@@ -641,10 +641,9 @@ internal sealed partial class LenientScanner
         return true;
     }
 
-    // Copies raw text into _str as JSON string content (escaped); false, with a failure, at a lone surrogate.
+    // Copies raw text to the output as JSON string content (escaped); false, with a failure, at a lone surrogate.
     private bool CopyRaw(int from, int to)
     {
-        _str.Clear();
         for (int i = from; i < to; i++)
         {
             char c = _s[i];
@@ -652,7 +651,7 @@ internal sealed partial class LenientScanner
             {
                 if (char.IsHighSurrogate(c) && i + 1 < to && char.IsLowSurrogate(_s[i + 1]))
                 {
-                    _str.Append(c).Append(_s[i + 1]);
+                    _out.Append(c, _s[i + 1]);
                     i++;
                     continue;
                 }
@@ -661,50 +660,53 @@ internal sealed partial class LenientScanner
                 return LoneSurrogate();
             }
 
-            AppendEscaped(_str, c);
+            AppendEscaped(c);
         }
 
         return true;
     }
 
-    private static void AppendEscaped(StringBuilder sb, char c)
+    // Writes one character of string content to the output, escaped as JSON requires.
+    private void AppendEscaped(char c)
     {
         switch (c)
         {
             case '"':
-                sb.Append("\\\"");
-                break;
             case '\\':
-                sb.Append("\\\\");
+                _out.Append('\\', c);
                 break;
             case '\n':
-                sb.Append("\\n");
+                _out.Append('\\', 'n');
                 break;
             case '\r':
-                sb.Append("\\r");
+                _out.Append('\\', 'r');
                 break;
             case '\t':
-                sb.Append("\\t");
+                _out.Append('\\', 't');
                 break;
             case '\b':
-                sb.Append("\\b");
+                _out.Append('\\', 'b');
                 break;
             case '\f':
-                sb.Append("\\f");
+                _out.Append('\\', 'f');
                 break;
             default:
                 if (c < ' ')
                 {
-                    sb.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
+                    _out.Append('\\', 'u');
+                    _out.Append('0', '0');
+                    _out.Append(HexDigit(c >> 4), HexDigit(c & 0xF));
                 }
                 else
                 {
-                    sb.Append(c);
+                    _out.Append(c);
                 }
 
                 break;
         }
     }
+
+    private static char HexDigit(int value) => (char)(value < 10 ? '0' + value : 'a' + value - 10);
 
     private static bool IsHex(char c) => char.IsAsciiHexDigit(c);
 
@@ -730,7 +732,7 @@ internal sealed partial class LenientScanner
         var sb = new StringBuilder("$");
         for (int i = 1; i < _depth; i++)
         {
-            sb.Append(_frames[i].Segment);
+            sb.Append(MemberSegment(ref _frames[i - 1])); // the member of the parent that this container is
         }
 
         return sb.ToString();
@@ -753,9 +755,9 @@ internal sealed partial class LenientScanner
         return member.Length == 0 ? "in " + ContainerPath() : (between ? "after " : "at ") + ContainerPath() + member;
     }
 
-    private static string MemberSegment(ref Frame frame) => frame.Kind switch
+    private string MemberSegment(ref Frame frame) => frame.Kind switch
     {
-        FrameKind.Object => frame.Key is null ? string.Empty : Segment(frame.Key),
+        FrameKind.Object => frame.KeyStart < 0 ? string.Empty : Segment(_out.ToString(frame.KeyStart, frame.KeyLength)),
         FrameKind.Call => string.Empty,
         _ => frame.Count == 0 ? string.Empty : "[" + (frame.Count - 1).ToString(CultureInfo.InvariantCulture) + "]",
     };
@@ -820,8 +822,8 @@ internal sealed partial class LenientScanner
     {
         public FrameKind Kind;
         public int Count;
-        public string? Key;
-        public string Segment;
+        public int KeyStart; // the current property name in the output (JSON-escaped), or -1 before the first
+        public int KeyLength;
         public int OutStart;
         public bool TrailingComma;
         public string? CallName;
