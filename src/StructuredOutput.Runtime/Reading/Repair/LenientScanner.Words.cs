@@ -239,7 +239,7 @@ internal sealed partial class LenientScanner
         }
 
         _pos = end;
-        _repairs.Add($"Quoted the bare text {JsonReadContext.Excerpt(_s.Substring(start, end - start), quote: false)} at {CurrentPath()}.");
+        _repairs.Add($"Quoted the bare text {JsonReadContext.Excerpt(_s.Substring(start, end - start), quote: _s.AsSpan(start, end - start).ContainsAny('\n', '\r'))} at {CurrentPath()}.");
         return true;
     }
 
