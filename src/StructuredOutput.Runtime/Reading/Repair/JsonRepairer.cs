@@ -216,7 +216,7 @@ internal static class JsonRepairer
         for (int i = from < end ? text.IndexOf('{', from, end - from) : -1; i >= 0; i = i + 1 < end ? text.IndexOf('{', i + 1, end - i - 1) : -1)
         {
             int j = i + 1;
-            while (j < end && (char.IsWhiteSpace(text[j]) || text[j] is '\u200B' or '\uFEFF' or '\u180E'))
+            while (j < end && (char.IsWhiteSpace(text[j]) || LenientScanner.IsUnicodeSpace(text[j])))
             {
                 j++;
             }

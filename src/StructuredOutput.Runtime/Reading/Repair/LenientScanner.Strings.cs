@@ -69,16 +69,6 @@ internal sealed partial class LenientScanner
         return p < _end && IsQuoteOpener(_s[p]) ? p : -1;
     }
 
-    private int SkipSpaces(int p)
-    {
-        while (p < _end && (char.IsWhiteSpace(_s[p]) || IsUnicodeSpace(_s[p])))
-        {
-            p++;
-        }
-
-        return p;
-    }
-
     private bool ScanTripleQuoted()
     {
         int open = _pos;

@@ -212,7 +212,7 @@ internal sealed partial class LenientScanner
         }
 
         int end = x;
-        while (end > start && (char.IsWhiteSpace(_s[end - 1]) || IsUnicodeSpace(_s[end - 1])))
+        while (end > start && IsSpace(_s[end - 1]))
         {
             end--;
         }
@@ -254,12 +254,7 @@ internal sealed partial class LenientScanner
     // that starts no property.
     private int TextGoesOnNextLine(int lineBreak)
     {
-        int p = lineBreak;
-        while (p < _end && (char.IsWhiteSpace(_s[p]) || IsUnicodeSpace(_s[p])))
-        {
-            p++;
-        }
-
+        int p = SkipSpaces(lineBreak);
         return p < _end && char.IsLetter(_s[p]) && !IsBareKeyAt(p) ? p : -1;
     }
 
@@ -447,7 +442,7 @@ internal sealed partial class LenientScanner
     private bool AfterDelimiter(int start)
     {
         int k = start - 1;
-        while (k >= 0 && (char.IsWhiteSpace(_s[k]) || IsUnicodeSpace(_s[k])))
+        while (k >= 0 && IsSpace(_s[k]))
         {
             k--;
         }
@@ -575,12 +570,7 @@ internal sealed partial class LenientScanner
             return false;
         }
 
-        int j = p + length;
-        while (j < _end && (char.IsWhiteSpace(_s[j]) || IsUnicodeSpace(_s[j])))
-        {
-            j++;
-        }
-
+        int j = SkipSpaces(p + length);
         return j >= _end || _s[j] is ',' or '}' or ']' or ')' || (_s[j] == '/' && j + 1 < _end && _s[j + 1] is '/' or '*');
     }
 }

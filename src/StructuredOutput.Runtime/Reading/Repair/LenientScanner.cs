@@ -601,12 +601,7 @@ internal sealed partial class LenientScanner
             case JsonTextLocator.Tail.Empty:
                 break;
             case JsonTextLocator.Tail.Continuation:
-                int next = _pos;
-                while (next < _end && (char.IsWhiteSpace(_s[next]) || IsUnicodeSpace(_s[next])))
-                {
-                    next++;
-                }
-
+                int next = SkipSpaces(_pos);
                 int member = NextSignificant(next + 1);
                 if (_rootClosedByBrace && _s[next] == ',' && member < _end && (IsQuoteOpener(_s[member]) || IsKeyChar(_s[member])))
                 {
