@@ -80,17 +80,7 @@ internal static class JsonRepairer
             return outcome;
         }
 
-        int regionStart = offset;
-        int regionEnd = end;
-        int afterFence = end;
-        bool fenced = false;
-        if (text[offset] != '{'
-            && JsonTextLocator.TryFindFence(text, offset, end, out int bodyStart, out int bodyEnd, out int after)
-            && NextStart(text, bodyStart, bodyEnd) >= 0)
-        {
-            (regionStart, regionEnd, afterFence, fenced) = (bodyStart, bodyEnd, after, true);
-        }
-
+        bool fenced = FindRegion(text, offset, end, out int regionStart, out int regionEnd, out int afterFence);
         ScanFailure? firstFailure = null;
         int from = regionStart;
         for (int attempt = 0; attempt < MaxStarts; attempt++)
@@ -142,6 +132,22 @@ internal static class JsonRepairer
         outcome.Failure = firstFailure
             ?? new ScanFailure(ExtractionErrorKind.NoJson, "$", JsonTextLocator.DescribeNoObject(text, offset, end), offset, false);
         return outcome;
+    }
+
+    // Where the object is looked for: the body of a markdown fence when the answer does not start with the object and a
+    // fence holds one, else the whole trimmed answer. Returns whether it is a fence.
+    private static bool FindRegion(string text, int offset, int end, out int regionStart, out int regionEnd, out int afterFence)
+    {
+        if (text[offset] != '{'
+            && JsonTextLocator.TryFindFence(text, offset, end, out int bodyStart, out int bodyEnd, out int after)
+            && NextStart(text, bodyStart, bodyEnd) >= 0)
+        {
+            (regionStart, regionEnd, afterFence) = (bodyStart, bodyEnd, after);
+            return true;
+        }
+
+        (regionStart, regionEnd, afterFence) = (offset, end, end);
+        return false;
     }
 
     // Every reading of the object at 'start'.

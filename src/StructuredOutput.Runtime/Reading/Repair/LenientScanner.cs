@@ -362,81 +362,92 @@ internal sealed partial class LenientScanner
             return false;
         }
 
-        ref Frame frame = ref Top;
-        char c = _s[_pos];
-        switch (frame.Kind)
+        switch (Top.Kind)
         {
             case FrameKind.Object:
-                if (c == ',')
-                {
-                    _pos++;
-                    afterComma = true;
-                    state = State.Member;
-                    return true;
-                }
-
-                if (c == '}')
-                {
-                    _pos++;
-                    return Close(ref state, byBrace: true);
-                }
-
-                if (c is ']' or ')')
-                {
-                    return Mismatch(ref state, afterComma: false);
-                }
-
-                if ((IsQuoteOpener(c) && IsQuotedKeyAt(_pos)) || (_newline && IsBareKeyAt(_pos)))
-                {
-                    _repairs.Add($"Inserted a missing comma after {CurrentPath()}.");
-                    afterComma = false;
-                    state = State.Member;
-                    return true;
-                }
-
-                return Fail($"expected ',' or '}}' after {CurrentPath()}, found {Found()}");
-
+                return AfterMember(ref state, ref afterComma);
             case FrameKind.Array:
             case FrameKind.Tuple:
-                char closer = frame.Kind == FrameKind.Array ? ']' : ')';
-                if (c == ',')
-                {
-                    _pos++;
-                    afterComma = true;
-                    state = State.Element;
-                    return true;
-                }
-
-                if (c == closer)
-                {
-                    _pos++;
-                    return Close(ref state, byBrace: false);
-                }
-
-                if (c is '}' or ']' or ')')
-                {
-                    return Mismatch(ref state, afterComma: false);
-                }
-
-                if (c is ':' or '=' or ';' || (_pos == valueEnd && !afterContainer && c is not ('{' or '[')))
-                {
-                    return Fail($"expected ',' or '{closer}' after {CurrentPath()}, found {Found()}");
-                }
-
-                _repairs.Add($"Inserted a missing comma after {CurrentPath()}.");
-                afterComma = false;
-                state = State.Element;
-                return true;
-
+                return AfterElement(ref state, ref afterComma, glued: _pos == valueEnd && !afterContainer);
             default: // a call: Name(value)
-                if (c == ')')
+                if (_s[_pos] == ')')
                 {
                     _pos++;
                     return Close(ref state, byBrace: false);
                 }
 
-                return Fail($"expected ')' after the one value inside {frame.CallName}(...), found {Found()}");
+                return Fail($"expected ')' after the one value inside {Top.CallName}(...), found {Found()}");
         }
+    }
+
+    // After a member's value: ',' or '}', or a missing comma before the next property name.
+    private bool AfterMember(ref State state, ref bool afterComma)
+    {
+        char c = _s[_pos];
+        if (c == ',')
+        {
+            _pos++;
+            afterComma = true;
+            state = State.Member;
+            return true;
+        }
+
+        if (c == '}')
+        {
+            _pos++;
+            return Close(ref state, byBrace: true);
+        }
+
+        if (c is ']' or ')')
+        {
+            return Mismatch(ref state, afterComma: false);
+        }
+
+        if ((IsQuoteOpener(c) && IsQuotedKeyAt(_pos)) || (_newline && IsBareKeyAt(_pos)))
+        {
+            _repairs.Add($"Inserted a missing comma after {CurrentPath()}.");
+            afterComma = false;
+            state = State.Member;
+            return true;
+        }
+
+        return Fail($"expected ',' or '}}' after {CurrentPath()}, found {Found()}");
+    }
+
+    // After an element: ',' or the closer, or a missing comma before the next element ('glued' when nothing, not
+    // even a space, separates it from a value that is not a container: then it is part of the same word).
+    private bool AfterElement(ref State state, ref bool afterComma, bool glued)
+    {
+        char c = _s[_pos];
+        char closer = Top.Kind == FrameKind.Array ? ']' : ')';
+        if (c == ',')
+        {
+            _pos++;
+            afterComma = true;
+            state = State.Element;
+            return true;
+        }
+
+        if (c == closer)
+        {
+            _pos++;
+            return Close(ref state, byBrace: false);
+        }
+
+        if (c is '}' or ']' or ')')
+        {
+            return Mismatch(ref state, afterComma: false);
+        }
+
+        if (c is ':' or '=' or ';' || (glued && c is not ('{' or '[')))
+        {
+            return Fail($"expected ',' or '{closer}' after {CurrentPath()}, found {Found()}");
+        }
+
+        _repairs.Add($"Inserted a missing comma after {CurrentPath()}.");
+        afterComma = false;
+        state = State.Element;
+        return true;
     }
 
     // A closing bracket of the wrong kind: either it stands for the right one, or the right one is missing before it.
