@@ -597,6 +597,7 @@ internal sealed partial class LenientScanner
         }
 
         bool expectCloser = pairing && !closesTypographic;
+
         // A missing closing quote before a later comma is a reading only when the quotes in between open after a space
         // or a bracket, and none of them is a property name at the string's own level ("a, {"k": 1}" but not
         // "Pasta, "servings": 2", whose closing quote is missing before the first comma).
