@@ -16,13 +16,19 @@ public static class PayloadTexts
     /// <summary>A recipe with 10 ingredients and 6 steps.</summary>
     public static readonly string Recipe = BuildRecipe();
 
+    /// <summary>A recipe of about a megabyte: the same shape, with 12,000 ingredients and 3,000 steps.</summary>
+    public static readonly string LargeRecipe = BuildRecipe(12_000, 3_000);
+
     /// <summary>An invoice with 100 line items.</summary>
     public static readonly string Invoice = BuildInvoice(100);
 
     /// <summary>A short input document; the fake client ignores it, so its content does not matter.</summary>
     public const string Input = "Spaghetti carbonara for 4: 400 g spaghetti, 150 g guanciale, 4 egg yolks, 60 g pecorino, pepper.";
 
-    private static string BuildRecipe()
+    private static string BuildRecipe() => BuildRecipe(10, 6);
+
+    // The first 10 ingredients and 6 steps are the short recipe's; more repeat them, numbered.
+    private static string BuildRecipe(int ingredients, int stepCount)
     {
         string[] names = { "spaghetti", "guanciale", "egg yolks", "pecorino romano", "black pepper", "salt", "olive oil", "garlic", "parsley", "lemon zest" };
         string?[] units = { "g", "g", null, "g", null, "g", "tbsp", "clove", "g", null };
@@ -30,14 +36,16 @@ public static class PayloadTexts
         string?[] notes = { null, "cut into strips", "large", "grated", "freshly ground", null, null, "crushed", "chopped", "of one lemon" };
         var sb = new StringBuilder();
         sb.Append("{\"name\":\"Spaghetti alla carbonara\",\"servings\":4,\"cuisine\":\"Italian\",\"ingredients\":[");
-        for (int i = 0; i < names.Length; i++)
+        for (int n = 0; n < ingredients; n++)
         {
-            if (i > 0)
+            int i = n % names.Length;
+            if (n > 0)
             {
                 sb.Append(',');
             }
 
-            sb.Append("{\"name\":\"").Append(names[i]).Append("\",\"quantity\":").Append(quantities[i] ?? "null")
+            string name = n < names.Length ? names[i] : names[i] + " " + (n / names.Length).ToString(CultureInfo.InvariantCulture);
+            sb.Append("{\"name\":\"").Append(name).Append("\",\"quantity\":").Append(quantities[i] ?? "null")
               .Append(",\"unit\":").Append(Str(units[i])).Append(",\"note\":").Append(Str(notes[i])).Append('}');
         }
 
@@ -51,9 +59,10 @@ public static class PayloadTexts
             "Toss the pasta with the guanciale off the heat, then with the egg mixture, loosening with the water.",
             "Serve at once with more pecorino.",
         };
-        for (int i = 0; i < steps.Length; i++)
+        for (int n = 0; n < stepCount; n++)
         {
-            sb.Append(i > 0 ? "," : string.Empty).Append(Str(steps[i]));
+            string step = n < steps.Length ? steps[n % steps.Length] : steps[n % steps.Length] + " (" + (n / steps.Length).ToString(CultureInfo.InvariantCulture) + ")";
+            sb.Append(n > 0 ? "," : string.Empty).Append(Str(step));
         }
 
         sb.Append("],\"totalMinutes\":25}");

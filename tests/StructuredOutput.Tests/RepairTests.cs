@@ -70,6 +70,30 @@ public class RepairTests
         { """{"name":"Pasta","servings":2,"vegetarian":true,"rating":4.5,"tags":["quick"}""", Pasta, ["Inserted a missing ']' to close $.tags."] },
         { """{"name":"Pasta"}, "servings":2,"vegetarian":true,"tags":["quick"],"rating":4.5}""", Pasta, ["Removed a stray '}' at line 1, column 16; the object continues after it."] },
 
+        // Bare text that runs on where nothing else could follow, and quotes that can be read only one way.
+        { """{"servings":2,"vegetarian":true,"tags":["quick"],"rating":4.5,"name":Pasta, al dente}""", "Pasta, al dente|2|True|quick|4.5",
+            ["Quoted the bare text Pasta, al dente at $.name."] },
+        { """{"name":Pasta, al dente","servings":2,"vegetarian":true,"tags":["quick"],"rating":4.5}""", "Pasta, al dente|2|True|quick|4.5",
+            ["Added the missing opening quote of the string at $.name."] },
+        { "{\"name\": Pasta with\n  fresh basil,\n\"servings\":2,\"vegetarian\":true,\"tags\":[\"quick\"],\"rating\":4.5}", "Pasta with\n  fresh basil|2|True|quick|4.5",
+            ["Quoted the bare text \"Pasta with\\n  fresh basil\" at $.name."] },
+        { """{"name":Pasta{al dente},"servings":2,"vegetarian":true,"tags":["quick"],"rating":4.5}""", "Pasta{al dente}|2|True|quick|4.5",
+            ["Quoted the bare text Pasta{al dente} at $.name."] },
+        { """{"name":Pasta "al dente" style,"servings":2,"vegetarian":true,"tags":["quick"],"rating":4.5}""", "Pasta \"al dente\" style|2|True|quick|4.5",
+            ["Quoted the bare text Pasta \"al dente\" style at $.name."] },
+        { """{"name:"Pasta","servings":2,"vegetarian":true,"tags":["quick"],"rating":4.5}""", Pasta,
+            ["Added the missing closing quote of the property name $.name before its colon."] },
+        { """{"servings":2,"vegetarian":true,"tags":["quick"],"rating":4.5,"name:Pasta}""", Pasta,
+            ["Added the missing closing quote of the property name $.name before its colon.", "Quoted the bare text Pasta at $.name."] },
+        { "{\"name\":\"Pasta \u201eal dente\" style\",\"servings\":2,\"vegetarian\":true,\"tags\":[\"quick\"],\"rating\":4.5}", "Pasta \u201eal dente\" style|2|True|quick|4.5",
+            ["Escaped 1 quote inside the string at $.name."] },
+        { """{"name":"Pasta {"size": 2}, "servings":2,"vegetarian":true,"tags":["quick"],"rating":4.5}""", "Pasta {\"size\": 2}|2|True|quick|4.5",
+            ["Escaped 2 quotes inside the string at $.name.", "Added the missing closing quote of the string at $.name, before the comma at line 1, column 27 that the next property follows."] },
+        { """{"name":"Pasta for 5'3" cooks","servings":2,"vegetarian":true,"tags":["quick"],"rating":4.5}""", "Pasta for 5'3\" cooks|2|True|quick|4.5",
+            ["Escaped 1 quote inside the string at $.name."] },
+        { """{"name":"5' 11"","servings":2,"vegetarian":true,"tags":["quick"],"rating":4.5}""", "5' 11\"|2|True|quick|4.5",
+            ["Escaped 1 quote inside the string at $.name."] },
+
         // Around the object.
         { """{\"name\":\"Pasta\",\"servings\":2,\"vegetarian\":true,\"tags\":[\"quick\"],\"rating\":4.5}""", Pasta,
             ["Unescaped JSON that was written as the content of a string (\\\" for every quote)."] },
@@ -182,6 +206,35 @@ public class RepairTests
         Assert.Equal(120, result.Value!.Tags.Count);
         Assert.Equal(51, result.Repairs.Count);
         Assert.Equal("70 more repairs are not listed.", result.Repairs[^1]);
+    }
+
+    // Inputs like the ones above where more than one reading is possible, or a reading would drop or invent text.
+    public static TheoryData<string, ExtractionErrorKind> NearMisses => new()
+    {
+        // Bare text that runs into the next property's quote: the words before it may be stray.
+        { """{"name":Pasta, al dente "servings":2,"vegetarian":true,"tags":["quick"],"rating":4.5}""", ExtractionErrorKind.InvalidJson },
+        { "{\"name\":Pasta\nfresh basil \"servings\":2,\"vegetarian\":true,\"tags\":[\"quick\"],\"rating\":4.5}", ExtractionErrorKind.InvalidJson },
+
+        // A {group} with a colon or quotes in it may be an object.
+        { """{"name":Pasta{"a":1},"servings":2,"vegetarian":true,"tags":["quick"],"rating":4.5}""", ExtractionErrorKind.InvalidJson },
+
+        // A property name cut off after its colon is truncated, not a name with a missing quote.
+        { """{"servings":2,"name:Pasta""", ExtractionErrorKind.Truncated },
+
+        // Quotes inside words do not pair, so no later comma can be where the closing quote is missing.
+        { """{"name":"Pa"st"a, "servings":2,"vegetarian":true,"tags":["quick"],"rating":4.5}""", ExtractionErrorKind.InvalidJson },
+
+        // A double quote after a number is an inch mark only in a height (feet, then inches).
+        { """{"name":"Pizza 12" wide","servings":2,"vegetarian":true,"tags":["quick"],"rating":4.5}""", ExtractionErrorKind.InvalidJson },
+    };
+
+    [Theory]
+    [MemberData(nameof(NearMisses))]
+    public void Near_misses_of_the_new_readings_are_rejected(string answer, ExtractionErrorKind kind)
+    {
+        var result = LlmContract<Dish>.Parse(answer);
+        Assert.False(result.IsSuccess, "accepted as " + (result.Value is null ? "null" : Describe(result.Value)));
+        Assert.Equal(kind, result.Errors[0].Kind);
     }
 
     private static string Describe(Dish d) =>

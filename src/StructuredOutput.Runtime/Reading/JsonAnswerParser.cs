@@ -92,7 +92,7 @@ public static class JsonAnswerParser
     // The repair stage: every reading of the answer; exactly one must work (for the type, when several are JSON).
     private static ParseResult<T> ParseRepaired<T>(string text, JsonValueReader<T> readRoot, int maxDepth)
     {
-        RepairOutcome outcome = JsonRepairer.Repair(text, maxDepth);
+        using RepairOutcome outcome = JsonRepairer.Repair(text, maxDepth);
         if (outcome.Prelude.ErrorCount > 0)
         {
             return Fail<T>(outcome.Prelude);

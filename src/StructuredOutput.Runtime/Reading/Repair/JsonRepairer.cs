@@ -8,19 +8,24 @@ namespace StructuredOutput.Reading.Repair;
 /// <summary>One complete reading of an answer: strict JSON and the repairs that produced it.</summary>
 internal sealed class RepairReading
 {
-    public RepairReading(string json, RepairLog repairs)
+    private readonly CharBuffer _json;
+
+    public RepairReading(CharBuffer json, RepairLog repairs)
     {
-        Json = json;
+        _json = json;
         Repairs = repairs;
     }
 
-    public string Json { get; }
+    /// <summary>The strict JSON, in a pooled buffer that is valid until the outcome is disposed.</summary>
+    public ArraySegment<char> Json => _json.Segment;
 
     public RepairLog Repairs { get; }
+
+    internal void Release() => _json.Dispose();
 }
 
-/// <summary>What the repair stage made of an answer.</summary>
-internal sealed class RepairOutcome
+/// <summary>What the repair stage made of an answer; disposing it returns the readings' pooled buffers.</summary>
+internal sealed class RepairOutcome : IDisposable
 {
     /// <summary>Repairs made while locating the object (byte-order mark, fence, prose), and a locating error if any.</summary>
     public JsonReadContext Prelude { get; } = new();
@@ -36,6 +41,17 @@ internal sealed class RepairOutcome
 
     /// <summary>Whether every reading was tried (false when a budget ran out, so uniqueness is unproven).</summary>
     public bool Complete { get; set; } = true;
+
+    /// <summary>Returns the readings' buffers to the pool.</summary>
+    public void Dispose()
+    {
+        foreach (RepairReading reading in Readings)
+        {
+            reading.Release();
+        }
+
+        Readings.Clear();
+    }
 }
 
 /// <summary>
@@ -64,17 +80,7 @@ internal static class JsonRepairer
             return outcome;
         }
 
-        int regionStart = offset;
-        int regionEnd = end;
-        int afterFence = end;
-        bool fenced = false;
-        if (text[offset] != '{'
-            && JsonTextLocator.TryFindFence(text, offset, end, out int bodyStart, out int bodyEnd, out int after)
-            && NextStart(text, bodyStart, bodyEnd) >= 0)
-        {
-            (regionStart, regionEnd, afterFence, fenced) = (bodyStart, bodyEnd, after, true);
-        }
-
+        bool fenced = FindRegion(text, offset, end, out int regionStart, out int regionEnd, out int afterFence);
         ScanFailure? firstFailure = null;
         int from = regionStart;
         for (int attempt = 0; attempt < MaxStarts; attempt++)
@@ -114,7 +120,7 @@ internal static class JsonRepairer
 
                 if (failure is null && fenced && JsonTextLocator.SecondObjectMessage(text, afterFence, text.Length) is string second)
                 {
-                    outcome.Readings.Clear();
+                    outcome.Dispose();
                     outcome.Failure = new ScanFailure(ExtractionErrorKind.MultipleValues, "$", second, afterFence, true);
                 }
 
@@ -132,6 +138,22 @@ internal static class JsonRepairer
         outcome.Failure = firstFailure
             ?? new ScanFailure(ExtractionErrorKind.NoJson, "$", JsonTextLocator.DescribeNoObject(text, offset, end), offset, false);
         return outcome;
+    }
+
+    // Where the object is looked for: the body of a markdown fence when the answer does not start with the object and a
+    // fence holds one, else the whole trimmed answer. Returns whether it is a fence.
+    private static bool FindRegion(string text, int offset, int end, out int regionStart, out int regionEnd, out int afterFence)
+    {
+        if (text[offset] != '{'
+            && JsonTextLocator.TryFindFence(text, offset, end, out int bodyStart, out int bodyEnd, out int after)
+            && NextStart(text, bodyStart, bodyEnd) >= 0)
+        {
+            (regionStart, regionEnd, afterFence) = (bodyStart, bodyEnd, after);
+            return true;
+        }
+
+        (regionStart, regionEnd, afterFence) = (offset, end, end);
+        return false;
     }
 
     // Every reading of the object at 'start'.
@@ -156,7 +178,8 @@ internal static class JsonRepairer
                 break;
             }
 
-            var scanner = new LenientScanner(source, end, maxDepth, cursor, quietFenceTail, inArray, map);
+            var output = new CharBuffer(end - start + 64);
+            var scanner = new LenientScanner(source, end, maxDepth, cursor, quietFenceTail, inArray, map, output);
             bool ok = scanner.Scan(start);
             outcome.Ambiguity ??= scanner.FirstChoice;
             if (scanner.LookAheadExhausted)
@@ -164,21 +187,18 @@ internal static class JsonRepairer
                 outcome.Complete = false;
             }
 
-            if (!ok)
+            if (!ok || IsKnown(outcome.Readings, output))
             {
                 first ??= scanner.Failure;
+                output.Dispose();
                 continue;
             }
 
-            string json = scanner.Output;
-            if (!outcome.Readings.Exists(r => r.Json == json))
+            outcome.Readings.Add(new RepairReading(output, scanner.Repairs));
+            if (outcome.Readings.Count > MaxReadings)
             {
-                outcome.Readings.Add(new RepairReading(json, scanner.Repairs));
-                if (outcome.Readings.Count > MaxReadings)
-                {
-                    outcome.Complete = false;
-                    break;
-                }
+                outcome.Complete = false;
+                break;
             }
         }
         while (cursor.Advance());
@@ -189,13 +209,26 @@ internal static class JsonRepairer
         }
     }
 
+    private static bool IsKnown(List<RepairReading> readings, CharBuffer json)
+    {
+        foreach (RepairReading reading in readings)
+        {
+            if (reading.Json.AsSpan().SequenceEqual(json.AsSpan()))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     // The next '{' that can open an object: followed by something a property name (or the closing brace) starts with.
     private static int NextStart(string text, int from, int end)
     {
         for (int i = from < end ? text.IndexOf('{', from, end - from) : -1; i >= 0; i = i + 1 < end ? text.IndexOf('{', i + 1, end - i - 1) : -1)
         {
             int j = i + 1;
-            while (j < end && (char.IsWhiteSpace(text[j]) || text[j] is '\u200B' or '\uFEFF' or '\u180E'))
+            while (j < end && (char.IsWhiteSpace(text[j]) || LenientScanner.IsUnicodeSpace(text[j])))
             {
                 j++;
             }

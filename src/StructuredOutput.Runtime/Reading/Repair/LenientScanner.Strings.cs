@@ -1,79 +1,76 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
-using System.Text;
 
 namespace StructuredOutput.Reading.Repair;
 
 /// <summary>Strings: every quote style, unescaped quotes and their readings, missing quotes, escapes.</summary>
 internal sealed partial class LenientScanner
 {
-    // A string value, with Python triple quotes and "a" + "b" concatenation.
+    private enum Ending : byte
+    {
+        /// <summary>At its closing quote.</summary>
+        Quote,
+
+        /// <summary>Its closing quote is missing before a comma that the next property follows.</summary>
+        BeforeComma,
+
+        /// <summary>A property name whose closing quote is missing before its colon.</summary>
+        BeforeColon,
+    }
+
+    // A string value, with Python triple quotes and "a" + "b" concatenation, written to the output with its quotes.
     private bool ScanStringValue()
     {
-        string content;
+        _out.Append('"');
         if (_s[_pos] == '"' && _pos + 2 < _end && _s[_pos + 1] == '"' && _s[_pos + 2] == '"')
         {
-            if (!ScanTripleQuoted(out content))
+            if (!ScanTripleQuoted())
             {
                 return false;
             }
         }
-        else if (!ScanString(isKey: false, out content))
+        else if (!ScanString(isKey: false))
         {
             return false;
         }
 
         int joined = 0;
-        StringBuilder? all = null;
-        while (true)
+        for (int p = ConcatenatedAt(_pos); p >= 0; p = ConcatenatedAt(_pos))
         {
-            int p = _pos;
-            while (p < _end && (char.IsWhiteSpace(_s[p]) || IsUnicodeSpace(_s[p])))
-            {
-                p++;
-            }
-
-            if (p >= _end || _s[p] != '+')
-            {
-                break;
-            }
-
-            p++;
-            while (p < _end && (char.IsWhiteSpace(_s[p]) || IsUnicodeSpace(_s[p])))
-            {
-                p++;
-            }
-
-            if (p >= _end || !IsQuoteOpener(_s[p]))
-            {
-                break;
-            }
-
-            all ??= new StringBuilder(content);
             _pos = p;
-            if (!ScanString(isKey: false, out string more))
+            if (!ScanString(isKey: false))
             {
                 return false;
             }
 
-            all.Append(more);
             joined++;
         }
 
         if (joined > 0)
         {
-            _repairs.Add($"Joined {(joined + 1).ToString(CultureInfo.InvariantCulture)} concatenated strings at {CurrentPath()}.");
-            content = all!.ToString();
+            _repairs.Add($"Joined {joined + 1} concatenated strings at {CurrentPath()}.");
         }
 
-        _out.Append('"').Append(content).Append('"');
+        _out.Append('"');
         return true;
     }
 
-    private bool ScanTripleQuoted(out string content)
+    // After a string: the quote of the next string in "a" + "b", or -1.
+    private int ConcatenatedAt(int p)
     {
-        content = string.Empty;
+        p = SkipSpaces(p);
+        if (p >= _end || _s[p] != '+')
+        {
+            return -1;
+        }
+
+        p = SkipSpaces(p + 1);
+        return p < _end && IsQuoteOpener(_s[p]) ? p : -1;
+    }
+
+    private bool ScanTripleQuoted()
+    {
         int open = _pos;
         int close = _s.IndexOf("\"\"\"", open + 3, _end - open - 3, StringComparison.Ordinal);
         if (close < 0)
@@ -88,185 +85,104 @@ internal sealed partial class LenientScanner
         }
 
         _pos = close + 3;
-        content = _str.ToString();
         _repairs.Add($"Read the triple-quoted string at {CurrentPath()} as a JSON string.");
         return true;
     }
 
-    // A quoted string (any of the quote styles). Writes its content, JSON-escaped and without quotes, to 'content'.
-    private bool ScanString(bool isKey, out string content)
+    /// <summary>What one quoted string has met so far.</summary>
+    private struct StringState
     {
-        content = string.Empty;
-        int open = _pos;
-        char delim = _s[open];
-        _str.Clear();
-        int decidedEnd = -1;
-        int inner = 0;
-        bool rawControl = false;
-        int newlineStrLength = -1; // _str's length before the last raw line break, when that break ends the content
-        int newlineEnd = -1;       // the index just after that raw line break
-        List<string>? escapeNotes = null;
-        List<(int Source, int Length)>? commas = null; // each comma of the content: where, and _str's length there
-        int next = -1;                                 // where scanning resumes after the string
-        int i = open + 1;
+        public int Open;
+        public char Delim;
+        public bool IsKey;
+        public int ContentStart;   // where its content starts in the output
+        public int DecidedEnd;     // the later quote chosen as its end, or -1
+        public int DecidedSplit;   // the later comma chosen as the place of its missing closing quote, or -1
+        public int Inner;          // unescaped quotes kept as content
+        public bool RawControl;
+        public int NewlineLength;  // the content's length before the last raw line break, when that break ends it
+        public int NewlineEnd;     // the index just after that line break
+        public int ColonAt;        // the first colon inside a property name, or -1
+        public int ColonLength;    // the content's length there
+        public List<string>? EscapeNotes;
+
+        public StringState(int open, char delim, bool isKey, int contentStart)
+        {
+            this = default;
+            Open = open;
+            Delim = delim;
+            IsKey = isKey;
+            ContentStart = contentStart;
+            DecidedEnd = DecidedSplit = NewlineLength = NewlineEnd = ColonAt = -1;
+        }
+    }
+
+    // A quoted string (any of the quote styles): writes its content, JSON-escaped and without quotes, to the output.
+    private bool ScanString(bool isKey)
+    {
+        var st = new StringState(_pos, _s[_pos], isKey, _out.Length);
+        _commas.Clear();
+        int i = st.Open + 1;
         while (true)
         {
             if (i >= _end)
             {
-                if (!isKey && decidedEnd < 0)
-                {
-                    int split = FindSplit(commas);
-                    if (split >= 0)
-                    {
-                        _str.Length = commas![split].Length;
-                        next = commas[split].Source;
-                        break;
-                    }
+                return EndsInsideString(ref st);
+            }
 
-                    if (TryMissingClosingQuote(open))
-                    {
-                        content = _str.ToString();
-                        return true;
-                    }
-                }
-
-                _pos = _end;
-                return Truncated(inString: true);
+            if (i == st.DecidedSplit)
+            {
+                return FinishString(ref st, i, Ending.BeforeComma);
             }
 
             char c = _s[i];
             if (c == ',' && !isKey)
             {
-                (commas ??= new List<(int, int)>()).Add((i, _str.Length));
+                _commas.Add((i, _out.Length - st.ContentStart));
+            }
+            else if (c == ':' && isKey && st.ColonAt < 0)
+            {
+                (st.ColonAt, st.ColonLength) = (i, _out.Length - st.ContentStart);
             }
 
             if (c == '\\')
             {
-                if (i + 1 >= _end)
+                if (!CopyEscape(ref st, ref i))
                 {
-                    i++;
-                    continue;
+                    return false;
                 }
 
-                char n = _s[i + 1];
-                switch (n)
+                continue;
+            }
+
+            if (IsCloser(st.Delim, c))
+            {
+                switch (RoleOfQuote(ref st, i, out Ending ending, out int at))
                 {
-                    case '"':
-                    case '\\':
-                    case '/':
-                    case 'b':
-                    case 'f':
-                    case 'n':
-                    case 'r':
-                    case 't':
-                        _str.Append('\\').Append(n);
-                        i += 2;
-                        continue;
-                    case 'u':
-                        if (i + 6 <= _end && IsHex(_s[i + 2]) && IsHex(_s[i + 3]) && IsHex(_s[i + 4]) && IsHex(_s[i + 5]))
-                        {
-                            _str.Append(_s, i, 6);
-                            i += 6;
-                            continue;
-                        }
-
-                        if (i + 6 > _end)
-                        {
-                            _pos = _end;
-                            return Truncated(inString: true);
-                        }
-
-                        _pos = i;
-                        return Fail(ExtractionErrorKind.InvalidString, $"the string at {CurrentPath(isKey)} holds an invalid \\u escape", isKey);
-                    case '\'':
-                    case '‘':
-                    case '’':
-                    case '“':
-                    case '”':
-                    case '„':
-                    case '`':
-                    case '´':
-                        _str.Append(n);
-                        (escapeNotes ??= new List<string>()).Add($"Replaced the invalid escape \\{n} with {n}");
-                        i += 2;
-                        continue;
+                    case QuoteRole.Ends:
+                        return FinishString(ref st, at, ending);
                     default:
-                        _str.Append("\\\\");
-                        if (n >= ' ')
-                        {
-                            (escapeNotes ??= new List<string>()).Add($"Kept the backslash of the invalid escape \\{n} as a character");
-                        }
-
+                        AppendEscaped(c);
+                        st.Inner++;
                         i++;
                         continue;
                 }
             }
 
-            if (IsCloser(delim, c))
-            {
-                bool close;
-                if (decidedEnd >= 0)
-                {
-                    close = i == decidedEnd;
-                }
-                else if (Follows(i, isKey))
-                {
-                    close = true;
-                }
-                else
-                {
-                    // The readings: the string ends here (only if a repair can go on from here), at a later quote,
-                    // or (its closing quote missing) before a comma that the next property follows.
-                    int here = CloseHerePlausible(i, isKey) ? 1 : 0;
-                    List<int>? candidates = delim == '"' && i == open + 1 ? null : FindCandidates(open, i, delim, isKey);
-                    int candidateCount = candidates?.Count ?? 0;
-                    int split = isKey ? -1 : FindSplit(commas);
-                    int count = here + candidateCount + (split >= 0 ? 1 : 0);
-                    int choice = count > 1 ? Choose(count, i, isKey) : 0;
-                    if (count == 0 || (here == 1 && choice == 0))
-                    {
-                        close = true; // (when nothing can work, the plain reading fails and says why)
-                    }
-                    else if (choice - here < candidateCount)
-                    {
-                        close = false;
-                        decidedEnd = candidates![choice - here];
-                    }
-                    else
-                    {
-                        // The closing quote is missing before a comma that the next property follows.
-                        _str.Length = commas![split].Length;
-                        next = commas[split].Source;
-                        break;
-                    }
-                }
-
-                if (close)
-                {
-                    next = i + 1;
-                    break;
-                }
-
-                AppendEscaped(_str, c);
-                inner++;
-                i++;
-                continue;
-            }
-
             if (c < ' ')
             {
-                rawControl = true;
+                st.RawControl = true;
                 if (c == '\n' || c == '\r')
                 {
-                    if (newlineEnd != i)
+                    if (st.NewlineEnd != i)
                     {
-                        newlineStrLength = _str.Length;
+                        st.NewlineLength = _out.Length - st.ContentStart;
                     }
 
-                    newlineEnd = i + 1;
+                    st.NewlineEnd = i + 1;
                 }
 
-                AppendEscaped(_str, c);
+                AppendEscaped(c);
                 i++;
                 continue;
             }
@@ -275,7 +191,7 @@ internal sealed partial class LenientScanner
             {
                 if (char.IsHighSurrogate(c) && i + 1 < _end && char.IsLowSurrogate(_s[i + 1]))
                 {
-                    _str.Append(c).Append(_s[i + 1]);
+                    _out.Append(c, _s[i + 1]);
                     i += 2;
                     continue;
                 }
@@ -284,93 +200,321 @@ internal sealed partial class LenientScanner
                 return LoneSurrogate(isKey);
             }
 
-            AppendEscaped(_str, c);
+            AppendEscaped(c);
             i++;
         }
+    }
 
-        // Closed at i, or (when the quote was missing before a comma) at the comma.
-        bool missingQuote = next != i + 1;
-        _pos = next;
-        bool droppedBreak = false;
-        if (!missingQuote && newlineEnd == i && newlineStrLength >= 0)
+    // A backslash inside a string: a valid escape is copied, an invalid one repaired. False at a bad \u escape.
+    private bool CopyEscape(ref StringState st, ref int i)
+    {
+        if (i + 1 >= _end)
         {
-            // A line break right before the closing quote is layout (the quote went on the next line), not content.
-            _str.Length = newlineStrLength;
-            droppedBreak = true;
+            i++;
+            return true;
         }
 
-        content = _str.ToString();
-        string path = isKey ? ContainerPath() + Segment(content) : CurrentPath();
-        if (inner > 0 && (content.Contains("```json", StringComparison.OrdinalIgnoreCase) || content.Contains("~~~json", StringComparison.OrdinalIgnoreCase)))
+        char n = _s[i + 1];
+        switch (n)
+        {
+            case '"':
+            case '\\':
+            case '/':
+            case 'b':
+            case 'f':
+            case 'n':
+            case 'r':
+            case 't':
+                _out.Append('\\', n);
+                i += 2;
+                return true;
+            case 'u':
+                if (i + 6 <= _end && IsHex(_s[i + 2]) && IsHex(_s[i + 3]) && IsHex(_s[i + 4]) && IsHex(_s[i + 5]))
+                {
+                    _out.Append(_s.AsSpan(i, 6));
+                    i += 6;
+                    return true;
+                }
+
+                if (i + 6 > _end)
+                {
+                    _pos = _end;
+                    return Truncated(inString: true);
+                }
+
+                _pos = i;
+                return Fail(ExtractionErrorKind.InvalidString, $"the string at {CurrentPath(st.IsKey)} holds an invalid \\u escape", st.IsKey);
+            case '\'':
+            case '‘':
+            case '’':
+            case '“':
+            case '”':
+            case '„':
+            case '`':
+            case '´':
+                _out.Append(n);
+                (st.EscapeNotes ??= new List<string>()).Add($"Replaced the invalid escape \\{n} with {n}");
+                i += 2;
+                return true;
+            default:
+                _out.Append('\\', '\\');
+                if (n >= ' ')
+                {
+                    (st.EscapeNotes ??= new List<string>()).Add($"Kept the backslash of the invalid escape \\{n} as a character");
+                }
+
+                i++;
+                return true;
+        }
+    }
+
+    private enum QuoteRole : byte
+    {
+        Content,
+        Ends,
+    }
+
+    // A closing-style quote inside a string: does the string end here, or (a choice point) later?
+    private QuoteRole RoleOfQuote(ref StringState st, int i, out Ending ending, out int at)
+    {
+        ending = Ending.Quote;
+        at = i;
+        if (st.DecidedEnd >= 0 || st.DecidedSplit >= 0)
+        {
+            return i == st.DecidedEnd ? QuoteRole.Ends : QuoteRole.Content;
+        }
+
+        if (Follows(i, st.IsKey))
+        {
+            return QuoteRole.Ends;
+        }
+
+        if (st.Delim == '"' && IsInchMark(i))
+        {
+            return QuoteRole.Content; // 5'3": a measure in feet and inches
+        }
+
+        // The readings: the string ends here (only if a repair can go on from here), at a later quote (or before a
+        // later comma that the next property follows), or (its closing quote missing) before an earlier such comma.
+        int here = CloseHerePlausible(i, st.IsKey) ? 1 : 0;
+        List<int>? candidates = st.Delim == '"' && i == st.Open + 1 ? null : FindCandidates(st.Open, i, st.Delim, st.IsKey);
+        int candidateCount = candidates?.Count ?? 0;
+        int split = st.IsKey ? -1 : FindSplit();
+        int count = here + candidateCount + (split >= 0 ? 1 : 0);
+        if (count == 0 && st.IsKey && KeyColonPlausible(ref st))
+        {
+            ending = Ending.BeforeColon;
+            at = st.ColonAt;
+            return QuoteRole.Ends;
+        }
+
+        int choice = count > 1 ? Choose(count, i, st.IsKey) : 0;
+        if (count == 0 || (here == 1 && choice == 0))
+        {
+            return QuoteRole.Ends; // (when nothing can work, the plain reading fails and says why)
+        }
+
+        if (choice - here < candidateCount)
+        {
+            int candidate = candidates![choice - here];
+            if (_s[candidate] == ',')
+            {
+                st.DecidedSplit = candidate;
+            }
+            else
+            {
+                st.DecidedEnd = candidate;
+            }
+
+            return QuoteRole.Content;
+        }
+
+        // The closing quote is missing before a comma of the content that the next property follows.
+        _out.Length = st.ContentStart + _commas[split].Length;
+        ending = Ending.BeforeComma;
+        at = _commas[split].Source;
+        return QuoteRole.Ends;
+    }
+
+    // The answer ends inside a string: its closing quote may be missing before a comma, a colon or the final brackets.
+    private bool EndsInsideString(ref StringState st)
+    {
+        if (!st.IsKey && st.DecidedEnd < 0 && st.DecidedSplit < 0)
+        {
+            int split = FindSplit();
+            if (split >= 0)
+            {
+                _out.Length = st.ContentStart + _commas[split].Length;
+                return FinishString(ref st, _commas[split].Source, Ending.BeforeComma);
+            }
+
+            _out.Length = st.ContentStart;
+            if (TryMissingClosingQuote(st.Open))
+            {
+                return true;
+            }
+        }
+
+        if (st.IsKey && KeyColonPlausible(ref st))
+        {
+            return FinishString(ref st, st.ColonAt, Ending.BeforeColon);
+        }
+
+        _pos = _end;
+        return Truncated(inString: true);
+    }
+
+    // A property name whose closing quote is missing before its colon ("key:"value" or "key:value}): the name has a
+    // colon with no space before it, and a value starts right after it.
+    private bool KeyColonPlausible(ref StringState st)
+    {
+        if (st.ColonAt < 0 || st.ColonLength == 0 || char.IsWhiteSpace(_s[st.ColonAt - 1]))
+        {
+            return false;
+        }
+
+        int p = SkipSpacesOnLine(st.ColonAt + 1);
+        if (p >= _end)
+        {
+            return false;
+        }
+
+        char c = _s[p];
+        return IsQuoteOpener(c) || char.IsLetterOrDigit(c) || c is '-' or '{' or '[';
+    }
+
+    // The string is read: 'at' is its closing quote, or the comma or colon before which that quote is missing.
+    private bool FinishString(ref StringState st, int at, Ending ending)
+    {
+        switch (ending)
+        {
+            case Ending.Quote:
+                _pos = at + 1;
+                if (st.NewlineEnd == at && st.NewlineLength >= 0)
+                {
+                    // A line break right before the closing quote is layout (the quote went on the next line).
+                    _out.Length = st.ContentStart + st.NewlineLength;
+                }
+                else
+                {
+                    st.NewlineLength = -1;
+                }
+
+                break;
+            case Ending.BeforeComma:
+                _pos = at;
+                st.NewlineLength = -1;
+                break;
+            default:
+                _pos = at;
+                _out.Length = st.ContentStart + st.ColonLength;
+                st.NewlineLength = -1;
+                break;
+        }
+
+        int length = _out.Length - st.ContentStart;
+        ReadOnlySpan<char> content = _out.AsSpan(st.ContentStart, length);
+        if (st.Inner > 0 && (content.Contains("```json", StringComparison.OrdinalIgnoreCase) || content.Contains("~~~json", StringComparison.OrdinalIgnoreCase)))
         {
             // The fence may mark JSON that was meant as the value itself rather than as text.
             return Fail(
                 ExtractionErrorKind.InvalidJson,
-                $"is ambiguous: the string at {path} holds unescaped quotes around a code fence, which may be JSON meant as the value; escape quotes inside strings as \\\"",
-                isKey);
+                $"is ambiguous: the string at {StringPath(ref st)} holds unescaped quotes around a code fence, which may be JSON meant as the value; escape quotes inside strings as \\\"",
+                st.IsKey);
         }
 
-        if (delim != '"')
+        ReportString(ref st, at, ending, HasEscapedControl(content));
+        return true;
+    }
+
+    // The repairs one string needed.
+    private void ReportString(ref StringState st, int at, Ending ending, bool escapedControl)
+    {
+        if (st.Delim != '"')
         {
-            string what = delim switch
+            string what = st.Delim switch
             {
                 '\'' => "single quotes",
                 '`' => "backticks",
                 _ => "typographic quotes",
             };
-            _repairs.Add($"Replaced the {what} around {(isKey ? "the property name" : "the string")} at {path} with double quotes.");
+            _repairs.Add($"Replaced the {what} around {(st.IsKey ? "the property name" : "the string")} at {StringPath(ref st)} with double quotes.");
         }
 
-        if (inner > 0)
+        if (st.Inner > 0)
         {
-            _repairs.Add(delim == '"'
-                ? $"Escaped {Plural(inner, "quote")} inside the string at {path}."
-                : $"Kept {Plural(inner, "quote")} inside the string at {path} as part of it.");
+            _repairs.Add(st.Delim == '"'
+                ? $"Escaped {Plural(st.Inner, "quote")} inside the string at {StringPath(ref st)}."
+                : $"Kept {Plural(st.Inner, "quote")} inside the string at {StringPath(ref st)} as part of it.");
         }
 
-        if (missingQuote)
+        if (ending == Ending.BeforeComma)
         {
-            _repairs.Add($"Added the missing closing quote of the string at {path}, before the comma at {_map.Where(next)} that the next property follows.");
+            _repairs.Add($"Added the missing closing quote of the string at {StringPath(ref st)}, before the comma at {_map.Where(at)} that the next property follows.");
+        }
+        else if (ending == Ending.BeforeColon)
+        {
+            _repairs.Add($"Added the missing closing quote of the property name {StringPath(ref st)} before its colon.");
         }
 
+        bool droppedBreak = st.NewlineLength >= 0;
         if (droppedBreak)
         {
-            _repairs.Add($"Removed the line break before the closing quote of the string at {path}.");
+            _repairs.Add($"Removed the line break before the closing quote of the string at {StringPath(ref st)}.");
         }
 
-        if (rawControl && (!droppedBreak || HasEscapedControl(content)))
+        if (st.RawControl && (!droppedBreak || escapedControl))
         {
-            _repairs.Add($"Escaped raw line breaks or control characters inside the string at {path}.");
+            _repairs.Add($"Escaped raw line breaks or control characters inside the string at {StringPath(ref st)}.");
         }
 
-        if (escapeNotes is not null)
+        if (st.EscapeNotes is not null)
         {
-            foreach (string note in escapeNotes)
+            foreach (string note in st.EscapeNotes)
             {
-                _repairs.Add($"{note} in the string at {path}.");
+                _repairs.Add($"{note} in the string at {StringPath(ref st)}.");
             }
         }
-
-        return true;
     }
 
-    private static bool HasEscapedControl(string content) =>
+    // The path of the string being read: a property name's own path, or the value's.
+    private string StringPath(ref StringState st) =>
+        st.IsKey ? ContainerPath() + Segment(_out.ToString(st.ContentStart, _out.Length - st.ContentStart)) : CurrentPath();
+
+    private static bool HasEscapedControl(ReadOnlySpan<char> content) =>
         content.Contains("\\n", StringComparison.Ordinal) || content.Contains("\\r", StringComparison.Ordinal)
         || content.Contains("\\t", StringComparison.Ordinal) || content.Contains("\\u00", StringComparison.Ordinal);
 
-    // The comma (an index into 'commas') before which a string's closing quote is missing: the last comma of the
-    // content that is followed by a property name and its colon, with no space before it. -1 when there is none.
-    private int FindSplit(List<(int Source, int Length)>? commas)
+    // A double quote right after the inches of a height such as 5'3" or 5' 11": an inch mark, not a delimiter.
+    private bool IsInchMark(int i)
     {
-        if (commas is null)
+        int k = i - 1;
+        if (k < 0 || !char.IsAsciiDigit(_s[k]))
         {
-            return -1;
+            return false;
         }
 
-        for (int k = commas.Count - 1; k >= 0; k--)
+        while (k >= 0 && char.IsAsciiDigit(_s[k]))
         {
-            int at = commas[k].Source;
-            if (commas[k].Length > 0 && !char.IsWhiteSpace(_s[at - 1]) && MemberFollows(at + 1))
+            k--;
+        }
+
+        if (k >= 0 && _s[k] == ' ')
+        {
+            k--;
+        }
+
+        return k >= 1 && _s[k] is '\'' or '’' && char.IsAsciiDigit(_s[k - 1]);
+    }
+
+    // The comma (an index into _commas) before which a string's closing quote is missing: the last comma of the
+    // content that is followed by a property name and its colon, with no space before it. -1 when there is none.
+    private int FindSplit()
+    {
+        for (int k = _commas.Count - 1; k >= 0; k--)
+        {
+            int at = _commas[k].Source;
+            if (_commas[k].Length > 0 && !char.IsWhiteSpace(_s[at - 1]) && MemberFollows(at + 1))
             {
                 return k;
             }
@@ -382,11 +526,7 @@ internal sealed partial class LenientScanner
     // A property name and its colon (quoted, or a bare name on the same line) after optional whitespace.
     private bool MemberFollows(int p)
     {
-        while (p < _end && (char.IsWhiteSpace(_s[p]) || IsUnicodeSpace(_s[p])))
-        {
-            p++;
-        }
-
+        p = SkipSpaces(p);
         return p < _end && ((IsQuoteOpener(_s[p]) && IsQuotedKeyAt(p)) || IsBareKeyAt(p));
     }
 
@@ -448,13 +588,21 @@ internal sealed partial class LenientScanner
         bool pairing = delim is '"' or '“' or '”' or '„';
 
         // Inner double quotes must pair up around a quoted word or phrase: an opening one right before a non-space
-        // character, a closing one right after one. Single quotes are apostrophes as often as not: no pairing.
-        if ((pairing && !OpeningLike(first)) || (!pairing && BoundaryAfter(first)))
+        // character, a closing one right after one (or the first closes a typographic „ or “ opened before it).
+        // Single quotes are apostrophes as often as not: no pairing.
+        bool closesTypographic = delim == '"' && OpensTypographicQuote(open + 1, first) && ClosingLike(first);
+        if ((pairing && !closesTypographic && !OpeningLike(first)) || (!pairing && BoundaryAfter(first)))
         {
             return found;
         }
 
-        bool expectCloser = pairing;
+        bool expectCloser = pairing && !closesTypographic;
+
+        // A missing closing quote before a later comma is a reading only when the quotes in between open after a space
+        // or a bracket, and none of them is a property name at the string's own level ("a, {"k": 1}" but not
+        // "Pasta, "servings": 2", whose closing quote is missing before the first comma).
+        bool splits = pairing && !isKey && OpensAfterBoundary(first);
+        int nesting = splits ? Nesting(open + 1, first) : 0;
         int limit = (int)Math.Min((long)_end, (long)first + 1 + _lookAheadBudget);
         int j = first + 1;
         for (; j < limit; j++)
@@ -471,7 +619,24 @@ internal sealed partial class LenientScanner
                 break;
             }
 
-            if (!IsCloser(delim, c))
+            if (c is '{' or '[' or '}' or ']')
+            {
+                nesting += c is '{' or '[' ? 1 : -1;
+            }
+
+            if (c == ',' && splits && !expectCloser && !char.IsWhiteSpace(_s[j - 1]) && MemberFollows(j + 1))
+            {
+                // The inner quotes pair up to here and the next property follows: the closing quote may be missing.
+                found.Add(j);
+                if (found.Count == MaxCandidates)
+                {
+                    break;
+                }
+
+                continue;
+            }
+
+            if (!IsCloser(delim, c) || (delim == '"' && IsInchMark(j) && !Follows(j, isKey)))
             {
                 continue;
             }
@@ -483,6 +648,8 @@ internal sealed partial class LenientScanner
                     break;
                 }
 
+                int after = SkipSpacesOnLine(j + 1);
+                splits &= nesting > 0 || after >= _end || _s[after] != ':';
                 expectCloser = false;
                 continue;
             }
@@ -508,6 +675,7 @@ internal sealed partial class LenientScanner
                     break;
                 }
 
+                splits &= OpensAfterBoundary(j);
                 expectCloser = true;
             }
         }
@@ -538,6 +706,50 @@ internal sealed partial class LenientScanner
         j = NextSignificant(j + 1);
         return j < _end && (IsQuoteOpener(_s[j]) || _s[j] is '{' or '[');
     }
+
+    // Whether the text from 'from' to 'to' leaves a typographic quotation open („… or “… without its closer).
+    private bool OpensTypographicQuote(int from, int to)
+    {
+        bool open = false;
+        bool low = false;
+        for (int k = from; k < to; k++)
+        {
+            switch (_s[k])
+            {
+                case '„':
+                    (open, low) = (true, true);
+                    break;
+                case '“':
+                    (open, low) = low && open ? (false, false) : (true, false);
+                    break;
+                case '”':
+                    (open, low) = (false, false);
+                    break;
+            }
+        }
+
+        return open;
+    }
+
+    // Brackets opened and not closed between 'from' and 'to'.
+    private int Nesting(int from, int to)
+    {
+        int nesting = 0;
+        for (int k = from; k < to; k++)
+        {
+            nesting += _s[k] switch
+            {
+                '{' or '[' => 1,
+                '}' or ']' => -1,
+                _ => 0,
+            };
+        }
+
+        return nesting;
+    }
+
+    // An inner opening quote after a space or an opening bracket or delimiter, not inside a word (v"alue).
+    private bool OpensAfterBoundary(int i) => char.IsWhiteSpace(_s[i - 1]) || _s[i - 1] is '{' or '[' or '(' or ',' or ':';
 
     private bool OpeningLike(int i) =>
         i + 1 < _end && !char.IsWhiteSpace(_s[i + 1]) && _s[i + 1] is not (',' or ':' or ';' or '}' or ']' or ')') && !IsQuoteOpener(_s[i + 1]);

@@ -68,10 +68,23 @@ internal sealed partial class LenientScanner
         return true;
     }
 
-    private static bool IsUnicodeSpace(char c) =>
+    internal static bool IsUnicodeSpace(char c) =>
         c is '\u00A0' or '\u1680' or '\u180E' or '\u2028' or '\u2029' or '\u202F' or '\u205F' or '\u3000' or '\uFEFF'
         || (c >= '\u2000' && c <= '\u200B');
 
+
+    private static bool IsSpace(char c) => char.IsWhiteSpace(c) || IsUnicodeSpace(c);
+
+    // Past whitespace (line breaks included) and special spaces, without comments.
+    private int SkipSpaces(int p)
+    {
+        while (p < _end && IsSpace(_s[p]))
+        {
+            p++;
+        }
+
+        return p;
+    }
 
     // Past spaces, tabs and special spaces, but not past the end of the line.
     private int SkipSpacesOnLine(int p)
@@ -90,7 +103,7 @@ internal sealed partial class LenientScanner
         while (p < _end)
         {
             char c = _s[p];
-            if (char.IsWhiteSpace(c) || IsUnicodeSpace(c))
+            if (IsSpace(c))
             {
                 p++;
             }

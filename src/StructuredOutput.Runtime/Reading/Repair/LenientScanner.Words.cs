@@ -1,12 +1,11 @@
 using System;
-using System.Text;
 
 namespace StructuredOutput.Reading.Repair;
 
 /// <summary>Bare words: unquoted keys and values, literals, numbers, calls such as ObjectId("…"), ellipses.</summary>
 internal sealed partial class LenientScanner
 {
-    private void ScanBareKey(out string key)
+    private void ScanBareKey()
     {
         int start = _pos;
         int x = start;
@@ -32,13 +31,11 @@ internal sealed partial class LenientScanner
             break;
         }
 
+        int keyStart = _out.Length;
         CopyRaw(start, x); // (letters and digits only: no surrogates)
-        key = _str.ToString();
-        string path = ContainerPath() + Segment(key);
-        int q = x;
-        if (q < _end && _s[q] == '"' && AfterDelimiter(start))
+        if (x < _end && _s[x] == '"' && AfterDelimiter(start))
         {
-            int y = q + 1;
+            int y = x + 1;
             while (y < _end && (_s[y] == ' ' || _s[y] == '\t'))
             {
                 y++;
@@ -46,15 +43,18 @@ internal sealed partial class LenientScanner
 
             if (y < _end && _s[y] == ':')
             {
-                _pos = q + 1;
-                _repairs.Add($"Added the missing opening quote of the property name {path}.");
+                _pos = x + 1;
+                _repairs.Add($"Added the missing opening quote of the property name {KeyPath(keyStart)}.");
                 return;
             }
         }
 
         _pos = x;
-        _repairs.Add($"Quoted the property name {path}.");
+        _repairs.Add($"Quoted the property name {KeyPath(keyStart)}.");
     }
+
+    // The path of the property whose name the output holds from 'keyStart' to its end.
+    private string KeyPath(int keyStart) => ContainerPath() + Segment(_out.ToString(keyStart, _out.Length - keyStart));
 
     // A value that does not start with a quote or a bracket: a literal, a number, a call such as ObjectId("…"), or
     // bare text. 'call' is set when a call was opened and its argument comes next.
@@ -73,7 +73,7 @@ internal sealed partial class LenientScanner
             return Fail($"expected a value at {CurrentPath()}, found {Found()}");
         }
 
-        string word = _s.Substring(start, e - start);
+        ReadOnlySpan<char> word = _s.AsSpan(start, e - start);
         if (e < _end && _s[e] == '(' && IsIdentifier(word))
         {
             _pos = e + 1;
@@ -82,66 +82,115 @@ internal sealed partial class LenientScanner
                 return false;
             }
 
-            Top.CallName = word;
+            Top.CallName = word.ToString();
             call = true;
             return true;
         }
 
-        switch (word)
+        if (TryLiteral(word))
         {
-            case "true":
-            case "false":
-            case "null":
-                _out.Append(word);
-                _pos = e;
-                return true;
+            _pos = e;
+            return true;
         }
 
-        string lower = word.ToLowerInvariant();
-        switch (lower)
+        if (IsNonFinite(word))
         {
-            case "true":
-            case "false":
-            case "null":
-            case "none":
-            case "undefined":
-                string literal = lower switch { "none" or "undefined" => "null", _ => lower };
-                _out.Append(literal);
-                _repairs.Add($"Replaced {word} with {literal} at {CurrentPath()}.");
-                _pos = e;
-                return true;
-            case "nan":
-            case "+nan":
-            case "-nan":
-            case "infinity":
-            case "+infinity":
-            case "-infinity":
-            case "inf":
-            case "+inf":
-            case "-inf":
-                return Fail($"{CurrentPath()} is {word}, which JSON does not allow; write a number or null");
+            return Fail($"{CurrentPath()} is {word}, which JSON does not allow; write a number or null");
         }
 
-        switch (ClassifyNumber(word, out string? number))
+        int mark = _out.Length;
+        switch (WriteNumber(word))
         {
             case NumberForm.Valid:
+                _out.Length = mark;
                 _out.Append(word);
                 _pos = e;
                 return true;
             case NumberForm.Fixed:
-                _out.Append(number);
-                _repairs.Add($"Wrote the number {word} as {number} at {CurrentPath()}.");
+                _repairs.Add($"Wrote the number {word} as {_out.AsSpan(mark, _out.Length - mark)} at {CurrentPath()}.");
                 _pos = e;
                 return true;
             case NumberForm.Incomplete:
+                _out.Length = mark;
                 return Fail($"the number {word} at {CurrentPath()} is incomplete");
+            default:
+                _out.Length = mark;
+                return ScanBareText(start, e);
+        }
+    }
+
+    // true, false, null as they are; other spellings (True, FALSE, None, undefined) replaced.
+    private bool TryLiteral(ReadOnlySpan<char> word)
+    {
+        if (word is "true" or "false" or "null")
+        {
+            _out.Append(word);
+            return true;
         }
 
-        // Bare text: up to the next delimiter on the same line.
+        string? literal =
+            word.Equals("true", StringComparison.OrdinalIgnoreCase) ? "true"
+            : word.Equals("false", StringComparison.OrdinalIgnoreCase) ? "false"
+            : word.Equals("null", StringComparison.OrdinalIgnoreCase) || word.Equals("none", StringComparison.OrdinalIgnoreCase)
+                || word.Equals("undefined", StringComparison.OrdinalIgnoreCase) ? "null"
+            : null;
+        if (literal is null)
+        {
+            return false;
+        }
+
+        _out.Append(literal);
+        _repairs.Add($"Replaced {word} with {literal} at {CurrentPath()}.");
+        return true;
+    }
+
+    // NaN, Infinity, inf, with or without a sign, in any case.
+    private static bool IsNonFinite(ReadOnlySpan<char> word)
+    {
+        if (word.Length > 1 && word[0] is '+' or '-')
+        {
+            word = word.Slice(1);
+        }
+
+        return word.Equals("nan", StringComparison.OrdinalIgnoreCase) || word.Equals("infinity", StringComparison.OrdinalIgnoreCase)
+            || word.Equals("inf", StringComparison.OrdinalIgnoreCase);
+    }
+
+    // Bare text from 'start' (its first word ending at 'e'): up to the next delimiter. Inside an object it also runs on
+    // where nothing else could follow: past a comma or a line break that no property name follows, across a {group}
+    // glued to a word that has no colon or quote in it (it cannot be an object), and across a "quoted phrase".
+    private bool ScanBareText(int start, int e)
+    {
+        bool member = Top.Kind == FrameKind.Object;
+        int firstGoOn = -1; // the first comma or line break that the text ran past
         int x = e;
         while (x < _end)
         {
             char c = _s[x];
+            int after = -1;
+            if (member)
+            {
+                after = c switch
+                {
+                    ',' => TextGoesOnAfterComma(x),
+                    '\n' or '\r' => TextGoesOnNextLine(x),
+                    '{' => AfterBraceGroup(x),
+                    '"' => AfterQuotedPhrase(x),
+                    _ => -1,
+                };
+            }
+
+            if (after > x)
+            {
+                if (firstGoOn < 0 && c is ',' or '\n' or '\r')
+                {
+                    firstGoOn = x;
+                }
+
+                x = after;
+                continue;
+            }
+
             if (c is ',' or '}' or ']' or '"' or '{' or '[' or '\n' or '\r' || (c == ')' && InCallOrTuple))
             {
                 break;
@@ -155,15 +204,17 @@ internal sealed partial class LenientScanner
             x++;
         }
 
-        int end = x;
-        while (end > start && (char.IsWhiteSpace(_s[end - 1]) || IsUnicodeSpace(_s[end - 1])))
+        if (firstGoOn >= 0 && x < _end && _s[x] == '"' && !(!char.IsWhiteSpace(_s[x - 1]) && Follows(x, isKey: false)))
         {
-            end--;
+            // The text runs into a quote that opens the next property: where it ends would be a guess (the words
+            // before that property may be stray), so it ends where it would without running on.
+            x = firstGoOn;
         }
 
-        if (!CopyRaw(start, end))
+        int end = x;
+        while (end > start && IsSpace(_s[end - 1]))
         {
-            return false;
+            end--;
         }
 
         if (IsQuoteOpener(_s[end - 1]) || _s[end - 1] == '´')
@@ -173,8 +224,13 @@ internal sealed partial class LenientScanner
             return Fail($"found bare text ending in a quote at {CurrentPath()}: {JsonReadContext.Excerpt(_s.Substring(start, end - start), quote: true)}");
         }
 
-        string text = _str.ToString();
-        _out.Append('"').Append(text).Append('"');
+        _out.Append('"');
+        if (!CopyRaw(start, end))
+        {
+            return false;
+        }
+
+        _out.Append('"');
         if (x < _end && _s[x] == '"' && end == x && Follows(x, isKey: false))
         {
             _pos = x + 1;
@@ -183,8 +239,72 @@ internal sealed partial class LenientScanner
         }
 
         _pos = end;
-        _repairs.Add($"Quoted the bare text {JsonReadContext.Excerpt(_s.Substring(start, end - start), quote: false)} at {CurrentPath()}.");
+        _repairs.Add($"Quoted the bare text {JsonReadContext.Excerpt(_s.Substring(start, end - start), quote: _s.AsSpan(start, end - start).ContainsAny('\n', '\r'))} at {CurrentPath()}.");
         return true;
+    }
+
+    // After a comma in bare text: where the text goes on when a word on the same line follows that starts no property.
+    private int TextGoesOnAfterComma(int comma)
+    {
+        int p = SkipSpacesOnLine(comma + 1);
+        return p < _end && char.IsLetter(_s[p]) && !IsBareKeyAt(p) ? p : -1;
+    }
+
+    // At a line break in bare text: where the text goes on when the next line (after blank ones) starts with a word
+    // that starts no property.
+    private int TextGoesOnNextLine(int lineBreak)
+    {
+        int p = SkipSpaces(lineBreak);
+        return p < _end && char.IsLetter(_s[p]) && !IsBareKeyAt(p) ? p : -1;
+    }
+
+    // After a {group} glued to a word of bare text, closed on the same line, with no colon, quote or bracket inside.
+    private int AfterBraceGroup(int brace)
+    {
+        if (char.IsWhiteSpace(_s[brace - 1]))
+        {
+            return -1;
+        }
+
+        for (int p = brace + 1; p < _end; p++)
+        {
+            switch (_s[p])
+            {
+                case '}':
+                    return p + 1;
+                case ':' or '"' or '\'' or '{' or '[' or ']' or '\n' or '\r':
+                    return -1;
+            }
+        }
+
+        return -1;
+    }
+
+    // After a "quoted phrase" inside bare text: an opening quote after a space and before a word, its closing quote on
+    // the same line after a word, and no colon after it (which would make it a property name).
+    private int AfterQuotedPhrase(int quote)
+    {
+        if (!char.IsWhiteSpace(_s[quote - 1]) || !OpeningLike(quote))
+        {
+            return -1;
+        }
+
+        for (int p = quote + 1; p < _end; p++)
+        {
+            char c = _s[p];
+            if (c is '\n' or '\r' or '\\')
+            {
+                return -1;
+            }
+
+            if (c == '"')
+            {
+                int next = SkipSpacesOnLine(p + 1);
+                return ClosingLike(p) && (next >= _end || _s[next] != ':') ? p + 1 : -1;
+            }
+        }
+
+        return -1;
     }
 
     private enum NumberForm : byte
@@ -196,22 +316,21 @@ internal sealed partial class LenientScanner
     }
 
     // Whether a bare word is a JSON number, a number with a repairable form (.5, 1., +1, 1_000), an incomplete one
-    // (1e, -), or not a number at all (1/3, 0789, 1.1.1, a date, a UUID).
-    private static NumberForm ClassifyNumber(string word, out string? fixedNumber)
+    // (1e, -), or not a number at all (1/3, 0789, 1.1.1, a date, a UUID). Writes the number in JSON form to the output
+    // as it goes; the caller keeps that only for a repaired number.
+    private NumberForm WriteNumber(ReadOnlySpan<char> word)
     {
-        fixedNumber = null;
         char first = word[0];
         if (!(char.IsAsciiDigit(first) || first is '-' or '+' or '.'))
         {
             return NumberForm.NotANumber;
         }
 
-        var sb = new StringBuilder(word.Length + 2);
         bool changed = false;
         int i = 0;
         if (word[i] == '-')
         {
-            sb.Append('-');
+            _out.Append('-');
             i++;
         }
         else if (word[i] == '+')
@@ -221,7 +340,7 @@ internal sealed partial class LenientScanner
         }
 
         int intStart = i;
-        int intDigits = ReadDigits(word, ref i, sb, ref changed);
+        int intDigits = ReadDigits(word, ref i, ref changed);
         if (intDigits > 1 && word[intStart] == '0')
         {
             return NumberForm.NotANumber; // leading zeros: a code such as 0789, not a number
@@ -233,12 +352,12 @@ internal sealed partial class LenientScanner
             i++;
             if (intDigits == 0)
             {
-                sb.Append('0');
+                _out.Append('0');
                 changed = true;
             }
 
-            sb.Append('.');
-            fracDigits = ReadDigits(word, ref i, sb, ref changed);
+            _out.Append('.');
+            fracDigits = ReadDigits(word, ref i, ref changed);
             if (fracDigits == 0)
             {
                 if (intDigits == 0)
@@ -246,7 +365,7 @@ internal sealed partial class LenientScanner
                     return i == word.Length ? NumberForm.Incomplete : NumberForm.NotANumber;
                 }
 
-                sb.Append('0');
+                _out.Append('0');
                 changed = true;
             }
         }
@@ -258,15 +377,15 @@ internal sealed partial class LenientScanner
 
         if (i < word.Length && (word[i] == 'e' || word[i] == 'E'))
         {
-            sb.Append('e');
+            _out.Append('e');
             i++;
             if (i < word.Length && (word[i] == '+' || word[i] == '-'))
             {
-                sb.Append(word[i]);
+                _out.Append(word[i]);
                 i++;
             }
 
-            int expDigits = ReadDigits(word, ref i, sb, ref changed);
+            int expDigits = ReadDigits(word, ref i, ref changed);
             if (expDigits == 0)
             {
                 return i == word.Length ? NumberForm.Incomplete : NumberForm.NotANumber;
@@ -278,17 +397,11 @@ internal sealed partial class LenientScanner
             return NumberForm.NotANumber;
         }
 
-        if (!changed)
-        {
-            return NumberForm.Valid;
-        }
-
-        fixedNumber = sb.ToString();
-        return NumberForm.Fixed;
+        return changed ? NumberForm.Fixed : NumberForm.Valid;
     }
 
     // Digits, allowing '_' between two digits (Python's digit separators).
-    private static int ReadDigits(string word, ref int i, StringBuilder sb, ref bool changed)
+    private int ReadDigits(ReadOnlySpan<char> word, ref int i, ref bool changed)
     {
         int count = 0;
         while (i < word.Length)
@@ -296,7 +409,7 @@ internal sealed partial class LenientScanner
             char c = word[i];
             if (char.IsAsciiDigit(c))
             {
-                sb.Append(c);
+                _out.Append(c);
                 count++;
                 i++;
             }
@@ -329,7 +442,7 @@ internal sealed partial class LenientScanner
     private bool AfterDelimiter(int start)
     {
         int k = start - 1;
-        while (k >= 0 && (char.IsWhiteSpace(_s[k]) || IsUnicodeSpace(_s[k])))
+        while (k >= 0 && IsSpace(_s[k]))
         {
             k--;
         }
@@ -340,7 +453,7 @@ internal sealed partial class LenientScanner
     private static bool EndsWord(char c) =>
         char.IsWhiteSpace(c) || c is ',' or '}' or ']' or ')' or '"' or '{' or '[' or '(' or '\u200B' or '\uFEFF';
 
-    private static bool IsIdentifier(string word)
+    private static bool IsIdentifier(ReadOnlySpan<char> word)
     {
         if (!(char.IsAsciiLetter(word[0]) || word[0] == '_' || word[0] == '$'))
         {
@@ -375,8 +488,9 @@ internal sealed partial class LenientScanner
             e++;
         }
 
-        string word = _s.Substring(p, e - p).ToLowerInvariant();
-        return word is "true" or "false" or "null" or "none";
+        ReadOnlySpan<char> word = _s.AsSpan(p, e - p);
+        return word.Equals("true", StringComparison.OrdinalIgnoreCase) || word.Equals("false", StringComparison.OrdinalIgnoreCase)
+            || word.Equals("null", StringComparison.OrdinalIgnoreCase) || word.Equals("none", StringComparison.OrdinalIgnoreCase);
     }
 
     // A quoted string at 'p', on one line, followed by a colon.
@@ -429,7 +543,6 @@ internal sealed partial class LenientScanner
             return false;
         }
 
-        string path = ContainerPath();
         _pos += length;
         SkipTrivia(between: true);
         if (_pos < _end && _s[_pos] == ',')
@@ -437,7 +550,7 @@ internal sealed partial class LenientScanner
             _pos++;
         }
 
-        _repairs.Add($"Removed a placeholder '...' for omitted {(inObject ? "members" : "elements")} at {path}.");
+        _repairs.Add($"Removed a placeholder '...' for omitted {(inObject ? "members" : "elements")} at {ContainerPath()}.");
         return true;
     }
 
@@ -457,12 +570,7 @@ internal sealed partial class LenientScanner
             return false;
         }
 
-        int j = p + length;
-        while (j < _end && (char.IsWhiteSpace(_s[j]) || IsUnicodeSpace(_s[j])))
-        {
-            j++;
-        }
-
+        int j = SkipSpaces(p + length);
         return j >= _end || _s[j] is ',' or '}' or ']' or ')' || (_s[j] == '/' && j + 1 < _end && _s[j + 1] is '/' or '*');
     }
 }

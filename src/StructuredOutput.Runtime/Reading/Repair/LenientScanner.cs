@@ -23,8 +23,8 @@ internal sealed partial class LenientScanner
     private readonly bool _quietFenceTail;
     private readonly bool _inArray;
     private readonly TextMap _map;
-    private readonly StringBuilder _out;
-    private readonly StringBuilder _str = new();
+    private readonly CharBuffer _out;
+    private readonly List<(int Source, int Length)> _commas = new(); // the commas of the string being read, and its length there
     private readonly RepairLog _repairs = new();
     private Frame[] _frames = new Frame[8];
     private int _depth;
@@ -42,7 +42,8 @@ internal sealed partial class LenientScanner
     /// <param name="quietFenceTail">Whether a fence's closing line after the object needs no repair note.</param>
     /// <param name="inArray">Whether the object is the element of a top-level array, whose ']' must follow it.</param>
     /// <param name="map">Line starts of <paramref name="text"/>, for positions in messages.</param>
-    public LenientScanner(string text, int end, int maxDepth, ChoiceCursor cursor, bool quietFenceTail, bool inArray, TextMap map)
+    /// <param name="output">Receives the strict JSON.</param>
+    public LenientScanner(string text, int end, int maxDepth, ChoiceCursor cursor, bool quietFenceTail, bool inArray, TextMap map, CharBuffer output)
     {
         _s = text;
         _map = map;
@@ -51,7 +52,7 @@ internal sealed partial class LenientScanner
         _cursor = cursor;
         _quietFenceTail = quietFenceTail;
         _inArray = inArray;
-        _out = new StringBuilder(Math.Min(end, 1 << 16) + 16);
+        _out = output;
         _lookAheadBudget = 4 * end + 1024;
     }
 
@@ -72,9 +73,6 @@ internal sealed partial class LenientScanner
         AfterValue,
         Done,
     }
-
-    /// <summary>The strict JSON written, after a successful <see cref="Scan"/>.</summary>
-    public string Output => _out.ToString();
 
     /// <summary>The repairs made.</summary>
     public RepairLog Repairs => _repairs;
@@ -179,19 +177,7 @@ internal sealed partial class LenientScanner
             return true;
         }
 
-        string key;
-        if (IsQuoteOpener(c))
-        {
-            if (!ScanString(isKey: true, out key))
-            {
-                return false;
-            }
-        }
-        else if (IsKeyChar(c))
-        {
-            ScanBareKey(out key);
-        }
-        else
+        if (!IsQuoteOpener(c) && !IsKeyChar(c))
         {
             return Fail($"expected a property name or '}}', found {Found()}");
         }
@@ -202,8 +188,23 @@ internal sealed partial class LenientScanner
         }
 
         frame.Count++;
-        frame.Key = key;
-        _out.Append('"').Append(key).Append('"');
+        _out.Append('"');
+        int keyStart = _out.Length;
+        if (IsQuoteOpener(c))
+        {
+            if (!ScanString(isKey: true))
+            {
+                return false;
+            }
+        }
+        else
+        {
+            ScanBareKey();
+        }
+
+        frame.KeyStart = keyStart;
+        frame.KeyLength = _out.Length - keyStart;
+        _out.Append('"');
         afterComma = false;
         state = State.Colon;
         return true;
@@ -364,81 +365,92 @@ internal sealed partial class LenientScanner
             return false;
         }
 
-        ref Frame frame = ref Top;
-        char c = _s[_pos];
-        switch (frame.Kind)
+        switch (Top.Kind)
         {
             case FrameKind.Object:
-                if (c == ',')
-                {
-                    _pos++;
-                    afterComma = true;
-                    state = State.Member;
-                    return true;
-                }
-
-                if (c == '}')
-                {
-                    _pos++;
-                    return Close(ref state, byBrace: true);
-                }
-
-                if (c is ']' or ')')
-                {
-                    return Mismatch(ref state, afterComma: false);
-                }
-
-                if ((IsQuoteOpener(c) && IsQuotedKeyAt(_pos)) || (_newline && IsBareKeyAt(_pos)))
-                {
-                    _repairs.Add($"Inserted a missing comma after {CurrentPath()}.");
-                    afterComma = false;
-                    state = State.Member;
-                    return true;
-                }
-
-                return Fail($"expected ',' or '}}' after {CurrentPath()}, found {Found()}");
-
+                return AfterMember(ref state, ref afterComma);
             case FrameKind.Array:
             case FrameKind.Tuple:
-                char closer = frame.Kind == FrameKind.Array ? ']' : ')';
-                if (c == ',')
-                {
-                    _pos++;
-                    afterComma = true;
-                    state = State.Element;
-                    return true;
-                }
-
-                if (c == closer)
-                {
-                    _pos++;
-                    return Close(ref state, byBrace: false);
-                }
-
-                if (c is '}' or ']' or ')')
-                {
-                    return Mismatch(ref state, afterComma: false);
-                }
-
-                if (c is ':' or '=' or ';' || (_pos == valueEnd && !afterContainer && c is not ('{' or '[')))
-                {
-                    return Fail($"expected ',' or '{closer}' after {CurrentPath()}, found {Found()}");
-                }
-
-                _repairs.Add($"Inserted a missing comma after {CurrentPath()}.");
-                afterComma = false;
-                state = State.Element;
-                return true;
-
+                return AfterElement(ref state, ref afterComma, glued: _pos == valueEnd && !afterContainer);
             default: // a call: Name(value)
-                if (c == ')')
+                if (_s[_pos] == ')')
                 {
                     _pos++;
                     return Close(ref state, byBrace: false);
                 }
 
-                return Fail($"expected ')' after the one value inside {frame.CallName}(...), found {Found()}");
+                return Fail($"expected ')' after the one value inside {Top.CallName}(...), found {Found()}");
         }
+    }
+
+    // After a member's value: ',' or '}', or a missing comma before the next property name.
+    private bool AfterMember(ref State state, ref bool afterComma)
+    {
+        char c = _s[_pos];
+        if (c == ',')
+        {
+            _pos++;
+            afterComma = true;
+            state = State.Member;
+            return true;
+        }
+
+        if (c == '}')
+        {
+            _pos++;
+            return Close(ref state, byBrace: true);
+        }
+
+        if (c is ']' or ')')
+        {
+            return Mismatch(ref state, afterComma: false);
+        }
+
+        if ((IsQuoteOpener(c) && IsQuotedKeyAt(_pos)) || (_newline && IsBareKeyAt(_pos)))
+        {
+            _repairs.Add($"Inserted a missing comma after {CurrentPath()}.");
+            afterComma = false;
+            state = State.Member;
+            return true;
+        }
+
+        return Fail($"expected ',' or '}}' after {CurrentPath()}, found {Found()}");
+    }
+
+    // After an element: ',' or the closer, or a missing comma before the next element ('glued' when nothing, not
+    // even a space, separates it from a value that is not a container: then it is part of the same word).
+    private bool AfterElement(ref State state, ref bool afterComma, bool glued)
+    {
+        char c = _s[_pos];
+        char closer = Top.Kind == FrameKind.Array ? ']' : ')';
+        if (c == ',')
+        {
+            _pos++;
+            afterComma = true;
+            state = State.Element;
+            return true;
+        }
+
+        if (c == closer)
+        {
+            _pos++;
+            return Close(ref state, byBrace: false);
+        }
+
+        if (c is '}' or ']' or ')')
+        {
+            return Mismatch(ref state, afterComma: false);
+        }
+
+        if (c is ':' or '=' or ';' || (glued && c is not ('{' or '[')))
+        {
+            return Fail($"expected ',' or '{closer}' after {CurrentPath()}, found {Found()}");
+        }
+
+        _repairs.Add($"Inserted a missing comma after {CurrentPath()}.");
+        afterComma = false;
+        state = State.Element;
+        return true;
     }
 
     // A closing bracket of the wrong kind: either it stands for the right one, or the right one is missing before it.
@@ -535,13 +547,12 @@ internal sealed partial class LenientScanner
             return false;
         }
 
-        string segment = _depth == 0 ? string.Empty : MemberSegment(ref Top);
         if (_depth == _frames.Length)
         {
             Array.Resize(ref _frames, Math.Min(_frames.Length * 2, _maxDepth + 1));
         }
 
-        _frames[_depth++] = new Frame { Kind = kind, Segment = segment, OutStart = _out.Length };
+        _frames[_depth++] = new Frame { Kind = kind, KeyStart = -1, OutStart = _out.Length };
         switch (kind)
         {
             case FrameKind.Object:
@@ -605,12 +616,7 @@ internal sealed partial class LenientScanner
             case JsonTextLocator.Tail.Empty:
                 break;
             case JsonTextLocator.Tail.Continuation:
-                int next = _pos;
-                while (next < _end && (char.IsWhiteSpace(_s[next]) || IsUnicodeSpace(_s[next])))
-                {
-                    next++;
-                }
-
+                int next = SkipSpaces(_pos);
                 int member = NextSignificant(next + 1);
                 if (_rootClosedByBrace && _s[next] == ',' && member < _end && (IsQuoteOpener(_s[member]) || IsKeyChar(_s[member])))
                 {
@@ -642,10 +648,9 @@ internal sealed partial class LenientScanner
         return true;
     }
 
-    // Copies raw text into _str as JSON string content (escaped); false, with a failure, at a lone surrogate.
+    // Copies raw text to the output as JSON string content (escaped); false, with a failure, at a lone surrogate.
     private bool CopyRaw(int from, int to)
     {
-        _str.Clear();
         for (int i = from; i < to; i++)
         {
             char c = _s[i];
@@ -653,7 +658,7 @@ internal sealed partial class LenientScanner
             {
                 if (char.IsHighSurrogate(c) && i + 1 < to && char.IsLowSurrogate(_s[i + 1]))
                 {
-                    _str.Append(c).Append(_s[i + 1]);
+                    _out.Append(c, _s[i + 1]);
                     i++;
                     continue;
                 }
@@ -662,50 +667,53 @@ internal sealed partial class LenientScanner
                 return LoneSurrogate();
             }
 
-            AppendEscaped(_str, c);
+            AppendEscaped(c);
         }
 
         return true;
     }
 
-    private static void AppendEscaped(StringBuilder sb, char c)
+    // Writes one character of string content to the output, escaped as JSON requires.
+    private void AppendEscaped(char c)
     {
         switch (c)
         {
             case '"':
-                sb.Append("\\\"");
-                break;
             case '\\':
-                sb.Append("\\\\");
+                _out.Append('\\', c);
                 break;
             case '\n':
-                sb.Append("\\n");
+                _out.Append('\\', 'n');
                 break;
             case '\r':
-                sb.Append("\\r");
+                _out.Append('\\', 'r');
                 break;
             case '\t':
-                sb.Append("\\t");
+                _out.Append('\\', 't');
                 break;
             case '\b':
-                sb.Append("\\b");
+                _out.Append('\\', 'b');
                 break;
             case '\f':
-                sb.Append("\\f");
+                _out.Append('\\', 'f');
                 break;
             default:
                 if (c < ' ')
                 {
-                    sb.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
+                    _out.Append('\\', 'u');
+                    _out.Append('0', '0');
+                    _out.Append(HexDigit(c >> 4), HexDigit(c & 0xF));
                 }
                 else
                 {
-                    sb.Append(c);
+                    _out.Append(c);
                 }
 
                 break;
         }
     }
+
+    private static char HexDigit(int value) => (char)(value < 10 ? '0' + value : 'a' + value - 10);
 
     private static bool IsHex(char c) => char.IsAsciiHexDigit(c);
 
@@ -731,7 +739,7 @@ internal sealed partial class LenientScanner
         var sb = new StringBuilder("$");
         for (int i = 1; i < _depth; i++)
         {
-            sb.Append(_frames[i].Segment);
+            sb.Append(MemberSegment(ref _frames[i - 1])); // the member of the parent that this container is
         }
 
         return sb.ToString();
@@ -754,9 +762,9 @@ internal sealed partial class LenientScanner
         return member.Length == 0 ? "in " + ContainerPath() : (between ? "after " : "at ") + ContainerPath() + member;
     }
 
-    private static string MemberSegment(ref Frame frame) => frame.Kind switch
+    private string MemberSegment(ref Frame frame) => frame.Kind switch
     {
-        FrameKind.Object => frame.Key is null ? string.Empty : Segment(frame.Key),
+        FrameKind.Object => frame.KeyStart < 0 ? string.Empty : Segment(_out.ToString(frame.KeyStart, frame.KeyLength)),
         FrameKind.Call => string.Empty,
         _ => frame.Count == 0 ? string.Empty : JsonPath.Index(frame.Count - 1),
     };
@@ -808,8 +816,8 @@ internal sealed partial class LenientScanner
     {
         public FrameKind Kind;
         public int Count;
-        public string? Key;
-        public string Segment;
+        public int KeyStart; // the current property name in the output (JSON-escaped), or -1 before the first
+        public int KeyLength;
         public int OutStart;
         public bool TrailingComma;
         public string? CallName;
