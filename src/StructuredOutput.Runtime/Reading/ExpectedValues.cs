@@ -6,7 +6,7 @@ namespace StructuredOutput.Reading;
 /// <summary>
 /// What a value of each supported type should be, as error messages word it: the runtime readers use these when a
 /// value has the wrong kind, and generated code uses the same wording when the value is missing, so the model sees one
-/// wording for one field. For generated code; not meant to be used directly.
+/// wording for one field. Called by generated code, not a user API.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class ExpectedValues
