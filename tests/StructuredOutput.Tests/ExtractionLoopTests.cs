@@ -69,6 +69,18 @@ public class ExtractionLoopTests
     }
 
     [Fact]
+    public void The_user_message_names_the_boundary_and_holds_the_input_between_two_lines_of_it()
+    {
+        Assert.Equal(
+            "The input is between the two boundary lines =====0123456789abcdef=====:\n"
+            + "=====0123456789abcdef=====\nline one\nline two\n=====0123456789abcdef=====",
+            Extraction.InputDelimiter.Compose("line one\nline two", 0x0123456789abcdefUL));
+        Assert.Equal(
+            "The input is between the two boundary lines =====000000000000002a=====:\n=====000000000000002a=====\n\n=====000000000000002a=====",
+            Extraction.InputDelimiter.Compose(string.Empty, 42));
+    }
+
+    [Fact]
     public void Boundaries_carry_at_least_64_random_bits()
     {
         var seen = new HashSet<string>();

@@ -24,33 +24,44 @@ internal static class InputDelimiter
     /// <summary>The user message: the boundary named, then the input between two boundary lines.</summary>
     public static string Format(string input)
     {
-        Span<char> boundary = stackalloc char[BoundaryLength];
+        Span<char> id = stackalloc char[IdLength];
+        ulong random;
         do
         {
-            Draw(boundary);
+            random = Draw();
+            WriteId(random, id);
         }
-        while (input.AsSpan().IndexOf(boundary.Slice(Fence.Length, IdLength)) >= 0);
+        while (input.AsSpan().IndexOf(id) >= 0);
 
-        return Compose(input, boundary);
+        return Compose(input, random);
     }
 
-    /// <summary>The user message for a given boundary (tests pin it; <see cref="Format"/> draws it).</summary>
-    internal static string Compose(string input, ReadOnlySpan<char> boundary)
+    /// <summary>The user message for the boundary of <paramref name="random"/> (tests pin it; <see cref="Format"/> draws it).</summary>
+    internal static string Compose(string input, ulong random)
     {
-        // Intro + boundary + ":\n" + boundary + "\n" + input + "\n" + boundary
-        int length = Intro.Length + boundary.Length + 2 + boundary.Length + 1 + input.Length + 1 + boundary.Length;
-        return string.Create(length, (input, boundary.ToString()), static (span, state) =>
+        // Intro + boundary + ":\n" + boundary + "\n" + input + "\n" + boundary, written in place: the boundary is never
+        // a string of its own.
+        int length = Intro.Length + BoundaryLength + 2 + BoundaryLength + 1 + input.Length + 1 + BoundaryLength;
+        return string.Create(length, (input, random), static (span, state) =>
         {
             int at = 0;
             Append(span, ref at, Intro);
-            Append(span, ref at, state.Item2);
+            WriteBoundary(span, ref at, state.random);
             Append(span, ref at, ":\n");
-            Append(span, ref at, state.Item2);
+            WriteBoundary(span, ref at, state.random);
             span[at++] = '\n';
             Append(span, ref at, state.input);
             span[at++] = '\n';
-            Append(span, ref at, state.Item2);
+            WriteBoundary(span, ref at, state.random);
         });
+    }
+
+    private static void WriteBoundary(Span<char> span, ref int at, ulong random)
+    {
+        Append(span, ref at, Fence);
+        WriteId(random, span.Slice(at, IdLength));
+        at += IdLength;
+        Append(span, ref at, Fence);
     }
 
     private static void Append(Span<char> span, ref int at, ReadOnlySpan<char> text)
@@ -59,17 +70,21 @@ internal static class InputDelimiter
         at += text.Length;
     }
 
-    private static void Draw(Span<char> boundary)
+    private static ulong Draw()
     {
-        Span<byte> random = stackalloc byte[IdLength / 2];
-        RandomNumberGenerator.Fill(random);
-        Fence.AsSpan().CopyTo(boundary);
-        Fence.AsSpan().CopyTo(boundary.Slice(Fence.Length + IdLength));
+        Span<byte> bytes = stackalloc byte[sizeof(ulong)];
+        RandomNumberGenerator.Fill(bytes);
+        return BitConverter.ToUInt64(bytes);
+    }
+
+    // The 64 bits as 16 lower-case hex digits.
+    private static void WriteId(ulong random, Span<char> id)
+    {
         const string Hex = "0123456789abcdef";
-        for (int i = 0; i < random.Length; i++)
+        for (int i = IdLength - 1; i >= 0; i--)
         {
-            boundary[Fence.Length + (2 * i)] = Hex[random[i] >> 4];
-            boundary[Fence.Length + (2 * i) + 1] = Hex[random[i] & 0xF];
+            id[i] = Hex[(int)(random & 0xF)];
+            random >>= 4;
         }
     }
 }
