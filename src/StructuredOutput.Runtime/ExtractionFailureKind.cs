@@ -14,7 +14,10 @@ public enum ExtractionFailureKind
     /// valid JSON as it stands; a value repaired out of it would be a guess.
     /// </summary>
     Truncated,
-    /// <summary>The provider's content filter stopped the answer.</summary>
+    /// <summary>
+    /// The provider's content filter stopped the answer (finish reason <c>content_filter</c>) and it was not complete,
+    /// strictly valid JSON as it stands.
+    /// </summary>
     ContentFilter,
     /// <summary>A request ran longer than <see cref="ExtractOptions.AttemptTimeout"/>.</summary>
     TimedOut,

@@ -240,6 +240,28 @@ public class ExtractionLoopTests
         Assert.True(attempt.Repairs.Count > 0 || attempt.Errors.Count > 1, "the attempt keeps what the parser found");
     }
 
+    [Theory]
+    [InlineData("{\"x\":1,\"y\":12")]
+    [InlineData("{\"x\":1,\"y\":2} {\"x\":")]
+    public async Task An_answer_stopped_by_the_content_filter_that_needs_a_repair_is_no_value(string answer)
+    {
+        var client = new QueueClient(Answer(answer, ChatFinishReason.ContentFilter), Answer(Good));
+        var result = await client.TryExtractAsync<Point>("in");
+
+        Assert.Equal(ExtractionFailureKind.ContentFilter, result.FailureKind);
+        Assert.Single(client.Calls);
+        Assert.Equal(answer, result.Attempts[0].RawResponse);
+        Assert.True(result.Attempts[0].Repairs.Count > 0 || result.Errors.Count > 0, "the attempt keeps what the parser found");
+    }
+
+    [Fact]
+    public async Task A_complete_answer_with_finish_reason_content_filter_is_still_accepted()
+    {
+        var result = await new QueueClient(Answer(Good, ChatFinishReason.ContentFilter)).TryExtractAsync<Point>("in");
+        Assert.True(result.IsSuccess);
+        Assert.Equal(new Point(1, 2), result.Value);
+    }
+
     [Fact]
     public async Task The_same_repaired_answer_with_finish_reason_stop_is_a_value()
     {

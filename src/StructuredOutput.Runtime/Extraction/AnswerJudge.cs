@@ -24,11 +24,13 @@ internal static class AnswerJudge
 
         ParseResult<T> parsed = T.Parse(content.Text ?? string.Empty, options?.Parsing);
 
-        // Cut off at the token limit, an answer is taken only as it stands: complete, strictly valid JSON with nothing
-        // repaired, located or ignored. Any repair there (closing an unfinished string, dropping an unfinished second
-        // object, taking the object out of an unclosed fence) would turn the cut into a value the model never gave.
+        // Stopped by the provider (cut off at the token limit, or by its content filter), an answer is taken only as it
+        // stands: complete, strictly valid JSON with nothing repaired, located or ignored. Any repair there (closing an
+        // unfinished string, dropping an unfinished second object, taking the object out of an unclosed fence) would
+        // turn the cut into a value the model never gave.
         bool cutOff = finish == ChatFinishReason.Length;
-        if (parsed.IsSuccess && !(cutOff && parsed.Repairs.Count > 0))
+        bool stopped = cutOff || finish == ChatFinishReason.ContentFilter;
+        if (parsed.IsSuccess && !(stopped && parsed.Repairs.Count > 0))
         {
             value = parsed.Value;
             return ExtractionAttempt.Accepted(number, content.Text, parsed.Repairs, finish, response.Usage);
