@@ -12,7 +12,8 @@ namespace StructuredOutput;
 /// A pipeline policy for the OpenAI .NET SDK that checks every buffered chat-completions response before the SDK reads
 /// it, and throws <see cref="UnreadableResponseException"/> with the response body when the SDK could not read it: a
 /// body that is not JSON, no <c>choices</c> (missing or empty, or an <c>error</c> object in a successful response), a
-/// message <c>content</c> or <c>refusal</c> that is not valid Unicode (a lone surrogate escape such as <c>"\ud800"</c>),
+/// message <c>content</c> or <c>refusal</c> that is not a string or is not valid Unicode (a lone surrogate escape such
+/// as <c>"\ud800"</c>),
 /// or a <c>finish_reason</c> that is neither one the SDK reads nor a known spelling of one. Known spellings of
 /// OpenAI-compatible servers are rewritten to the SDK's values (see <see cref="NormalizeFinishReason"/>).
 /// </summary>
@@ -184,9 +185,21 @@ public sealed class ChatResponseCheckPolicy : PipelinePolicy
 
     private static void CheckText(JsonElement message, string name, int index)
     {
-        if (message.TryGetProperty(name, out JsonElement text) && text.ValueKind == JsonValueKind.String)
+        if (!message.TryGetProperty(name, out JsonElement text))
         {
-            ReadString(text, $"choices[{index}].message.{name}");
+            return;
+        }
+
+        switch (text.ValueKind)
+        {
+            case JsonValueKind.String:
+                ReadString(text, $"choices[{index}].message.{name}");
+                break;
+            case JsonValueKind.Null:
+            case JsonValueKind.Array: // content parts, which the SDK reads
+                break;
+            default:
+                throw new UnreadableBody($"choices[{index}].message.{name} is {text.GetRawText()}, not a string");
         }
     }
 

@@ -27,6 +27,7 @@ public sealed class UnreadableResponseWireTests : ServerTestBase
         { "error in a 200", """{"error":{"message":"upstream failed after generation started","code":502}}""", "the body is an error, not a completion: upstream failed after generation started" },
         { "lone surrogate in content", Completion(Choice("\"content\":\"{\\\"name\\\":\\\"Ada\\ud800\\\",\\\"age\\\":36,\\\"email\\\":null}\"", "\"stop\"")), "choices[0].message.content is not valid Unicode" },
         { "lone low surrogate in refusal", Completion(Choice("\"content\":null,\"refusal\":\"no \\udc00\"", "\"stop\"")), "choices[0].message.refusal is not valid Unicode" },
+        { "numeric content", Completion(Choice("\"content\":42", "\"stop\"")), "choices[0].message.content is 42, not a string" },
         { "unknown finish reason", Completion(Choice("\"content\":" + Quote(GoodAda), "\"banana\"")), "choices[0].finish_reason is \"banana\", which the OpenAI SDK cannot read" },
         { "numeric finish reason", Completion(Choice("\"content\":" + Quote(GoodAda), "7")), "choices[0].finish_reason is 7, not a string" },
     };
@@ -105,6 +106,7 @@ public sealed class UnreadableResponseWireTests : ServerTestBase
     [InlineData("missing choices", typeof(ArgumentOutOfRangeException))]
     [InlineData("lone low surrogate in refusal", typeof(InvalidOperationException))]
     [InlineData("error in a 200", typeof(ArgumentOutOfRangeException))]
+    [InlineData("numeric content", typeof(System.ClientModel.ClientResultException))]
     public async Task Without_the_response_check_the_sdks_own_exception_propagates(string what, Type thrown)
     {
         string body = (string)Bodies.Single(row => (string)row[0] == what)[1];
