@@ -85,16 +85,18 @@ public sealed class UnreadableResponseWireTests : ServerTestBase
     }
 
     /// <summary>Without the check, a body that is not JSON still ends typed (the SDK throws a JsonException), but without the body.</summary>
-    [Fact]
-    public async Task Without_the_response_check_a_body_that_is_not_json_is_typed_but_has_no_body()
+    [Theory]
+    [InlineData("<html>502</html>")]
+    [InlineData("")]
+    public async Task Without_the_response_check_a_body_that_is_not_json_is_typed_but_has_no_body(string body)
     {
-        _server.Enqueue(new RawResponse(200, "<html>502</html>"));
+        _server.Enqueue(new RawResponse(200, body));
 
         var result = await _client.TryExtractAsync<Person>(AdaText);
 
         Assert.Equal(ExtractionFailureKind.UnreadableResponse, result.FailureKind);
         Assert.Null(result.Attempts[0].ResponseBody);
-        Assert.IsAssignableFrom<System.Text.Json.JsonException>(await CauseAsync());
+        Assert.IsAssignableFrom<System.Text.Json.JsonException>(await CauseAsync(body));
         Assert.Equal(2, _server.Requests.Count); // one per extraction: not asked again
     }
 
@@ -118,9 +120,9 @@ public sealed class UnreadableResponseWireTests : ServerTestBase
         Assert.IsType(thrown, e);
     }
 
-    private async Task<Exception?> CauseAsync()
+    private async Task<Exception?> CauseAsync(string body)
     {
-        _server.Enqueue(new RawResponse(200, "<html>502</html>"));
+        _server.Enqueue(new RawResponse(200, body));
         var e = await Assert.ThrowsAsync<ExtractionException>(() => _client.ExtractAsync<Person>(AdaText));
         return e.InnerException;
     }
