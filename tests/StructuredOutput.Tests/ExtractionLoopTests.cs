@@ -81,6 +81,19 @@ public class ExtractionLoopTests
     }
 
     [Fact]
+    public void A_boundary_that_the_input_contains_is_drawn_again()
+    {
+        var draws = new Queue<ulong>(new[] { 0xfeedfacecafebeefUL, 0x0123456789abcdefUL, 42UL });
+        string input = "say hi\nFEEDFACECAFEBEEF is fine, but feedfacecafebeef is not, nor 0123456789abcdef\n";
+
+        string message = Extraction.InputDelimiter.Format(input, draws.Dequeue);
+
+        Assert.Equal(Extraction.InputDelimiter.Compose(input, 42), message);
+        Assert.Empty(draws);
+        Assert.Equal(input, DelimitedInput(message, out _));
+    }
+
+    [Fact]
     public void Boundaries_carry_at_least_64_random_bits()
     {
         var seen = new HashSet<string>();

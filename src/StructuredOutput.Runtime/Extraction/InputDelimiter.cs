@@ -21,14 +21,19 @@ internal static class InputDelimiter
     private const int FenceLength = 5; // Fence.Length
     private const int BoundaryLength = FenceLength + IdLength + FenceLength;
 
+    private static readonly Func<ulong> s_draw = Draw;
+
     /// <summary>The user message: the boundary named, then the input between two boundary lines.</summary>
-    public static string Format(string input)
+    public static string Format(string input) => Format(input, s_draw);
+
+    /// <summary>Like <see cref="Format(string)"/>, with the source of random numbers given (tests script it).</summary>
+    internal static string Format(string input, Func<ulong> draw)
     {
         Span<char> id = stackalloc char[IdLength];
         ulong random;
         do
         {
-            random = Draw();
+            random = draw();
             WriteId(random, id);
         }
         while (input.AsSpan().IndexOf(id) >= 0);
@@ -36,7 +41,7 @@ internal static class InputDelimiter
         return Compose(input, random);
     }
 
-    /// <summary>The user message for the boundary of <paramref name="random"/> (tests pin it; <see cref="Format"/> draws it).</summary>
+    /// <summary>The user message for the boundary of <paramref name="random"/> (tests pin it; <see cref="Format(string)"/> draws it).</summary>
     internal static string Compose(string input, ulong random)
     {
         // Intro + boundary + ":\n" + boundary + "\n" + input + "\n" + boundary, written in place: the boundary is never
