@@ -1,6 +1,5 @@
 using System;
 using System.ClientModel;
-using System.ClientModel.Primitives;
 using System.Globalization;
 using System.IO;
 using System.Linq;
@@ -119,8 +118,9 @@ public static class RecipeApp
         else
         {
             string model = environment("OPENAI_MODEL") is { Length: > 0 } m ? m : DefaultModel;
-            var clientOptions = new OpenAIClientOptions();
-            clientOptions.AddPolicy(new FinishReasonPolicy(), PipelinePosition.PerCall); // finish reasons of compatible servers
+            // The response check: finish reasons of compatible servers read as the SDK's own, and a response the SDK
+            // cannot read becomes a typed UnreadableResponse failure that keeps the body.
+            var clientOptions = new OpenAIClientOptions().AddResponseCheck();
             if (environment("OPENAI_BASE_URL") is { Length: > 0 } baseUrl)
             {
                 clientOptions.Endpoint = new Uri(baseUrl);
@@ -169,6 +169,11 @@ public static class RecipeApp
         {
             string verdict = attempt.IsSuccess ? "accepted" : "rejected";
             stdout.WriteLine($"Attempt {attempt.Number}: {verdict}" + (attempt.FinishReason is { } f ? $" (finish reason: {f})" : string.Empty));
+            if (attempt.FailureMessage is { } failure)
+            {
+                stdout.WriteLine($"  {attempt.FailureKind}: {failure}");
+            }
+
             foreach (var error in attempt.Errors)
             {
                 stdout.WriteLine($"  error  {error}");
@@ -182,7 +187,7 @@ public static class RecipeApp
             if (raw)
             {
                 stdout.WriteLine("  raw answer:");
-                foreach (var line in (attempt.RawResponse ?? "(none)").Split('\n'))
+                foreach (var line in (attempt.RawResponse ?? attempt.ResponseBody ?? "(none)").Split('\n'))
                 {
                     stdout.WriteLine("    " + line);
                 }

@@ -11,8 +11,8 @@ public sealed class ExtractOptions
 
     /// <summary>
     /// How many times to ask again after an answer that cannot be parsed or validated; 0 sends one request only.
-    /// Default 1. Refusals, content-filter stops, answers cut off at the token limit, timed-out requests and transport
-    /// errors are never retried.
+    /// Default 1. Refusals, content-filter stops, answers cut off at the token limit, timed-out requests, responses the
+    /// chat client cannot read and transport errors are never retried.
     /// </summary>
     public int MaxRetries
     {

@@ -7,26 +7,50 @@ namespace StructuredOutput;
 /// <summary>One request to the model and what came of it. Nothing the model said is dropped.</summary>
 public sealed class ExtractionAttempt
 {
-    internal ExtractionAttempt(
+    private static readonly IReadOnlyList<ExtractionError> NoErrors = Array.Empty<ExtractionError>();
+    private static readonly IReadOnlyList<string> NoRepairs = Array.Empty<string>();
+
+    private ExtractionAttempt(
         int number,
+        ExtractionFailureKind failureKind,
+        string? failureMessage,
         string? rawResponse,
         IReadOnlyList<ExtractionError> errors,
         IReadOnlyList<string> repairs,
-        ChatFinishReason? finishReason,
-        UsageDetails? usage,
-        string? refusal)
+        ChatFinishReason? finishReason = null,
+        UsageDetails? usage = null,
+        string? refusal = null,
+        string? responseBody = null)
     {
         Number = number;
+        FailureKind = failureKind;
+        FailureMessage = failureMessage;
         RawResponse = rawResponse;
         Errors = errors;
         Repairs = repairs;
         FinishReason = finishReason;
         Usage = usage;
         Refusal = refusal;
+        ResponseBody = responseBody;
     }
 
     /// <summary>The attempt's number, from 1.</summary>
     public int Number { get; }
+
+    /// <summary>
+    /// What came of the attempt: <see cref="ExtractionFailureKind.None"/> when its answer was accepted,
+    /// <see cref="ExtractionFailureKind.InvalidAnswer"/> when the answer's text had <see cref="Errors"/> (a re-ask may
+    /// follow), or the outcome that ended the extraction (a refusal, a cut-off or filtered answer, a time-out, an
+    /// unreadable response).
+    /// </summary>
+    public ExtractionFailureKind FailureKind { get; }
+
+    /// <summary>
+    /// What ended the attempt when it was not the answer's text, in words (the refusal, the time-out, why the response
+    /// could not be read, the content filter); null for an accepted answer or one rejected for its <see cref="Errors"/>
+    /// alone.
+    /// </summary>
+    public string? FailureMessage { get; }
 
     /// <summary>
     /// The model's text exactly as received; null when the answer carried no text, or when no readable answer came
@@ -34,14 +58,21 @@ public sealed class ExtractionAttempt
     /// </summary>
     public string? RawResponse { get; }
 
-    /// <summary>What was wrong with the answer; empty when it was accepted.</summary>
+    /// <summary>
+    /// The provider's response body as the transport received it, when the chat client could not read it
+    /// (<see cref="ExtractionFailureKind.UnreadableResponse"/>) and the transport reported it with an
+    /// <see cref="UnreadableResponseException"/>; otherwise null.
+    /// </summary>
+    public string? ResponseBody { get; }
+
+    /// <summary>What was wrong with the answer's text, each with its JSON path; empty when it was accepted or had no text to judge.</summary>
     public IReadOnlyList<ExtractionError> Errors { get; }
 
     /// <summary>The lenient fixes applied to the answer.</summary>
     public IReadOnlyList<string> Repairs { get; }
 
     /// <summary>Whether this attempt's answer was accepted.</summary>
-    public bool IsSuccess => Errors.Count == 0;
+    public bool IsSuccess => FailureKind == ExtractionFailureKind.None;
 
     /// <summary>The finish reason the provider reported, if any.</summary>
     public ChatFinishReason? FinishReason { get; }
@@ -52,5 +83,31 @@ public sealed class ExtractionAttempt
     /// <summary>The model's refusal text, when it refused.</summary>
     public string? Refusal { get; }
 
-    internal static IReadOnlyList<ExtractionError> NoErrors => Array.Empty<ExtractionError>();
+    /// <summary>An answer that was read and validated.</summary>
+    internal static ExtractionAttempt Accepted(int number, string? text, IReadOnlyList<string> repairs, ChatFinishReason? finishReason, UsageDetails? usage) =>
+        new(number, ExtractionFailureKind.None, null, text, NoErrors, repairs, finishReason, usage);
+
+    /// <summary>An answer whose text had errors; the loop may ask again.</summary>
+    internal static ExtractionAttempt Rejected(int number, string? text, IReadOnlyList<ExtractionError> errors, IReadOnlyList<string> repairs, ChatFinishReason? finishReason, UsageDetails? usage) =>
+        new(number, ExtractionFailureKind.InvalidAnswer, null, text, errors, repairs, finishReason, usage);
+
+    /// <summary>An answer the provider cut off at the output token limit; its value, if any, would be a guess.</summary>
+    internal static ExtractionAttempt CutOff(int number, string? text, IReadOnlyList<ExtractionError> errors, IReadOnlyList<string> repairs, ChatFinishReason? finishReason, UsageDetails? usage) =>
+        new(number, ExtractionFailureKind.Truncated, null, text, errors, repairs, finishReason, usage);
+
+    /// <summary>An answer the provider's content filter stopped.</summary>
+    internal static ExtractionAttempt Filtered(int number, string? text, string message, IReadOnlyList<ExtractionError> errors, IReadOnlyList<string> repairs, ChatFinishReason? finishReason, UsageDetails? usage) =>
+        new(number, ExtractionFailureKind.ContentFilter, message, text, errors, repairs, finishReason, usage);
+
+    /// <summary>A refusal instead of an answer.</summary>
+    internal static ExtractionAttempt Refused(int number, string? text, string refusal, string message, ChatFinishReason? finishReason, UsageDetails? usage) =>
+        new(number, ExtractionFailureKind.Refusal, message, text, NoErrors, NoRepairs, finishReason, usage, refusal);
+
+    /// <summary>A request that ran out of time: no answer.</summary>
+    internal static ExtractionAttempt TimedOut(int number, string message) =>
+        new(number, ExtractionFailureKind.TimedOut, message, null, NoErrors, NoRepairs);
+
+    /// <summary>A response the chat client could not read, with its body when the transport reported it.</summary>
+    internal static ExtractionAttempt Unreadable(int number, string message, string? responseBody) =>
+        new(number, ExtractionFailureKind.UnreadableResponse, message, null, NoErrors, NoRepairs, responseBody: responseBody);
 }

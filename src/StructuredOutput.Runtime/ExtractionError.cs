@@ -56,10 +56,6 @@ public enum ExtractionErrorKind
     InvalidString,
     /// <summary>The type's own constructor or initializer rejected the values.</summary>
     ConstructionFailed,
-    /// <summary>The model refused to answer.</summary>
-    Refusal,
-    /// <summary>The provider's content filter stopped the answer.</summary>
-    ContentFilter,
     /// <summary>More errors were found than are listed.</summary>
     TooManyErrors,
     /// <summary>A string that is not in the member's format (a date, time, duration, UUID, URI or single character).</summary>
@@ -68,10 +64,6 @@ public enum ExtractionErrorKind
     ConstraintViolated,
     /// <summary>A rule of the type's <c>IValidatableObject.Validate</c> failed.</summary>
     RuleViolated,
-    /// <summary>No answer came within <see cref="ExtractOptions.AttemptTimeout"/>.</summary>
-    TimedOut,
-    /// <summary>The chat client could not read the provider's response.</summary>
-    UnreadableResponse,
     /// <summary>The answer is longer than <see cref="ParseOptions.MaxAnswerLength"/>; it was not read.</summary>
     TooLarge,
     /// <summary>The JSON nests arrays and objects deeper than <see cref="ParseOptions.MaxDepth"/>.</summary>

@@ -44,7 +44,7 @@ public sealed class ExtractionException : Exception
     /// <summary>Every attempt made, in order, each with the model's raw text.</summary>
     public IReadOnlyList<ExtractionAttempt> Attempts { get; }
 
-    /// <summary>The errors of the last attempt.</summary>
+    /// <summary>The errors found in the last attempt's text (see <see cref="ExtractionAttempt.FailureMessage"/> for an outcome without text).</summary>
     public IReadOnlyList<ExtractionError> Errors => Attempts.Count == 0 ? Array.Empty<ExtractionError>() : Attempts[^1].Errors;
 
     private static string FormatMessage(string type, ExtractionFailureKind kind, IReadOnlyList<ExtractionAttempt> attempts)
@@ -61,11 +61,22 @@ public sealed class ExtractionException : Exception
             _ => "no answer was valid",
         };
         var last = attempts.Count == 0 ? null : attempts[^1];
-        string details = last is null ? string.Empty : string.Join("; ", last.Errors.Take(10).Select(e => e.ToString()));
-        if (last is not null && last.Errors.Count > 10)
+        var parts = new List<string>(12);
+        if (last?.FailureMessage is { } failure)
         {
-            details += $"; and {last.Errors.Count - 10} more";
+            parts.Add(failure);
         }
+
+        if (last is not null)
+        {
+            parts.AddRange(last.Errors.Take(10).Select(e => e.ToString()));
+            if (last.Errors.Count > 10)
+            {
+                parts.Add($"and {last.Errors.Count - 10} more");
+            }
+        }
+
+        string details = string.Join("; ", parts);
 
         return $"Could not extract {type} after {tries}: {reason}." + (details.Length > 0 ? " Last attempt: " + details : string.Empty);
     }

@@ -9,15 +9,23 @@ public enum ExtractionFailureKind
     InvalidAnswer,
     /// <summary>The model refused; asking again would not help.</summary>
     Refusal,
-    /// <summary>The answer was cut off at the output token limit (finish reason <c>length</c>).</summary>
+    /// <summary>
+    /// The answer was cut off at the output token limit (finish reason <c>length</c>) and was not complete, strictly
+    /// valid JSON as it stands; a value repaired out of it would be a guess.
+    /// </summary>
     Truncated,
-    /// <summary>The provider's content filter stopped the answer.</summary>
+    /// <summary>
+    /// The provider's content filter stopped the answer (finish reason <c>content_filter</c>) and it was not complete,
+    /// strictly valid JSON as it stands.
+    /// </summary>
     ContentFilter,
     /// <summary>A request ran longer than <see cref="ExtractOptions.AttemptTimeout"/>.</summary>
     TimedOut,
     /// <summary>
-    /// The chat client received the provider's response but could not read it (for example, the OpenAI .NET SDK rejects
-    /// a <c>finish_reason</c> outside OpenAI's own set); the client's exception is the inner exception.
+    /// The chat client received the provider's response but could not read it: it threw an
+    /// <see cref="UnreadableResponseException"/> (whose body, when the transport could expose it, is kept in
+    /// <see cref="ExtractionAttempt.ResponseBody"/>) or a <see cref="System.Text.Json.JsonException"/> while reading the
+    /// body. The client's exception is the inner exception.
     /// </summary>
     UnreadableResponse,
 }

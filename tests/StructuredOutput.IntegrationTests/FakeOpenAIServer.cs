@@ -75,7 +75,10 @@ public sealed class RecordedRequest
 /// <summary>One scripted answer of the fake server.</summary>
 public abstract record ScriptedResponse;
 
-/// <summary>A normal <c>chat.completion</c>, optionally with a refusal instead of content.</summary>
+/// <summary>
+/// A normal <c>chat.completion</c>, optionally with a refusal instead of content, or with calls of the tools named in
+/// <paramref name="ToolCalls"/>.
+/// </summary>
 public sealed record CompletionResponse(
     string? Content,
     string? FinishReason,
@@ -83,7 +86,11 @@ public sealed record CompletionResponse(
     int CompletionTokens,
     string? Refusal = null,
     bool IncludeUsage = true,
-    bool OmitFinishReason = false) : ScriptedResponse;
+    bool OmitFinishReason = false,
+    IReadOnlyList<string>? ToolCalls = null) : ScriptedResponse;
+
+/// <summary>Any body with any status, sent as it is (a body that is not JSON, a completion without choices…).</summary>
+public sealed record RawResponse(int Status, string Body, string ContentType = "application/json") : ScriptedResponse;
 
 /// <summary>
 /// An HTTP error in OpenAI's error format, or with <paramref name="RawBody"/> as the body when given (LM Studio, for
@@ -133,6 +140,9 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
 
     /// <summary>How many held or delayed requests (<see cref="EnqueueHang"/>, <see cref="DelayedResponse"/>) the client aborted.</summary>
     public int AbortedRequests => Volatile.Read(ref _abortedRequests);
+
+    /// <summary>The body of the last response sent.</summary>
+    public string? LastResponseBody { get; private set; }
 
     /// <summary>How many scripted responses have not been used yet.</summary>
     public int PendingResponses => _script.Count;
@@ -217,6 +227,16 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
             ["refusal"] = r.Refusal,
             ["annotations"] = new JsonArray(),
         };
+        if (r.ToolCalls is { Count: > 0 } tools)
+        {
+            message["tool_calls"] = new JsonArray(tools.Select((name, i) => (JsonNode)new JsonObject
+            {
+                ["id"] = "call_" + i,
+                ["type"] = "function",
+                ["function"] = new JsonObject { ["name"] = name, ["arguments"] = "{}" },
+            }).ToArray());
+        }
+
         var body = new JsonObject
         {
             ["id"] = id,
@@ -315,6 +335,9 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
 
                 await WriteJsonAsync(context, error.Status, error.RawBody ?? ErrorJson(error.Message, error.Code));
                 break;
+            case RawResponse rawResponse:
+                await WriteAsync(context, rawResponse.Status, rawResponse.ContentType, rawResponse.Body);
+                break;
             case HangResponse:
                 await WaitAsync(context, Timeout.InfiniteTimeSpan);
                 break;
@@ -341,11 +364,14 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
         }
     }
 
-    private static async Task WriteJsonAsync(HttpContext context, int status, string json)
+    private Task WriteJsonAsync(HttpContext context, int status, string json) => WriteAsync(context, status, "application/json", json);
+
+    private async Task WriteAsync(HttpContext context, int status, string contentType, string body)
     {
+        LastResponseBody = body;
         context.Response.StatusCode = status;
-        context.Response.ContentType = "application/json";
-        await context.Response.WriteAsync(json, context.RequestAborted);
+        context.Response.ContentType = contentType;
+        await context.Response.WriteAsync(body, context.RequestAborted);
     }
 
     public async ValueTask DisposeAsync()

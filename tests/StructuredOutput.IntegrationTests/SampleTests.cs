@@ -119,8 +119,8 @@ public sealed class SampleTests
         var request = Assert.Single(server.Requests);
         Assert.Equal("some-model", (string?)request.Json["model"]);
         Assert.Equal("Bearer test", request.Authorization);
-        Assert.Equal(LlmContract<Recipe>.Prompt, request.Text(0));
-        Assert.Equal("<document>\nMinestrone for six ...\n</document>", request.Text(1));
+        Assert.StartsWith(LlmContract<Recipe>.Prompt, request.Text(0), StringComparison.Ordinal);
+        Assert.Equal("Minestrone for six ...", Wire.DelimitedInput(request.Text(1), out _));
 
         Assert.Contains("Attempt 1: accepted (finish reason: stop)", stdout, StringComparison.Ordinal);
         Assert.Contains("Fake Server Minestrone\n======================\n", stdout, StringComparison.Ordinal);
@@ -177,7 +177,6 @@ public sealed class SampleTests
         Assert.Equal(0, exit);
         Assert.Equal(LlmContract<Recipe>.Prompt.Replace("\r\n", "\n"), stdout.TrimEnd('\n'));
         Assert.StartsWith("Extract the recipe from the document.", stdout, StringComparison.Ordinal);
-        Assert.Contains("<document>", stdout, StringComparison.Ordinal);
     }
 
     private static Func<string, string?> EnvironmentFor(FakeOpenAIServer server, string apiKey, string model)

@@ -42,7 +42,7 @@ public sealed class StrictModeWireTests : ServerTestBase
         Assert.Contains("format: date", (string)stop["properties"]!["day"]!["description"]!);
 
         // The prompt still describes the shape: servers that turn the schema into a grammar do not show it to the model.
-        Assert.Equal(LlmContract<Shipment>.Prompt, request.Text(0));
+        Assert.Equal(LlmContract<Shipment>.Prompt + "\n\n" + Wire.InputRule, request.Text(0));
     }
 
     private static string[] Keys(JsonNode node) => node.AsObject().Select(p => p.Key).ToArray();

@@ -35,9 +35,9 @@ public sealed class TimeoutTests : ServerTestBase
         Assert.Equal(ExtractionFailureKind.TimedOut, result.FailureKind);
         var attempt = Assert.Single(result.Attempts);
         Assert.Null(attempt.RawResponse);
-        var error = Assert.Single(attempt.Errors);
-        Assert.Equal(ExtractionErrorKind.TimedOut, error.Kind);
-        Assert.Equal("no answer within the attempt time-out of 2.5 s (ExtractOptions.AttemptTimeout); raise it or extract less per call", error.Message);
+        Assert.Empty(attempt.Errors);
+        Assert.Equal(ExtractionFailureKind.TimedOut, attempt.FailureKind);
+        Assert.Equal("no answer within the attempt time-out of 2.5 s (ExtractOptions.AttemptTimeout); raise it or extract less per call", attempt.FailureMessage);
         Assert.Single(_server.Requests);
         Assert.Equal(1, _server.PendingResponses);
         await WaitUntilAsync(() => _server.AbortedRequests == 1, "the server to see the request abandoned");
@@ -56,7 +56,7 @@ public sealed class TimeoutTests : ServerTestBase
         Assert.IsAssignableFrom<OperationCanceledException>(e.InnerException);
         Assert.Equal(2, e.Attempts.Count);
         Assert.Equal(AgeAsWord, e.Attempts[0].RawResponse);
-        Assert.Equal(ExtractionErrorKind.TimedOut, Assert.Single(e.Attempts[1].Errors).Kind);
+        Assert.Equal(ExtractionFailureKind.TimedOut, e.Attempts[1].FailureKind);
         Assert.Contains("ran out of time", e.Message, StringComparison.Ordinal);
         Assert.Equal(2, _server.Requests.Count);
     }

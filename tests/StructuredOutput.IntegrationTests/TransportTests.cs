@@ -159,62 +159,39 @@ public sealed class TransportTests : ServerTestBase
     }
 
     /// <summary>
-    /// The OpenAI SDK (2.15.0) rejects any finish_reason outside its enum, including an explicit JSON null and "" (which
-    /// some OpenAI-compatible servers send), with <see cref="ArgumentOutOfRangeException"/> thrown while it reads the
-    /// response. The extractor turns that into a typed failure that names the value and the workaround, and keeps the
-    /// SDK's exception as the inner exception; it does not re-ask, since the same server would answer the same way.
+    /// Without the response check, the OpenAI SDK (2.15.0) rejects any finish_reason outside its enum, including an
+    /// explicit JSON null and "" (which some OpenAI-compatible servers send), with an
+    /// <see cref="ArgumentOutOfRangeException"/> thrown while it reads the response. The extractor does not guess from
+    /// the exception's wording: it propagates unchanged, with the earlier answers attached.
     /// </summary>
     [Theory]
-    [InlineData("eos", "\"eos\"")]
-    [InlineData(null, "null")]
-    [InlineData("", "\"\"")]
-    public async Task Unknown_or_null_finish_reasons_that_the_sdk_cannot_read_are_a_typed_failure(string? finishReason, string shown)
+    [InlineData("eos")]
+    [InlineData(null)]
+    [InlineData("")]
+    public async Task Without_the_response_check_an_unreadable_finish_reason_propagates_with_the_earlier_answers(string? finishReason)
     {
+        _server.EnqueueCompletion(AgeAsWord);
         _server.EnqueueCompletion(GoodAda, finishReason);
-        _server.EnqueueCompletion(GoodAda); // would be used by a re-ask
 
-        var e = await Assert.ThrowsAsync<ExtractionException>(() => _client.ExtractAsync<Person>(AdaText));
+        var e = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => _client.ExtractAsync<Person>(AdaText));
 
-        Assert.Equal(ExtractionFailureKind.UnreadableResponse, e.FailureKind);
-        var inner = Assert.IsType<ArgumentOutOfRangeException>(e.InnerException);
-        Assert.Contains("Unknown ChatFinishReason value", inner.Message, StringComparison.Ordinal);
-        Assert.Equal("OpenAI", inner.TargetSite?.DeclaringType?.Assembly.GetName().Name); // thrown by the SDK itself
-        var attempt = Assert.Single(e.Attempts);
-        Assert.Null(attempt.RawResponse);
-        var error = Assert.Single(attempt.Errors);
-        Assert.Equal(ExtractionErrorKind.UnreadableResponse, error.Kind);
-        Assert.StartsWith("the server sent finish_reason " + shown + ", which the chat client cannot read", error.Message, StringComparison.Ordinal);
-        Assert.Contains("docs/compatible-servers.md", e.Message, StringComparison.Ordinal);
-        Assert.Single(_server.Requests);
-    }
-
-    [Fact]
-    public async Task An_unreadable_finish_reason_on_the_reask_keeps_the_earlier_attempt()
-    {
-        _server.EnqueueCompletion(AgeAsWord, promptTokens: 70, completionTokens: 9);
-        _server.EnqueueCompletion(GoodAda, "eos");
-
-        var result = await _client.TryExtractAsync<Person>(AdaText);
-
-        Assert.Equal(ExtractionFailureKind.UnreadableResponse, result.FailureKind);
-        Assert.Equal(2, result.Attempts.Count);
-        Assert.Equal(AgeAsWord, result.Attempts[0].RawResponse);
-        Assert.Equal("$.age", Assert.Single(result.Attempts[0].Errors).Path);
-        Assert.Equal(ExtractionErrorKind.UnreadableResponse, Assert.Single(result.Attempts[1].Errors).Kind);
-        Assert.Equal(79, result.Usage?.TotalTokenCount);
+        Assert.Equal("OpenAI", e.TargetSite?.DeclaringType?.Assembly.GetName().Name); // thrown by the SDK itself
+        var attempts = Assert.IsAssignableFrom<IReadOnlyList<ExtractionAttempt>>(e.Data[ExtractionException.AttemptsDataKey]);
+        Assert.Equal(AgeAsWord, Assert.Single(attempts).RawResponse);
         Assert.Equal(2, _server.Requests.Count);
     }
 
-    /// <summary>The documented workaround: the sample's pipeline policy rewrites the value before the SDK reads it.</summary>
+    /// <summary>With the response check, the spellings of compatible servers read as the SDK's own values.</summary>
     [Theory]
     [InlineData("eos")]
     [InlineData(null)]
     [InlineData("")]
     [InlineData("end")]
+    [InlineData("end_turn")]
     [InlineData("STOP")]
-    public async Task With_the_finish_reason_policy_a_non_standard_finish_reason_reads_as_stop(string? finishReason)
+    public async Task With_the_response_check_a_non_standard_end_of_generation_reads_as_stop(string? finishReason)
     {
-        using var client = _server.CreateChatClient(new RecipeExtractor.FinishReasonPolicy());
+        using var client = FakeOpenAIServer.CreateChatClient(_server.CreateClientOptions().AddResponseCheck());
         _server.EnqueueCompletion(GoodAda, finishReason);
 
         var result = await client.TryExtractAsync<Person>(AdaText);
@@ -225,11 +202,14 @@ public sealed class TransportTests : ServerTestBase
         Assert.Equal(15, result.Usage?.TotalTokenCount);
     }
 
-    [Fact]
-    public async Task With_the_finish_reason_policy_a_token_limit_spelling_still_reads_as_length()
+    [Theory]
+    [InlineData("max_tokens")]
+    [InlineData("model_length")]
+    [InlineData("LENGTH")]
+    public async Task With_the_response_check_a_token_limit_spelling_still_reads_as_length(string finishReason)
     {
-        using var client = _server.CreateChatClient(new RecipeExtractor.FinishReasonPolicy());
-        _server.EnqueueCompletion("""{"name":"Ada Lov""", "max_tokens");
+        using var client = FakeOpenAIServer.CreateChatClient(_server.CreateClientOptions().AddResponseCheck());
+        _server.EnqueueCompletion("""{"name":"Ada Lov""", finishReason);
 
         var result = await client.TryExtractAsync<Person>(AdaText);
 

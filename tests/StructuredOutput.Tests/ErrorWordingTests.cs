@@ -40,49 +40,57 @@ public class ErrorWordingTests
         { ExtractionErrorKind.RuleViolated, Parse<TypeSpace.CheckedInvoice>, """{"items":[{"description":"a","amount":1}],"total":2}""", "$.total", "total must equal the sum of line items" },
     };
 
-    /// <summary>The kinds only the extraction loop produces, each from a scripted answer.</summary>
-    public static TheoryData<ExtractionErrorKind, ExtractionFailureKind, object, string> LoopCases => new()
+    /// <summary>
+    /// The outcomes that end the extraction loop without a value, each from a scripted response: the failure kind, the
+    /// attempt's <see cref="ExtractionAttempt.FailureMessage"/> (null when the answer's text says it all) and the first
+    /// error of its text (null when it has none).
+    /// </summary>
+    public static TheoryData<ExtractionFailureKind, object, string?, string?> LoopCases => new()
     {
         {
-            ExtractionErrorKind.Truncated, ExtractionFailureKind.Truncated, Answer("""{"x":1,"y""", ChatFinishReason.Length),
-            "the answer was cut off at the output token limit (finish reason \"length\") before the JSON was complete; raise ChatOptions.MaxOutputTokens (now 50) or extract less per call"
+            ExtractionFailureKind.Truncated, Answer("""{"x":1,"y""", ChatFinishReason.Length),
+            null,
+            "$: the answer was cut off at the output token limit (finish reason \"length\"), so a value read from it would be a guess; raise ChatOptions.MaxOutputTokens (now 50) or extract less per call"
         },
         {
-            ExtractionErrorKind.Refusal, ExtractionFailureKind.Refusal,
+            ExtractionFailureKind.Refusal,
             new ChatResponse(new ChatMessage(ChatRole.Assistant, new List<AIContent> { new ErrorContent("I can't help with that.") { ErrorCode = "Refusal" } })),
-            "the model refused: I can't help with that."
+            "the model refused: I can't help with that.",
+            null
         },
         {
-            ExtractionErrorKind.ContentFilter, ExtractionFailureKind.ContentFilter, Answer(string.Empty, ChatFinishReason.ContentFilter),
-            "the provider's content filter stopped the answer (finish reason \"content_filter\")"
+            ExtractionFailureKind.Refusal,
+            new ChatResponse(new ChatMessage(ChatRole.Assistant, new List<AIContent> { new ErrorContent(" ") { ErrorCode = "Refusal" } })),
+            "the model refused: (no reason given)",
+            null
         },
         {
-            ExtractionErrorKind.TimedOut, ExtractionFailureKind.TimedOut, new Hang(),
-            "no answer within the attempt time-out of 0.05 s (ExtractOptions.AttemptTimeout); raise it or extract less per call"
+            ExtractionFailureKind.ContentFilter, Answer(string.Empty, ChatFinishReason.ContentFilter),
+            "the provider's content filter stopped the answer (finish reason \"content_filter\")",
+            "$: the answer is empty; expected one JSON object"
         },
         {
-            ExtractionErrorKind.UnreadableResponse, ExtractionFailureKind.UnreadableResponse,
-            new ArgumentOutOfRangeException("value", "eos", "Unknown ChatFinishReason value."),
-            "the server sent finish_reason \"eos\", which the chat client cannot read (the OpenAI .NET SDK accepts only OpenAI's own values); add a pipeline policy that rewrites it, as in docs/compatible-servers.md"
+            ExtractionFailureKind.TimedOut, new Hang(),
+            "no answer within the attempt time-out of 0.05 s (ExtractOptions.AttemptTimeout); raise it or extract less per call",
+            null
+        },
+        {
+            ExtractionFailureKind.UnreadableResponse,
+            new UnreadableResponseException("the body has no choices", "{\"choices\":[]}"),
+            "the chat client could not read the provider's response: the body has no choices",
+            null
+        },
+        {
+            ExtractionFailureKind.UnreadableResponse,
+            new System.Text.Json.JsonException("'<' is an invalid start of a value."),
+            "the chat client could not read the provider's response: its body is not the JSON of a chat completion ('<' is an invalid start of a value.)",
+            null
         },
     };
 
     [Theory]
-    [MemberData(nameof(ParseCases))]
-    public void Each_parse_error_kind_has_exact_wording(ExtractionErrorKind kind, Func<string, ParseResult<object>> parse, string answer, string path, string message)
-    {
-        var result = parse(answer);
-        Assert.False(result.IsSuccess);
-        var error = result.Errors.Last();
-        Assert.Equal(kind, error.Kind);
-        Assert.Equal(path, error.Path);
-        Assert.Equal(message, error.Message);
-        Assert.Equal(path + ": " + message, error.ToString());
-    }
-
-    [Theory]
     [MemberData(nameof(LoopCases))]
-    public async Task Each_loop_error_kind_has_exact_wording_and_is_not_re_asked(ExtractionErrorKind kind, ExtractionFailureKind failure, object answer, string message)
+    public async Task Each_loop_outcome_has_exact_wording_and_is_not_re_asked(ExtractionFailureKind failure, object answer, string? failureMessage, string? firstError)
     {
         var client = new ScriptClient(answer, Answer("""{"x":1,"y":2}"""));
         var options = new ExtractOptions
@@ -95,19 +103,56 @@ public class ErrorWordingTests
 
         Assert.Equal(failure, result.FailureKind);
         Assert.Equal(1, client.Calls);
-        var error = result.Errors[0];
-        Assert.Equal(kind, error.Kind);
-        Assert.Equal("$", error.Path);
-        Assert.Equal(message, error.Message);
+        var attempt = Assert.Single(result.Attempts);
+        Assert.Equal(failure, attempt.FailureKind);
+        Assert.False(attempt.IsSuccess);
+        Assert.Equal(failureMessage, attempt.FailureMessage);
+        Assert.Equal(firstError, result.Errors.Count == 0 ? null : result.Errors[0].ToString());
+
+        var thrown = await Assert.ThrowsAsync<ExtractionException>(() => new ScriptClient(answer).ExtractAsync<Point>("in", options));
+        Assert.Equal(failure, thrown.FailureKind);
+        Assert.Contains(failureMessage ?? firstError!, thrown.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Every_error_kind_has_a_wording_case()
     {
-        var covered = ParseCases.Select(row => (ExtractionErrorKind)row[0])
-            .Concat(LoopCases.Select(row => (ExtractionErrorKind)row[0]))
-            .ToHashSet();
+        var covered = ParseCases.Select(row => (ExtractionErrorKind)row[0]).ToHashSet();
         Assert.All(Enum.GetValues<ExtractionErrorKind>(), kind => Assert.Contains(kind, covered));
+    }
+
+    [Fact]
+    public void Every_failure_kind_that_ends_the_loop_has_a_wording_case()
+    {
+        var covered = LoopCases.Select(row => (ExtractionFailureKind)row[0]).ToHashSet();
+        covered.Add(ExtractionFailureKind.None);
+        covered.Add(ExtractionFailureKind.InvalidAnswer); // its wording is the errors' own (ParseCases)
+        Assert.All(Enum.GetValues<ExtractionFailureKind>(), kind => Assert.Contains(kind, covered));
+    }
+
+    [Fact]
+    public async Task A_tool_call_instead_of_an_answer_is_named_in_the_error_and_the_re_ask()
+    {
+        var call = new ChatResponse(new ChatMessage(ChatRole.Assistant, new List<AIContent>
+        {
+            new FunctionCallContent("c1", "get_weather"),
+            new FunctionCallContent("c2", "lookup"),
+        }))
+        {
+            FinishReason = ChatFinishReason.ToolCalls,
+        };
+        var client = new ScriptClient(call, Answer("""{"x":1,"y":2}"""));
+
+        var result = await client.TryExtractAsync<Point>("in");
+
+        Assert.True(result.IsSuccess);
+        var error = Assert.Single(result.Attempts[0].Errors);
+        Assert.Equal(ExtractionErrorKind.NoJson, error.Kind);
+        Assert.Equal("$: the answer is a call of the tools \"get_weather\", \"lookup\" instead of the JSON object; answer with the JSON object itself, not a tool call", error.ToString());
+        Assert.Equal("(no text: a call of the tools \"get_weather\", \"lookup\")", client.LastMessages[2].Text);
+        Assert.Equal(
+            "Your answer could not be used:\n- $: the answer is a call of the tools \"get_weather\", \"lookup\" instead of the JSON object; answer with the JSON object itself, not a tool call\nAnswer again with the complete corrected JSON object only.",
+            client.LastMessages[3].Text);
     }
 
     [Fact]

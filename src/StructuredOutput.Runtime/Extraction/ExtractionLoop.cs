@@ -1,0 +1,110 @@
+using System;
+using System.Collections.Generic;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.Extensions.AI;
+
+namespace StructuredOutput.Extraction;
+
+/// <summary>
+/// The extraction loop: send, judge the response (<see cref="AnswerJudge"/>), and re-ask with the errors until an answer
+/// is accepted, the retries are spent, or an outcome ends it. Client failures are typed here: the attempt time-out and
+/// responses the client cannot read; everything else the client throws propagates with the attempts attached.
+/// </summary>
+internal static class ExtractionLoop
+{
+    public static async Task<ExtractionResult<T>> RunAsync<T>(IChatClient client, string input, ExtractOptions? options, CancellationToken cancellationToken)
+        where T : ILlmExtractable<T>
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(input);
+        int maxRetries = options?.MaxRetries ?? 1;
+        TimeSpan? attemptTimeout = options?.AttemptTimeout;
+        ChatOptions chatOptions = ExtractionRequest.CreateOptions<T>(options);
+        List<ChatMessage> messages = ExtractionRequest.CreateMessages<T>(input);
+        var attempts = new List<ExtractionAttempt>(1 + Math.Min(maxRetries, 4));
+
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            int number = attempts.Count + 1;
+            ChatResponse response;
+            CancellationTokenSource? timeout = attemptTimeout is null ? null : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            try
+            {
+                timeout?.CancelAfter(attemptTimeout!.Value);
+                response = await client.GetResponseAsync(messages, chatOptions, timeout?.Token ?? cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException e) when (timeout is not null && timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                // Our own time-out, not the caller's cancellation: a typed failure that keeps every attempt.
+                attempts.Add(ExtractionAttempt.TimedOut(number, ExtractionMessages.TimedOut(attemptTimeout!.Value)));
+                return new ExtractionResult<T>(default, ExtractionFailureKind.TimedOut, attempts, e);
+            }
+            catch (OperationCanceledException e) when (timeout is not null && cancellationToken.IsCancellationRequested && e.CancellationToken != cancellationToken)
+            {
+                // The caller cancelled while the linked token was in use: report it against the caller's own token.
+                var cancelled = new OperationCanceledException(e.Message, e, cancellationToken);
+                AttachAttempts(cancelled, attempts);
+                throw cancelled;
+            }
+            catch (UnreadableResponseException e)
+            {
+                // A transport (such as StructuredOutput.OpenAI's response check) found the response unreadable. Asking
+                // again would meet the same server with the same conversation, so this ends the loop.
+                attempts.Add(ExtractionAttempt.Unreadable(number, ExtractionMessages.Unreadable(e.Reason), e.ResponseBody));
+                return new ExtractionResult<T>(default, ExtractionFailureKind.UnreadableResponse, attempts, e);
+            }
+            catch (JsonException e)
+            {
+                // The client's deserializer could not read the response body (the OpenAI .NET SDK throws this for a body
+                // that is not JSON). Sending the request cannot raise it: requests are serialized, never parsed.
+                attempts.Add(ExtractionAttempt.Unreadable(number, ExtractionMessages.UnreadableJson(e.Message), null));
+                return new ExtractionResult<T>(default, ExtractionFailureKind.UnreadableResponse, attempts, e);
+            }
+            catch (Exception e) when (AttachAttempts(e, attempts))
+            {
+                throw; // not reached: the filter only annotates the exception and lets it pass unchanged
+            }
+            finally
+            {
+                timeout?.Dispose();
+            }
+
+            ExtractionAttempt attempt = AnswerJudge.Judge(number, response, options, chatOptions.MaxOutputTokens, out T? value);
+            attempts.Add(attempt);
+            if (attempt.FailureKind == ExtractionFailureKind.None)
+            {
+                return new ExtractionResult<T>(value, ExtractionFailureKind.None, attempts);
+            }
+
+            if (attempt.FailureKind != ExtractionFailureKind.InvalidAnswer || attempts.Count > maxRetries)
+            {
+                return new ExtractionResult<T>(default, attempt.FailureKind, attempts);
+            }
+
+            ExtractionRequest.AddReask(messages, attempt.RawResponse, response, attempt.Errors);
+        }
+    }
+
+    private static bool AttachAttempts(Exception exception, List<ExtractionAttempt> attempts)
+    {
+        if (attempts.Count > 0)
+        {
+            try
+            {
+                exception.Data[ExtractionException.AttemptsDataKey] = attempts.ToArray();
+            }
+            catch (ArgumentException)
+            {
+                // Some exception types restrict Data; the exception still propagates unchanged.
+            }
+            catch (NotSupportedException)
+            {
+            }
+        }
+
+        return false;
+    }
+}
