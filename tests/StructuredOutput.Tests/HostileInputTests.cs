@@ -186,6 +186,29 @@ public class HostileInputTests
         Assert.Equal("99950 more repairs are not listed.", commented.Repairs[^1]);
     }
 
+    [Theory]
+    [InlineData("{", ExtractionErrorKind.MultipleValues)] // a million unfinished openings: a second value
+    [InlineData("[", ExtractionErrorKind.MultipleValues)]
+    [InlineData("{x", null)] // a million templates without a colon: prose
+    [InlineData("{ ", ExtractionErrorKind.MultipleValues)]
+    public void A_million_brackets_after_the_object_end_in_one_verdict(string piece, ExtractionErrorKind? kind)
+    {
+        string answer = """{"x":1,"y":2}""" + "\n" + string.Concat(Enumerable.Repeat(piece, 1_000_000));
+        foreach (bool repairs in new[] { false, true })
+        {
+            var result = LlmContract<Point>.Parse(answer, new ParseOptions { AllowRepairs = repairs });
+            if (kind is null)
+            {
+                Assert.True(result.IsSuccess, string.Join("; ", result.Errors));
+                Assert.Contains("Ignored text after the JSON object.", result.Repairs);
+            }
+            else
+            {
+                Assert.Equal(kind, SingleError(result).Kind);
+            }
+        }
+    }
+
     private static string Scalars(string member, string value)
     {
         string json = """{"text":"t","flag":true,"count":1,"big":2,"ratio":0.5,"price":1.5,"color":"Red"}""";

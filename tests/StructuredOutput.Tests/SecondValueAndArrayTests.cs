@@ -89,6 +89,15 @@ public class SecondValueAndArrayTests
     }
 
     [Fact]
+    public void An_array_of_one_object_is_unwrapped_with_repairs_off_too()
+    {
+        var result = LlmContract<Point>.Parse("[" + Json + "]", new ParseOptions { AllowRepairs = false });
+        Assert.True(result.IsSuccess, string.Join("; ", result.Errors));
+        Assert.Equal(new Point(1, 2), result.Value);
+        Assert.Equal(new[] { JsonTextLocator.ArrayRepair }, result.Repairs);
+    }
+
+    [Fact]
     public void An_array_of_one_object_that_needs_repair_is_unwrapped_by_the_repair_stage_too()
     {
         var result = LlmContract<Point>.Parse("[{\"x\":1,\"y\":2,}]");
