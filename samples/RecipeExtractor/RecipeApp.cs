@@ -5,8 +5,6 @@ using System.IO;
 using System.Linq;
 using System.Threading.Tasks;
 using Microsoft.Extensions.AI;
-using OpenAI;
-using OpenAI.Chat;
 using StructuredOutput;
 
 namespace RecipeExtractor;
@@ -14,7 +12,7 @@ namespace RecipeExtractor;
 /// <summary>The sample's command line: extracts a recipe from a text file or standard input and prints it.</summary>
 public static class RecipeApp
 {
-    public const string DefaultModel = "gpt-4o-mini";
+    public const string DefaultModel = OpenAIEndpoint.DefaultModel;
 
     private const string Usage = """
         Usage: RecipeExtractor [FILE | -] [options]
@@ -117,17 +115,22 @@ public static class RecipeApp
         }
         else
         {
-            string model = environment("OPENAI_MODEL") is { Length: > 0 } m ? m : DefaultModel;
-            // The response check: finish reasons of compatible servers read as the SDK's own, and a response the SDK
-            // cannot read becomes a typed UnreadableResponse failure that keeps the body.
-            var clientOptions = new OpenAIClientOptions().AddResponseCheck();
-            if (environment("OPENAI_BASE_URL") is { Length: > 0 } baseUrl)
+            // One line: OPENAI_API_KEY, OPENAI_BASE_URL and OPENAI_MODEL, on the official SDK with the response check
+            // (finish reasons of compatible servers read as the SDK's own, and a response the SDK cannot read becomes a
+            // typed UnreadableResponse failure that keeps the body).
+            OpenAIEndpoint endpoint;
+            try
             {
-                clientOptions.Endpoint = new Uri(baseUrl);
+                endpoint = OpenAIEndpoint.FromEnvironment(environment);
+            }
+            catch (InvalidOperationException e)
+            {
+                stderr.WriteLine(e.Message);
+                return 2;
             }
 
-            client = new ChatClient(model, new ApiKeyCredential(apiKey), clientOptions).AsIChatClient();
-            stdout.WriteLine($"Model: {model} at {clientOptions.Endpoint?.ToString() ?? "https://api.openai.com/v1"}");
+            client = endpoint.CreateChatClient();
+            stdout.WriteLine($"Model: {endpoint}");
             stdout.WriteLine();
         }
 
