@@ -2,8 +2,8 @@ namespace StructuredOutput;
 
 /// <summary>
 /// The names under which extractions report traces and metrics, for an OpenTelemetry set-up
-/// (<c>AddSource(ExtractionTelemetry.SourceName)</c>, <c>AddMeter(ExtractionTelemetry.MeterName)</c>). Nothing is
-/// recorded, and nothing is allocated for telemetry, while no listener is attached. Logs go to
+/// (<c>AddSource(ExtractionTelemetry.SourceName)</c>, <c>AddMeter(ExtractionTelemetry.MeterName)</c>). While no
+/// listener is attached nothing is recorded and no object is allocated for telemetry. Logs go to
 /// <see cref="ExtractOptions.Logger"/>.
 /// </summary>
 /// <remarks>

@@ -137,6 +137,22 @@ public class ExtractionSpanTests
     }
 
     [Fact]
+    public async Task An_unreadable_response_is_a_recorded_attempt_and_its_own_outcome()
+    {
+        using var spans = new SpanRecorder();
+        var client = new ScriptedClient(Answer(BadWithComma, (10, 5)), new UnreadableResponseException("the body has no choices", "{}"));
+
+        var result = await client.TryExtractAsync<TelemetryPoint>("x one, y two");
+
+        Assert.Equal(ExtractionFailureKind.UnreadableResponse, result.FailureKind);
+        Activity span = spans.Extraction;
+        Assert.Equal("unreadable_response", span.GetTagItem("error.type"));
+        Assert.Equal(2, span.GetTagItem("structured_output.attempts"));
+        Assert.Equal(10L, span.GetTagItem("structured_output.usage.input_tokens"));
+        Assert.Equal(new[] { "invalid_answer", "unreadable_response" }, span.Events.Select(e => (string)e.Tags.Single(t => t.Key == "structured_output.attempt.outcome").Value!).ToArray());
+    }
+
+    [Fact]
     public async Task A_client_exception_passes_unchanged_and_the_span_records_its_type()
     {
         using var spans = new SpanRecorder();
