@@ -25,6 +25,7 @@ public static class RecipeApp
           --offline          run the scripted offline demo even when OPENAI_API_KEY is set
           --max-retries N    how many times to re-ask after an invalid answer (default 1)
           --raw              also print the raw text of every answer
+          --trace            print the extraction's span and the chat client's spans as they end
           --help             show this help
 
         Environment:
@@ -41,7 +42,7 @@ public static class RecipeApp
         Func<string, string?> environment)
     {
         string? file = null;
-        bool offline = false, raw = false;
+        bool offline = false, raw = false, trace = false;
         var options = new ExtractOptions();
         for (int i = 0; i < args.Length; i++)
         {
@@ -61,6 +62,9 @@ public static class RecipeApp
                     break;
                 case "--raw":
                     raw = true;
+                    break;
+                case "--trace":
+                    trace = true;
                     break;
                 case "--max-retries" when i + 1 < args.Length && int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out int retries):
                     options.MaxRetries = retries;
@@ -134,11 +138,18 @@ public static class RecipeApp
             stdout.WriteLine();
         }
 
+        if (trace)
+        {
+            // The chat client's own spans (one per request), beneath the extraction's span.
+            client = client.AsBuilder().UseOpenTelemetry().Build();
+        }
+
         using (client)
         {
             ExtractionResult<Recipe> result;
             try
             {
+                using TracePrinter? printer = trace ? new TracePrinter(stdout) : null;
                 result = await client.TryExtractAsync<Recipe>(input, options);
             }
             catch (ClientResultException e)

@@ -1,5 +1,6 @@
 using System;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
 
 namespace StructuredOutput;
 
@@ -64,4 +65,27 @@ public sealed class ExtractOptions
     /// changed; the copy's <see cref="ChatOptions.ResponseFormat"/> is set by the extractor.
     /// </summary>
     public ChatOptions? ChatOptions { get; set; }
+
+    /// <summary>
+    /// Where the extraction logs what happened; null (the default) for no logs. A rejected attempt with its errors
+    /// (<see cref="LogLevel.Information"/>), the repairs an answer needed (<see cref="LogLevel.Debug"/>), the final
+    /// failure or the chat client's exception that ended the extraction (<see cref="LogLevel.Warning"/>), a success and a
+    /// cancellation (<see cref="LogLevel.Debug"/>), and, only with <see cref="EnableSensitiveData"/>, each answer's raw
+    /// text (<see cref="LogLevel.Trace"/>). Nothing is formatted for a level that is off.
+    /// </summary>
+    /// <remarks>
+    /// The options are often shared; give a logger of a category that names the caller, or
+    /// <c>loggerFactory.CreateLogger(ExtractionTelemetry.SourceName)</c>. Traces and metrics need no option: see
+    /// <see cref="ExtractionTelemetry"/>.
+    /// </remarks>
+    public ILogger? Logger { get; set; }
+
+    /// <summary>
+    /// Whether the logs may contain what the model wrote: each answer's raw text, the error messages (which quote the
+    /// answer's values), the repairs' descriptions and a refusal's or unreadable response's text. Default
+    /// <see langword="false"/>: errors are then logged by JSON path and kind, repairs by kind and count. As with
+    /// Microsoft.Extensions.AI's <c>OpenTelemetryChatClient.EnableSensitiveData</c>, turn it on only where the logs may
+    /// hold the data being extracted. Spans and metrics never carry the model's text.
+    /// </summary>
+    public bool EnableSensitiveData { get; set; }
 }

@@ -10,7 +10,7 @@ internal static class ExtractionRequest
     public static ChatOptions CreateOptions<T>(ExtractOptions? options) where T : ILlmExtractable<T>
     {
         ChatOptions chatOptions = options?.ChatOptions?.Clone() ?? new ChatOptions();
-        if (options?.Strict ?? T.Strict)
+        if (IsStrict<T>(options))
         {
             StrictFormat<T>.Apply(chatOptions);
         }
@@ -21,6 +21,9 @@ internal static class ExtractionRequest
 
         return chatOptions;
     }
+
+    /// <summary>Whether the request asks for strict <c>json_schema</c> (the options' choice, else the type's).</summary>
+    public static bool IsStrict<T>(ExtractOptions? options) where T : ILlmExtractable<T> => options?.Strict ?? T.Strict;
 
     /// <summary>The system message (prompt and input rule) and the user message with the delimited input.</summary>
     public static List<ChatMessage> CreateMessages<T>(string input) where T : ILlmExtractable<T> =>
