@@ -21,7 +21,7 @@ partial class Invoice : global::StructuredOutput.ILlmExtractable<global::Setting
     static global::StructuredOutput.ParseResult<global::Settings.Invoice> global::StructuredOutput.ILlmExtractable<global::Settings.Invoice>.Parse(string json, global::StructuredOutput.ParseOptions? options) => global::Settings.__Invoice_LlmContract.Parse(json, options);
 }
 
-[global::System.CodeDom.Compiler.GeneratedCode("StructuredOutput.Generator", "1.0.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("StructuredOutput.Generator", "0.1.0.0")]
 file static class __Invoice_LlmContract
 {
     public const string JsonSchema = """

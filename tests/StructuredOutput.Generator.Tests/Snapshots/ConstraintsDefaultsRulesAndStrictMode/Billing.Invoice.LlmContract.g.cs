@@ -21,7 +21,7 @@ partial record Invoice : global::StructuredOutput.ILlmExtractable<global::Billin
     static global::StructuredOutput.ParseResult<global::Billing.Invoice> global::StructuredOutput.ILlmExtractable<global::Billing.Invoice>.Parse(string json, global::StructuredOutput.ParseOptions? options) => global::Billing.__Invoice_LlmContract.Parse(json, options);
 }
 
-[global::System.CodeDom.Compiler.GeneratedCode("StructuredOutput.Generator", "1.0.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("StructuredOutput.Generator", "0.1.0.0")]
 file static class __Invoice_LlmContract
 {
     public const string JsonSchema = """

@@ -21,7 +21,7 @@ partial record Renamed : global::StructuredOutput.ILlmExtractable<global::Naming
     static global::StructuredOutput.ParseResult<global::Naming.Renamed> global::StructuredOutput.ILlmExtractable<global::Naming.Renamed>.Parse(string json, global::StructuredOutput.ParseOptions? options) => global::Naming.__Renamed_LlmContract.Parse(json, options);
 }
 
-[global::System.CodeDom.Compiler.GeneratedCode("StructuredOutput.Generator", "1.0.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("StructuredOutput.Generator", "0.1.0.0")]
 file static class __Renamed_LlmContract
 {
     public const string JsonSchema = """

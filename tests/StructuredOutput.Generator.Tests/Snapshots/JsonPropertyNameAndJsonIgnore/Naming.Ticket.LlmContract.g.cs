@@ -21,7 +21,7 @@ partial class Ticket : global::StructuredOutput.ILlmExtractable<global::Naming.T
     static global::StructuredOutput.ParseResult<global::Naming.Ticket> global::StructuredOutput.ILlmExtractable<global::Naming.Ticket>.Parse(string json, global::StructuredOutput.ParseOptions? options) => global::Naming.__Ticket_LlmContract.Parse(json, options);
 }
 
-[global::System.CodeDom.Compiler.GeneratedCode("StructuredOutput.Generator", "1.0.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("StructuredOutput.Generator", "0.1.0.0")]
 file static class __Ticket_LlmContract
 {
     public const string JsonSchema = """

@@ -24,7 +24,7 @@ partial class partial
     }
 }
 
-[global::System.CodeDom.Compiler.GeneratedCode("StructuredOutput.Generator", "1.0.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("StructuredOutput.Generator", "0.1.0.0")]
 file static class __event_LlmContract
 {
     public const string JsonSchema = """

@@ -21,7 +21,7 @@ partial record ChatTurn : global::StructuredOutput.ILlmExtractable<global::Chat.
     static global::StructuredOutput.ParseResult<global::Chat.ChatTurn> global::StructuredOutput.ILlmExtractable<global::Chat.ChatTurn>.Parse(string json, global::StructuredOutput.ParseOptions? options) => global::Chat.__ChatTurn_LlmContract.Parse(json, options);
 }
 
-[global::System.CodeDom.Compiler.GeneratedCode("StructuredOutput.Generator", "1.0.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("StructuredOutput.Generator", "0.1.0.0")]
 file static class __ChatTurn_LlmContract
 {
     public const string JsonSchema = """

@@ -21,7 +21,7 @@ partial class Parser : global::StructuredOutput.ILlmExtractable<global::Chat.Par
     static global::StructuredOutput.ParseResult<global::Chat.Parser> global::StructuredOutput.ILlmExtractable<global::Chat.Parser>.Parse(string json, global::StructuredOutput.ParseOptions? options) => global::Chat.__Parser_LlmContract.Parse(json, options);
 }
 
-[global::System.CodeDom.Compiler.GeneratedCode("StructuredOutput.Generator", "1.0.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("StructuredOutput.Generator", "0.1.0.0")]
 file static class __Parser_LlmContract
 {
     public const string JsonSchema = """

@@ -21,7 +21,7 @@ partial record Recipe : global::StructuredOutput.ILlmExtractable<global::Cooking
     static global::StructuredOutput.ParseResult<global::Cooking.Recipe> global::StructuredOutput.ILlmExtractable<global::Cooking.Recipe>.Parse(string json, global::StructuredOutput.ParseOptions? options) => global::Cooking.__Recipe_LlmContract.Parse(json, options);
 }
 
-[global::System.CodeDom.Compiler.GeneratedCode("StructuredOutput.Generator", "1.0.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("StructuredOutput.Generator", "0.1.0.0")]
 file static class __Recipe_LlmContract
 {
     public const string JsonSchema = """

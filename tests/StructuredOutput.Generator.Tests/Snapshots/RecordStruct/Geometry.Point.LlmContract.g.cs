@@ -21,7 +21,7 @@ partial record struct Point : global::StructuredOutput.ILlmExtractable<global::G
     static global::StructuredOutput.ParseResult<global::Geometry.Point> global::StructuredOutput.ILlmExtractable<global::Geometry.Point>.Parse(string json, global::StructuredOutput.ParseOptions? options) => global::Geometry.__Point_LlmContract.Parse(json, options);
 }
 
-[global::System.CodeDom.Compiler.GeneratedCode("StructuredOutput.Generator", "1.0.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("StructuredOutput.Generator", "0.1.0.0")]
 file static class __Point_LlmContract
 {
     public const string JsonSchema = """

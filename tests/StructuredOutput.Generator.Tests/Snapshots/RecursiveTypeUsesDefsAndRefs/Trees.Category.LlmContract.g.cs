@@ -21,7 +21,7 @@ partial record Category : global::StructuredOutput.ILlmExtractable<global::Trees
     static global::StructuredOutput.ParseResult<global::Trees.Category> global::StructuredOutput.ILlmExtractable<global::Trees.Category>.Parse(string json, global::StructuredOutput.ParseOptions? options) => global::Trees.__Category_LlmContract.Parse(json, options);
 }
 
-[global::System.CodeDom.Compiler.GeneratedCode("StructuredOutput.Generator", "1.0.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("StructuredOutput.Generator", "0.1.0.0")]
 file static class __Category_LlmContract
 {
     public const string JsonSchema = """

@@ -21,7 +21,7 @@ partial record Outline : global::StructuredOutput.ILlmExtractable<global::Trees.
     static global::StructuredOutput.ParseResult<global::Trees.Outline> global::StructuredOutput.ILlmExtractable<global::Trees.Outline>.Parse(string json, global::StructuredOutput.ParseOptions? options) => global::Trees.__Outline_LlmContract.Parse(json, options);
 }
 
-[global::System.CodeDom.Compiler.GeneratedCode("StructuredOutput.Generator", "1.0.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("StructuredOutput.Generator", "0.1.0.0")]
 file static class __Outline_LlmContract
 {
     public const string JsonSchema = """

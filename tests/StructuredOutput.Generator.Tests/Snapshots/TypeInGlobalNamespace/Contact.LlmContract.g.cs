@@ -19,7 +19,7 @@ partial record Contact : global::StructuredOutput.ILlmExtractable<global::Contac
     static global::StructuredOutput.ParseResult<global::Contact> global::StructuredOutput.ILlmExtractable<global::Contact>.Parse(string json, global::StructuredOutput.ParseOptions? options) => global::__Contact_LlmContract.Parse(json, options);
 }
 
-[global::System.CodeDom.Compiler.GeneratedCode("StructuredOutput.Generator", "1.0.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("StructuredOutput.Generator", "0.1.0.0")]
 file static class __Contact_LlmContract
 {
     public const string JsonSchema = """

@@ -27,7 +27,7 @@ partial class Outer
     }
 }
 
-[global::System.CodeDom.Compiler.GeneratedCode("StructuredOutput.Generator", "1.0.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("StructuredOutput.Generator", "0.1.0.0")]
 file static class __Inner_LlmContract
 {
     public const string JsonSchema = """

@@ -21,7 +21,7 @@ partial record Book : global::StructuredOutput.ILlmExtractable<global::Docs.Book
     static global::StructuredOutput.ParseResult<global::Docs.Book> global::StructuredOutput.ILlmExtractable<global::Docs.Book>.Parse(string json, global::StructuredOutput.ParseOptions? options) => global::Docs.__Book_LlmContract.Parse(json, options);
 }
 
-[global::System.CodeDom.Compiler.GeneratedCode("StructuredOutput.Generator", "1.0.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("StructuredOutput.Generator", "0.1.0.0")]
 file static class __Book_LlmContract
 {
     public const string JsonSchema = """
