@@ -42,12 +42,9 @@ public sealed class TruncationPropertyTests
 
     public static TheoryData<string> TypeNames => new(Targets.Keys);
 
-    private static long Iterations =>
-        long.TryParse(Environment.GetEnvironmentVariable("STRUCTUREDOUTPUT_FUZZ_ITERATIONS"), NumberStyles.None, CultureInfo.InvariantCulture, out long n) && n > 0
-            ? n
-            : DefaultIterations;
+    private static long Iterations => FuzzSettings.Iterations(DefaultIterations);
 
-    private static string? Seed => Environment.GetEnvironmentVariable("STRUCTUREDOUTPUT_FUZZ_SEED") is { Length: > 0 } seed ? seed : null;
+    private static string? Seed => FuzzSettings.Seed;
 
     [Theory]
     [MemberData(nameof(TypeNames))]
