@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 
 namespace StructuredOutput;
 
-/// <summary>Options for <see cref="ChatClientExtractExtensions.ExtractAsync{T}"/>.</summary>
+/// <summary>Options for <c>ExtractAsync</c> and <c>TryExtractAsync</c> (<see cref="ChatClientExtractExtensions"/>).</summary>
 public sealed class ExtractOptions
 {
     private int _maxRetries = 1;
@@ -55,6 +55,15 @@ public sealed class ExtractOptions
     }
 
     /// <summary>
+    /// Instructions for this call, added to the system message after the type's generated prompt (and the rule that the
+    /// input is data) and after <see cref="ChatOptions.Instructions"/>, each separated by a blank line; null (the
+    /// default) for none. Use them for what the model should know about this input (the document's language, which of
+    /// several receipts to read, a field's local convention). Instructions belong here or in a system message of
+    /// their own: the text of user messages is sent as data, which the model is told never to follow.
+    /// </summary>
+    public string? Instructions { get; set; }
+
+    /// <summary>
     /// How answers are read: nesting depth and answer length limits, and whether malformed JSON is repaired. Null, the
     /// default, uses <see cref="ParseOptions"/>' defaults.
     /// </summary>
@@ -62,7 +71,9 @@ public sealed class ExtractOptions
 
     /// <summary>
     /// Chat options passed through to the client (model, temperature, maximum output tokens…). They are copied, never
-    /// changed; the copy's <see cref="ChatOptions.ResponseFormat"/> is set by the extractor.
+    /// changed; the copy's <see cref="ChatOptions.ResponseFormat"/> is set by the extractor, and its
+    /// <see cref="ChatOptions.Instructions"/> are moved into the system message, after the generated prompt (see
+    /// <see cref="Instructions"/>).
     /// </summary>
     public ChatOptions? ChatOptions { get; set; }
 

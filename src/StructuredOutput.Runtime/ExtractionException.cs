@@ -5,7 +5,7 @@ using System.Linq;
 namespace StructuredOutput;
 
 /// <summary>
-/// Thrown by <see cref="ChatClientExtractExtensions.ExtractAsync{T}"/> when no valid value could be extracted. It
+/// Thrown by <c>ExtractAsync</c> (<see cref="ChatClientExtractExtensions"/>) when no valid value could be extracted. It
 /// carries every attempt, with the model's raw text.
 /// </summary>
 public sealed class ExtractionException : Exception

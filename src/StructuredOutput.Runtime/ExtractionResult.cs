@@ -4,7 +4,7 @@ using Microsoft.Extensions.AI;
 
 namespace StructuredOutput;
 
-/// <summary>The outcome of <see cref="ChatClientExtractExtensions.TryExtractAsync{T}"/>: a value or a typed failure, with every attempt.</summary>
+/// <summary>The outcome of <c>TryExtractAsync</c> (<see cref="ChatClientExtractExtensions"/>): a value or a typed failure, with every attempt.</summary>
 /// <typeparam name="T">The extraction type.</typeparam>
 public sealed class ExtractionResult<T>
 {

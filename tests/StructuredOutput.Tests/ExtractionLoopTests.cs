@@ -508,7 +508,7 @@ public class ExtractionLoopTests
     public async Task Arguments_are_checked()
     {
         await Assert.ThrowsAsync<ArgumentNullException>(() => ((IChatClient)null!).ExtractAsync<Point>("in"));
-        await Assert.ThrowsAsync<ArgumentNullException>(() => new QueueClient().ExtractAsync<Point>(null!));
+        await Assert.ThrowsAsync<ArgumentNullException>(() => new QueueClient().ExtractAsync<Point>((string)null!));
     }
 
     /// <summary>

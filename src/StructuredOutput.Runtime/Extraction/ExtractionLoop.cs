@@ -16,15 +16,14 @@ namespace StructuredOutput.Extraction;
 /// </summary>
 internal static class ExtractionLoop
 {
-    public static async Task<ExtractionResult<T>> RunAsync<T>(IChatClient client, string input, ExtractOptions? options, CancellationToken cancellationToken)
+    public static async Task<ExtractionResult<T>> RunAsync<T>(IChatClient client, ExtractionInput input, ExtractOptions? options, CancellationToken cancellationToken)
         where T : ILlmExtractable<T>
     {
-        ArgumentNullException.ThrowIfNull(client);
-        ArgumentNullException.ThrowIfNull(input);
         int maxRetries = options?.MaxRetries ?? 1;
         TimeSpan? attemptTimeout = options?.AttemptTimeout;
         ChatOptions chatOptions = ExtractionRequest.CreateOptions<T>(options);
-        List<ChatMessage> messages = ExtractionRequest.CreateMessages<T>(input);
+        List<ChatMessage> messages = ExtractionRequest.CreateMessages<T>(input, options, chatOptions);
+        int prefixLength = messages.Count; // what every re-ask sends again
         var attempts = new List<ExtractionAttempt>(1 + Math.Min(maxRetries, 4));
 
         // Null when nothing listens. Started here, in this async method, so that its span is current for the chat
@@ -92,7 +91,7 @@ internal static class ExtractionLoop
                     return Finish(trace, new ExtractionResult<T>(default, attempt.FailureKind, attempts));
                 }
 
-                ExtractionRequest.AddReask(messages, attempt.RawResponse, response, attempt.Errors);
+                ExtractionRequest.AddReask(messages, prefixLength, attempt.RawResponse, response, attempt.Errors);
             }
         }
         catch (Exception e) when (trace is not null && trace.Failed(e, cancelled: e is OperationCanceledException && cancellationToken.IsCancellationRequested))
