@@ -59,6 +59,17 @@ public sealed class RecordedRequest
     /// </summary>
     public string Text(int index) => ContentText(Messages[index]!["content"]);
 
+    /// <summary>
+    /// The content parts of message <paramref name="index"/> as sent (<c>text</c>, <c>image_url</c>, <c>file</c>,
+    /// <c>input_audio</c>…); content sent as a string is one <c>text</c> part.
+    /// </summary>
+    public IReadOnlyList<JsonObject> Parts(int index) => Messages[index]!["content"] switch
+    {
+        JsonArray parts => parts.Select(p => p!.AsObject()).ToList(),
+        JsonValue v => new[] { new JsonObject { ["type"] = "text", ["text"] = (string)v! } },
+        var other => throw new InvalidOperationException("Unexpected content shape: " + other?.ToJsonString()),
+    };
+
     /// <summary>All messages as (role, text) pairs.</summary>
     public IReadOnlyList<(string Role, string Text)> Conversation =>
         Messages.Select(m => ((string)m!["role"]!, ContentText(m["content"]))).ToList();
