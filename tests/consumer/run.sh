@@ -12,7 +12,7 @@
 #  4. A consumer for net8.0 and one for net10.0 that extract through the real OpenAI SDK against the loopback server
 #     (a flawed answer rejected, the corrected one accepted). This machine may have only the .NET 10 runtime: the
 #     net8.0 build then runs with DOTNET_ROLL_FORWARD=Major, and says so.
-#  5. The README's set-up recipes, each compiled as written.
+#  5. The README's set-up recipes and run-time input snippets, each compiled as written.
 #  6. A deliberately broken contract: the build fails with the analyzer's LLMX001 and LLMX002.
 #  7. A NativeAOT publish of the consumer with no trim or AOT warning, run against the loopback server; skipped, and
 #     said so, when the native toolchain (clang, zlib) is missing.
@@ -224,10 +224,11 @@ for tfm in net8.0 net10.0; do
 done
 
 # --- 5. The README's recipes -----------------------------------------------------------------------------------------
-step="README set-up recipes (OpenAI, Azure OpenAI, Ollama, vLLM/llama.cpp, a gateway, the environment) compile as written"
+step="README set-up recipes (OpenAI, Azure OpenAI, Ollama, vLLM/llama.cpp, a gateway, the environment) and input snippets (an image, a PDF, a conversation, instructions) compile as written"
 dir="$work/Recipes"
 mkdir -p "$dir"
 fill "$here/Recipes/Recipes.csproj.in" "$dir/Recipes.csproj"
+cp "$here/Recipes/ReadmeContext.cs" "$dir/"   # the chat client and records the run-time snippets take as given
 if awk -v kind=recipe -f "$here/readme-snippets.awk" "$repo/README.md" >"$dir/Recipes.cs" 2>"$dir.log" \
   && dotnet build "$dir" -warnaserror -nologo -v quiet >>"$dir.log" 2>&1; then
   pass "$step ($(grep -c '^internal static class ReadmeRecipe' "$dir/Recipes.cs") recipes)"
