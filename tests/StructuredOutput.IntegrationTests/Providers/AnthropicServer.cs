@@ -2,6 +2,8 @@ using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Linq;
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Threading;
 using System.Threading.Tasks;
@@ -27,12 +29,16 @@ public sealed record AnthropicError(int Status, string Type, string Message);
 /// the <c>anthropic-version</c> header, <c>system</c> as a top-level
 /// field, content blocks in and out, <c>stop_reason</c>, <c>usage</c> in input and output tokens, the <c>request-id</c>
 /// header, and the API's error body. It checks what the real API rejects (a missing header, <c>max_tokens</c> or
-/// <c>model</c>, a <c>system</c> role inside <c>messages</c>) and answers from a queue of scripted messages.
+/// <c>model</c>, a <c>system</c> role inside <c>messages</c>, a <c>tool_use</c> block not answered by a <c>tool_result</c>
+/// block in the next message) and answers from a queue of scripted messages.
 /// </summary>
 public sealed class AnthropicServer : IAsyncDisposable
 {
     /// <summary>The only key the server accepts.</summary>
     public const string ApiKey = "test-anthropic-key";
+
+    // The API escapes only what JSON requires (backticks, quotes in text and non-ASCII letters arrive as they are).
+    private static readonly JsonSerializerOptions s_wire = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private readonly ConcurrentQueue<object> _script = new();
     private LoopbackServer _host = null!;
@@ -112,7 +118,7 @@ public sealed class AnthropicServer : IAsyncDisposable
             ["output_tokens"] = m.OutputTokens,
             ["service_tier"] = "standard",
         },
-    }.ToJsonString();
+    }.ToJsonString(s_wire);
 
     /// <summary>The Messages API's wire JSON of an error.</summary>
     public static string ErrorJson(string type, string message) => new JsonObject
@@ -120,7 +126,7 @@ public sealed class AnthropicServer : IAsyncDisposable
         ["type"] = "error",
         ["error"] = new JsonObject { ["type"] = type, ["message"] = message },
         ["request_id"] = "req_fake",
-    }.ToJsonString();
+    }.ToJsonString(s_wire);
 
     private async Task HandleAsync(HttpContext context)
     {
@@ -184,6 +190,11 @@ public sealed class AnthropicServer : IAsyncDisposable
             }
         }
 
+        if (UnansweredToolUse(request.Messages) is { } unanswered)
+        {
+            return unanswered;
+        }
+
         if ((bool?)request.Json["stream"] == true)
         {
             return new AnthropicError(400, "invalid_request_error", "fake server: streaming is not scripted");
@@ -191,6 +202,33 @@ public sealed class AnthropicServer : IAsyncDisposable
 
         return null;
     }
+
+    // Every tool_use block of an assistant turn must be answered by a tool_result block in the next (user) turn.
+    private static AnthropicError? UnansweredToolUse(JsonArray messages)
+    {
+        for (int i = 0; i < messages.Count; i++)
+        {
+            var ids = Blocks(messages[i], "tool_use").Select(b => (string)b["id"]!).ToList();
+            if (ids.Count == 0)
+            {
+                continue;
+            }
+
+            var answered = i + 1 < messages.Count
+                ? Blocks(messages[i + 1], "tool_result").Select(b => (string?)b["tool_use_id"]).ToHashSet()
+                : new HashSet<string?>();
+            var missing = ids.Where(id => !answered.Contains(id)).ToList();
+            if (missing.Count > 0)
+            {
+                return new AnthropicError(400, "invalid_request_error", $"messages.{i + 1}: `tool_use` ids were found without `tool_result` blocks immediately after: {string.Join(", ", missing)}. Each `tool_use` block must have a corresponding `tool_result` block in the next message.");
+            }
+        }
+
+        return null;
+    }
+
+    private static IEnumerable<JsonNode> Blocks(JsonNode? message, string type) =>
+        message?["content"] is JsonArray blocks ? blocks.Where(b => (string?)b?["type"] == type).Select(b => b!) : Enumerable.Empty<JsonNode>();
 
     private Task WriteAsync(HttpContext context, AnthropicError error) =>
         _host.WriteAsync(context, error.Status, "application/json", ErrorJson(error.Type, error.Message));

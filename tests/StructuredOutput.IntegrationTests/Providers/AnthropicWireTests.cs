@@ -190,6 +190,32 @@ public sealed class AnthropicWireTests : ServerTestBase<AnthropicServer>
     }
 
     [Fact]
+    public async Task A_tool_use_echoed_without_its_tool_result_is_rejected_as_the_API_does()
+    {
+        // A re-ask in tool mode that shows the model its failed call must answer the call: the API refuses a tool_use
+        // block that the next message does not answer with a tool_result block.
+        var call = new FunctionCallContent("toolu_1", "lookup_person", new Dictionary<string, object?> { ["name"] = "Ada" });
+        var conversation = new[]
+        {
+            new ChatMessage(ChatRole.User, "Who is Ada?"),
+            new ChatMessage(ChatRole.Assistant, new AIContent[] { call }),
+            new ChatMessage(ChatRole.User, "Answer again."),
+        };
+
+        var e = await Assert.ThrowsAsync<AnthropicBadRequestException>(() => _client.GetResponseAsync(conversation));
+
+        Assert.Contains("`tool_use` ids were found without `tool_result` blocks immediately after: toolu_1", e.Message, StringComparison.Ordinal);
+        var sent = Assert.Single(_server.Requests).Messages[1]!["content"]![0]!;
+        Assert.Equal("tool_use", (string?)sent["type"]);
+        Assert.Equal("Ada", (string?)sent["input"]!["name"]);
+
+        _server.EnqueueText("Ada Lovelace.");
+        conversation[2] = new ChatMessage(ChatRole.User, new AIContent[] { new FunctionResultContent("toolu_1", "a mathematician"), new TextContent("Answer again.") });
+        Assert.Equal("Ada Lovelace.", (await _client.GetResponseAsync(conversation)).Text);
+        Assert.Equal("tool_result", (string?)_server.Requests[1].Messages[2]!["content"]![0]!["type"]);
+    }
+
+    [Fact]
     public async Task An_API_error_propagates_as_the_SDKs_exception_with_the_answers_before_it()
     {
         _server.EnqueueText(AgeAsWord);
