@@ -171,7 +171,7 @@ public sealed class OllamaServer : IAsyncDisposable
         return request.Json["format"] switch
         {
             null or JsonObject => null,
-            JsonValue v when (string?)v is "json" or "" => null,
+            JsonValue v when v.TryGetValue(out string? format) && format is "json" or "" => null,
             var other => new OllamaError(400, "invalid format: " + other.ToJsonString()),
         };
     }
