@@ -3,85 +3,16 @@ using System.ClientModel;
 using System.ClientModel.Primitives;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
-using System.IO;
 using System.Linq;
-using System.Net;
-using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.AI;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using OpenAI;
 
 namespace StructuredOutput.IntegrationTests;
-
-/// <summary>A request body the fake server received, raw and parsed.</summary>
-public sealed class RecordedRequest
-{
-    public RecordedRequest(string path, string? authorization, string raw)
-    {
-        Path = path;
-        Authorization = authorization;
-        Raw = raw;
-        Json = JsonNode.Parse(raw)!.AsObject();
-    }
-
-    /// <summary>The request path, e.g. <c>/v1/chat/completions</c>.</summary>
-    public string Path { get; }
-
-    /// <summary>The Authorization header as sent.</summary>
-    public string? Authorization { get; }
-
-    /// <summary>The body exactly as received.</summary>
-    public string Raw { get; }
-
-    /// <summary>The body parsed.</summary>
-    public JsonObject Json { get; }
-
-    /// <summary>The <c>messages</c> array.</summary>
-    public JsonArray Messages => Json["messages"]!.AsArray();
-
-    /// <summary>The role of message <paramref name="index"/>.</summary>
-    public string Role(int index) => (string)Messages[index]!["role"]!;
-
-    /// <summary>
-    /// The text of message <paramref name="index"/>: the SDK sends <c>content</c> either as a string or as an array of
-    /// <c>{"type":"text","text":...}</c> parts; both are joined into one string.
-    /// </summary>
-    public string Text(int index) => ContentText(Messages[index]!["content"]);
-
-    /// <summary>
-    /// The content parts of message <paramref name="index"/> as sent (<c>text</c>, <c>image_url</c>, <c>file</c>,
-    /// <c>input_audio</c>…); content sent as a string is one <c>text</c> part.
-    /// </summary>
-    public IReadOnlyList<JsonObject> Parts(int index) => Messages[index]!["content"] switch
-    {
-        JsonArray parts => parts.Select(p => p!.AsObject()).ToList(),
-        JsonValue v => new[] { new JsonObject { ["type"] = "text", ["text"] = (string)v! } },
-        var other => throw new InvalidOperationException("Unexpected content shape: " + other?.ToJsonString()),
-    };
-
-    /// <summary>All messages as (role, text) pairs.</summary>
-    public IReadOnlyList<(string Role, string Text)> Conversation =>
-        Messages.Select(m => ((string)m!["role"]!, ContentText(m["content"]))).ToList();
-
-    private static string ContentText(JsonNode? content) => content switch
-    {
-        null => string.Empty,
-        JsonValue v => (string)v!,
-        JsonArray parts => string.Concat(parts.Select(p => (string?)p?["text"] ?? string.Empty)),
-        _ => throw new InvalidOperationException("Unexpected content shape: " + content.ToJsonString()),
-    };
-}
 
 /// <summary>One scripted answer of the fake server.</summary>
 public abstract record ScriptedResponse;
@@ -122,14 +53,13 @@ public sealed record HangResponse : ScriptedResponse;
 /// </summary>
 public sealed class FakeOpenAIServer : IAsyncDisposable
 {
-    private readonly WebApplication _app;
     private readonly ConcurrentQueue<ScriptedResponse> _script = new();
-    private readonly List<RecordedRequest> _requests = new();
-    private readonly CancellationTokenSource _stopping = new();
+    private LoopbackServer _host = null!;
     private int _completionCounter;
-    private int _abortedRequests;
 
-    private FakeOpenAIServer(WebApplication app) => _app = app;
+    private FakeOpenAIServer()
+    {
+    }
 
     /// <summary>http://127.0.0.1:PORT/v1</summary>
     public string BaseUrl { get; private set; } = string.Empty;
@@ -138,50 +68,22 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
     public Func<RecordedRequest, ScriptedResponse>? Fallback { get; set; }
 
     /// <summary>A snapshot of every request received so far, in arrival order.</summary>
-    public IReadOnlyList<RecordedRequest> Requests
-    {
-        get
-        {
-            lock (_requests)
-            {
-                return _requests.ToArray();
-            }
-        }
-    }
+    public IReadOnlyList<RecordedRequest> Requests => _host.Requests;
 
     /// <summary>How many held or delayed requests (<see cref="EnqueueHang"/>, <see cref="DelayedResponse"/>) the client aborted.</summary>
-    public int AbortedRequests => Volatile.Read(ref _abortedRequests);
+    public int AbortedRequests => _host.AbortedRequests;
 
     /// <summary>The body of the last response sent.</summary>
-    public string? LastResponseBody { get; private set; }
+    public string? LastResponseBody => _host.LastResponseBody;
 
     /// <summary>How many scripted responses have not been used yet.</summary>
     public int PendingResponses => _script.Count;
 
     public static async Task<FakeOpenAIServer> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
-        {
-            Args = Array.Empty<string>(),
-            ContentRootPath = AppContext.BaseDirectory,
-            EnvironmentName = Environments.Production,
-        });
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(2));
-        var app = builder.Build();
-        var server = new FakeOpenAIServer(app);
-        app.MapPost("/v1/chat/completions", server.HandleAsync);
-        await app.StartAsync();
-
-        string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        var uri = new Uri(address);
-        if (uri.Host != "127.0.0.1")
-        {
-            throw new InvalidOperationException("The fake server must listen on 127.0.0.1 only, not " + address);
-        }
-
-        server.BaseUrl = $"http://127.0.0.1:{uri.Port}/v1";
+        var server = new FakeOpenAIServer();
+        server._host = await LoopbackServer.StartAsync(app => app.MapPost("/v1/chat/completions", server.HandleAsync));
+        server.BaseUrl = server._host.Origin + "/v1";
         return server;
     }
 
@@ -295,32 +197,15 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
 
     private async Task HandleAsync(HttpContext context)
     {
-        string raw;
-        using (var reader = new StreamReader(context.Request.Body, Encoding.UTF8))
+        if (await _host.RecordAsync(context, message => ErrorJson(message, "bad_json")) is not { } request)
         {
-            raw = await reader.ReadToEndAsync(context.RequestAborted);
-        }
-
-        RecordedRequest request;
-        try
-        {
-            request = new RecordedRequest(context.Request.Path, context.Request.Headers.Authorization.ToString(), raw);
-        }
-        catch (JsonException e)
-        {
-            await WriteJsonAsync(context, 400, ErrorJson("fake server: the body is not JSON: " + e.Message, "bad_json"));
             return;
-        }
-
-        lock (_requests)
-        {
-            _requests.Add(request);
         }
 
         ScriptedResponse? response = _script.TryDequeue(out var next) ? next : Fallback?.Invoke(request);
         if (response is DelayedResponse delayed)
         {
-            if (!await WaitAsync(context, delayed.Delay))
+            if (!await _host.WaitAsync(context, delayed.Delay))
             {
                 return;
             }
@@ -347,49 +232,15 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
                 await WriteJsonAsync(context, error.Status, error.RawBody ?? ErrorJson(error.Message, error.Code));
                 break;
             case RawResponse rawResponse:
-                await WriteAsync(context, rawResponse.Status, rawResponse.ContentType, rawResponse.Body);
+                await _host.WriteAsync(context, rawResponse.Status, rawResponse.ContentType, rawResponse.Body);
                 break;
             case HangResponse:
-                await WaitAsync(context, Timeout.InfiniteTimeSpan);
+                await _host.WaitAsync(context, Timeout.InfiniteTimeSpan);
                 break;
         }
     }
 
-    // Waits, and tells whether the wait ran its course; false when the client went away (or the server stops).
-    private async Task<bool> WaitAsync(HttpContext context, TimeSpan delay)
-    {
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _stopping.Token);
-        try
-        {
-            await Task.Delay(delay, linked.Token);
-            return true;
-        }
-        catch (OperationCanceledException)
-        {
-            if (context.RequestAborted.IsCancellationRequested)
-            {
-                Interlocked.Increment(ref _abortedRequests);
-            }
+    private Task WriteJsonAsync(HttpContext context, int status, string json) => _host.WriteAsync(context, status, "application/json", json);
 
-            return false;
-        }
-    }
-
-    private Task WriteJsonAsync(HttpContext context, int status, string json) => WriteAsync(context, status, "application/json", json);
-
-    private async Task WriteAsync(HttpContext context, int status, string contentType, string body)
-    {
-        LastResponseBody = body;
-        context.Response.StatusCode = status;
-        context.Response.ContentType = contentType;
-        await context.Response.WriteAsync(body, context.RequestAborted);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        _stopping.Cancel();
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-        _stopping.Dispose();
-    }
+    public ValueTask DisposeAsync() => _host.DisposeAsync();
 }

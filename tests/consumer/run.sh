@@ -224,7 +224,7 @@ for tfm in net8.0 net10.0; do
 done
 
 # --- 5. The README's recipes -----------------------------------------------------------------------------------------
-step="README set-up recipes (OpenAI, Azure OpenAI, Ollama, vLLM/llama.cpp, a gateway, the environment) and input snippets (an image, a PDF, a conversation, instructions) compile as written"
+step="README set-up recipes (OpenAI, Azure OpenAI, Anthropic, Ollama, vLLM/llama.cpp, a gateway, the environment) and input snippets (an image, a PDF, a conversation, instructions) compile as written"
 dir="$work/Recipes"
 mkdir -p "$dir"
 fill "$here/Recipes/Recipes.csproj.in" "$dir/Recipes.csproj"
