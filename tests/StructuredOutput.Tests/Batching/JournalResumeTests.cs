@@ -139,6 +139,24 @@ public sealed class JournalResumeTests : IDisposable
     }
 
     [Fact]
+    public async Task A_timed_out_item_is_a_typed_failure_that_resumes_as_it_was()
+    {
+        var options = Options(2);
+        options.Extract = new ExtractOptions { AttemptTimeout = TimeSpan.FromMilliseconds(50) };
+        var client = new BatchTestClient { Hold = (input, token) => input == "good 1" ? Task.Delay(Timeout.Infinite, token) : Task.CompletedTask };
+
+        var first = await LocalBatchTests.Collect(new LocalBatchExtractor<Point>(client, options).ExtractAsync(BatchTestClient.Items(new[] { "good 0", "good 1" })));
+        var again = await LocalBatchTests.Collect(new LocalBatchExtractor<Point>(new BatchTestClient(), options).ExtractAsync(BatchTestClient.Items(new[] { "good 0", "good 1" })));
+
+        ExtractionResult<Point> timedOut = first.Single(r => r.Id == "id-1").Result;
+        Assert.Equal(ExtractionFailureKind.TimedOut, timedOut.FailureKind);
+        ExtractionResult<Point> resumed = again.Single(r => r.Id == "id-1").Result;
+        Assert.Equal(ExtractionFailureKind.TimedOut, resumed.FailureKind);
+        Assert.Equal(timedOut.Attempts[0].FailureMessage, resumed.Attempts[0].FailureMessage);
+        Assert.All(again, r => Assert.True(r.Resumed));
+    }
+
+    [Fact]
     public async Task A_journal_of_another_contract_or_a_file_that_is_not_one_is_refused_and_left_alone()
     {
         await LocalBatchTests.Collect(new LocalBatchExtractor<Point>(new BatchTestClient(), Options(1)).ExtractAsync(BatchTestClient.Items(new[] { "good 1" })));
