@@ -32,6 +32,12 @@ public sealed class RecordedRequest
         Json = JsonNode.Parse(raw)!.AsObject();
     }
 
+    /// <summary>A request body seen elsewhere than on the wire (a Batch API input line), with no query or headers.</summary>
+    public RecordedRequest(string path, string raw)
+        : this(path, string.Empty, new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase), raw)
+    {
+    }
+
     /// <summary>The request path, e.g. <c>/v1/chat/completions</c>.</summary>
     public string Path { get; }
 

@@ -44,4 +44,24 @@ public class PublicSurfaceTests
         Assert.Contains("generated code", summary, StringComparison.Ordinal);
         Assert.Contains("not a user API", summary, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void The_user_API_is_the_expected_set_of_types()
+    {
+        string[] names = Runtime.GetExportedTypes()
+            .Where(t => t.Namespace == "StructuredOutput" && !t.IsNested)
+            .Select(t => t.Name)
+            .Order(StringComparer.Ordinal)
+            .ToArray();
+        Assert.Equal(
+            new[]
+            {
+                "BatchItem", "BatchItemResult`1", "BatchOptions", "BatchProgress", "BatchSummary", "ChatClientExtractExtensions",
+                "ExtractOptions", "ExtractionAttempt", "ExtractionConversation`1", "ExtractionError", "ExtractionErrorKind",
+                "ExtractionException", "ExtractionFailureKind", "ExtractionInput", "ExtractionResult`1", "ExtractionTelemetry",
+                "ILlmExtractable`1", "LlmContract`1", "LlmExtractAttribute", "LocalBatchExtractor`1", "LocalBatchOptions",
+                "ParseOptions", "ParseResult`1", "UnreadableResponseException",
+            },
+            names);
+    }
 }

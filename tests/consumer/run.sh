@@ -100,7 +100,7 @@ check_package() {
 # The ids of a package's dependencies, one per line, once each.
 dependency_ids() { unzip -p "$1" "$2.nuspec" | grep -o '<dependency id="[^"]*"' | sed 's/<dependency id="//; s/"$//' | sort -u; }
 
-step="StructuredOutput package: lib for net8.0 and net10.0, generator and code fix under analyzers/dotnet/cs, one dependency (Microsoft.Extensions.AI.Abstractions, plus Microsoft.Extensions.Logging.Abstractions if used), licence, readme, repository, symbols"
+step="StructuredOutput package: lib for net8.0 and net10.0, generator and code fix under analyzers/dotnet/cs, its dependencies (Microsoft.Extensions.AI.Abstractions, plus Microsoft.Extensions.Logging.Abstractions and System.Threading.RateLimiting if used), licence, readme, repository, symbols"
 pkg="$feed/StructuredOutput.$version.nupkg"
 problems=$(check_package "$pkg" StructuredOutput)
 listing=$(unzip -l "$pkg")
@@ -110,7 +110,7 @@ for dll in StructuredOutput.Generator StructuredOutput.CodeFixes; do
 done
 deps=$(dependency_ids "$pkg" StructuredOutput)
 grep -qx 'Microsoft.Extensions.AI.Abstractions' <<<"$deps" || problems+=$'\n'"no dependency on Microsoft.Extensions.AI.Abstractions"
-extra=$(grep -vxE 'Microsoft\.Extensions\.AI\.Abstractions|Microsoft\.Extensions\.Logging\.Abstractions' <<<"$deps")
+extra=$(grep -vxE 'Microsoft\.Extensions\.AI\.Abstractions|Microsoft\.Extensions\.Logging\.Abstractions|System\.Threading\.RateLimiting' <<<"$deps")
 [ -z "$extra" ] || problems+=$'\n'"unexpected dependencies: $(tr '\n' ' ' <<<"$extra")"
 if [ -z "$(tr -d '\n' <<<"$problems")" ]; then pass "$step"; else fail "$step"; sed 's/^/    /' <<<"$problems"; fi
 echo "    contents:"; awk 'NR>3 && $4 != "" {print "      " $4}' <<<"$listing" | grep -vE '^\s*(_rels|package)/|\[Content_Types\]' 

@@ -1,0 +1,124 @@
+using System;
+using System.Collections.Generic;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.Extensions.AI;
+using StructuredOutput.Telemetry;
+
+namespace StructuredOutput.Extraction;
+
+/// <summary>Told about each request a <see cref="ConversationRunner"/> sends: before it (to wait for a rate limit) and after it.</summary>
+internal interface IRequestObserver
+{
+    /// <summary>
+    /// The request of <paramref name="messages"/> (attempt <paramref name="number"/>) is about to be sent; what it returns
+    /// (a rate limiter's lease) is disposed when the request ends.
+    /// </summary>
+    ValueTask<IDisposable?> BeforeRequestAsync(IReadOnlyList<ChatMessage> messages, ChatOptions options, int number, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The request ended: with <paramref name="response"/> judged as <paramref name="attempt"/>, with an attempt and no
+    /// response (a time-out, an unreadable response), or with neither when the chat client threw.
+    /// </summary>
+    void AfterRequest(ChatResponse? response, ExtractionAttempt? attempt);
+}
+
+/// <summary>
+/// Runs an <see cref="ExtractionConversation{T}"/> on a chat client until it finishes: the attempt time-out, responses the
+/// client cannot read, and the extraction's span, metrics and logs, as <see cref="ExtractionLoop"/> handles them. Other
+/// exceptions of the client propagate with the attempts attached.
+/// </summary>
+internal static class ConversationRunner
+{
+    public static async Task<ExtractionResult<T>> RunAsync<T>(
+        IChatClient client,
+        ExtractionConversation<T> conversation,
+        ExtractOptions? options,
+        IRequestObserver? observer,
+        CancellationToken cancellationToken)
+        where T : ILlmExtractable<T>
+    {
+        TimeSpan? attemptTimeout = options?.AttemptTimeout;
+        ExtractionTrace? trace = ExtractionTrace.Start<T>(client, conversation.ChatOptions, ExtractionRequest.IsStrict<T>(options), options);
+        try
+        {
+            while (!conversation.IsFinished)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                int number = conversation.Attempts.Count + 1;
+                IDisposable? permit = observer is null
+                    ? null
+                    : await observer.BeforeRequestAsync(conversation.Messages, conversation.ChatOptions, number, cancellationToken).ConfigureAwait(false);
+                ExtractionAttempt? attempt = null;
+                ChatResponse? response = null;
+                long parseStarted = 0;
+                CancellationTokenSource? timeout = attemptTimeout is null ? null : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                try
+                {
+                    timeout?.CancelAfter(attemptTimeout!.Value);
+                    response = await client.GetResponseAsync(conversation.Messages, conversation.ChatOptions, timeout?.Token ?? cancellationToken).ConfigureAwait(false);
+                    parseStarted = trace is null ? 0 : ExtractionTrace.ParseStarted();
+                    attempt = conversation.Record(response);
+                }
+                catch (OperationCanceledException e) when (timeout is not null && timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+                {
+                    attempt = conversation.RecordTimedOut(attemptTimeout!.Value, e);
+                }
+                catch (OperationCanceledException e) when (timeout is not null && cancellationToken.IsCancellationRequested && e.CancellationToken != cancellationToken)
+                {
+                    var cancelled = new OperationCanceledException(e.Message, e, cancellationToken);
+                    AttachAttempts(cancelled, conversation.Attempts);
+                    throw cancelled;
+                }
+                catch (Exception e) when (e is UnreadableResponseException or JsonException)
+                {
+                    attempt = conversation.RecordUnreadable(e);
+                }
+                catch (Exception e) when (AttachAttempts(e, conversation.Attempts))
+                {
+                    throw; // not reached: the filter only annotates the exception and lets it pass unchanged
+                }
+                finally
+                {
+                    timeout?.Dispose();
+                    permit?.Dispose();
+                    observer?.AfterRequest(response, attempt);
+                }
+
+                trace?.Attempted(attempt, parseStarted);
+            }
+
+            trace?.Completed(conversation.Result);
+            return conversation.Result;
+        }
+        catch (Exception e) when (trace is not null && trace.Failed(e, cancelled: e is OperationCanceledException && cancellationToken.IsCancellationRequested))
+        {
+            throw; // not reached: the filter only records the exception and lets it pass unchanged
+        }
+        finally
+        {
+            trace?.Dispose();
+        }
+    }
+
+    private static bool AttachAttempts(Exception exception, IReadOnlyList<ExtractionAttempt> attempts)
+    {
+        if (attempts.Count > 0)
+        {
+            try
+            {
+                exception.Data[ExtractionException.AttemptsDataKey] = new List<ExtractionAttempt>(attempts).ToArray();
+            }
+            catch (ArgumentException)
+            {
+                // Some exception types restrict Data; the exception still propagates unchanged.
+            }
+            catch (NotSupportedException)
+            {
+            }
+        }
+
+        return false;
+    }
+}

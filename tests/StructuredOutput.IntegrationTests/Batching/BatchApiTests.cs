@@ -1,0 +1,270 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Runtime.CompilerServices;
+using System.Text.Json.Nodes;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace StructuredOutput.IntegrationTests.Batching;
+
+/// <summary>A point in a text.</summary>
+/// <param name="X">The x coordinate.</param>
+/// <param name="Y">The y coordinate.</param>
+[LlmExtract(Instructions = "Extract the point.")]
+public partial record BatchPoint(int X, int Y);
+
+/// <summary>
+/// The Batch API engine against a loopback server that speaks OpenAI's Files and Batch APIs, driven by the official SDK:
+/// request lines, re-asks in follow-up batches, the error file, failed and expired batches, and resuming from the journal.
+/// </summary>
+public sealed class BatchApiTests : IAsyncLifetime
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("so-batch-").FullName;
+    private readonly List<TimeSpan> _delays = new();
+    private FakeBatchServer _server = null!;
+
+    private string JournalPath => Path.Combine(_folder, "batch.journal");
+
+    public async Task InitializeAsync() => _server = await FakeBatchServer.StartAsync();
+
+    public async Task DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    [Fact]
+    public async Task Each_item_is_asked_as_ExtractAsync_asks_and_its_answer_judged_with_re_asks_in_a_follow_up_batch()
+    {
+        string[] inputs = { "good 0", "bad 1", "refuse 2", "cut 3", "error 4", "garbled 5", "good 6" };
+        var progress = new Progress();
+        var extractor = Extractor(o => o.Progress = progress);
+
+        var results = await Collect(extractor.ExtractAsync(Items(inputs)));
+
+        Assert.Equal(Ids(7), results.Select(r => r.Id).Order());
+        var byId = results.ToDictionary(r => r.Id, r => r.Result);
+        Assert.Equal(new BatchPoint(0, 0), byId["id-0"].Value);
+        Assert.Equal(new BatchPoint(1, 0), byId["id-1"].Value);
+        Assert.Equal(ExtractionFailureKind.InvalidAnswer, byId["id-1"].Attempts[0].FailureKind);
+        Assert.Equal("I could not find a point.", byId["id-1"].Attempts[0].RawResponse);
+        Assert.Equal(ExtractionFailureKind.Refusal, byId["id-2"].FailureKind);
+        Assert.Equal("I cannot help with that.", byId["id-2"].Attempts[0].Refusal);
+        Assert.Equal(ExtractionFailureKind.Truncated, byId["id-3"].FailureKind);
+        Assert.Equal("{\"x\":3,\"y\":", byId["id-3"].Attempts[0].RawResponse);
+        Assert.Equal(new BatchPoint(4, 0), byId["id-4"].Value); // the error file's request was sent again
+        Assert.Single(byId["id-4"].Attempts);
+        Assert.Equal(new BatchPoint(5, 0), byId["id-5"].Value); // so was the one whose body the SDK could not read
+        Assert.Equal(40, byId["id-1"].Usage!.InputTokenCount);
+
+        // The first file holds every item; then the requests sent again (still first requests) and the re-ask of
+        // "bad 1" (a second attempt), each round in its own file.
+        Assert.Equal(3, _server.Uploads.Count);
+        JsonObject[] first = Lines(_server.Uploads[0]);
+        Assert.Equal(Ids(7), first.Select(l => (string)l["custom_id"]!).Order());
+        Assert.All(first, l =>
+        {
+            Assert.Equal("POST", (string)l["method"]!);
+            Assert.Equal("/v1/chat/completions", (string)l["url"]!);
+            Assert.Equal("batch-model", (string)l["body"]!["model"]!);
+            Assert.Equal("json_object", (string)l["body"]!["response_format"]!["type"]!);
+            var request = new RecordedRequest("/v1/chat/completions", l["body"]!.ToJsonString());
+            Assert.Equal("system", request.Role(0));
+            Assert.Equal(LlmContract<BatchPoint>.Prompt + "\n\n" + Wire.InputRule, request.Text(0));
+            Assert.Equal(inputs[int.Parse(((string)l["custom_id"]!).Substring(3))], Wire.DelimitedInput(request.Text(1), out _));
+        });
+        Assert.Equal(new[] { "id-4", "id-5" }, Lines(_server.Uploads[1]).Select(l => (string)l["custom_id"]!).Order());
+        JsonObject second = Assert.Single(Lines(_server.Uploads[2]));
+        Assert.Equal("id-1", (string)second["custom_id"]!);
+        var reask = new RecordedRequest("/v1/chat/completions", second["body"]!.ToJsonString());
+        Assert.Equal(new[] { "system", "user", "assistant", "user" }, reask.Conversation.Select(m => m.Role));
+        Assert.Equal("I could not find a point.", reask.Text(2));
+        Assert.StartsWith("Your answer could not be used:\n- $: ", reask.Text(3), StringComparison.Ordinal);
+
+        BatchSummary summary = extractor.Summary;
+        Assert.Equal(7, summary.Items);
+        Assert.Equal(5, summary.Succeeded);
+        Assert.Equal(1, summary.Count(ExtractionFailureKind.Refusal));
+        Assert.Equal(1, summary.Count(ExtractionFailureKind.Truncated));
+        BatchProgress last = progress.Last!;
+        Assert.Equal(7, last.Submitted);
+        Assert.Equal(1, last.Retried); // the re-ask; requests sent again are neither submitted nor retried
+        Assert.Equal(0, last.InFlight);
+        Assert.Equal(7, last.Done);
+        Assert.Equal(summary.Usage.InputTokenCount, last.InputTokens);
+
+        // Polled with back-off: each wait twice the last, up to the maximum, from the first interval again once a batch is read.
+        Assert.Equal(TimeSpan.FromSeconds(30), _delays[0]);
+        Assert.Contains(TimeSpan.FromSeconds(60), _delays);
+        Assert.All(_delays.Zip(_delays.Skip(1)), p => Assert.True(
+            p.Second == p.First * 2 || p.Second == TimeSpan.FromMinutes(10) || p.Second == TimeSpan.FromSeconds(30),
+            $"{p.First} then {p.Second}"));
+    }
+
+    [Fact]
+    public async Task Requests_are_split_into_files_by_count_and_by_size()
+    {
+        var byCount = await Collect(Extractor(o => o.MaxRequestsPerFile = 3).ExtractAsync(Items(Enumerable.Range(0, 7).Select(i => "good " + i))));
+
+        Assert.Equal(7, byCount.Count);
+        Assert.Equal(new[] { 3, 3, 1 }, _server.Uploads.Select(u => Lines(u).Length));
+
+        int lineBytes = System.Text.Encoding.UTF8.GetByteCount(_server.Uploads[0].Split('\n')[0]) + 1;
+        var bySize = await Collect(Extractor(o => o.MaxBytesPerFile = (lineBytes * 2) + 10).ExtractAsync(Items(Enumerable.Range(10, 5).Select(i => "good " + i))));
+
+        Assert.Equal(5, bySize.Count);
+        Assert.Equal(new[] { 2, 2, 1 }, _server.Uploads.Skip(3).Select(u => Lines(u).Length));
+    }
+
+    [Fact]
+    public async Task A_failed_batch_ends_the_run_naming_its_errors_and_the_rerun_submits_it_again()
+    {
+        _server.Plan = n => n == 1 ? new BatchPlan("failed", ErrorCode: "token_limit_exceeded") : new BatchPlan();
+        string[] inputs = { "good 0", "good 1", "good 2" };
+
+        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => Collect(Extractor().ExtractAsync(Items(inputs))));
+        Assert.Contains("token_limit_exceeded", e.Message, StringComparison.Ordinal);
+
+        var results = await Collect(Extractor().ExtractAsync(Items(inputs)));
+        Assert.Equal(Ids(3), results.Select(r => r.Id).Order());
+        Assert.All(results, r => Assert.True(r.Result.IsSuccess));
+        Assert.Equal(2, _server.BatchCount);
+    }
+
+    [Fact]
+    public async Task A_batch_that_expires_half_done_has_only_its_missing_requests_sent_again()
+    {
+        _server.Plan = n => n == 1 ? new BatchPlan("expired", LinesRun: 3) : new BatchPlan();
+        string[] inputs = Enumerable.Range(0, 6).Select(i => "good " + i).ToArray();
+
+        var results = await Collect(Extractor().ExtractAsync(Items(inputs)));
+
+        Assert.Equal(Ids(6), results.Select(r => r.Id).Order());
+        Assert.All(results, r => Assert.Equal(int.Parse(r.Id.Substring(3)), r.Result.Value!.X));
+        Assert.Equal(2, _server.Uploads.Count);
+        string[] resent = Lines(_server.Uploads[1]).Select(l => (string)l["custom_id"]!).ToArray();
+        string[] firstThree = Lines(_server.Uploads[0]).Take(3).Select(l => (string)l["custom_id"]!).ToArray();
+        Assert.Equal(3, resent.Length);
+        Assert.Empty(resent.Intersect(firstThree));
+    }
+
+    [Fact]
+    public async Task A_cancelled_batch_has_its_requests_sent_again()
+    {
+        _server.Plan = n => n == 1 ? new BatchPlan("cancelled", LinesRun: 0) : new BatchPlan();
+
+        var results = await Collect(Extractor().ExtractAsync(Items(new[] { "good 0", "good 1" })));
+
+        Assert.Equal(2, results.Count(r => r.Result.IsSuccess));
+        Assert.Equal(2, _server.BatchCount);
+    }
+
+    [Fact]
+    public async Task Requests_in_the_error_file_beyond_the_resubmissions_end_typed_with_the_error()
+    {
+        var results = await Collect(Extractor(o => o.MaxResubmissions = 1).ExtractAsync(Items(new[] { "down 0", "good 1" })));
+
+        ExtractionResult<BatchPoint> down = results.Single(r => r.Id == "id-0").Result;
+        Assert.Equal(ExtractionFailureKind.UnreadableResponse, down.FailureKind);
+        Assert.Contains("HTTP 503", down.Attempts[0].FailureMessage, StringComparison.Ordinal);
+        Assert.Contains("The engine is overloaded.", down.Attempts[0].ResponseBody, StringComparison.Ordinal);
+        Assert.True(results.Single(r => r.Id == "id-1").Result.IsSuccess);
+        Assert.Equal(2, _server.BatchCount);
+    }
+
+    [Fact]
+    public async Task A_run_stopped_while_polling_resumes_by_polling_its_batch_not_submitting_it_again()
+    {
+        string[] inputs = { "good 0", "bad 1", "refuse 2", "good 3" };
+        using var stop = new CancellationTokenSource();
+        var killed = Extractor(o => o.Delay = (t, token) =>
+        {
+            stop.Cancel(); // the process dies while waiting for its first batch
+            return Task.FromCanceled(stop.Token);
+        });
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Collect(killed.ExtractAsync(Items(inputs), stop.Token)));
+        Assert.Single(_server.Uploads);
+
+        var results = await Collect(Extractor().ExtractAsync(Items(inputs)));
+
+        Assert.Equal(Ids(4), results.Select(r => r.Id).Order());
+        Assert.Equal(new BatchPoint(1, 0), results.Single(r => r.Id == "id-1").Result.Value);
+        Assert.Equal(2, _server.Uploads.Count); // the first batch polled again; only the re-ask is new
+        Assert.Equal(new[] { "id-1" }, Lines(_server.Uploads[1]).Select(l => (string)l["custom_id"]!));
+    }
+
+    [Fact]
+    public async Task A_journal_cut_mid_line_loses_nothing_and_sends_nothing_again()
+    {
+        string[] inputs = Enumerable.Range(0, 5).Select(i => "good " + i).ToArray();
+        var original = await Collect(Extractor().ExtractAsync(Items(inputs)));
+        byte[] whole = File.ReadAllBytes(JournalPath);
+        string text = System.Text.Encoding.UTF8.GetString(whole);
+        int lastResult = text.LastIndexOf("{\"record\":\"result\"", StringComparison.Ordinal);
+        File.WriteAllBytes(JournalPath, whole.AsSpan(0, lastResult + 20).ToArray());
+
+        var results = await Collect(Extractor().ExtractAsync(Items(inputs)));
+
+        Assert.Equal(Ids(5), results.Select(r => r.Id).Order());
+        Assert.Equal(4, results.Count(r => r.Resumed));
+        Assert.Single(_server.Uploads); // the cut item's answer was read again from its batch's output file
+        Assert.All(results, r => Assert.Equal(original.Single(o => o.Id == r.Id).Result.Value, r.Result.Value));
+
+        var again = await Collect(Extractor().ExtractAsync(Items(inputs)));
+        Assert.Equal(5, again.Count(r => r.Resumed));
+    }
+
+    private OpenAIBatchExtractor<BatchPoint> Extractor(Action<OpenAIBatchOptions>? configure = null)
+    {
+        var options = new OpenAIBatchOptions
+        {
+            JournalPath = JournalPath,
+            Delay = (delay, token) =>
+            {
+                lock (_delays)
+                {
+                    _delays.Add(delay);
+                }
+
+                return Task.CompletedTask;
+            },
+        };
+        configure?.Invoke(options);
+        return new OpenAIBatchExtractor<BatchPoint>(_server.CreateClient(), "batch-model", options);
+    }
+
+    private static IEnumerable<string> Ids(int count) => Enumerable.Range(0, count).Select(i => "id-" + i).Order();
+
+    private static JsonObject[] Lines(string file) =>
+        file.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!.AsObject()).ToArray();
+
+    private static async IAsyncEnumerable<BatchItem> Items(IEnumerable<string> inputs, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        foreach (string input in inputs)
+        {
+            await Task.Yield();
+            yield return new BatchItem("id-" + input.Split(' ')[1], input);
+        }
+    }
+
+    private static async Task<List<BatchItemResult<BatchPoint>>> Collect(IAsyncEnumerable<BatchItemResult<BatchPoint>> results)
+    {
+        var list = new List<BatchItemResult<BatchPoint>>();
+        await foreach (var r in results)
+        {
+            Assert.DoesNotContain(list, x => x.Id == r.Id); // never twice in a run
+            list.Add(r);
+        }
+
+        return list;
+    }
+
+    private sealed class Progress : IProgress<BatchProgress>
+    {
+        public BatchProgress? Last { get; private set; }
+
+        public void Report(BatchProgress value) => Last = value;
+    }
+}
