@@ -93,7 +93,7 @@ public class ExtractionSpanTests
         using var spans = new SpanRecorder();
         var client = new ScriptedClient(Answer(Good)) { Metadata = new ChatClientMetadata("test-provider", null, "default-model") };
 
-        await client.ExtractAsync<TelemetryPoint>("x one, y two", new ExtractOptions { Strict = true });
+        await client.ExtractAsync<TelemetryPoint>("x one, y two", new ExtractOptions { Mode = ExtractionMode.StrictJsonSchema });
 
         Activity span = spans.Extraction;
         Assert.Equal("default-model", span.GetTagItem("gen_ai.request.model"));
