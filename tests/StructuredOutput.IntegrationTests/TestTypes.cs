@@ -56,3 +56,8 @@ public partial record Shipment(
 /// <param name="City">The city.</param>
 /// <param name="Day">The day it stops there.</param>
 public record Stop(string City, System.DateOnly Day);
+
+/// <summary>How often each word occurs: a dictionary, so the type has no strict schema.</summary>
+/// <param name="Counts">Each word and its count.</param>
+[LlmExtract(Mode = ExtractionMode.ToolCall)]
+public partial record WordCount(Dictionary<string, int> Counts);
