@@ -26,11 +26,11 @@ public sealed class ExtractOptions
     }
 
     /// <summary>
-    /// Whether to send <c>response_format</c> <c>json_schema</c> with <c>strict: true</c> and the type's strict schema
-    /// (<see langword="true"/>), or <c>json_object</c> (<see langword="false"/>). Null, the default, follows the type's
-    /// <see cref="LlmExtractAttribute.Strict"/>. The answer is validated in full either way.
+    /// How the request asks for the answer (see <see cref="ExtractionMode"/>): JSON mode, strict json_schema, a forced
+    /// tool call or the prompt alone. Null, the default, follows the type's <see cref="LlmExtractAttribute.Mode"/>. The
+    /// answer is parsed, validated and re-asked the same way in every mode.
     /// </summary>
-    public bool? Strict { get; set; }
+    public ExtractionMode? Mode { get; set; }
 
     /// <summary>
     /// How long one request to the model may take before it is abandoned (the chat client's own transport retries
@@ -71,8 +71,10 @@ public sealed class ExtractOptions
 
     /// <summary>
     /// Chat options passed through to the client (model, temperature, maximum output tokens…). They are copied, never
-    /// changed; the copy's <see cref="ChatOptions.ResponseFormat"/> is set by the extractor, and its
-    /// <see cref="ChatOptions.Instructions"/> are moved into the system message, after the generated prompt (see
+    /// changed; the copy's <see cref="ChatOptions.ResponseFormat"/> is set by the extractor for the <see cref="Mode"/>, and in
+    /// <see cref="ExtractionMode.ToolCall"/> also its <see cref="ChatOptions.Tools"/> (the contract's function only),
+    /// <see cref="ChatOptions.ToolMode"/> (that function required) and <see cref="ChatOptions.AllowMultipleToolCalls"/> (off).
+    /// Its <see cref="ChatOptions.Instructions"/> are moved into the system message, after the generated prompt (see
     /// <see cref="Instructions"/>).
     /// </summary>
     public ChatOptions? ChatOptions { get; set; }

@@ -31,6 +31,7 @@ public sealed class ExtractionConversation<T>
     private readonly int _maxRetries;
     private readonly List<ChatMessage> _messages;
     private readonly int _prefixLength;
+    private readonly ExtractionMode _mode;
     private readonly List<ExtractionAttempt> _attempts;
     private ExtractionResult<T>? _result;
 
@@ -43,7 +44,8 @@ public sealed class ExtractionConversation<T>
         ArgumentNullException.ThrowIfNull(input);
         _options = options;
         _maxRetries = options?.MaxRetries ?? 1;
-        ChatOptions = ExtractionRequest.CreateOptions<T>(options);
+        _mode = ExtractionRequest.ModeOf<T>(options);
+        ChatOptions = ExtractionRequest.CreateOptions<T>(_mode, options);
         _messages = ExtractionRequest.CreateMessages<T>(input, options, ChatOptions);
         _prefixLength = _messages.Count;
         _attempts = new List<ExtractionAttempt>(1 + Math.Min(_maxRetries, 4));
@@ -61,6 +63,9 @@ public sealed class ExtractionConversation<T>
     /// set. Send them unchanged.
     /// </summary>
     public ChatOptions ChatOptions { get; }
+
+    /// <summary>How the requests ask for the answer: <see cref="ExtractOptions.Mode"/>, else the type's.</summary>
+    public ExtractionMode Mode => _mode;
 
     /// <summary>The attempts recorded so far, in order.</summary>
     public IReadOnlyList<ExtractionAttempt> Attempts => _attempts;
@@ -90,7 +95,7 @@ public sealed class ExtractionConversation<T>
     {
         ArgumentNullException.ThrowIfNull(response);
         ThrowIfFinished();
-        ExtractionAttempt attempt = AnswerJudge.Judge(_attempts.Count + 1, response, _options, ChatOptions.MaxOutputTokens, out T? value);
+        ExtractionAttempt attempt = AnswerJudge.Judge(_attempts.Count + 1, response, _mode, _options, ChatOptions.MaxOutputTokens, out T? value);
         _attempts.Add(attempt);
         if (attempt.FailureKind == ExtractionFailureKind.None)
         {
@@ -102,7 +107,7 @@ public sealed class ExtractionConversation<T>
         }
         else
         {
-            ExtractionRequest.AddReask(_messages, _prefixLength, attempt.RawResponse, response, attempt.Errors);
+            ExtractionRequest.AddReask<T>(_messages, _prefixLength, _mode, attempt.RawResponse, response, attempt.Errors);
         }
 
         return attempt;

@@ -20,8 +20,11 @@ public interface ILlmExtractable<TSelf> where TSelf : ILlmExtractable<TSelf>
     /// <summary>The schema's name as sent on the wire; it matches <c>^[A-Za-z0-9_-]{1,64}$</c>.</summary>
     static abstract string SchemaName { get; }
 
-    /// <summary>Whether the type asks for strict <c>json_schema</c> mode (<see cref="LlmExtractAttribute.Strict"/>).</summary>
-    static abstract bool Strict { get; }
+    /// <summary>The mode the type's requests use unless a call says otherwise (<see cref="LlmExtractAttribute.Mode"/>).</summary>
+    static abstract ExtractionMode Mode { get; }
+
+    /// <summary>The task from <see cref="LlmExtractAttribute.Instructions"/>, or null when none is given.</summary>
+    static abstract string? Instructions { get; }
 
     /// <summary>The system prompt that describes the task and the expected JSON shape, as a compile-time constant.</summary>
     static abstract string Prompt { get; }

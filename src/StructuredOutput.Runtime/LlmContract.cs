@@ -14,8 +14,11 @@ public static class LlmContract<T> where T : ILlmExtractable<T>
     /// <summary>The schema name sent on the wire.</summary>
     public static string SchemaName => T.SchemaName;
 
-    /// <summary>Whether <typeparamref name="T"/> asks for strict <c>json_schema</c> mode by default.</summary>
-    public static bool Strict => T.Strict;
+    /// <summary>The mode <typeparamref name="T"/>'s requests use unless a call says otherwise.</summary>
+    public static ExtractionMode Mode => T.Mode;
+
+    /// <summary>The task given in <typeparamref name="T"/>'s attribute, or null when none is given.</summary>
+    public static string? Instructions => T.Instructions;
 
     /// <summary>The system prompt generated for <typeparamref name="T"/>.</summary>
     public static string Prompt => T.Prompt;

@@ -28,9 +28,11 @@ public sealed class LlmExtractAttribute : Attribute
     public string? Name { get; set; }
 
     /// <summary>
-    /// Whether to send <c>response_format</c> <c>json_schema</c> with <c>strict: true</c> (OpenAI Structured Outputs)
-    /// instead of <c>json_object</c>. The generator then checks the type against the strict subset and OpenAI's limits
-    /// (LLMX011–LLMX013). <see cref="ExtractOptions.Strict"/> overrides it per call.
+    /// How requests for this type ask for the answer: <see cref="ExtractionMode.JsonObject"/> (the default),
+    /// <see cref="ExtractionMode.StrictJsonSchema"/>, <see cref="ExtractionMode.ToolCall"/> or
+    /// <see cref="ExtractionMode.PromptOnly"/>. When the mode sends the strict schema (strict json_schema, and a tool
+    /// call for a type without a dictionary member), the generator checks the type against the strict subset and OpenAI's
+    /// limits (LLMX011–LLMX013). <see cref="ExtractOptions.Mode"/> overrides it per call.
     /// </summary>
-    public bool Strict { get; set; }
+    public ExtractionMode Mode { get; set; }
 }

@@ -379,7 +379,7 @@ public class ConstraintDiagnosticTests
     public void LLMX011_Nesting(int levels, bool strict, bool reported)
     {
         var source = new StringBuilder();
-        source.Append($"[LlmExtract(Strict = {(strict ? "true" : "false")})]\n");
+        source.Append($"[LlmExtract(Mode = ExtractionMode.{(strict ? "StrictJsonSchema" : "JsonObject")})]\n");
         source.Append("public partial record [|L0|](L1 Next);\n");
         for (int i = 1; i < levels - 1; i++)
         {
@@ -392,7 +392,7 @@ public class ConstraintDiagnosticTests
         if (reported)
         {
             var diagnostic = Expect(run, markup, "LLMX011", DiagnosticSeverity.Warning, "L0").Single();
-            AssertMessage(diagnostic, "The strict schema of 'L0' has 11 levels of nested objects, over OpenAI's limit of 10", "turn Strict off");
+            AssertMessage(diagnostic, "The strict schema of 'L0' has 11 levels of nested objects, over OpenAI's limit of 10", "choose a mode that does not send the strict schema");
         }
         else
         {
@@ -404,7 +404,7 @@ public class ConstraintDiagnosticTests
     public void LLMX011_RecursionDoesNotCountAsNesting()
     {
         var run = RunMarked("""
-            [LlmExtract(Strict = true)]
+            [LlmExtract(Mode = ExtractionMode.StrictJsonSchema)]
             public partial record Tree(string Name, List<Tree> Children);
             """, out _);
 
@@ -421,7 +421,7 @@ public class ConstraintDiagnosticTests
         var run = RunMarked($$"""
             public enum Code { {{members}} }
 
-            [LlmExtract(Strict = {{(strict ? "true" : "false")}})]
+            [LlmExtract(Mode = ExtractionMode.{{(strict ? "StrictJsonSchema" : "JsonObject")}})]
             public partial record [|Pick|](Code Choice);
             """, out var markup);
 
@@ -444,7 +444,7 @@ public class ConstraintDiagnosticTests
     {
         // 50 members of 50 types of 99 properties each: 5,000 properties; one more on the root goes over.
         var source = new StringBuilder();
-        source.Append($"[LlmExtract(Strict = {(strict ? "true" : "false")})]\n");
+        source.Append($"[LlmExtract(Mode = ExtractionMode.{(strict ? "StrictJsonSchema" : "JsonObject")})]\n");
         source.Append("public partial class [|Catalog|]\n{\n");
         for (int g = 0; g < 50; g++)
         {
@@ -518,6 +518,26 @@ public class ConstraintDiagnosticTests
     }
 
     [Theory]
+    [MemberData(nameof(UnenforcedInStrictMode))]
+    public void LLMX012_ToolCallModeSendsTheStrictSchemaToo(string member, string name, string keyword)
+    {
+        var run = RunOrder(member, out var markup, mode: "ToolCall");
+
+        var diagnostic = Expect(run, markup, "LLMX012", DiagnosticSeverity.Warning, "Order").Single();
+        AssertMessage(diagnostic, $"Strict mode does not enforce {keyword} on 'Order.{name}'");
+    }
+
+    [Theory]
+    [MemberData(nameof(UnenforcedInStrictMode))]
+    public void LLMX012_NotReportedInPromptOnlyMode(string member, string name, string keyword)
+    {
+        _ = (name, keyword);
+        var run = RunOrder(member, out _, mode: "PromptOnly");
+
+        AssertValid(run, "Order");
+    }
+
+    [Theory]
     [InlineData("[Range(1, 5)] public int Count { get; set; }")]
     [InlineData("[RegularExpression(\"^[a-z]+$\")] public string Code { get; set; } = \"\";")]
     [InlineData("[EmailAddress] public string Mail { get; set; } = \"\";")]
@@ -537,7 +557,7 @@ public class ConstraintDiagnosticTests
     public void LLMX012_OnAMemberOfANestedType()
     {
         var run = RunMarked("""
-            [LlmExtract(Strict = true)]
+            [LlmExtract(Mode = ExtractionMode.StrictJsonSchema)]
             public partial record Order(string Id, List<Line> Lines);
 
             public record Line(string Sku, Uri [|Picture|]);
@@ -558,7 +578,7 @@ public class ConstraintDiagnosticTests
         var run = RunOrder($"public {type} [|Counts|] {{ get; set; }} = default!;", out var markup, strict: true);
 
         var diagnostic = Expect(run, markup, "LLMX013", DiagnosticSeverity.Error).Single();
-        AssertMessage(diagnostic, "Member 'Counts' of 'Order' is a dictionary", "List<T> of a record with a key and a value", "turn Strict off");
+        AssertMessage(diagnostic, "Member 'Counts' of 'Order' is a dictionary", "List<T> of a record with a key and a value", "choose another LlmExtract.Mode");
     }
 
     [Theory]
@@ -568,6 +588,15 @@ public class ConstraintDiagnosticTests
     public void LLMX013_DictionaryWithoutStrictIsGenerated(string type)
     {
         var run = RunOrder($"public {type} Counts {{ get; set; }} = default!;", out _);
+
+        AssertValid(run, "Order");
+    }
+
+    [Fact]
+    public void LLMX013_ToolCallModeSendsADictionarysPlainSchemaWithoutStrictChecks()
+    {
+        // No strict schema, so the function is not strict: neither the dictionary nor the length is a strict-mode finding.
+        var run = RunOrder("public Dictionary<string, int> Counts { get; set; } = new(); [MaxLength(3)] public string Code { get; set; } = \"\";", out _, mode: "ToolCall");
 
         AssertValid(run, "Order");
     }
@@ -668,7 +697,7 @@ public class ConstraintDiagnosticTests
     public void PragmaWarningDisableSuppressesTheWarningOnTheMembersItEncloses()
     {
         var markup = Markup.Parse(Usings + """
-            [LlmExtract(Strict = true)]
+            [LlmExtract(Mode = ExtractionMode.StrictJsonSchema)]
             public partial class Links
             {
             #pragma warning disable LLMX012
@@ -706,7 +735,7 @@ public class ConstraintDiagnosticTests
     {
         // What 'dotnet_diagnostic.<id>.severity = error' in .editorconfig turns into.
         var markup = Markup.Parse(Usings + """
-            [LlmExtract(Strict = true)]
+            [LlmExtract(Mode = ExtractionMode.StrictJsonSchema)]
             public partial class Links
             {
                 public Uri [|Home|] { get; set; } = new("https://example.com");
@@ -821,9 +850,9 @@ public class ConstraintDiagnosticTests
     }
 
     /// <summary>Runs a class <c>Order</c> with a string <c>Id</c> and <paramref name="member"/>, a declaration in markup.</summary>
-    private static GeneratorRun RunOrder(string member, out Markup markup, bool strict = false, string more = "") =>
+    private static GeneratorRun RunOrder(string member, out Markup markup, bool strict = false, string more = "", string? mode = null) =>
         RunMarked($$"""
-            [LlmExtract{{(strict ? "(Strict = true)" : string.Empty)}}]
+            [LlmExtract{{(mode is not null ? "(Mode = ExtractionMode." + mode + ")" : strict ? "(Mode = ExtractionMode.StrictJsonSchema)" : string.Empty)}}]
             public partial class Order
             {
                 public string Id { get; set; } = "";

@@ -102,7 +102,7 @@ public class SnapshotTests
             namespace Billing;
 
             /// <summary>An invoice.</summary>
-            [LlmExtract(Strict = true, Name = "invoice")]
+            [LlmExtract(Mode = ExtractionMode.StrictJsonSchema, Name = "invoice")]
             public partial record Invoice(
                 [Description("Invoice number, like INV-123.")][RegularExpression("INV-[0-9]+")] string Number,
                 [Description("Issue date.")] DateOnly Issued,

@@ -88,7 +88,7 @@ public class StrictModeTableTests
         var (member, path, note) = Samples[gap][sample];
         var row = StrictMode.Info(gap);
         string source = Usings + $$"""
-            [LlmExtract(Strict = true)]
+            [LlmExtract(Mode = ExtractionMode.StrictJsonSchema)]
             public partial class Order
             {
                 /// <summary>The value.</summary>
@@ -126,7 +126,7 @@ public class StrictModeTableTests
     public void AStrictTypeWithoutGapsKeepsEveryKeywordAndReportsNothing()
     {
         var run = Harness.Run(Usings + """
-            [LlmExtract(Strict = true)]
+            [LlmExtract(Mode = ExtractionMode.StrictJsonSchema)]
             public partial record Order(
                 [Range(1, 5)] int Stars,
                 [RegularExpression("[A-Z]{3}")] string Code,

@@ -18,8 +18,8 @@ namespace StructuredOutput.IntegrationTests;
 public abstract record ScriptedResponse;
 
 /// <summary>
-/// A normal <c>chat.completion</c>, optionally with a refusal instead of content, or with calls of the tools named in
-/// <paramref name="ToolCalls"/>.
+/// A normal <c>chat.completion</c>, optionally with a refusal instead of content, with calls of the tools named in
+/// <paramref name="ToolCalls"/> (arguments <c>{}</c>), or with the calls in <paramref name="Calls"/> as scripted.
 /// </summary>
 public sealed record CompletionResponse(
     string? Content,
@@ -29,7 +29,11 @@ public sealed record CompletionResponse(
     string? Refusal = null,
     bool IncludeUsage = true,
     bool OmitFinishReason = false,
-    IReadOnlyList<string>? ToolCalls = null) : ScriptedResponse;
+    IReadOnlyList<string>? ToolCalls = null,
+    IReadOnlyList<ScriptedToolCall>? Calls = null) : ScriptedResponse;
+
+/// <summary>One call in a scripted completion: the function's name, its arguments as the exact text sent, and its id.</summary>
+public sealed record ScriptedToolCall(string Name, string Arguments, string Id = "call_0");
 
 /// <summary>Any body with any status, sent as it is (a body that is not JSON, a completion without choices…).</summary>
 public sealed record RawResponse(int Status, string Body, string ContentType = "application/json") : ScriptedResponse;
@@ -91,6 +95,10 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
     public void EnqueueCompletion(string? content, string? finishReason = "stop", int promptTokens = 10, int completionTokens = 5) =>
         _script.Enqueue(new CompletionResponse(content, finishReason, promptTokens, completionTokens));
 
+    /// <summary>An answer that is one call of <paramref name="name"/> with <paramref name="arguments"/> as sent, finish reason <c>tool_calls</c>.</summary>
+    public void EnqueueToolCall(string name, string arguments, string id = "call_0") =>
+        _script.Enqueue(new CompletionResponse(null, "tool_calls", 10, 5, Calls: new[] { new ScriptedToolCall(name, arguments, id) }));
+
     /// <summary>Any scripted response.</summary>
     public void Enqueue(ScriptedResponse response) => _script.Enqueue(response);
 
@@ -147,6 +155,16 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
                 ["id"] = "call_" + i,
                 ["type"] = "function",
                 ["function"] = new JsonObject { ["name"] = name, ["arguments"] = "{}" },
+            }).ToArray());
+        }
+
+        if (r.Calls is { Count: > 0 } calls)
+        {
+            message["tool_calls"] = new JsonArray(calls.Select(call => (JsonNode)new JsonObject
+            {
+                ["id"] = call.Id,
+                ["type"] = "function",
+                ["function"] = new JsonObject { ["name"] = call.Name, ["arguments"] = call.Arguments },
             }).ToArray());
         }
 

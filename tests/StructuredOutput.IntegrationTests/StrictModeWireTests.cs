@@ -70,8 +70,8 @@ public sealed class StrictModeWireTests : ServerTestBase
         _server.EnqueueCompletion("""{"name":"Ada","age":36,"email":null}""");
         _server.EnqueueCompletion(Good);
 
-        await _client.ExtractAsync<Person>("Ada, 36", new ExtractOptions { Strict = true });
-        await _client.ExtractAsync<Shipment>(Text, new ExtractOptions { Strict = false });
+        await _client.ExtractAsync<Person>("Ada, 36", new ExtractOptions { Mode = ExtractionMode.StrictJsonSchema });
+        await _client.ExtractAsync<Shipment>(Text, new ExtractOptions { Mode = ExtractionMode.JsonObject });
 
         var first = _server.Requests[0].Json["response_format"]!;
         Assert.Equal("json_schema", (string?)first["type"]);

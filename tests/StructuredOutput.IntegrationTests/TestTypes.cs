@@ -42,7 +42,7 @@ public enum InvoiceStatus
 /// <param name="Parcels">How many parcels; 1 when not stated.</param>
 // LLMX012 is the point here: the length limit stays out of the strict schema and is checked on the client.
 #pragma warning disable LLMX012
-[LlmExtract(Strict = true, Instructions = "Extract the shipment.")]
+[LlmExtract(Mode = ExtractionMode.StrictJsonSchema, Instructions = "Extract the shipment.")]
 public partial record Shipment(
     string Id,
     [property: System.ComponentModel.DataAnnotations.Range(0.1, 1000.0)] double Weight,
@@ -56,3 +56,8 @@ public partial record Shipment(
 /// <param name="City">The city.</param>
 /// <param name="Day">The day it stops there.</param>
 public record Stop(string City, System.DateOnly Day);
+
+/// <summary>How often each word occurs: a dictionary, so the type has no strict schema.</summary>
+/// <param name="Counts">Each word and its count.</param>
+[LlmExtract(Mode = ExtractionMode.ToolCall)]
+public partial record WordCount(Dictionary<string, int> Counts);

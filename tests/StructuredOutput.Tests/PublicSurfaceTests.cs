@@ -58,7 +58,7 @@ public class PublicSurfaceTests
             {
                 "BatchItem", "BatchItemResult`1", "BatchOptions", "BatchProgress", "BatchSummary", "ChatClientExtractExtensions",
                 "ExtractOptions", "ExtractionAttempt", "ExtractionConversation`1", "ExtractionError", "ExtractionErrorKind",
-                "ExtractionException", "ExtractionFailureKind", "ExtractionInput", "ExtractionResult`1", "ExtractionTelemetry",
+                "ExtractionException", "ExtractionFailureKind", "ExtractionInput", "ExtractionMode", "ExtractionResult`1", "ExtractionTelemetry",
                 "ILlmExtractable`1", "LlmContract`1", "LlmExtractAttribute", "LocalBatchExtractor`1", "LocalBatchOptions",
                 "ParseOptions", "ParseResult`1", "UnreadableResponseException",
             },

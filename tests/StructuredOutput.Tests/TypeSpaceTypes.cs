@@ -119,7 +119,7 @@ public partial record CheckedInvoice(List<LineItem> Items, decimal Total) : IVal
 
 // LLMX012 is expected here: this type holds constraints strict mode leaves out, to test that the client still checks them.
 #pragma warning disable LLMX012
-[LlmExtract(Strict = true, Name = "strict_order")]
+[LlmExtract(Mode = ExtractionMode.StrictJsonSchema, Name = "strict_order")]
 public partial record StrictOrder(
     string Id,
     [MaxLength(20)] string Customer,

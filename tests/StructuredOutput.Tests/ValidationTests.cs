@@ -152,7 +152,7 @@ public class ValidationTests
         var strict = JsonNode.Parse(LlmContract<StrictOrder>.StrictJsonSchema!)!.AsObject();
         Assert.False(strict.ContainsKey("$schema"));
         Assert.Equal("strict_order", LlmContract<StrictOrder>.SchemaName);
-        Assert.True(LlmContract<StrictOrder>.Strict);
+        Assert.Equal(ExtractionMode.StrictJsonSchema, LlmContract<StrictOrder>.Mode);
 
         foreach (var node in Objects(strict))
         {
@@ -193,12 +193,12 @@ public class ValidationTests
 
         // The option overrides the attribute both ways.
         var plain = new ScriptClient("""{"id":"1","customer":"c","quantity":1,"labels":[],"root":{"label":"r","children":[]},"note":null}""");
-        await plain.ExtractAsync<StrictOrder>("order 1", new ExtractOptions { Strict = false });
+        await plain.ExtractAsync<StrictOrder>("order 1", new ExtractOptions { Mode = ExtractionMode.JsonObject });
         Assert.Same(ChatResponseFormat.Json, plain.Requests[0].Options!.ResponseFormat);
 
         Assert.Null(LlmContract<WithMap>.StrictJsonSchema);
         var mapClient = new ScriptClient("""{"counts":{}}""");
-        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => mapClient.ExtractAsync<WithMap>("x", new ExtractOptions { Strict = true }));
+        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => mapClient.ExtractAsync<WithMap>("x", new ExtractOptions { Mode = ExtractionMode.StrictJsonSchema }));
         Assert.Contains("dictionary", e.Message);
         Assert.Contains("LLMX013", e.Message);
         Assert.Empty(mapClient.Requests);

@@ -73,7 +73,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor StrictLimitExceeded = Create(
         "LLMX011",
         "Strict schema exceeds a provider limit",
-        "The strict schema of '{0}' has {1}, over OpenAI's limit of {2}: the request will be rejected; simplify the type or turn Strict off",
+        "The strict schema of '{0}' has {1}, over OpenAI's limit of {2}: the request will be rejected; simplify the type or choose a mode that does not send the strict schema (LlmExtract.Mode)",
         DiagnosticSeverity.Warning);
 
     public static readonly DiagnosticDescriptor StrictKeywordNotEnforced = Create(
@@ -85,7 +85,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor StrictUnsupportedMember = Create(
         "LLMX013",
         "Strict mode cannot express the member",
-        "Member '{0}' of '{1}' is a dictionary, which strict json_schema mode cannot express (every object needs fixed properties): use a List<T> of a record with a key and a value, or turn Strict off");
+        "Member '{0}' of '{1}' is a dictionary, which strict json_schema mode cannot express (every object needs fixed properties): use a List<T> of a record with a key and a value, or choose another LlmExtract.Mode (ToolCall sends such a type's plain schema)");
 
     public static readonly DiagnosticDescriptor MissingDescription = Create(
         "LLMX014",

@@ -45,7 +45,9 @@ internal static class ContractEmitter
         w.Line();
         w.Line($"static string {iface}.SchemaName => {contractRef}.SchemaName;");
         w.Line();
-        w.Line($"static bool {iface}.Strict => {(model.Strict ? "true" : "false")};");
+        w.Line($"static global::StructuredOutput.ExtractionMode {iface}.Mode => {Mode(model.Mode)};");
+        w.Line();
+        w.Line($"static string? {iface}.Instructions => {(model.Instructions is null ? "null" : contractRef + ".Instructions")};");
         w.Line();
         w.Line($"static string {iface}.Prompt => {contractRef}.Prompt;");
         w.Line();
@@ -69,6 +71,12 @@ internal static class ContractEmitter
         w.Line();
         w.Line($"public const string SchemaName = {Literals.CSharp(SchemaEmitter.WireName(model))};");
         w.Line();
+        if (model.Instructions is not null)
+        {
+            w.Line($"public const string Instructions = {Text(w, model.Instructions, raw)};");
+            w.Line();
+        }
+
         w.Line($"public const string Prompt = {Text(w, PromptEmitter.Emit(names), raw)};");
         w.Line();
         var readers = new ReaderEmitter(names, w);
@@ -79,6 +87,16 @@ internal static class ContractEmitter
         w.Close();
         return w.ToString().TrimEnd('\n') + "\n";
     }
+
+    // The runtime's ExtractionMode member of the same number; a number that names none is kept as a cast.
+    private static string Mode(ContractMode mode) => mode switch
+    {
+        ContractMode.JsonObject => "global::StructuredOutput.ExtractionMode.JsonObject",
+        ContractMode.StrictJsonSchema => "global::StructuredOutput.ExtractionMode.StrictJsonSchema",
+        ContractMode.ToolCall => "global::StructuredOutput.ExtractionMode.ToolCall",
+        ContractMode.PromptOnly => "global::StructuredOutput.ExtractionMode.PromptOnly",
+        _ => "(global::StructuredOutput.ExtractionMode)(" + ((int)mode).ToString(System.Globalization.CultureInfo.InvariantCulture) + ")",
+    };
 
     // A text constant as its reader would write it: a raw string literal of its lines where the compilation's C#
     // version has them (11 and later) and the text allows, else an escaped literal.

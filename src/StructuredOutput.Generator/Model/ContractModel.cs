@@ -6,7 +6,7 @@ namespace StructuredOutput.Generator.Model;
 /// <param name="Instructions">The task from the attribute, if given.</param>
 /// <param name="Objects">The object types of the contract; the root is first.</param>
 /// <param name="Enums">The enums the contract uses.</param>
-/// <param name="Strict">Whether the type asks for strict <c>json_schema</c> mode by default.</param>
+/// <param name="Mode">The mode the type's requests use by default.</param>
 /// <param name="LanguageVersion">
 /// The C# version of the compilation the contract is generated into (from its parse options): the generated code may
 /// use only what that version has (raw string literals need C# 11).
@@ -17,7 +17,7 @@ internal sealed record ContractModel(
     string? Instructions,
     EquatableArray<ObjectModel> Objects,
     EquatableArray<EnumModel> Enums,
-    bool Strict,
+    ContractMode Mode,
     Microsoft.CodeAnalysis.CSharp.LanguageVersion LanguageVersion)
 {
     public ObjectModel Root => Objects[0];

@@ -7,9 +7,27 @@ using StructuredOutput.Generator.Model;
 namespace StructuredOutput.Generator.Parsing;
 
 // Strict json_schema mode: OpenAI's limits, and the constraints its strict subset does not enforce (both tabled in
-// Model/StrictMode.cs, which the schema emitter follows too).
+// Model/StrictMode.cs, which the schema emitter follows too). They apply wherever the strict schema is sent: in strict
+// json_schema mode, and in tool-call mode as a strict function, unless the type has a dictionary (it then has no strict
+// schema, and tool-call mode sends the plain one, not strict).
 internal sealed partial class ContractParser
 {
+    private static bool HasDictionary(ContractModel model)
+    {
+        foreach (var o in model.Objects)
+        {
+            foreach (var m in o.Members)
+            {
+                if (m.Type.ContainsDictionary)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
     private void CheckStrict(ContractModel model)
     {
         var objects = new Dictionary<string, ObjectModel>();

@@ -38,7 +38,7 @@ internal sealed partial class ContractParser
     private readonly HashSet<string> _enumNames = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Owner, string Member), Location?> _memberLocations = new();
     private readonly Location? _rootLocation;
-    private bool _strict;
+    private ContractMode _mode;
     private readonly Dictionary<ISymbol, XElement?> _docs = new(SymbolEqualityComparer.Default);
 
     private ContractParser(INamedTypeSymbol root, Location? rootLocation, Compilation compilation, CancellationToken cancellationToken)
@@ -112,9 +112,9 @@ internal sealed partial class ContractParser
                 {
                     name = n;
                 }
-                else if (argument.Key == "Strict" && argument.Value.Value is bool strict)
+                else if (argument.Key == "Mode" && argument.Value.Value is int mode)
                 {
-                    _strict = strict;
+                    _mode = (ContractMode)mode;
                 }
             }
         }
@@ -143,9 +143,9 @@ internal sealed partial class ContractParser
             string.IsNullOrWhiteSpace(instructions) ? null : instructions,
             _objects.Select(o => o!).ToEquatableArray(),
             _enums.ToEquatableArray(),
-            _strict,
+            _mode,
             syntax.SyntaxTree.Options is CSharpParseOptions options ? options.LanguageVersion : LanguageVersion.Default);
-        if (_strict)
+        if (_mode == ContractMode.StrictJsonSchema || (_mode == ContractMode.ToolCall && !HasDictionary(model)))
         {
             CheckStrict(model);
         }
@@ -377,7 +377,7 @@ internal sealed partial class ContractParser
 
         string display = Display(type) + "." + property.Name;
         var constraints = ReadConstraints(property, parameter, ref typeRef, display, memberLocation);
-        if (_strict && typeRef.ContainsDictionary)
+        if (_mode == ContractMode.StrictJsonSchema && typeRef.ContainsDictionary)
         {
             Report(DiagnosticDescriptors.StrictUnsupportedMember, memberLocation, property.Name, Display(type));
         }

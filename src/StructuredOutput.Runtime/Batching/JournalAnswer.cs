@@ -14,7 +14,7 @@ namespace StructuredOutput.Batching;
 /// </summary>
 internal sealed class JournalAnswer
 {
-    private JournalAnswer(string? text, string? refusal, string? finishReason, string[]? tools, long? inputTokens, long? outputTokens, long? totalTokens, TimeSpan? timedOut, string? unreadable, string? body)
+    private JournalAnswer(string? text, string? refusal, string? finishReason, JournalCall[]? tools, long? inputTokens, long? outputTokens, long? totalTokens, TimeSpan? timedOut, string? unreadable, string? body)
     {
         Text = text;
         Refusal = refusal;
@@ -34,7 +34,7 @@ internal sealed class JournalAnswer
 
     public string? FinishReason { get; }
 
-    public string[]? Tools { get; }
+    public JournalCall[]? Tools { get; }
 
     public long? InputTokens { get; }
 
@@ -55,7 +55,7 @@ internal sealed class JournalAnswer
     public static JournalAnswer From(ChatResponse response)
     {
         ResponseContent content = ResponseReader.Read(response);
-        List<string>? tools = null;
+        List<JournalCall>? tools = null;
         if (content.CalledTools)
         {
             foreach (ChatMessage message in response.Messages)
@@ -64,7 +64,7 @@ internal sealed class JournalAnswer
                 {
                     if (part is FunctionCallContent call)
                     {
-                        (tools ??= new List<string>()).Add(call.Name);
+                        (tools ??= new List<JournalCall>()).Add(JournalCall.From(call));
                     }
                 }
             }
@@ -120,9 +120,9 @@ internal sealed class JournalAnswer
             if (Tools is not null)
             {
                 writer.WriteStartArray("tools");
-                foreach (string tool in Tools)
+                foreach (JournalCall tool in Tools)
                 {
-                    writer.WriteStringValue(tool);
+                    tool.Write(writer);
                 }
 
                 writer.WriteEndArray();
@@ -138,14 +138,14 @@ internal sealed class JournalAnswer
 
     public static JournalAnswer Read(JsonElement element)
     {
-        string[]? tools = null;
+        JournalCall[]? tools = null;
         if (element.TryGetProperty("tools", out JsonElement list))
         {
-            tools = new string[list.GetArrayLength()];
+            tools = new JournalCall[list.GetArrayLength()];
             int i = 0;
             foreach (JsonElement tool in list.EnumerateArray())
             {
-                tools[i++] = tool.GetString()!;
+                tools[i++] = JournalCall.Read(tool);
             }
         }
 
@@ -177,9 +177,9 @@ internal sealed class JournalAnswer
 
         if (Tools is not null)
         {
-            for (int i = 0; i < Tools.Length; i++)
+            foreach (JournalCall tool in Tools)
             {
-                contents.Add(new FunctionCallContent("call_" + i, Tools[i]));
+                contents.Add(tool.ToContent());
             }
         }
 
@@ -276,5 +276,81 @@ internal readonly struct JournalResult
         }
 
         return new JournalResult(record.GetProperty("id").GetString()!, answers);
+    }
+}
+
+/// <summary>
+/// A function call as the judge reads it: its id, its name, and its arguments as JSON text (or, when the chat client
+/// could not read them, the reason), so that a tool-call answer is judged again exactly as it was the first time.
+/// </summary>
+internal sealed class JournalCall
+{
+    private JournalCall(string id, string name, string? arguments, string? error)
+    {
+        Id = id;
+        Name = name;
+        Arguments = arguments;
+        Error = error;
+    }
+
+    public string Id { get; }
+
+    public string Name { get; }
+
+    /// <summary>The arguments as JSON text; null when they could not be read.</summary>
+    public string? Arguments { get; }
+
+    /// <summary>Why the arguments could not be read, when they could not.</summary>
+    public string? Error { get; }
+
+    public static JournalCall From(FunctionCallContent call)
+    {
+        string? arguments = call.Exception is null ? ResponseReader.ArgumentsText(call) : null;
+        string? error = call.Exception is { } e ? e.InnerException?.Message ?? e.Message : null;
+        return new JournalCall(call.CallId, call.Name, arguments, error);
+    }
+
+    public void Write(Utf8JsonWriter writer)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("id", Id);
+        writer.WriteString("name", Name);
+        if (Arguments is not null)
+        {
+            writer.WriteString("arguments", Arguments);
+        }
+
+        if (Error is not null)
+        {
+            writer.WriteString("error", Error);
+        }
+
+        writer.WriteEndObject();
+    }
+
+    public static JournalCall Read(JsonElement element) => new(
+        element.GetProperty("id").GetString()!,
+        element.GetProperty("name").GetString()!,
+        element.TryGetProperty("arguments", out JsonElement a) ? a.GetString() : null,
+        element.TryGetProperty("error", out JsonElement e) ? e.GetString() : null);
+
+    /// <summary>The call as a chat client hands it over: arguments parsed into <see cref="JsonElement"/> values.</summary>
+    public FunctionCallContent ToContent()
+    {
+        if (Arguments is null)
+        {
+            return new FunctionCallContent(Id, Name) { Exception = new JsonException(Error ?? "the arguments could not be read") };
+        }
+
+        var arguments = new Dictionary<string, object?>();
+        using (JsonDocument document = JsonDocument.Parse(Arguments))
+        {
+            foreach (JsonProperty property in document.RootElement.EnumerateObject())
+            {
+                arguments[property.Name] = property.Value.Clone();
+            }
+        }
+
+        return new FunctionCallContent(Id, Name, arguments);
     }
 }

@@ -40,7 +40,7 @@ internal static class ConversationRunner
         where T : ILlmExtractable<T>
     {
         TimeSpan? attemptTimeout = options?.AttemptTimeout;
-        ExtractionTrace? trace = ExtractionTrace.Start<T>(client, conversation.ChatOptions, ExtractionRequest.IsStrict<T>(options), options);
+        ExtractionTrace? trace = ExtractionTrace.Start<T>(client, conversation.ChatOptions, conversation.Mode, options);
         try
         {
             while (!conversation.IsFinished)

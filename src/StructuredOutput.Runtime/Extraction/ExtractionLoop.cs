@@ -21,14 +21,15 @@ internal static class ExtractionLoop
     {
         int maxRetries = options?.MaxRetries ?? 1;
         TimeSpan? attemptTimeout = options?.AttemptTimeout;
-        ChatOptions chatOptions = ExtractionRequest.CreateOptions<T>(options);
+        ExtractionMode mode = ExtractionRequest.ModeOf<T>(options);
+        ChatOptions chatOptions = ExtractionRequest.CreateOptions<T>(mode, options);
         List<ChatMessage> messages = ExtractionRequest.CreateMessages<T>(input, options, chatOptions);
         int prefixLength = messages.Count; // what every re-ask sends again
         var attempts = new List<ExtractionAttempt>(1 + Math.Min(maxRetries, 4));
 
         // Null when nothing listens. Started here, in this async method, so that its span is current for the chat
         // client's calls below (their spans become its children) and for nothing after this method returns.
-        ExtractionTrace? trace = ExtractionTrace.Start<T>(client, chatOptions, ExtractionRequest.IsStrict<T>(options), options);
+        ExtractionTrace? trace = ExtractionTrace.Start<T>(client, chatOptions, mode, options);
         try
         {
             while (true)
@@ -79,7 +80,7 @@ internal static class ExtractionLoop
                 }
 
                 long parseStarted = trace is null ? 0 : ExtractionTrace.ParseStarted();
-                ExtractionAttempt attempt = AnswerJudge.Judge(number, response, options, chatOptions.MaxOutputTokens, out T? value);
+                ExtractionAttempt attempt = AnswerJudge.Judge(number, response, mode, options, chatOptions.MaxOutputTokens, out T? value);
                 Add(attempts, attempt, trace, parseStarted);
                 if (attempt.FailureKind == ExtractionFailureKind.None)
                 {
@@ -91,7 +92,7 @@ internal static class ExtractionLoop
                     return Finish(trace, new ExtractionResult<T>(default, attempt.FailureKind, attempts));
                 }
 
-                ExtractionRequest.AddReask(messages, prefixLength, attempt.RawResponse, response, attempt.Errors);
+                ExtractionRequest.AddReask<T>(messages, prefixLength, mode, attempt.RawResponse, response, attempt.Errors);
             }
         }
         catch (Exception e) when (trace is not null && trace.Failed(e, cancelled: e is OperationCanceledException && cancellationToken.IsCancellationRequested))

@@ -31,7 +31,14 @@ internal static class ExtractionMessages
     }
 
     /// <summary>The message that lists every error by path and asks for the complete corrected JSON.</summary>
-    public static string Reask(IReadOnlyList<ExtractionError> errors)
+    public static string Reask(IReadOnlyList<ExtractionError> errors) =>
+        Errors(errors).Append("Answer again with the complete corrected JSON object only.").ToString();
+
+    /// <summary>Tool-call mode's re-ask: every error by path, and the call to make instead.</summary>
+    public static string ToolReask(IReadOnlyList<ExtractionError> errors, string tool) =>
+        Errors(errors).Append("Call \"").Append(tool).Append("\" again, once, with the complete corrected JSON object as its arguments.").ToString();
+
+    private static StringBuilder Errors(IReadOnlyList<ExtractionError> errors)
     {
         var sb = new StringBuilder("Your answer could not be used:\n");
         for (int i = 0; i < errors.Count; i++)
@@ -39,9 +46,40 @@ internal static class ExtractionMessages
             sb.Append("- ").Append(errors[i].Path).Append(": ").Append(errors[i].Message).Append('\n');
         }
 
-        sb.Append("Answer again with the complete corrected JSON object only.");
-        return sb.ToString();
+        return sb;
     }
+
+    /// <summary>The description of tool-call mode's function: the type's instructions, else what the call is for.</summary>
+    public static string ToolDescription(string? instructions, string tool) =>
+        instructions ?? "Gives the answer: call it once with the complete " + tool + " JSON object as the arguments.";
+
+    /// <summary>The error of a text answer in tool-call mode.</summary>
+    public static ExtractionError NotCalled(string tool) => new(
+        "$",
+        ExtractionErrorKind.NoJson,
+        "the answer is text instead of a call of the tool \"" + tool + "\"; call it with the JSON object as its arguments");
+
+    /// <summary>The error of a call of another tool, or of several calls, in tool-call mode.</summary>
+    public static ExtractionError WrongCalls(string called, int count, string tool) => new(
+        "$",
+        count == 1 ? ExtractionErrorKind.NoJson : ExtractionErrorKind.MultipleValues,
+        "the answer is " + (count == 1 ? "a call of " + called : count.ToString(CultureInfo.InvariantCulture) + " tool calls (of " + called + ")")
+        + " instead of one call of the tool \"" + tool + "\"");
+
+    /// <summary>The error of a call whose arguments the chat client could not read as a JSON object.</summary>
+    public static ExtractionError UnreadableArguments(string tool, string? detail) => new(
+        "$",
+        ExtractionErrorKind.InvalidJson,
+        "the arguments of the call of \"" + tool + "\" are not a JSON object"
+        + (string.IsNullOrEmpty(detail) ? string.Empty : " (" + Quote(detail) + ")"));
+
+    /// <summary>Why a type cannot be extracted in strict json_schema mode.</summary>
+    public static string NoStrictSchema(string type) =>
+        $"'{type}' cannot be extracted in strict json_schema mode: it has a dictionary member, which strict mode cannot express (see diagnostic LLMX013). Choose another ExtractionMode for this type (ExtractOptions.Mode), or replace the dictionary with a list of key/value records.";
+
+    /// <summary>Why a mode that is not one of <see cref="ExtractionMode"/>'s members cannot be sent.</summary>
+    public static string UnknownMode(ExtractionMode mode, string type) =>
+        $"'{type}' is extracted in mode {((int)mode).ToString(CultureInfo.InvariantCulture)}, which is not an ExtractionMode: choose JsonObject, StrictJsonSchema, ToolCall or PromptOnly.";
 
     /// <summary>The error of an answer cut off at the token limit: whatever was read from it would be a guess.</summary>
     public static ExtractionError Truncated(int? maxOutputTokens) => new(

@@ -23,9 +23,14 @@ internal static class StrictFormat<T> where T : ILlmExtractable<T>
 
     private static ChatResponseFormatJson Create()
     {
-        string schema = T.StrictJsonSchema ?? throw new InvalidOperationException(
-            $"'{typeof(T).Name}' cannot be extracted in strict json_schema mode: it has a dictionary member, which strict mode cannot express (see diagnostic LLMX013). Set ExtractOptions.Strict to false for this type, or replace the dictionary with a list of key/value records.");
+        string schema = T.StrictJsonSchema ?? throw new InvalidOperationException(ExtractionMessages.NoStrictSchema(typeof(T).Name));
+        return new ChatResponseFormatJson(Schema(schema), T.SchemaName, schemaDescription: null);
+    }
+
+    /// <summary>A generated schema as a <see cref="JsonElement"/> that outlives its document.</summary>
+    internal static JsonElement Schema(string schema)
+    {
         using var document = JsonDocument.Parse(schema);
-        return new ChatResponseFormatJson(document.RootElement.Clone(), T.SchemaName, schemaDescription: null);
+        return document.RootElement.Clone();
     }
 }

@@ -42,7 +42,7 @@ internal sealed class ExtractionTrace : IDisposable
     /// Starts the extraction's span, or returns null when nothing listens. Call it from the extraction's own async
     /// method: the span becomes <see cref="Activity.Current"/> for the rest of that method only.
     /// </summary>
-    public static ExtractionTrace? Start<T>(IChatClient client, ChatOptions chatOptions, bool strict, ExtractOptions? options)
+    public static ExtractionTrace? Start<T>(IChatClient client, ChatOptions chatOptions, ExtractionMode mode, ExtractOptions? options)
         where T : ILlmExtractable<T>
     {
         ILogger? logger = options?.Logger is { } given && given.IsEnabled(LogLevel.Warning) ? given : null;
@@ -62,7 +62,7 @@ internal sealed class ExtractionTrace : IDisposable
             activity.SetTag(TelemetryNames.OperationName, TelemetryNames.ExtractOperation);
             activity.SetTag(TelemetryNames.OutputType, TelemetryNames.JsonOutput);
             activity.SetTag(TelemetryNames.ContractType, ContractNames<T>.FullName);
-            activity.SetTag(TelemetryNames.Mode, strict ? TelemetryNames.JsonSchemaMode : TelemetryNames.JsonObjectMode);
+            activity.SetTag(TelemetryNames.Mode, TelemetryNames.ModeName(mode));
             if (model is not null)
             {
                 activity.SetTag(TelemetryNames.RequestModel, model);

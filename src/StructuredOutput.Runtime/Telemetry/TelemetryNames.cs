@@ -43,8 +43,20 @@ internal static class TelemetryNames
     public const string FinishReason = "gen_ai.response.finish_reasons";
 
     // Modes.
-    public const string JsonSchemaMode = "json_schema";
     public const string JsonObjectMode = "json_object";
+    public const string JsonSchemaMode = "json_schema";
+    public const string ToolCallMode = "tool_call";
+    public const string PromptOnlyMode = "prompt_only";
+
+    /// <summary>The value of <see cref="Mode"/> for <paramref name="mode"/>.</summary>
+    public static string ModeName(ExtractionMode mode) => mode switch
+    {
+        ExtractionMode.JsonObject => JsonObjectMode,
+        ExtractionMode.StrictJsonSchema => JsonSchemaMode,
+        ExtractionMode.ToolCall => ToolCallMode,
+        ExtractionMode.PromptOnly => PromptOnlyMode,
+        _ => "unknown",
+    };
 
     // Metrics.
     public const string ExtractionsMetric = "structured_output.extractions";

@@ -87,13 +87,28 @@ public class ExtractionSpanTests
         Assert.Same(spans.Root, Activity.Current);
     }
 
+    [Theory]
+    [InlineData(ExtractionMode.JsonObject, "json_object")]
+    [InlineData(ExtractionMode.StrictJsonSchema, "json_schema")]
+    [InlineData(ExtractionMode.ToolCall, "tool_call")]
+    [InlineData(ExtractionMode.PromptOnly, "prompt_only")]
+    public async Task The_span_names_the_mode_of_the_request(ExtractionMode mode, string expected)
+    {
+        using var spans = new SpanRecorder();
+        var client = new ScriptedClient(Answer(Good));
+
+        await client.TryExtractAsync<TelemetryPoint>("x one, y two", new ExtractOptions { Mode = mode, MaxRetries = 0 });
+
+        Assert.Equal(expected, spans.Extraction.GetTagItem("structured_output.mode"));
+    }
+
     [Fact]
     public async Task Model_and_provider_come_from_the_clients_metadata_when_the_options_name_no_model()
     {
         using var spans = new SpanRecorder();
         var client = new ScriptedClient(Answer(Good)) { Metadata = new ChatClientMetadata("test-provider", null, "default-model") };
 
-        await client.ExtractAsync<TelemetryPoint>("x one, y two", new ExtractOptions { Strict = true });
+        await client.ExtractAsync<TelemetryPoint>("x one, y two", new ExtractOptions { Mode = ExtractionMode.StrictJsonSchema });
 
         Activity span = spans.Extraction;
         Assert.Equal("default-model", span.GetTagItem("gen_ai.request.model"));

@@ -28,11 +28,11 @@ public class UnobservedExtractionTests
         var quiet = new ExtractOptions { Logger = new ListLogger(LogLevel.Error) };
         Assert.False(ExtractionInstruments.Source.HasListeners());
         Assert.False(ExtractionInstruments.AnyMetricEnabled);
-        ExtractionTrace.Start<TelemetryPoint>(client, chatOptions, strict: false, quiet); // warm
+        ExtractionTrace.Start<TelemetryPoint>(client, chatOptions, ExtractionMode.JsonObject, quiet); // warm
 
         long before = GC.GetAllocatedBytesForCurrentThread();
-        ExtractionTrace? none = ExtractionTrace.Start<TelemetryPoint>(client, chatOptions, strict: false, null);
-        ExtractionTrace? off = ExtractionTrace.Start<TelemetryPoint>(client, chatOptions, strict: false, quiet);
+        ExtractionTrace? none = ExtractionTrace.Start<TelemetryPoint>(client, chatOptions, ExtractionMode.JsonObject, null);
+        ExtractionTrace? off = ExtractionTrace.Start<TelemetryPoint>(client, chatOptions, ExtractionMode.JsonObject, quiet);
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
 
         Assert.Null(none);
@@ -46,16 +46,16 @@ public class UnobservedExtractionTests
     {
         var client = new ScriptedClient();
         var chatOptions = new ChatOptions();
-        Assert.NotNull(ExtractionTrace.Start<TelemetryPoint>(client, chatOptions, false, new ExtractOptions { Logger = new ListLogger(LogLevel.Warning) }));
+        Assert.NotNull(ExtractionTrace.Start<TelemetryPoint>(client, chatOptions, ExtractionMode.JsonObject, new ExtractOptions { Logger = new ListLogger(LogLevel.Warning) }));
 
         using (var metrics = new MetricRecorder())
         {
-            Assert.NotNull(ExtractionTrace.Start<TelemetryPoint>(client, chatOptions, false, null));
+            Assert.NotNull(ExtractionTrace.Start<TelemetryPoint>(client, chatOptions, ExtractionMode.JsonObject, null));
         }
 
         using (var spans = new SpanRecorder())
         {
-            using ExtractionTrace? trace = ExtractionTrace.Start<TelemetryPoint>(client, chatOptions, false, null);
+            using ExtractionTrace? trace = ExtractionTrace.Start<TelemetryPoint>(client, chatOptions, ExtractionMode.JsonObject, null);
             Assert.NotNull(trace);
             Assert.Equal("extract TelemetryPoint", Activity.Current?.DisplayName);
         }

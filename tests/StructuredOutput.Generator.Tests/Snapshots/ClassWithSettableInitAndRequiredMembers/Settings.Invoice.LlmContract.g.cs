@@ -12,7 +12,9 @@ partial class Invoice : global::StructuredOutput.ILlmExtractable<global::Setting
 
     static string global::StructuredOutput.ILlmExtractable<global::Settings.Invoice>.SchemaName => global::Settings.__Invoice_LlmContract.SchemaName;
 
-    static bool global::StructuredOutput.ILlmExtractable<global::Settings.Invoice>.Strict => false;
+    static global::StructuredOutput.ExtractionMode global::StructuredOutput.ILlmExtractable<global::Settings.Invoice>.Mode => global::StructuredOutput.ExtractionMode.JsonObject;
+
+    static string? global::StructuredOutput.ILlmExtractable<global::Settings.Invoice>.Instructions => null;
 
     static string global::StructuredOutput.ILlmExtractable<global::Settings.Invoice>.Prompt => global::Settings.__Invoice_LlmContract.Prompt;
 

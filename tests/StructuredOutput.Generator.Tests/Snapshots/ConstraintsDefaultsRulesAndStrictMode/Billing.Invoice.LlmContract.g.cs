@@ -12,7 +12,9 @@ partial record Invoice : global::StructuredOutput.ILlmExtractable<global::Billin
 
     static string global::StructuredOutput.ILlmExtractable<global::Billing.Invoice>.SchemaName => global::Billing.__Invoice_LlmContract.SchemaName;
 
-    static bool global::StructuredOutput.ILlmExtractable<global::Billing.Invoice>.Strict => true;
+    static global::StructuredOutput.ExtractionMode global::StructuredOutput.ILlmExtractable<global::Billing.Invoice>.Mode => global::StructuredOutput.ExtractionMode.StrictJsonSchema;
+
+    static string? global::StructuredOutput.ILlmExtractable<global::Billing.Invoice>.Instructions => null;
 
     static string global::StructuredOutput.ILlmExtractable<global::Billing.Invoice>.Prompt => global::Billing.__Invoice_LlmContract.Prompt;
 

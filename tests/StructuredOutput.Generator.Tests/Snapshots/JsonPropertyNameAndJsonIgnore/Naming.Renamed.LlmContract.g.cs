@@ -12,7 +12,9 @@ partial record Renamed : global::StructuredOutput.ILlmExtractable<global::Naming
 
     static string global::StructuredOutput.ILlmExtractable<global::Naming.Renamed>.SchemaName => global::Naming.__Renamed_LlmContract.SchemaName;
 
-    static bool global::StructuredOutput.ILlmExtractable<global::Naming.Renamed>.Strict => false;
+    static global::StructuredOutput.ExtractionMode global::StructuredOutput.ILlmExtractable<global::Naming.Renamed>.Mode => global::StructuredOutput.ExtractionMode.JsonObject;
+
+    static string? global::StructuredOutput.ILlmExtractable<global::Naming.Renamed>.Instructions => null;
 
     static string global::StructuredOutput.ILlmExtractable<global::Naming.Renamed>.Prompt => global::Naming.__Renamed_LlmContract.Prompt;
 

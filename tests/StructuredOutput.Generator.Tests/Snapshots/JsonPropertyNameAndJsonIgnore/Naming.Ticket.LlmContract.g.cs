@@ -12,7 +12,9 @@ partial class Ticket : global::StructuredOutput.ILlmExtractable<global::Naming.T
 
     static string global::StructuredOutput.ILlmExtractable<global::Naming.Ticket>.SchemaName => global::Naming.__Ticket_LlmContract.SchemaName;
 
-    static bool global::StructuredOutput.ILlmExtractable<global::Naming.Ticket>.Strict => false;
+    static global::StructuredOutput.ExtractionMode global::StructuredOutput.ILlmExtractable<global::Naming.Ticket>.Mode => global::StructuredOutput.ExtractionMode.JsonObject;
+
+    static string? global::StructuredOutput.ILlmExtractable<global::Naming.Ticket>.Instructions => null;
 
     static string global::StructuredOutput.ILlmExtractable<global::Naming.Ticket>.Prompt => global::Naming.__Ticket_LlmContract.Prompt;
 

@@ -14,7 +14,9 @@ partial class partial
 
         static string global::StructuredOutput.ILlmExtractable<global::@namespace.Models.partial.@event>.SchemaName => global::@namespace.Models.__event_LlmContract.SchemaName;
 
-        static bool global::StructuredOutput.ILlmExtractable<global::@namespace.Models.partial.@event>.Strict => false;
+        static global::StructuredOutput.ExtractionMode global::StructuredOutput.ILlmExtractable<global::@namespace.Models.partial.@event>.Mode => global::StructuredOutput.ExtractionMode.JsonObject;
+
+        static string? global::StructuredOutput.ILlmExtractable<global::@namespace.Models.partial.@event>.Instructions => null;
 
         static string global::StructuredOutput.ILlmExtractable<global::@namespace.Models.partial.@event>.Prompt => global::@namespace.Models.__event_LlmContract.Prompt;
 

@@ -12,7 +12,9 @@ partial record Ticket : global::StructuredOutput.ILlmExtractable<global::Tasks.T
 
     static string global::StructuredOutput.ILlmExtractable<global::Tasks.Ticket>.SchemaName => global::Tasks.__Ticket_LlmContract.SchemaName;
 
-    static bool global::StructuredOutput.ILlmExtractable<global::Tasks.Ticket>.Strict => false;
+    static global::StructuredOutput.ExtractionMode global::StructuredOutput.ILlmExtractable<global::Tasks.Ticket>.Mode => global::StructuredOutput.ExtractionMode.JsonObject;
+
+    static string? global::StructuredOutput.ILlmExtractable<global::Tasks.Ticket>.Instructions => global::Tasks.__Ticket_LlmContract.Instructions;
 
     static string global::StructuredOutput.ILlmExtractable<global::Tasks.Ticket>.Prompt => global::Tasks.__Ticket_LlmContract.Prompt;
 
@@ -61,6 +63,11 @@ file static class __Ticket_LlmContract
         """;
 
     public const string SchemaName = "support_ticket";
+
+    public const string Instructions = """
+        Extract the "ticket" from the e-mail.
+        Be brief.
+        """;
 
     public const string Prompt = """
         Extract the "ticket" from the e-mail.

@@ -12,7 +12,9 @@ partial record ChatTurn : global::StructuredOutput.ILlmExtractable<global::Chat.
 
     static string global::StructuredOutput.ILlmExtractable<global::Chat.ChatTurn>.SchemaName => global::Chat.__ChatTurn_LlmContract.SchemaName;
 
-    static bool global::StructuredOutput.ILlmExtractable<global::Chat.ChatTurn>.Strict => false;
+    static global::StructuredOutput.ExtractionMode global::StructuredOutput.ILlmExtractable<global::Chat.ChatTurn>.Mode => global::StructuredOutput.ExtractionMode.JsonObject;
+
+    static string? global::StructuredOutput.ILlmExtractable<global::Chat.ChatTurn>.Instructions => null;
 
     static string global::StructuredOutput.ILlmExtractable<global::Chat.ChatTurn>.Prompt => global::Chat.__ChatTurn_LlmContract.Prompt;
 

@@ -12,7 +12,9 @@ partial class Parser : global::StructuredOutput.ILlmExtractable<global::Chat.Par
 
     static string global::StructuredOutput.ILlmExtractable<global::Chat.Parser>.SchemaName => global::Chat.__Parser_LlmContract.SchemaName;
 
-    static bool global::StructuredOutput.ILlmExtractable<global::Chat.Parser>.Strict => false;
+    static global::StructuredOutput.ExtractionMode global::StructuredOutput.ILlmExtractable<global::Chat.Parser>.Mode => global::StructuredOutput.ExtractionMode.JsonObject;
+
+    static string? global::StructuredOutput.ILlmExtractable<global::Chat.Parser>.Instructions => null;
 
     static string global::StructuredOutput.ILlmExtractable<global::Chat.Parser>.Prompt => global::Chat.__Parser_LlmContract.Prompt;
 

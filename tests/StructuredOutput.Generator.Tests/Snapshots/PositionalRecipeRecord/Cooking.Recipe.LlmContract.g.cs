@@ -12,7 +12,9 @@ partial record Recipe : global::StructuredOutput.ILlmExtractable<global::Cooking
 
     static string global::StructuredOutput.ILlmExtractable<global::Cooking.Recipe>.SchemaName => global::Cooking.__Recipe_LlmContract.SchemaName;
 
-    static bool global::StructuredOutput.ILlmExtractable<global::Cooking.Recipe>.Strict => false;
+    static global::StructuredOutput.ExtractionMode global::StructuredOutput.ILlmExtractable<global::Cooking.Recipe>.Mode => global::StructuredOutput.ExtractionMode.JsonObject;
+
+    static string? global::StructuredOutput.ILlmExtractable<global::Cooking.Recipe>.Instructions => null;
 
     static string global::StructuredOutput.ILlmExtractable<global::Cooking.Recipe>.Prompt => global::Cooking.__Recipe_LlmContract.Prompt;
 

@@ -12,7 +12,9 @@ partial record struct Point : global::StructuredOutput.ILlmExtractable<global::G
 
     static string global::StructuredOutput.ILlmExtractable<global::Geometry.Point>.SchemaName => global::Geometry.__Point_LlmContract.SchemaName;
 
-    static bool global::StructuredOutput.ILlmExtractable<global::Geometry.Point>.Strict => false;
+    static global::StructuredOutput.ExtractionMode global::StructuredOutput.ILlmExtractable<global::Geometry.Point>.Mode => global::StructuredOutput.ExtractionMode.JsonObject;
+
+    static string? global::StructuredOutput.ILlmExtractable<global::Geometry.Point>.Instructions => null;
 
     static string global::StructuredOutput.ILlmExtractable<global::Geometry.Point>.Prompt => global::Geometry.__Point_LlmContract.Prompt;
 

@@ -12,7 +12,9 @@ partial record Category : global::StructuredOutput.ILlmExtractable<global::Trees
 
     static string global::StructuredOutput.ILlmExtractable<global::Trees.Category>.SchemaName => global::Trees.__Category_LlmContract.SchemaName;
 
-    static bool global::StructuredOutput.ILlmExtractable<global::Trees.Category>.Strict => false;
+    static global::StructuredOutput.ExtractionMode global::StructuredOutput.ILlmExtractable<global::Trees.Category>.Mode => global::StructuredOutput.ExtractionMode.JsonObject;
+
+    static string? global::StructuredOutput.ILlmExtractable<global::Trees.Category>.Instructions => null;
 
     static string global::StructuredOutput.ILlmExtractable<global::Trees.Category>.Prompt => global::Trees.__Category_LlmContract.Prompt;
 

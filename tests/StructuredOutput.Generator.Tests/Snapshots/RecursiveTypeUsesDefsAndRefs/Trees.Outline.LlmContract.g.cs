@@ -12,7 +12,9 @@ partial record Outline : global::StructuredOutput.ILlmExtractable<global::Trees.
 
     static string global::StructuredOutput.ILlmExtractable<global::Trees.Outline>.SchemaName => global::Trees.__Outline_LlmContract.SchemaName;
 
-    static bool global::StructuredOutput.ILlmExtractable<global::Trees.Outline>.Strict => false;
+    static global::StructuredOutput.ExtractionMode global::StructuredOutput.ILlmExtractable<global::Trees.Outline>.Mode => global::StructuredOutput.ExtractionMode.JsonObject;
+
+    static string? global::StructuredOutput.ILlmExtractable<global::Trees.Outline>.Instructions => null;
 
     static string global::StructuredOutput.ILlmExtractable<global::Trees.Outline>.Prompt => global::Trees.__Outline_LlmContract.Prompt;
 

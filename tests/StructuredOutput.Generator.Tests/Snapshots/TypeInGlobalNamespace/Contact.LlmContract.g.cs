@@ -10,7 +10,9 @@ partial record Contact : global::StructuredOutput.ILlmExtractable<global::Contac
 
     static string global::StructuredOutput.ILlmExtractable<global::Contact>.SchemaName => global::__Contact_LlmContract.SchemaName;
 
-    static bool global::StructuredOutput.ILlmExtractable<global::Contact>.Strict => false;
+    static global::StructuredOutput.ExtractionMode global::StructuredOutput.ILlmExtractable<global::Contact>.Mode => global::StructuredOutput.ExtractionMode.JsonObject;
+
+    static string? global::StructuredOutput.ILlmExtractable<global::Contact>.Instructions => null;
 
     static string global::StructuredOutput.ILlmExtractable<global::Contact>.Prompt => global::__Contact_LlmContract.Prompt;
 

@@ -16,7 +16,9 @@ partial class Outer
 
             static string global::StructuredOutput.ILlmExtractable<global::Company.Product.Feature.Outer.Middle.Inner>.SchemaName => global::Company.Product.Feature.__Inner_LlmContract.SchemaName;
 
-            static bool global::StructuredOutput.ILlmExtractable<global::Company.Product.Feature.Outer.Middle.Inner>.Strict => false;
+            static global::StructuredOutput.ExtractionMode global::StructuredOutput.ILlmExtractable<global::Company.Product.Feature.Outer.Middle.Inner>.Mode => global::StructuredOutput.ExtractionMode.JsonObject;
+
+            static string? global::StructuredOutput.ILlmExtractable<global::Company.Product.Feature.Outer.Middle.Inner>.Instructions => null;
 
             static string global::StructuredOutput.ILlmExtractable<global::Company.Product.Feature.Outer.Middle.Inner>.Prompt => global::Company.Product.Feature.__Inner_LlmContract.Prompt;
 

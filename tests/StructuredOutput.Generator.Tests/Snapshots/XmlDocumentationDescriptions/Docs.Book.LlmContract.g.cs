@@ -12,7 +12,9 @@ partial record Book : global::StructuredOutput.ILlmExtractable<global::Docs.Book
 
     static string global::StructuredOutput.ILlmExtractable<global::Docs.Book>.SchemaName => global::Docs.__Book_LlmContract.SchemaName;
 
-    static bool global::StructuredOutput.ILlmExtractable<global::Docs.Book>.Strict => false;
+    static global::StructuredOutput.ExtractionMode global::StructuredOutput.ILlmExtractable<global::Docs.Book>.Mode => global::StructuredOutput.ExtractionMode.JsonObject;
+
+    static string? global::StructuredOutput.ILlmExtractable<global::Docs.Book>.Instructions => null;
 
     static string global::StructuredOutput.ILlmExtractable<global::Docs.Book>.Prompt => global::Docs.__Book_LlmContract.Prompt;
 
