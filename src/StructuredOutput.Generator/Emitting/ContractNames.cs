@@ -6,13 +6,14 @@ namespace StructuredOutput.Generator.Emitting;
 /// <summary>
 /// Facts about a contract that the emitters share: a unique short name per object and enum (two types named
 /// <c>Item</c> in different namespaces become <c>Item</c> and <c>Item2</c>), how often each is used, and which objects
-/// are recursive.
+/// and unions are recursive.
 /// </summary>
 internal sealed class ContractNames
 {
     private readonly Dictionary<string, string> _names = new();
     private readonly Dictionary<string, int> _uses = new();
     private readonly HashSet<string> _recursive = new();
+    private readonly Dictionary<string, List<string>> _discriminators = new();
 
     public ContractNames(ContractModel model)
     {
@@ -26,6 +27,23 @@ internal sealed class ContractNames
         foreach (var e in model.Enums)
         {
             _names[e.FullyQualifiedName] = Unique(e.Name, taken);
+        }
+
+        foreach (var u in model.Unions)
+        {
+            _names[u.FullyQualifiedName] = Unique(u.Name, taken);
+            foreach (var member in u.Members)
+            {
+                if (!_discriminators.TryGetValue(member.Target, out var list))
+                {
+                    _discriminators[member.Target] = list = new List<string>();
+                }
+
+                if (!list.Contains(u.DiscriminatorName))
+                {
+                    list.Add(u.DiscriminatorName);
+                }
+            }
         }
 
         foreach (var o in model.Objects)
@@ -43,6 +61,14 @@ internal sealed class ContractNames
                 _recursive.Add(o.FullyQualifiedName);
             }
         }
+
+        foreach (var u in model.Unions)
+        {
+            if (UnionReaches(u.FullyQualifiedName, u.FullyQualifiedName, new HashSet<string>()))
+            {
+                _recursive.Add(u.FullyQualifiedName);
+            }
+        }
     }
 
     public ContractModel Model { get; }
@@ -53,8 +79,21 @@ internal sealed class ContractNames
     /// <summary>How many members (at any depth of collections) use the type.</summary>
     public int UsesOf(string fullyQualifiedName) => _uses.TryGetValue(fullyQualifiedName, out int n) ? n : 0;
 
-    /// <summary>Whether the object can contain itself.</summary>
+    /// <summary>
+    /// Whether the object can contain itself through objects alone, or the union can contain itself through anything
+    /// (a cycle that passes a union is closed by the union's <c>$ref</c>).
+    /// </summary>
     public bool IsRecursive(string fullyQualifiedName) => _recursive.Contains(fullyQualifiedName);
+
+    /// <summary>Whether the union's schema goes under <c>$defs</c> (used more than once, or recursive) rather than inline.</summary>
+    public bool IsDefinition(UnionModel u) => UsesOf(u.FullyQualifiedName) > 1 || IsRecursive(u.FullyQualifiedName);
+
+    /// <summary>
+    /// The discriminator property names of the unions that list the object, which its reader accepts and skips (the
+    /// union's reader has already read the value); empty for an object no union lists.
+    /// </summary>
+    public IReadOnlyList<string> DiscriminatorsOf(string fullyQualifiedName) =>
+        _discriminators.TryGetValue(fullyQualifiedName, out var list) ? list : System.Array.Empty<string>();
 
     /// <summary>Whether the object's schema goes under <c>$defs</c> (used more than once, or recursive) rather than inline.</summary>
     public bool IsDefinition(ObjectModel o) =>
@@ -67,6 +106,19 @@ internal sealed class ContractNames
             if (o.FullyQualifiedName == fullyQualifiedName)
             {
                 return o;
+            }
+        }
+
+        throw new KeyNotFoundException(fullyQualifiedName);
+    }
+
+    public UnionModel FindUnion(string fullyQualifiedName)
+    {
+        foreach (var u in Model.Unions)
+        {
+            if (u.FullyQualifiedName == fullyQualifiedName)
+            {
+                return u;
             }
         }
 
@@ -116,6 +168,52 @@ internal sealed class ContractNames
         {
             var t = m.Type.Innermost;
             if (t.Kind == ValueKind.Object && t.Target is { } next && (next == target || Reaches(next, target, visited)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    // Whether the union 'from', or an object it lists, reaches 'target' through members of any kind.
+    private bool UnionReaches(string from, string target, HashSet<string> visited)
+    {
+        if (!visited.Add(from))
+        {
+            return false;
+        }
+
+        var next = new List<string>();
+        foreach (var u in Model.Unions)
+        {
+            if (u.FullyQualifiedName == from)
+            {
+                foreach (var member in u.Members)
+                {
+                    next.Add(member.Target);
+                }
+            }
+        }
+
+        foreach (var o in Model.Objects)
+        {
+            if (o.FullyQualifiedName == from)
+            {
+                foreach (var m in o.Members)
+                {
+                    var t = m.Type.Innermost;
+                    if (t.Kind is ValueKind.Object or ValueKind.Union && t.Target is { } inner)
+                    {
+                        next.Add(inner);
+                    }
+                }
+            }
+        }
+
+        foreach (string n in next)
+        {
+            if (n == target || UnionReaches(n, target, visited))
             {
                 return true;
             }
