@@ -28,6 +28,8 @@ internal sealed partial class ContractParser
     // Registers a union and the object types it lists (once per union; a union may contain itself through its members).
     private void AddUnion(INamedTypeSymbol type, Location? usedAt)
     {
+        // A member of type Shape? reaches here annotated; messages name the type itself.
+        type = (INamedTypeSymbol)type.WithNullableAnnotation(NullableAnnotation.NotAnnotated);
         string id = type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
         if (_unionIndex.ContainsKey(id))
         {
@@ -178,7 +180,8 @@ internal sealed partial class ContractParser
             SymbolEqualityComparer.Default);
         foreach (var symbol in _compilation.GetSymbolsWithName(static _ => true, SymbolFilter.Type, _cancellationToken))
         {
-            if (symbol is INamedTypeSymbol { IsAbstract: false, TypeKind: TypeKind.Class or TypeKind.Struct } candidate
+            // An open generic type cannot be listed as it is (a closed one can, and LLMX021 explains why not).
+            if (symbol is INamedTypeSymbol { IsAbstract: false, Arity: 0, TypeKind: TypeKind.Class or TypeKind.Struct } candidate
                 && !listedTypes.Contains(candidate)
                 && DerivesFrom(candidate, union))
             {
