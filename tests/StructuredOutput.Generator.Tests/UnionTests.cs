@@ -81,6 +81,34 @@ public class UnionTests
     }
 
     [Fact]
+    public void AConcreteBaseTypeMayListItself()
+    {
+        var run = Harness.Run("""
+            using System.Text.Json.Serialization;
+            using StructuredOutput;
+
+            namespace Notes;
+
+            [JsonPolymorphic(TypeDiscriminatorPropertyName = "type")]
+            [JsonDerivedType(typeof(Note), "note")]
+            [JsonDerivedType(typeof(Reminder), "reminder")]
+            public record Note(string Text);
+
+            public record Reminder(string Text, System.DateTimeOffset Due) : Note(Text);
+
+            [LlmExtract]
+            public partial record Board(Note[] Notes);
+            """).AssertCompilesCleanly();
+
+        using var assembly = LoadedAssembly.Load(run.Output);
+        var read = assembly.Parse("Notes.Board", """{"notes":[{"text":"a","type":"note"},{"type":"reminder","text":"b","due":"2024-05-01T09:00:00Z"}]}""");
+        Assert.True(read.IsSuccess, read.ErrorText);
+        var notes = (System.Array)Reflect.Get(read.Value!, "Notes")!;
+        Assert.Equal(new[] { "Note", "Reminder" }, notes.Cast<object>().Select(n => n.GetType().Name).ToArray());
+        Assert.Contains("type Note = {\n type: \"note\";\n text: string;", assembly.Prompt("Notes.Board"));
+    }
+
+    [Fact]
     public void LLMX020_AConcreteDerivedTypeThatIsNotListed()
     {
         var run = RunMarked("""

@@ -31,7 +31,7 @@ internal sealed class ContractNames
 
         foreach (var u in model.Unions)
         {
-            _names[u.FullyQualifiedName] = Unique(u.Name, taken);
+            _names[UnionKey(u.FullyQualifiedName)] = Unique(u.Name, taken);
             foreach (var member in u.Members)
             {
                 if (!_discriminators.TryGetValue(member.Target, out var list))
@@ -64,9 +64,10 @@ internal sealed class ContractNames
 
         foreach (var u in model.Unions)
         {
-            if (UnionReaches(u.FullyQualifiedName, u.FullyQualifiedName, new HashSet<string>()))
+            string key = UnionKey(u.FullyQualifiedName);
+            if (ReachesThroughUnions(key, key, new HashSet<string>()))
             {
-                _recursive.Add(u.FullyQualifiedName);
+                _recursive.Add(key);
             }
         }
     }
@@ -75,6 +76,15 @@ internal sealed class ContractNames
 
     /// <summary>The unique short name of an object or enum.</summary>
     public string NameOf(string fullyQualifiedName) => _names[fullyQualifiedName];
+
+    /// <summary>
+    /// The unique short name of a union. A concrete base type that lists itself is both a union and an object, so
+    /// unions are kept under keys of their own.
+    /// </summary>
+    public string NameOf(UnionModel union) => _names[UnionKey(union.FullyQualifiedName)];
+
+    /// <summary>The unique short name of the object, enum or union a type refers to.</summary>
+    public string NameOf(TypeRef type) => _names[Key(type)];
 
     /// <summary>How many members (at any depth of collections) use the type.</summary>
     public int UsesOf(string fullyQualifiedName) => _uses.TryGetValue(fullyQualifiedName, out int n) ? n : 0;
@@ -86,7 +96,8 @@ internal sealed class ContractNames
     public bool IsRecursive(string fullyQualifiedName) => _recursive.Contains(fullyQualifiedName);
 
     /// <summary>Whether the union's schema goes under <c>$defs</c> (used more than once, or recursive) rather than inline.</summary>
-    public bool IsDefinition(UnionModel u) => UsesOf(u.FullyQualifiedName) > 1 || IsRecursive(u.FullyQualifiedName);
+    public bool IsDefinition(UnionModel u) =>
+        UsesOf(UnionKey(u.FullyQualifiedName)) > 1 || IsRecursive(UnionKey(u.FullyQualifiedName));
 
     /// <summary>
     /// The discriminator property names of the unions that list the object, which its reader accepts and skips (the
@@ -151,11 +162,16 @@ internal sealed class ContractNames
 
     private void CountUses(TypeRef type)
     {
-        if (type.Innermost.Target is { } target)
+        if (type.Innermost.Target is not null)
         {
-            _uses[target] = UsesOf(target) + 1;
+            string key = Key(type.Innermost);
+            _uses[key] = UsesOf(key) + 1;
         }
     }
+
+    private static string UnionKey(string fullyQualifiedName) => "union " + fullyQualifiedName;
+
+    private static string Key(TypeRef type) => type.Kind == ValueKind.Union ? UnionKey(type.Target!) : type.Target!;
 
     private bool Reaches(string from, string target, HashSet<string> visited)
     {
@@ -176,8 +192,8 @@ internal sealed class ContractNames
         return false;
     }
 
-    // Whether the union 'from', or an object it lists, reaches 'target' through members of any kind.
-    private bool UnionReaches(string from, string target, HashSet<string> visited)
+    // Whether 'from' (a union's key or an object's name) reaches 'target' through members of any kind.
+    private bool ReachesThroughUnions(string from, string target, HashSet<string> visited)
     {
         if (!visited.Add(from))
         {
@@ -187,7 +203,7 @@ internal sealed class ContractNames
         var next = new List<string>();
         foreach (var u in Model.Unions)
         {
-            if (u.FullyQualifiedName == from)
+            if (UnionKey(u.FullyQualifiedName) == from)
             {
                 foreach (var member in u.Members)
                 {
@@ -203,9 +219,9 @@ internal sealed class ContractNames
                 foreach (var m in o.Members)
                 {
                     var t = m.Type.Innermost;
-                    if (t.Kind is ValueKind.Object or ValueKind.Union && t.Target is { } inner)
+                    if (t.Kind is ValueKind.Object or ValueKind.Union)
                     {
-                        next.Add(inner);
+                        next.Add(Key(t));
                     }
                 }
             }
@@ -213,7 +229,7 @@ internal sealed class ContractNames
 
         foreach (string n in next)
         {
-            if (n == target || UnionReaches(n, target, visited))
+            if (n == target || ReachesThroughUnions(n, target, visited))
             {
                 return true;
             }

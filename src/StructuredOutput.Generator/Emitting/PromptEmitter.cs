@@ -45,7 +45,7 @@ internal static class PromptEmitter
         {
             sb.Append('\n');
             Comment(sb, u.Description);
-            sb.Append("type ").Append(names.NameOf(u.FullyQualifiedName)).Append(" = ");
+            sb.Append("type ").Append(names.NameOf(u)).Append(" = ");
             for (int i = 0; i < u.Members.Count; i++)
             {
                 sb.Append(i > 0 ? " | " : string.Empty).Append(names.NameOf(u.Members[i].Target));
@@ -335,7 +335,7 @@ internal static class PromptEmitter
         {
             ValueKind.Boolean => "boolean",
             ValueKind.Single or ValueKind.Double or ValueKind.Decimal => "number",
-            ValueKind.Object or ValueKind.Union => names.NameOf(type.Target!),
+            ValueKind.Object or ValueKind.Union => names.NameOf(type),
             ValueKind.Enum => IsNamedEnum(names, names.FindEnum(type.Target!))
                 ? names.NameOf(type.Target!)
                 : EnumUnion(names.FindEnum(type.Target!)),

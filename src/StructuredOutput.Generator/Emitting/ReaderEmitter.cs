@@ -234,7 +234,7 @@ internal sealed class ReaderEmitter
     private void EmitUnion(UnionModel u)
     {
         string type = u.FullyQualifiedName;
-        string name = _names.NameOf(type);
+        string name = _names.NameOf(u);
         string map = "s_" + name + "Discriminators";
         string values = string.Join(", ", u.Members.Select(m => Literals.CSharp(m.Discriminator)));
         _w.Line($"private static readonly global::StructuredOutput.Reading.JsonUnionMap {map} = new({Literals.CSharp(u.DiscriminatorName)}, new string[] {{ {values} }});");
@@ -368,7 +368,7 @@ internal sealed class ReaderEmitter
                 case ValueKind.Enum:
                 case ValueKind.Object:
                 case ValueKind.Union:
-                    return "Read" + _names.NameOf(type.Target!);
+                    return "Read" + _names.NameOf(type);
                 default:
                     return Readers + ".Read" + type.Kind;
             }
@@ -393,7 +393,7 @@ internal sealed class ReaderEmitter
 
         return type.Kind switch
         {
-            ValueKind.Enum or ValueKind.Object or ValueKind.Union => _names.NameOf(type.Target!),
+            ValueKind.Enum or ValueKind.Object or ValueKind.Union => _names.NameOf(type),
             ValueKind.Collection or ValueKind.Dictionary => type.Collection + "Of" + Mangle(type.Element!),
             _ => type.Kind.ToString(),
         };

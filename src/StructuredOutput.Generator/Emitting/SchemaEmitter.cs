@@ -117,7 +117,7 @@ internal sealed class SchemaEmitter
                     _sb.Append(',');
                 }
 
-                _sb.Append(Literals.Json(_names.NameOf(unionDefinitions[i].FullyQualifiedName))).Append(":{");
+                _sb.Append(Literals.Json(_names.NameOf(unionDefinitions[i]))).Append(":{");
                 UnionBody(unionDefinitions[i], nullable: false, description: unionDefinitions[i].Description);
                 _sb.Append('}');
             }
@@ -308,7 +308,7 @@ internal sealed class SchemaEmitter
             return;
         }
 
-        string reference = "#/$defs/" + _names.NameOf(union.FullyQualifiedName);
+        string reference = "#/$defs/" + _names.NameOf(union);
         if (type.IsNullable)
         {
             _sb.Append("\"anyOf\":[{\"$ref\":").Append(Literals.Json(reference)).Append("},{\"type\":\"null\"}]");

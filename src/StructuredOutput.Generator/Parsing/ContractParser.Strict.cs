@@ -106,7 +106,7 @@ internal sealed partial class ContractParser
             {
                 children.Add(child);
             }
-            else if (t.Kind == ValueKind.Union && unions.TryGetValue(t.Target!, out var union) && !path.Contains(union.FullyQualifiedName))
+            else if (t.Kind == ValueKind.Union && unions.TryGetValue(t.Target!, out var union) && !path.Contains("union " + union.FullyQualifiedName))
             {
                 foreach (var member in union.Members)
                 {
@@ -117,8 +117,10 @@ internal sealed partial class ContractParser
                 }
             }
 
-            // A union on the path is a $ref back to it, like a recursive object.
-            bool viaUnion = t.Kind == ValueKind.Union && path.Add(t.Target!);
+            // A union on the path is a $ref back to it, like a recursive object (kept apart from objects: a concrete
+            // base type that lists itself is both).
+            string unionKey = "union " + t.Target;
+            bool viaUnion = t.Kind == ValueKind.Union && path.Add(unionKey);
             foreach (var c in children)
             {
                 int d = Depth(c, objects, unions, path);
@@ -130,7 +132,7 @@ internal sealed partial class ContractParser
 
             if (viaUnion)
             {
-                path.Remove(t.Target!);
+                path.Remove(unionKey);
             }
         }
 

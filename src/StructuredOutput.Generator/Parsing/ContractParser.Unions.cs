@@ -125,7 +125,9 @@ internal sealed partial class ContractParser
     // Why a listed type cannot be a member of the union, or null when it can.
     private string? MemberProblem(INamedTypeSymbol union, INamedTypeSymbol derived, List<INamedTypeSymbol> listedBefore)
     {
-        if (!DerivesFrom(derived, union))
+        // A concrete base type may list itself, as System.Text.Json allows: its own objects are then one of the shapes.
+        bool itself = SymbolEqualityComparer.Default.Equals(derived, union);
+        if (!itself && !DerivesFrom(derived, union))
         {
             return $"it does not derive from '{Display(union)}'; list only types that do";
         }
