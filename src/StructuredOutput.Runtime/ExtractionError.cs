@@ -68,4 +68,6 @@ public enum ExtractionErrorKind
     TooLarge,
     /// <summary>The JSON nests arrays and objects deeper than <see cref="ParseOptions.MaxDepth"/>.</summary>
     TooDeep,
+    /// <summary>A union's discriminator names none of its listed types.</summary>
+    UnknownDiscriminator,
 }

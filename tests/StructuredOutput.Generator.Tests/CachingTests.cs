@@ -69,6 +69,20 @@ public class CachingTests
     }
 
     [Fact]
+    public void EditingAnotherFileKeepsAContractWithUnionsCached()
+    {
+        var compilation = Harness.Compile(DocumentationMode.None, UnionTests.UnionSource, Unrelated);
+        var first = Harness.Run(compilation).AssertCompilesCleanly();
+
+        var oldTree = compilation.SyntaxTrees.Single(t => t.FilePath == Harness.SourcePath(1));
+        var newTree = oldTree.WithChangedText(Microsoft.CodeAnalysis.Text.SourceText.From(Unrelated.Replace("x * 2", "x + x", StringComparison.Ordinal)));
+        var second = Harness.Run(compilation.ReplaceSyntaxTree(oldTree, newTree), first.Driver).AssertCompilesCleanly();
+
+        AssertEverythingCached(second.RunResult);
+        Assert.Equal(first.Sources, second.Sources);
+    }
+
+    [Fact]
     public void AddingAFileKeepsTheContractCached()
     {
         var compilation = Harness.Compile(DocumentationMode.None, Contract);

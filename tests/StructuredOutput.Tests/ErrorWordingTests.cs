@@ -38,6 +38,7 @@ public class ErrorWordingTests
         { ExtractionErrorKind.InvalidFormat, Parse<TypeSpace.Optionals>, """{"count":null,"day":"May 1","id":null,"link":null,"shade":null,"times":null,"initial":null}""", "$.day", "expected a date such as \"2024-05-01\" (YYYY-MM-DD) or null, found \"May 1\"" },
         { ExtractionErrorKind.ConstraintViolated, Parse<TypeSpace.Rating>, """{"stars":9}""", "$.stars", "expected a number from 1 to 5, found 9" },
         { ExtractionErrorKind.RuleViolated, Parse<TypeSpace.CheckedInvoice>, """{"items":[{"description":"a","amount":1}],"total":2}""", "$.total", "total must equal the sum of line items" },
+        { ExtractionErrorKind.UnknownDiscriminator, Parse<Unions.Catalog>, """{"byName":{},"steps":[{"op":"mul","value":2}]}""", "$.steps[0].op", "expected one of \"num\", \"add\", \"neg\", found \"mul\"" },
     };
 
     /// <summary>

@@ -103,11 +103,43 @@ internal static class DiagnosticDescriptors
         "Type argument is not an extraction contract",
         "'{0}' is not an extraction contract, so {1} cannot use it: add [LlmExtract] to '{0}' and declare it partial, so that the generator implements ILlmExtractable<{0}> for it");
 
+    public static readonly DiagnosticDescriptor UnlistedDerivedType = Create(
+        "LLMX020",
+        "Derived type is not listed in its union",
+        "'{0}' derives from the union '{1}' but is not listed, so the model is never offered it and an answer of it cannot be read: add [JsonDerivedType(typeof({0}), \"{2}\")] to '{1}'",
+        DiagnosticSeverity.Warning);
+
+    public static readonly DiagnosticDescriptor InvalidDerivedType = Create(
+        "LLMX021",
+        "Listed type cannot be a member of the union",
+        "[JsonDerivedType] on '{0}' lists '{1}', which cannot be a member of the union: {2}");
+
+    public static readonly DiagnosticDescriptor DuplicateDiscriminator = Create(
+        "LLMX022",
+        "Two listed types share a discriminator",
+        "[JsonDerivedType] on '{0}' gives the discriminator \"{1}\" to both '{2}' and '{3}', so an answer could not say which it is: list each type once, each with its own discriminator");
+
+    public static readonly DiagnosticDescriptor EmptyUnion = Create(
+        "LLMX023",
+        "Union lists no derived types",
+        "'{0}' is [JsonPolymorphic] but lists no derived types, so no value of it could be read: add [JsonDerivedType(typeof(T), \"name\")] to '{0}' for each concrete type");
+
+    public static readonly DiagnosticDescriptor DiscriminatorCollision = Create(
+        "LLMX024",
+        "Member collides with the union's discriminator",
+        "Member '{0}' of '{1}' has the JSON name \"{2}\", which is the discriminator property of the union '{3}': rename the member or give it another [JsonPropertyName], or set TypeDiscriminatorPropertyName on '{3}' to another name");
+
+    public static readonly DiagnosticDescriptor DiscriminatorNotString = Create(
+        "LLMX025",
+        "Union discriminator must be a string",
+        "[JsonDerivedType] on '{0}' gives '{1}' {2}, and an answer names its type with a string: give it a string discriminator, such as [JsonDerivedType(typeof({1}), \"{3}\")]");
+
     public static readonly DiagnosticDescriptor[] All =
     {
         InternalError, MustBePartial, UnsupportedMemberType, GenericType, CannotConstruct, DuplicateJsonName, InaccessibleType,
         FlagsEnum, InvalidConstraint, InapplicableConstraint, UncheckedValidationAttribute, StrictLimitExceeded,
         StrictKeywordNotEnforced, StrictUnsupportedMember, MissingDescription, InvalidSchemaName, NotAContract,
+        UnlistedDerivedType, InvalidDerivedType, DuplicateDiscriminator, EmptyUnion, DiscriminatorCollision, DiscriminatorNotString,
     };
 
     public static DiagnosticDescriptor Find(string id) =>

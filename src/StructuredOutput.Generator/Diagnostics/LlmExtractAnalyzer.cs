@@ -96,7 +96,7 @@ public sealed class LlmExtractAnalyzer : DiagnosticAnalyzer
 
         try
         {
-            var result = ContractParser.Parse(type, declaration, context.Compilation, context.CancellationToken);
+            var result = ContractParser.Parse(type, declaration, context.Compilation, context.CancellationToken, findUnlistedTypes: true);
             if (result is null)
             {
                 return;

@@ -6,8 +6,9 @@ namespace StructuredOutput.Generator.Emitting;
 
 /// <summary>
 /// Writes the system prompt: the task, the answer rule (one JSON object only), the shape as compact TypeScript-like
-/// types with descriptions as comments and enum values spelled out. How the input is delimited is the runtime's to
-/// say: it appends that rule to the prompt in the request.
+/// types with descriptions as comments and enum values spelled out; a union is <c>A | B</c>, each listed type with its
+/// discriminator as a string literal property. How the input is delimited is the runtime's to say: it appends that
+/// rule to the prompt in the request.
 /// </summary>
 internal static class PromptEmitter
 {
@@ -40,11 +41,35 @@ internal static class PromptEmitter
             }
         }
 
+        foreach (var u in model.Unions)
+        {
+            sb.Append('\n');
+            Comment(sb, u.Description);
+            sb.Append("type ").Append(names.NameOf(u)).Append(" = ");
+            for (int i = 0; i < u.Members.Count; i++)
+            {
+                sb.Append(i > 0 ? " | " : string.Empty).Append(names.NameOf(u.Members[i].Target));
+            }
+
+            sb.Append("; // told apart by ").Append(Literals.Json(u.DiscriminatorName)).Append('\n');
+        }
+
         foreach (var o in model.Objects)
         {
             sb.Append('\n');
             Comment(sb, o.Description);
             sb.Append("type ").Append(names.NameOf(o.FullyQualifiedName)).Append(" = {\n");
+            foreach (var u in model.Unions)
+            {
+                foreach (var member in u.Members)
+                {
+                    if (member.Target == o.FullyQualifiedName)
+                    {
+                        sb.Append(' ').Append(PropertyKey(u.DiscriminatorName)).Append(": ").Append(Literals.Json(member.Discriminator)).Append(";\n");
+                    }
+                }
+            }
+
             foreach (var m in o.Members)
             {
                 sb.Append(' ').Append(PropertyKey(m.JsonName)).Append(m.IsOptional ? "?: " : ": ").Append(TypeText(names, m.Type)).Append(';');
@@ -310,7 +335,7 @@ internal static class PromptEmitter
         {
             ValueKind.Boolean => "boolean",
             ValueKind.Single or ValueKind.Double or ValueKind.Decimal => "number",
-            ValueKind.Object => names.NameOf(type.Target!),
+            ValueKind.Object or ValueKind.Union => names.NameOf(type),
             ValueKind.Enum => IsNamedEnum(names, names.FindEnum(type.Target!))
                 ? names.NameOf(type.Target!)
                 : EnumUnion(names.FindEnum(type.Target!)),

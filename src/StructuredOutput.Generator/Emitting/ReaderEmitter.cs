@@ -5,7 +5,7 @@ using StructuredOutput.Generator.Model;
 namespace StructuredOutput.Generator.Emitting;
 
 /// <summary>
-/// Writes the parser: one reader method per object, enum and composite type, each a
+/// Writes the parser: one reader method per object, enum, union and composite type, each a
 /// <c>JsonValueReader&lt;T&gt;</c> that walks the tokens once, builds the value and records every error with its path.
 /// Scalars are read by the runtime's <c>JsonReaders</c>, so the hard cases live (and are tested) in one place.
 /// </summary>
@@ -43,6 +43,11 @@ internal sealed class ReaderEmitter
         foreach (var o in _names.Model.Objects)
         {
             EmitObject(o);
+        }
+
+        foreach (var u in _names.Model.Unions)
+        {
+            EmitUnion(u);
         }
 
         while (_pending.Count > 0)
@@ -89,11 +94,29 @@ internal sealed class ReaderEmitter
             _w.Line($"bool {Seen(m)} = false;");
         }
 
+        var discriminators = _names.DiscriminatorsOf(type);
+        for (int i = 0; i < discriminators.Count; i++)
+        {
+            _w.Line($"bool {DiscriminatorSeen(i)} = false;");
+        }
+
         _w.Open($"while (reader.Read() && reader.TokenType == {TokenType}.PropertyName)");
+        for (int i = 0; i < discriminators.Count; i++)
+        {
+            // The union's reader has read the discriminator to choose this type; here it is skipped, once.
+            string name = Literals.CSharp(discriminators[i]);
+            _w.Open($"{(i == 0 ? "if" : "else if")} (reader.ValueTextEquals({name}u8))");
+            _w.Open($"if (context.EnterMember(ref reader, {name}, ref {DiscriminatorSeen(i)}))");
+            _w.Line("reader.Skip();");
+            _w.Line("context.Exit();");
+            _w.Close();
+            _w.Close();
+        }
+
         for (int i = 0; i < o.Members.Count; i++)
         {
             var m = o.Members[i];
-            _w.Open($"{(i == 0 ? "if" : "else if")} (reader.ValueTextEquals({Literals.CSharp(m.JsonName)}u8))");
+            _w.Open($"{(i == 0 && discriminators.Count == 0 ? "if" : "else if")} (reader.ValueTextEquals({Literals.CSharp(m.JsonName)}u8))");
             _w.Open($"if (context.EnterMember(ref reader, {Literals.CSharp(m.JsonName)}, ref {Seen(m)}))");
             string read = $"{ReaderFor(m.Type)}(ref reader, context, out {Local(m)})";
             var checks = Checks(o, m);
@@ -136,13 +159,14 @@ internal sealed class ReaderEmitter
             _w.Close();
         }
 
-        if (o.Members.Count > 0)
+        bool anyBranch = o.Members.Count + discriminators.Count > 0;
+        if (anyBranch)
         {
             _w.Open("else");
         }
 
         _w.Line("context.SkipUnknownMember(ref reader);");
-        if (o.Members.Count > 0)
+        if (anyBranch)
         {
             _w.Close();
         }
@@ -202,6 +226,35 @@ internal sealed class ReaderEmitter
         {
             _w.Line("return true;");
         }
+        _w.Close();
+        _w.Line();
+    }
+
+    // A union's reader: the runtime finds the listed type by the discriminator, and that type's reader reads the object.
+    private void EmitUnion(UnionModel u)
+    {
+        string type = u.FullyQualifiedName;
+        string name = _names.NameOf(u);
+        string map = "s_" + name + "Discriminators";
+        string values = string.Join(", ", u.Members.Select(m => Literals.CSharp(m.Discriminator)));
+        _w.Line($"private static readonly global::StructuredOutput.Reading.JsonUnionMap {map} = new({Literals.CSharp(u.DiscriminatorName)}, new string[] {{ {values} }});");
+        _w.Line();
+        _w.Open($"private static bool Read{name}(ref {Reader} reader, {Context} context, out {type} value)");
+        _w.Open($"switch ({Readers}.ReadDiscriminator(ref reader, context, {map}))");
+        for (int i = 0; i < u.Members.Count; i++)
+        {
+            string target = u.Members[i].Target;
+            _w.Open($"case {i.ToString(System.Globalization.CultureInfo.InvariantCulture)}:");
+            _w.Line($"bool ok = Read{_names.NameOf(target)}(ref reader, context, out {target} member);");
+            _w.Line("value = member;");
+            _w.Line("return ok;");
+            _w.Close();
+        }
+
+        _w.Line("default:");
+        _w.Line("    value = default!;");
+        _w.Line("    return false;");
+        _w.Close();
         _w.Close();
         _w.Line();
     }
@@ -314,7 +367,8 @@ internal sealed class ReaderEmitter
                     break;
                 case ValueKind.Enum:
                 case ValueKind.Object:
-                    return "Read" + _names.NameOf(type.Target!);
+                case ValueKind.Union:
+                    return "Read" + _names.NameOf(type);
                 default:
                     return Readers + ".Read" + type.Kind;
             }
@@ -339,7 +393,7 @@ internal sealed class ReaderEmitter
 
         return type.Kind switch
         {
-            ValueKind.Enum or ValueKind.Object => _names.NameOf(type.Target!),
+            ValueKind.Enum or ValueKind.Object or ValueKind.Union => _names.NameOf(type),
             ValueKind.Collection or ValueKind.Dictionary => type.Collection + "Of" + Mangle(type.Element!),
             _ => type.Kind.ToString(),
         };
@@ -370,7 +424,7 @@ internal sealed class ReaderEmitter
             ValueKind.TimeSpan => "global::System.TimeSpan",
             ValueKind.Guid => "global::System.Guid",
             ValueKind.Uri => "global::System.Uri",
-            ValueKind.Enum or ValueKind.Object => type.Target!,
+            ValueKind.Enum or ValueKind.Object or ValueKind.Union => type.Target!,
             ValueKind.Dictionary => type.Collection switch
             {
                 CollectionKind.IDictionary => $"global::System.Collections.Generic.IDictionary<string, {CSharpType(type.Element!)}>",
@@ -404,7 +458,7 @@ internal sealed class ReaderEmitter
             ValueKind.Guid => "Guid",
             ValueKind.Uri => "Uri",
             ValueKind.Single or ValueKind.Double or ValueKind.Decimal => "Number",
-            ValueKind.Object or ValueKind.Dictionary => "Object",
+            ValueKind.Object or ValueKind.Union or ValueKind.Dictionary => "Object",
             ValueKind.Collection => "Array",
             ValueKind.String => "String",
             ValueKind.Enum => string.Empty,
@@ -421,4 +475,7 @@ internal sealed class ReaderEmitter
     private static string Local(MemberModel m) => "m" + m.ClrName;
 
     private static string Seen(MemberModel m) => "has" + m.ClrName;
+
+    // Member locals are m… and has…, so this name cannot clash with one.
+    private static string DiscriminatorSeen(int index) => index == 0 ? "discriminatorSeen" : "discriminatorSeen" + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -7,7 +7,8 @@ namespace StructuredOutput.Generator.Emitting;
 
 /// <summary>
 /// Writes the contract's JSON Schema (draft 2020-12): required properties, <c>additionalProperties: false</c>, null as a
-/// type union, formats and validation keywords, objects used more than once or recursively under <c>$defs</c>.
+/// type union, formats and validation keywords, a union as <c>anyOf</c> of its listed types' objects (each with its
+/// discriminator as a <c>const</c>), objects and unions used more than once or recursively under <c>$defs</c>.
 /// The strict variant keeps to OpenAI's strict subset: no <c>$schema</c>, every property required (optional ones
 /// nullable), and the keywords <see cref="StrictMode"/> tables as unenforced moved into the description.
 /// </summary>
@@ -85,7 +86,16 @@ internal sealed class SchemaEmitter
             }
         }
 
-        if (definitions.Count > 0)
+        var unionDefinitions = new List<UnionModel>();
+        foreach (var u in model.Unions)
+        {
+            if (_names.IsDefinition(u))
+            {
+                unionDefinitions.Add(u);
+            }
+        }
+
+        if (definitions.Count + unionDefinitions.Count > 0)
         {
             _sb.Append(",\"$defs\":{");
             for (int i = 0; i < definitions.Count; i++)
@@ -100,21 +110,39 @@ internal sealed class SchemaEmitter
                 _sb.Append('}');
             }
 
+            for (int i = 0; i < unionDefinitions.Count; i++)
+            {
+                if (definitions.Count + i > 0)
+                {
+                    _sb.Append(',');
+                }
+
+                _sb.Append(Literals.Json(_names.NameOf(unionDefinitions[i]))).Append(":{");
+                UnionBody(unionDefinitions[i], nullable: false, description: unionDefinitions[i].Description);
+                _sb.Append('}');
+            }
+
             _sb.Append('}');
         }
 
         return _sb.Append('}').ToString();
     }
 
-    private void ObjectBody(ObjectModel o, bool nullable, string? description)
+    // An object's schema; as a listed type of a union, its discriminator comes first, a required constant.
+    private void ObjectBody(ObjectModel o, bool nullable, string? description, UnionModel? union = null, string? discriminator = null)
     {
         _sb.Append("\"type\":").Append(nullable ? "[\"object\",\"null\"]" : "\"object\"");
         Description(description);
         _sb.Append(",\"properties\":{");
+        if (union is not null)
+        {
+            _sb.Append(Literals.Json(union.DiscriminatorName)).Append(":{\"type\":\"string\",\"const\":").Append(Literals.Json(discriminator!)).Append('}');
+        }
+
         for (int i = 0; i < o.Members.Count; i++)
         {
             var m = o.Members[i];
-            if (i > 0)
+            if (i > 0 || union is not null)
             {
                 _sb.Append(',');
             }
@@ -134,6 +162,12 @@ internal sealed class SchemaEmitter
 
         _sb.Append("},\"required\":[");
         bool first = true;
+        if (union is not null)
+        {
+            _sb.Append(Literals.Json(union.DiscriminatorName));
+            first = false;
+        }
+
         foreach (var m in o.Members)
         {
             if (m.IsOptional && !_strict)
@@ -169,6 +203,9 @@ internal sealed class SchemaEmitter
         {
             case ValueKind.Object:
                 ObjectValue(type, description);
+                break;
+            case ValueKind.Union:
+                UnionValue(type, description);
                 break;
             case ValueKind.Collection:
                 ArrayValue(type, Join(description, notes), c, gaps);
@@ -258,6 +295,51 @@ internal sealed class SchemaEmitter
             _sb.Append("\"$ref\":").Append(Literals.Json(reference));
         }
 
+        Description(description);
+    }
+
+    // A union inline, or a reference to its definition.
+    private void UnionValue(TypeRef type, string? description)
+    {
+        var union = _names.FindUnion(type.Target!);
+        if (!_names.IsDefinition(union))
+        {
+            UnionBody(union, type.IsNullable, description ?? union.Description);
+            return;
+        }
+
+        string reference = "#/$defs/" + _names.NameOf(union);
+        if (type.IsNullable)
+        {
+            _sb.Append("\"anyOf\":[{\"$ref\":").Append(Literals.Json(reference)).Append("},{\"type\":\"null\"}]");
+        }
+        else
+        {
+            _sb.Append("\"$ref\":").Append(Literals.Json(reference));
+        }
+
+        Description(description);
+    }
+
+    // anyOf the listed types' objects (null last when allowed).
+    private void UnionBody(UnionModel union, bool nullable, string? description)
+    {
+        _sb.Append("\"anyOf\":[");
+        for (int i = 0; i < union.Members.Count; i++)
+        {
+            var member = union.Members[i];
+            var o = _names.FindObject(member.Target);
+            _sb.Append(i > 0 ? ",{" : "{");
+            ObjectBody(o, nullable: false, o.Description, union, member.Discriminator);
+            _sb.Append('}');
+        }
+
+        if (nullable)
+        {
+            _sb.Append(",{\"type\":\"null\"}");
+        }
+
+        _sb.Append(']');
         Description(description);
     }
 

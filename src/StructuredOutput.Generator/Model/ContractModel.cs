@@ -6,6 +6,7 @@ namespace StructuredOutput.Generator.Model;
 /// <param name="Instructions">The task from the attribute, if given.</param>
 /// <param name="Objects">The object types of the contract; the root is first.</param>
 /// <param name="Enums">The enums the contract uses.</param>
+/// <param name="Unions">The unions (<c>[JsonDerivedType]</c> hierarchies) the contract uses.</param>
 /// <param name="Mode">The mode the type's requests use by default.</param>
 /// <param name="LanguageVersion">
 /// The C# version of the compilation the contract is generated into (from its parse options): the generated code may
@@ -17,6 +18,7 @@ internal sealed record ContractModel(
     string? Instructions,
     EquatableArray<ObjectModel> Objects,
     EquatableArray<EnumModel> Enums,
+    EquatableArray<UnionModel> Unions,
     ContractMode Mode,
     Microsoft.CodeAnalysis.CSharp.LanguageVersion LanguageVersion)
 {
@@ -107,3 +109,24 @@ internal sealed record EnumModel(
 
 /// <summary>One member of an enum.</summary>
 internal sealed record EnumMemberModel(string ClrName, string JsonName, string? Description);
+
+/// <summary>
+/// A union: an abstract class, record or interface whose derived types are listed with <c>[JsonDerivedType]</c>, read as
+/// one of them by the discriminator property. Each member is also an <see cref="ObjectModel"/> of the contract.
+/// </summary>
+/// <param name="FullyQualifiedName">The base type, with <c>global::</c>; also the union's identity.</param>
+/// <param name="Name">The short name shown to the model.</param>
+/// <param name="Description">From <c>[Description]</c> or the XML summary of the base type.</param>
+/// <param name="DiscriminatorName">The discriminator's JSON property name (<c>TypeDiscriminatorPropertyName</c>, default <c>$type</c>).</param>
+/// <param name="Members">The listed types with their discriminators, in the order listed.</param>
+internal sealed record UnionModel(
+    string FullyQualifiedName,
+    string Name,
+    string? Description,
+    string DiscriminatorName,
+    EquatableArray<UnionMemberModel> Members);
+
+/// <summary>One listed type of a union.</summary>
+/// <param name="Discriminator">The value of the discriminator property that names it.</param>
+/// <param name="Target">The fully qualified name of its <see cref="ObjectModel"/>.</param>
+internal sealed record UnionMemberModel(string Discriminator, string Target);

@@ -28,6 +28,7 @@ internal enum ValueKind
     Object,
     Collection,
     Dictionary,
+    Union,
 }
 
 /// <summary>How a collection or dictionary is declared in C#.</summary>
@@ -52,7 +53,7 @@ internal enum CollectionKind
 /// <summary>A member's type, reduced to what the emitters need.</summary>
 /// <param name="Kind">The value's shape.</param>
 /// <param name="IsNullable">Whether null is allowed (<c>Nullable&lt;T&gt;</c> or an annotated reference type).</param>
-/// <param name="Target">For enums and objects, the fully qualified name of the <see cref="EnumModel"/> or <see cref="ObjectModel"/>.</param>
+/// <param name="Target">For enums, objects and unions, the fully qualified name of the <see cref="EnumModel"/>, <see cref="ObjectModel"/> or <see cref="UnionModel"/>.</param>
 /// <param name="Collection">For collections and dictionaries, how it is declared.</param>
 /// <param name="Element">For collections, the element type; for dictionaries, the value type (keys are strings).</param>
 /// <param name="IsValueType">Whether the C# type is a value type (so null is <c>Nullable&lt;T&gt;</c>).</param>

@@ -36,6 +36,12 @@ internal sealed partial class ContractParser
             objects[o.FullyQualifiedName] = o;
         }
 
+        var unions = new Dictionary<string, UnionModel>();
+        foreach (var u in model.Unions)
+        {
+            unions[u.FullyQualifiedName] = u;
+        }
+
         var enums = new Dictionary<string, EnumModel>();
         foreach (var e in model.Enums)
         {
@@ -66,8 +72,19 @@ internal sealed partial class ContractParser
             }
         }
 
+        foreach (var u in model.Unions)
+        {
+            // Each listed type's object states the discriminator as one more property.
+            properties += u.Members.Count;
+            characters += u.Name.Length;
+            foreach (var member in u.Members)
+            {
+                characters += u.DiscriminatorName.Length + member.Discriminator.Length;
+            }
+        }
+
         string root = model.Declaration.Name;
-        int depth = Depth(model.Root, objects, new HashSet<string>());
+        int depth = Depth(model.Root, objects, unions, new HashSet<string>());
         if (properties > StrictMode.MaxProperties)
         {
             Report(DiagnosticDescriptors.StrictLimitExceeded, _rootLocation, root, $"{properties} object properties", StrictMode.MaxProperties.ToString(CultureInfo.InvariantCulture));
@@ -89,8 +106,9 @@ internal sealed partial class ContractParser
         }
     }
 
-    // Nesting of object levels from the root; a recursive reference goes through $ref and does not add levels.
-    private static int Depth(ObjectModel o, Dictionary<string, ObjectModel> objects, HashSet<string> path)
+    // Nesting of object levels from the root; a recursive reference goes through $ref and does not add levels. A union
+    // stands at the level of its deepest listed type.
+    private static int Depth(ObjectModel o, Dictionary<string, ObjectModel> objects, Dictionary<string, UnionModel> unions, HashSet<string> path)
     {
         if (!path.Add(o.FullyQualifiedName))
         {
@@ -101,13 +119,38 @@ internal sealed partial class ContractParser
         foreach (var m in o.Members)
         {
             var t = m.Type.Innermost;
+            var children = new List<ObjectModel>();
             if (t.Kind == ValueKind.Object && objects.TryGetValue(t.Target!, out var child))
             {
-                int d = Depth(child, objects, path);
+                children.Add(child);
+            }
+            else if (t.Kind == ValueKind.Union && unions.TryGetValue(t.Target!, out var union) && !path.Contains("union " + union.FullyQualifiedName))
+            {
+                foreach (var member in union.Members)
+                {
+                    if (objects.TryGetValue(member.Target, out var listed))
+                    {
+                        children.Add(listed);
+                    }
+                }
+            }
+
+            // A union on the path is a $ref back to it, like a recursive object (kept apart from objects: a concrete
+            // base type that lists itself is both).
+            string unionKey = "union " + t.Target;
+            bool viaUnion = t.Kind == ValueKind.Union && path.Add(unionKey);
+            foreach (var c in children)
+            {
+                int d = Depth(c, objects, unions, path);
                 if (d > deepest)
                 {
                     deepest = d;
                 }
+            }
+
+            if (viaUnion)
+            {
+                path.Remove(unionKey);
             }
         }
 

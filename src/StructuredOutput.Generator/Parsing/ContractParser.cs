@@ -41,9 +41,10 @@ internal sealed partial class ContractParser
     private ContractMode _mode;
     private readonly Dictionary<ISymbol, XElement?> _docs = new(SymbolEqualityComparer.Default);
 
-    private ContractParser(INamedTypeSymbol root, Location? rootLocation, Compilation compilation, CancellationToken cancellationToken)
+    private ContractParser(INamedTypeSymbol root, Location? rootLocation, Compilation compilation, bool findUnlistedTypes, CancellationToken cancellationToken)
     {
         _root = root;
+        _findUnlistedTypes = findUnlistedTypes;
         _rootLocation = rootLocation;
         _compilation = compilation;
         _cancellationToken = cancellationToken;
@@ -79,8 +80,10 @@ internal sealed partial class ContractParser
     /// <summary>
     /// Reads <paramref name="type"/> as declared by <paramref name="syntax"/>. Returns null when this declaration is not
     /// the one that carries the type's first <c>[LlmExtract]</c> (a type is read once, however many parts it has).
+    /// With <paramref name="findUnlistedTypes"/> (the analyzer), it also looks through every type of the compilation
+    /// for concrete types that derive from a union without being listed (LLMX020); the generator skips that search.
     /// </summary>
-    public static Result? Parse(INamedTypeSymbol type, TypeDeclarationSyntax syntax, Compilation compilation, CancellationToken cancellationToken)
+    public static Result? Parse(INamedTypeSymbol type, TypeDeclarationSyntax syntax, Compilation compilation, CancellationToken cancellationToken, bool findUnlistedTypes = false)
     {
         // [LlmExtract] on several partial declarations of one type (an error, CS0579) reaches here once per declaration;
         // only the declaration holding the first one goes on, so the contract is generated at most once.
@@ -91,7 +94,7 @@ internal sealed partial class ContractParser
             return null;
         }
 
-        var parser = new ContractParser(type, syntax.Identifier.GetLocation(), compilation, cancellationToken);
+        var parser = new ContractParser(type, syntax.Identifier.GetLocation(), compilation, findUnlistedTypes, cancellationToken);
         var model = parser.Run(syntax, attribute);
         return new Result(model, parser._diagnostics);
     }
@@ -132,7 +135,8 @@ internal sealed partial class ContractParser
 
         var declaration = ReadDeclaration(syntax);
         AddObject(_root, _rootLocation);
-        if (HasErrors || _objects.Any(o => o is null))
+        CheckDiscriminatorCollisions();
+        if (HasErrors || _objects.Any(o => o is null) || _unions.Any(u => u is null))
         {
             return Done(null);
         }
@@ -143,6 +147,7 @@ internal sealed partial class ContractParser
             string.IsNullOrWhiteSpace(instructions) ? null : instructions,
             _objects.Select(o => o!).ToEquatableArray(),
             _enums.ToEquatableArray(),
+            _unions.Select(u => u!).ToEquatableArray(),
             _mode,
             syntax.SyntaxTree.Options is CSharpParseOptions options ? options.LanguageVersion : LanguageVersion.Default);
         if (_mode == ContractMode.StrictJsonSchema || (_mode == ContractMode.ToolCall && !HasDictionary(model)))
@@ -285,10 +290,11 @@ internal sealed partial class ContractParser
     {
         if (type.IsAbstract || type.IsStatic || type.IsRefLikeType || type.TypeKind is not (TypeKind.Class or TypeKind.Struct))
         {
-            string why = type.TypeKind == TypeKind.Interface ? "it is an interface; use a concrete record or class"
+            string why = IsUnion(type) ? $"it is a union ([JsonDerivedType]), and the answer is one object of a fixed shape; extract a record with a member of type '{Display(type)}' instead"
+                : type.TypeKind == TypeKind.Interface ? "it is an interface; use a concrete record or class"
                 : type.IsRefLikeType ? "it is a ref struct; use a struct or record"
                 : type.IsStatic ? "it is static"
-                : "it is abstract; use a concrete record or class";
+                : "it is abstract; use a concrete record or class, or make it a union by listing its derived types with [JsonDerivedType(typeof(T), \"name\")]";
             Report(DiagnosticDescriptors.CannotConstruct, usedAt ?? FirstLocation(type), Display(type), why);
             return false;
         }
@@ -692,6 +698,12 @@ internal sealed partial class ContractParser
             return new TypeRef(isDictionary ? ValueKind.Dictionary : ValueKind.Collection, isNullable, null, collection, element, named.IsValueType);
         }
 
+        if (!IsFrameworkType(named) && IsUnion(named))
+        {
+            AddUnion(named, location);
+            return new TypeRef(ValueKind.Union, isNullable, named.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), CollectionKind.None, null, false);
+        }
+
         if (named.TypeKind is TypeKind.Class or TypeKind.Struct
             && named.SpecialType == SpecialType.None
             && !IsFrameworkType(named))
@@ -779,7 +791,7 @@ internal sealed partial class ContractParser
 
         if (type.TypeKind == TypeKind.Interface || type.IsAbstract)
         {
-            return "use a concrete record or class";
+            return "use a concrete record or class, or make it a union by listing its derived types with [JsonDerivedType(typeof(T), \"name\")]";
         }
 
         if (type.IsTupleType)

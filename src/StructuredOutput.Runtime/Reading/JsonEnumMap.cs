@@ -31,7 +31,7 @@ public sealed class JsonEnumMap<TEnum> where TEnum : struct, Enum
 
         _utf8Names = Array.ConvertAll(names, static n => Encoding.UTF8.GetBytes(n));
         _names = names;
-        _looseNames = Array.ConvertAll(names, Loose);
+        _looseNames = Array.ConvertAll(names, LooseNames.Of);
         _values = values;
         Expected = ExpectedValues.OneOf(names);
     }
@@ -70,36 +70,7 @@ public sealed class JsonEnumMap<TEnum> where TEnum : struct, Enum
     {
         value = default;
         name = null;
-        string text;
-        try
-        {
-            text = reader.GetString() ?? string.Empty;
-        }
-        catch (InvalidOperationException)
-        {
-            return false;
-        }
-
-        string loose = Loose(text);
-        if (loose.Length == 0)
-        {
-            return false;
-        }
-
-        int found = -1;
-        for (int i = 0; i < _looseNames.Length; i++)
-        {
-            if (string.Equals(_looseNames[i], loose, StringComparison.Ordinal))
-            {
-                if (found >= 0)
-                {
-                    return false; // ambiguous: no guess between members
-                }
-
-                found = i;
-            }
-        }
-
+        int found = LooseNames.FindOne(ref reader, _looseNames);
         if (found < 0)
         {
             return false;
@@ -108,19 +79,5 @@ public sealed class JsonEnumMap<TEnum> where TEnum : struct, Enum
         value = _values[found];
         name = _names[found];
         return true;
-    }
-
-    private static string Loose(string text)
-    {
-        var sb = new StringBuilder(text.Length);
-        foreach (char c in text)
-        {
-            if (char.IsLetterOrDigit(c))
-            {
-                sb.Append(char.ToLowerInvariant(c));
-            }
-        }
-
-        return sb.ToString();
     }
 }
