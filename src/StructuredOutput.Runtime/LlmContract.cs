@@ -61,6 +61,11 @@ public static class LlmContract<T> where T : ILlmExtractable<T>
     /// A member holds a value the contract has no JSON for (an undefined enum value, a non-finite number, a relative
     /// URI, text that is not valid UTF-16); the message names its JSON path.
     /// </exception>
+    /// <exception cref="System.InvalidOperationException">
+    /// The value nests deeper than the writer's <see cref="JsonWriterOptions.MaxDepth"/> (1000 by default), as a value
+    /// that contains itself does. Note that <see cref="Parse(string)"/> reads 64 levels by default
+    /// (<see cref="ParseOptions"/>).
+    /// </exception>
     public static void Write(Utf8JsonWriter writer, T value)
     {
         System.ArgumentNullException.ThrowIfNull(writer);

@@ -24,7 +24,8 @@ internal static class ExtractionExamples
 
     /// <summary>
     /// The text to add to the system message for <paramref name="examples"/>: the example answers without an input
-    /// under a heading, and the rule on example exchanges when some have an input; null when there are none.
+    /// under a heading, and the rule on example exchanges when some have an input; null when there are none. It goes
+    /// after the generated prompt (and any instructions), a blank line before it, and before the input rule.
     /// </summary>
     /// <typeparam name="T">The extraction type.</typeparam>
     /// <param name="examples">The options' examples, or null.</param>

@@ -240,6 +240,15 @@ public class WriterTests
             LlmContract<TreeNode>.ToJson(tree));
     }
 
+    [Fact]
+    public void A_value_that_contains_itself_stops_at_the_writers_depth_limit()
+    {
+        var outline = new Outline { Title = "loop" };
+        outline.Next = outline;
+
+        Assert.Throws<InvalidOperationException>(() => LlmContract<Outline>.ToJson(outline));
+    }
+
     private static string Write<T>(JsonValueWriter<T> write, T value)
     {
         var buffer = new ArrayBufferWriter<byte>();
