@@ -90,8 +90,8 @@ public sealed class WriterPropertyTests
         FuzzGen.Text, Gen.Dictionary(FuzzGen.Text, FuzzGen.FiniteDouble)[0, 4], FuzzGen.Text.Null(), Link.Null(), Character,
         (sensor, values, unit, source, grade) => new Measurement(sensor, values, unit, source, grade));
 
-    // Beyond the schema's formats on purpose: DateTime of either kind, durations of any sign and any tick.
-    private static readonly Gen<Derived> OutsideFormats = Gen.Select(
+    // A settable class with init, required and inherited members.
+    private static readonly Gen<Derived> Derived = Gen.Select(
         FuzzGen.Text, Gen.Int, Instant.Nullable(),
         (id, level, seen) => new Derived { Id = id, Level = level, Seen = seen });
 
@@ -108,7 +108,7 @@ public sealed class WriterPropertyTests
         new WriterTarget<TypeSpace.Collections>(Collections),
         new WriterTarget<Optionals>(Optionals),
         new WriterTarget<Measurement>(Measurements),
-        new WriterTarget<Derived>(OutsideFormats),
+        new WriterTarget<Derived>(Derived),
     }.ToDictionary(t => t.Name);
 
     private readonly ITestOutputHelper _output;
