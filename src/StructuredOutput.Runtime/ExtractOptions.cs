@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 
@@ -78,6 +79,16 @@ public sealed class ExtractOptions
     /// <see cref="Instructions"/>).
     /// </summary>
     public ChatOptions? ChatOptions { get; set; }
+
+    /// <summary>
+    /// Example answers shown to the model (few-shot), each an <see cref="ExtractionExample{T}"/> of the extraction type
+    /// (another type is an <see cref="ArgumentException"/> when the extraction starts). Examples without an input are
+    /// added to the system message as samples of the answer's form; examples with an input are sent as earlier
+    /// exchanges, the input delimited as the real input is and the JSON as the answer. The model is told that example
+    /// values are made up. Null or empty, the default, sends none. Examples cost tokens on every request, re-asks
+    /// included.
+    /// </summary>
+    public IList<ExtractionExample>? Examples { get; set; }
 
     /// <summary>
     /// Where the extraction logs what happened; null (the default) for no logs. A rejected attempt with its errors

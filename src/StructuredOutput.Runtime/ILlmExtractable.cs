@@ -39,4 +39,16 @@ public interface ILlmExtractable<TSelf> where TSelf : ILlmExtractable<TSelf>
     /// <param name="options">The limits; null for the defaults.</param>
     /// <returns>The value, or every error found with its JSON path; never throws for bad input.</returns>
     static abstract ParseResult<TSelf> Parse(string json, ParseOptions? options);
+
+    /// <summary>
+    /// Writes a value as the contract's JSON: its JSON names, enums by their JSON names, the schema's formats, every
+    /// member present (null as <c>null</c>), so that <see cref="Parse(string)"/> reads it back without a repair.
+    /// </summary>
+    /// <param name="writer">The writer to write one JSON value to.</param>
+    /// <param name="value">The value.</param>
+    /// <exception cref="System.ArgumentException">
+    /// A member holds a value the contract has no JSON for (an undefined enum value, a non-finite number, a relative
+    /// URI, text that is not valid UTF-16); the message names its JSON path.
+    /// </exception>
+    static abstract void Write(System.Text.Json.Utf8JsonWriter writer, TSelf value);
 }

@@ -1,3 +1,6 @@
+using System.Text.Json;
+using StructuredOutput.Writing;
+
 namespace StructuredOutput;
 
 /// <summary>Reads the generated contract of an extraction type.</summary>
@@ -33,4 +36,42 @@ public static class LlmContract<T> where T : ILlmExtractable<T>
     /// <param name="options">Depth and size limits and whether to repair; null for the defaults.</param>
     /// <returns>The value, or every error found with its JSON path.</returns>
     public static ParseResult<T> Parse(string json, ParseOptions? options) => T.Parse(json, options);
+
+    /// <summary>
+    /// Writes a value as compact JSON in the contract's names and formats, the JSON <see cref="Parse(string)"/> reads
+    /// back to it without a repair (and that the schema accepts, but for the cases <see cref="Write"/> lists).
+    /// Characters beyond ASCII are written as they are, not as <c>\u</c> escapes, as a model reads them best; escape the
+    /// text yourself before putting it into HTML.
+    /// </summary>
+    /// <param name="value">The value.</param>
+    /// <returns>The JSON text.</returns>
+    /// <exception cref="System.ArgumentException">
+    /// A member holds a value the contract has no JSON for; the message names its JSON path.
+    /// </exception>
+    public static string ToJson(T value) => ContractJson.ToJson(value);
+
+    /// <summary>
+    /// Writes a value as the contract's JSON to <paramref name="writer"/>, with the writer's own options: every member
+    /// by its JSON name (null members as <c>null</c>, so an optional member's default never replaces a null), enums by
+    /// their JSON names, dates and times in RFC 3339, durations in ISO 8601, UUIDs hyphenated, dictionaries as
+    /// objects. A few values read back but are beyond the schema's formats: a <see cref="System.DateTime"/> of
+    /// unspecified kind (written without an offset), a duration with a fraction of a second or a negative one.
+    /// </summary>
+    /// <param name="writer">The writer.</param>
+    /// <param name="value">The value.</param>
+    /// <exception cref="System.ArgumentNullException"><paramref name="writer"/> is null.</exception>
+    /// <exception cref="System.ArgumentException">
+    /// A member holds a value the contract has no JSON for (an undefined enum value, a non-finite number, a relative
+    /// URI, text that is not valid UTF-16); the message names its JSON path.
+    /// </exception>
+    /// <exception cref="System.InvalidOperationException">
+    /// The value nests deeper than the writer's <see cref="JsonWriterOptions.MaxDepth"/> (1000 by default), as a value
+    /// that contains itself does. Note that <see cref="Parse(string)"/> reads 64 levels by default
+    /// (<see cref="ParseOptions"/>).
+    /// </exception>
+    public static void Write(Utf8JsonWriter writer, T value)
+    {
+        System.ArgumentNullException.ThrowIfNull(writer);
+        T.Write(writer, value);
+    }
 }

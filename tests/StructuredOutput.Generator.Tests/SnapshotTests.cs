@@ -149,6 +149,41 @@ public class SnapshotTests
     }
 
     [Fact]
+    public void WriterOfDictionariesSetsImmutableArraysAndFormats()
+    {
+        var run = Harness.Run("""
+            using System;
+            using System.Collections.Generic;
+            using System.Collections.Immutable;
+            using StructuredOutput;
+
+            namespace Shipping;
+
+            public enum Carrier { Post, Courier }
+
+            [LlmExtract]
+            public partial record Shipment(
+                Guid Id,
+                DateOnly Day,
+                TimeOnly? Pickup,
+                TimeSpan Transit,
+                DateTimeOffset Sent,
+                Uri? Tracking,
+                char Grade,
+                Dictionary<string, int> Counts,
+                IReadOnlyDictionary<string, List<Carrier?>>? Options,
+                HashSet<string> Labels,
+                ImmutableArray<Parcel> Parcels,
+                ImmutableArray<int>? Codes,
+                Parcel? Spare,
+                string? Note = "none");
+
+            public record struct Parcel(double Weight, Carrier Carrier);
+            """).AssertCompilesCleanly();
+        Snapshot.Verify(run.Sources);
+    }
+
+    [Fact]
     public void TypeNestedInPartialContainingTypes()
     {
         var run = Harness.Run("""

@@ -7,7 +7,7 @@ namespace StructuredOutput.Generator.Emitting;
 /// <summary>
 /// Writes the one generated file of a contract: the partial type implementing <c>ILlmExtractable&lt;T&gt;</c>
 /// explicitly (so the type's own members never collide with it), and a file-local class holding the schema, the
-/// prompt and the parser.
+/// prompt, the parser and the writer.
 /// </summary>
 internal static class ContractEmitter
 {
@@ -54,6 +54,8 @@ internal static class ContractEmitter
         w.Line($"static global::StructuredOutput.ParseResult<{type}> {iface}.Parse(string json) => {contractRef}.Parse(json, null);");
         w.Line();
         w.Line($"static global::StructuredOutput.ParseResult<{type}> {iface}.Parse(string json, global::StructuredOutput.ParseOptions? options) => {contractRef}.Parse(json, options);");
+        w.Line();
+        w.Line($"static void {iface}.Write(global::System.Text.Json.Utf8JsonWriter writer, {type} value) => {contractRef}.Write(writer, value);");
         w.Close();
         foreach (var _ in declaration.ContainingTypes)
         {
@@ -84,6 +86,11 @@ internal static class ContractEmitter
         w.Line($"    global::StructuredOutput.Reading.JsonAnswerParser.Parse<{type}>(json, {readers.RootReader}, options);");
         w.Line();
         readers.Emit();
+        w.Separate();
+        var writers = new WriterEmitter(names, w);
+        w.Line($"public static void Write(global::System.Text.Json.Utf8JsonWriter writer, {type} value) => {writers.RootWriter}(writer, value);");
+        w.Line();
+        writers.Emit();
         w.Close();
         return w.ToString().TrimEnd('\n') + "\n";
     }

@@ -110,6 +110,12 @@ internal sealed class ContractNames
     public bool IsDefinition(ObjectModel o) =>
         o != Model.Root && (UsesOf(o.FullyQualifiedName) > 1 || IsRecursive(o.FullyQualifiedName));
 
+    /// <summary>
+    /// The field holding an enum's JSON names and values, which the reader and the writer share; unique names may
+    /// differ only in case, so it keeps the name's case.
+    /// </summary>
+    public string EnumMapField(EnumModel e) => "s_" + NameOf(e.FullyQualifiedName) + "Names";
+
     public ObjectModel FindObject(string fullyQualifiedName)
     {
         foreach (var o in Model.Objects)

@@ -469,8 +469,7 @@ internal sealed class ReaderEmitter
         return type.IsNullable ? text + " + \" or null\"" : text;
     }
 
-    // The field holding an enum's names and values; unique names may differ only in case, so it keeps the name's case.
-    private string EnumMap(EnumModel e) => "s_" + _names.NameOf(e.FullyQualifiedName) + "Names";
+    private string EnumMap(EnumModel e) => _names.EnumMapField(e);
 
     private static string Local(MemberModel m) => "m" + m.ClrName;
 

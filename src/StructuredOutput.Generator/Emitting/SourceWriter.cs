@@ -23,6 +23,17 @@ internal sealed class SourceWriter
         return this;
     }
 
+    /// <summary>Writes a blank line, unless the text already ends with one.</summary>
+    public SourceWriter Separate()
+    {
+        if (!(_sb.Length >= 2 && _sb[_sb.Length - 1] == '\n' && _sb[_sb.Length - 2] == '\n'))
+        {
+            _sb.Append('\n');
+        }
+
+        return this;
+    }
+
     public SourceWriter Open(string header)
     {
         Line(header);

@@ -37,7 +37,8 @@ internal static class ExtractionRequest
 
     /// <summary>
     /// The messages of the first request, which every re-ask sends again: the system message (the prompt, the input rule,
-    /// then <see cref="ChatOptions.Instructions"/> and <see cref="ExtractOptions.Instructions"/>), then the input: a
+    /// then <see cref="ChatOptions.Instructions"/> and <see cref="ExtractOptions.Instructions"/>, then the example answers
+    /// of <see cref="ExtractOptions.Examples"/>), the example exchanges (<see cref="ExtractionExamples"/>), then the input: a
     /// text as one delimited user message, or the caller's messages in their order with their data delimited
     /// (<see cref="InputDelimiter"/>). The chat options' instructions move into the system message, so that they
     /// follow the prompt whatever the client does with the option: <paramref name="chatOptions"/>, the caller's
@@ -47,17 +48,23 @@ internal static class ExtractionRequest
         where T : ILlmExtractable<T>
     {
         string system = SystemText<T>(chatOptions.Instructions, options?.Instructions);
-        chatOptions.Instructions = null;
-        if (input.Messages is not { } given)
+        if (ExtractionExamples.SystemText<T>(options?.Examples) is { } examples)
         {
-            return new(4)
-            {
-                new(ChatRole.System, system),
-                new(ChatRole.User, InputDelimiter.Format(input.Text!)),
-            };
+            system = system + "\n\n" + examples;
         }
 
-        var messages = new List<ChatMessage>(given.Count + 3) { new(ChatRole.System, system) };
+        chatOptions.Instructions = null;
+        List<ChatMessage> exchanges = ExtractionExamples.Exchanges<T>(options?.Examples);
+        if (input.Messages is not { } given)
+        {
+            var single = new List<ChatMessage>(exchanges.Count + 4) { new(ChatRole.System, system) };
+            single.AddRange(exchanges);
+            single.Add(new(ChatRole.User, InputDelimiter.Format(input.Text!)));
+            return single;
+        }
+
+        var messages = new List<ChatMessage>(given.Count + exchanges.Count + 3) { new(ChatRole.System, system) };
+        messages.AddRange(exchanges);
         InputDelimiter.Delimit(given, messages);
         return messages;
     }

@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Diagnostics.CodeAnalysis;
 using System.ComponentModel;
 using System.Text;
 using System.Text.Json;
@@ -55,6 +57,25 @@ public sealed class JsonEnumMap<TEnum> where TEnum : struct, Enum
         }
 
         value = default;
+        return false;
+    }
+
+    /// <summary>The UTF-8 JSON name of a member, the one <see cref="TryMatch"/> reads back to it; false for a value that is no member.</summary>
+    /// <param name="value">The value.</param>
+    /// <param name="utf8Name">Its JSON name, UTF-8 (the map's own array: not to be changed).</param>
+    /// <returns>Whether the value is a member with a name.</returns>
+    internal bool TryGetUtf8Name(TEnum value, [NotNullWhen(true)] out byte[]? utf8Name)
+    {
+        for (int i = 0; i < _values.Length; i++)
+        {
+            if (EqualityComparer<TEnum>.Default.Equals(_values[i], value))
+            {
+                utf8Name = _utf8Names[i];
+                return true;
+            }
+        }
+
+        utf8Name = null;
         return false;
     }
 

@@ -61,6 +61,24 @@ public sealed class UnionRoundTripTests
             print: c => Write(c.Item1, new Random(c.Item2)).ToJsonString());
 
     [Fact]
+    public void The_generated_writer_writes_union_values_that_read_back_equal_and_both_schemas_accept() =>
+        Drawings.Sample(
+            drawing =>
+            {
+                string json = LlmContract<Drawing>.ToJson(drawing);
+                var result = LlmContract<Drawing>.Parse(json);
+                Assert.True(result.IsSuccess, "The generated writer's JSON was rejected: " + string.Join("; ", result.Errors) + "\n" + json);
+                Assert.Empty(result.Repairs);
+                Assert.Equal(Write(drawing, null).ToJsonString(), Write(result.Value!, null).ToJsonString());
+                Assert.True(TypeSpaceTests.Validate<Drawing>(json), "the schema rejects " + json);
+                Assert.True(TypeSpaceTests.Validate<Drawing>(json, strict: true), "the strict schema rejects " + json);
+            },
+            _output.WriteLine,
+            FuzzSettings.Seed,
+            Iterations,
+            print: drawing => LlmContract<Drawing>.ToJson(drawing));
+
+    [Fact]
     public void The_reader_and_both_schemas_reject_an_answer_with_one_union_object_broken() =>
         Gen.Select(Drawings, Gen.Int, Gen.Int[0, 3]).Sample(
             c =>

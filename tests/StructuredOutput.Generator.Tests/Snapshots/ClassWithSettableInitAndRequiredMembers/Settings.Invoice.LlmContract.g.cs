@@ -21,6 +21,8 @@ partial class Invoice : global::StructuredOutput.ILlmExtractable<global::Setting
     static global::StructuredOutput.ParseResult<global::Settings.Invoice> global::StructuredOutput.ILlmExtractable<global::Settings.Invoice>.Parse(string json) => global::Settings.__Invoice_LlmContract.Parse(json, null);
 
     static global::StructuredOutput.ParseResult<global::Settings.Invoice> global::StructuredOutput.ILlmExtractable<global::Settings.Invoice>.Parse(string json, global::StructuredOutput.ParseOptions? options) => global::Settings.__Invoice_LlmContract.Parse(json, options);
+
+    static void global::StructuredOutput.ILlmExtractable<global::Settings.Invoice>.Write(global::System.Text.Json.Utf8JsonWriter writer, global::Settings.Invoice value) => global::Settings.__Invoice_LlmContract.Write(writer, value);
 }
 
 [global::System.CodeDom.Compiler.GeneratedCode("StructuredOutput.Generator", "{version}")]
@@ -300,4 +302,39 @@ file static class __Invoice_LlmContract
         value = read;
         return ok;
     }
+
+    public static void Write(global::System.Text.Json.Utf8JsonWriter writer, global::Settings.Invoice value) => WriteInvoice(writer, value);
+
+    private static void WriteInvoice(global::System.Text.Json.Utf8JsonWriter writer, global::Settings.Invoice? value)
+    {
+        if (value is null)
+        {
+            writer.WriteNullValue();
+            return;
+        }
+
+        writer.WriteStartObject();
+        global::StructuredOutput.Writing.JsonWriters.WriteProperty(writer, "number"u8, value.Number, global::StructuredOutput.Writing.JsonWriters.WriteString);
+        global::StructuredOutput.Writing.JsonWriters.WriteProperty(writer, "customer"u8, value.Customer, global::StructuredOutput.Writing.JsonWriters.WriteString);
+        global::StructuredOutput.Writing.JsonWriters.WriteProperty(writer, "total"u8, value.Total, global::StructuredOutput.Writing.JsonWriters.WriteInt32);
+        global::StructuredOutput.Writing.JsonWriters.WriteProperty(writer, "lines"u8, value.Lines, WriteListOfLine);
+        writer.WriteEndObject();
+    }
+
+    private static void WriteLine(global::System.Text.Json.Utf8JsonWriter writer, global::Settings.Line? value)
+    {
+        if (value is null)
+        {
+            writer.WriteNullValue();
+            return;
+        }
+
+        writer.WriteStartObject();
+        global::StructuredOutput.Writing.JsonWriters.WriteProperty(writer, "sku"u8, value.Sku, global::StructuredOutput.Writing.JsonWriters.WriteString);
+        global::StructuredOutput.Writing.JsonWriters.WriteProperty(writer, "qty"u8, value.Qty, global::StructuredOutput.Writing.JsonWriters.WriteInt32);
+        writer.WriteEndObject();
+    }
+
+    private static void WriteListOfLine(global::System.Text.Json.Utf8JsonWriter writer, global::System.Collections.Generic.List<global::Settings.Line>? value) =>
+        global::StructuredOutput.Writing.JsonWriters.WriteArray<global::Settings.Line>(writer, value, WriteLine);
 }

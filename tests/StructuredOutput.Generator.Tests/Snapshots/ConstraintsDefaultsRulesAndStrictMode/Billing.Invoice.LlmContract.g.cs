@@ -21,6 +21,8 @@ partial record Invoice : global::StructuredOutput.ILlmExtractable<global::Billin
     static global::StructuredOutput.ParseResult<global::Billing.Invoice> global::StructuredOutput.ILlmExtractable<global::Billing.Invoice>.Parse(string json) => global::Billing.__Invoice_LlmContract.Parse(json, null);
 
     static global::StructuredOutput.ParseResult<global::Billing.Invoice> global::StructuredOutput.ILlmExtractable<global::Billing.Invoice>.Parse(string json, global::StructuredOutput.ParseOptions? options) => global::Billing.__Invoice_LlmContract.Parse(json, options);
+
+    static void global::StructuredOutput.ILlmExtractable<global::Billing.Invoice>.Write(global::System.Text.Json.Utf8JsonWriter writer, global::Billing.Invoice value) => global::Billing.__Invoice_LlmContract.Write(writer, value);
 }
 
 [global::System.CodeDom.Compiler.GeneratedCode("StructuredOutput.Generator", "{version}")]
@@ -429,4 +431,48 @@ file static class __Invoice_LlmContract
     private static readonly global::System.Text.RegularExpressions.Regex s_Invoice_Number_Pattern = new("INV-[0-9]+", global::System.Text.RegularExpressions.RegexOptions.CultureInvariant, global::System.TimeSpan.FromSeconds(2));
     private static readonly global::Billing.Status[] s_Invoice_Status_Allowed = { global::Billing.Status.Open, global::Billing.Status.Paid };
     private static readonly string[] s_Invoice_MemberNames = { "Number", "number", "Issued", "issued", "Lines", "lines", "Total", "total", "Status", "status", "Currency", "currency" };
+
+    public static void Write(global::System.Text.Json.Utf8JsonWriter writer, global::Billing.Invoice value) => WriteInvoice(writer, value);
+
+    private static void WriteStatus(global::System.Text.Json.Utf8JsonWriter writer, global::Billing.Status value) =>
+        global::StructuredOutput.Writing.JsonWriters.WriteEnum(writer, value, s_StatusNames);
+
+    private static void WriteCurrency(global::System.Text.Json.Utf8JsonWriter writer, global::Billing.Currency value) =>
+        global::StructuredOutput.Writing.JsonWriters.WriteEnum(writer, value, s_CurrencyNames);
+
+    private static void WriteInvoice(global::System.Text.Json.Utf8JsonWriter writer, global::Billing.Invoice? value)
+    {
+        if (value is null)
+        {
+            writer.WriteNullValue();
+            return;
+        }
+
+        writer.WriteStartObject();
+        global::StructuredOutput.Writing.JsonWriters.WriteProperty(writer, "number"u8, value.Number, global::StructuredOutput.Writing.JsonWriters.WriteString);
+        global::StructuredOutput.Writing.JsonWriters.WriteProperty(writer, "issued"u8, value.Issued, global::StructuredOutput.Writing.JsonWriters.WriteDateOnly);
+        global::StructuredOutput.Writing.JsonWriters.WriteProperty(writer, "lines"u8, value.Lines, WriteListOfLine);
+        global::StructuredOutput.Writing.JsonWriters.WriteProperty(writer, "total"u8, value.Total, global::StructuredOutput.Writing.JsonWriters.WriteDecimal);
+        global::StructuredOutput.Writing.JsonWriters.WriteProperty(writer, "status"u8, value.Status, WriteStatus);
+        global::StructuredOutput.Writing.JsonWriters.WriteProperty(writer, "currency"u8, value.Currency, WriteCurrency);
+        writer.WriteEndObject();
+    }
+
+    private static void WriteLine(global::System.Text.Json.Utf8JsonWriter writer, global::Billing.Line? value)
+    {
+        if (value is null)
+        {
+            writer.WriteNullValue();
+            return;
+        }
+
+        writer.WriteStartObject();
+        global::StructuredOutput.Writing.JsonWriters.WriteProperty(writer, "sku"u8, value.Sku, global::StructuredOutput.Writing.JsonWriters.WriteString);
+        global::StructuredOutput.Writing.JsonWriters.WriteProperty(writer, "qty"u8, value.Qty, global::StructuredOutput.Writing.JsonWriters.WriteInt32);
+        global::StructuredOutput.Writing.JsonWriters.WriteProperty(writer, "id"u8, value.Id, global::StructuredOutput.Writing.JsonWriters.WriteGuid);
+        writer.WriteEndObject();
+    }
+
+    private static void WriteListOfLine(global::System.Text.Json.Utf8JsonWriter writer, global::System.Collections.Generic.List<global::Billing.Line>? value) =>
+        global::StructuredOutput.Writing.JsonWriters.WriteArray<global::Billing.Line>(writer, value, WriteLine);
 }

@@ -21,6 +21,8 @@ partial record Renamed : global::StructuredOutput.ILlmExtractable<global::Naming
     static global::StructuredOutput.ParseResult<global::Naming.Renamed> global::StructuredOutput.ILlmExtractable<global::Naming.Renamed>.Parse(string json) => global::Naming.__Renamed_LlmContract.Parse(json, null);
 
     static global::StructuredOutput.ParseResult<global::Naming.Renamed> global::StructuredOutput.ILlmExtractable<global::Naming.Renamed>.Parse(string json, global::StructuredOutput.ParseOptions? options) => global::Naming.__Renamed_LlmContract.Parse(json, options);
+
+    static void global::StructuredOutput.ILlmExtractable<global::Naming.Renamed>.Write(global::System.Text.Json.Utf8JsonWriter writer, global::Naming.Renamed value) => global::Naming.__Renamed_LlmContract.Write(writer, value);
 }
 
 [global::System.CodeDom.Compiler.GeneratedCode("StructuredOutput.Generator", "{version}")]
@@ -143,4 +145,20 @@ file static class __Renamed_LlmContract
 
     private static bool ReadNullableString(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out string? value)
         => global::StructuredOutput.Reading.JsonReaders.ReadOrNull<string>(ref reader, context, global::StructuredOutput.Reading.JsonReaders.ReadString, out value);
+
+    public static void Write(global::System.Text.Json.Utf8JsonWriter writer, global::Naming.Renamed value) => WriteRenamed(writer, value);
+
+    private static void WriteRenamed(global::System.Text.Json.Utf8JsonWriter writer, global::Naming.Renamed? value)
+    {
+        if (value is null)
+        {
+            writer.WriteNullValue();
+            return;
+        }
+
+        writer.WriteStartObject();
+        global::StructuredOutput.Writing.JsonWriters.WriteProperty(writer, "full name"u8, value.FullName, global::StructuredOutput.Writing.JsonWriters.WriteString);
+        global::StructuredOutput.Writing.JsonWriters.WriteProperty(writer, "e\"scaped\\"u8, value.Quoted, global::StructuredOutput.Writing.JsonWriters.WriteString);
+        writer.WriteEndObject();
+    }
 }

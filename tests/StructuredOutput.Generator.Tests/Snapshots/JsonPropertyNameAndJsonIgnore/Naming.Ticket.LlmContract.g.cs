@@ -21,6 +21,8 @@ partial class Ticket : global::StructuredOutput.ILlmExtractable<global::Naming.T
     static global::StructuredOutput.ParseResult<global::Naming.Ticket> global::StructuredOutput.ILlmExtractable<global::Naming.Ticket>.Parse(string json) => global::Naming.__Ticket_LlmContract.Parse(json, null);
 
     static global::StructuredOutput.ParseResult<global::Naming.Ticket> global::StructuredOutput.ILlmExtractable<global::Naming.Ticket>.Parse(string json, global::StructuredOutput.ParseOptions? options) => global::Naming.__Ticket_LlmContract.Parse(json, options);
+
+    static void global::StructuredOutput.ILlmExtractable<global::Naming.Ticket>.Write(global::System.Text.Json.Utf8JsonWriter writer, global::Naming.Ticket value) => global::Naming.__Ticket_LlmContract.Write(writer, value);
 }
 
 [global::System.CodeDom.Compiler.GeneratedCode("StructuredOutput.Generator", "{version}")]
@@ -197,4 +199,25 @@ file static class __Ticket_LlmContract
 
     private static bool ReadNullableString(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out string? value)
         => global::StructuredOutput.Reading.JsonReaders.ReadOrNull<string>(ref reader, context, global::StructuredOutput.Reading.JsonReaders.ReadString, out value);
+
+    public static void Write(global::System.Text.Json.Utf8JsonWriter writer, global::Naming.Ticket value) => WriteTicket(writer, value);
+
+    private static void WriteStatus(global::System.Text.Json.Utf8JsonWriter writer, global::Naming.Status value) =>
+        global::StructuredOutput.Writing.JsonWriters.WriteEnum(writer, value, s_StatusNames);
+
+    private static void WriteTicket(global::System.Text.Json.Utf8JsonWriter writer, global::Naming.Ticket? value)
+    {
+        if (value is null)
+        {
+            writer.WriteNullValue();
+            return;
+        }
+
+        writer.WriteStartObject();
+        global::StructuredOutput.Writing.JsonWriters.WriteProperty(writer, "ticket_id"u8, value.Id, global::StructuredOutput.Writing.JsonWriters.WriteString);
+        global::StructuredOutput.Writing.JsonWriters.WriteProperty(writer, "note"u8, value.Note, global::StructuredOutput.Writing.JsonWriters.WriteString);
+        global::StructuredOutput.Writing.JsonWriters.WriteProperty(writer, "url"u8, value.URL, global::StructuredOutput.Writing.JsonWriters.WriteString);
+        global::StructuredOutput.Writing.JsonWriters.WriteProperty(writer, "status"u8, value.Status, WriteStatus);
+        writer.WriteEndObject();
+    }
 }

@@ -23,6 +23,8 @@ partial class partial
         static global::StructuredOutput.ParseResult<global::@namespace.Models.partial.@event> global::StructuredOutput.ILlmExtractable<global::@namespace.Models.partial.@event>.Parse(string json) => global::@namespace.Models.__event_LlmContract.Parse(json, null);
 
         static global::StructuredOutput.ParseResult<global::@namespace.Models.partial.@event> global::StructuredOutput.ILlmExtractable<global::@namespace.Models.partial.@event>.Parse(string json, global::StructuredOutput.ParseOptions? options) => global::@namespace.Models.__event_LlmContract.Parse(json, options);
+
+        static void global::StructuredOutput.ILlmExtractable<global::@namespace.Models.partial.@event>.Write(global::System.Text.Json.Utf8JsonWriter writer, global::@namespace.Models.partial.@event value) => global::@namespace.Models.__event_LlmContract.Write(writer, value);
     }
 }
 
@@ -178,5 +180,28 @@ file static class __event_LlmContract
         }
 
         return true;
+    }
+
+    public static void Write(global::System.Text.Json.Utf8JsonWriter writer, global::@namespace.Models.partial.@event value) => Writeevent(writer, value);
+
+    private static void WriteKind(global::System.Text.Json.Utf8JsonWriter writer, global::A.Kind value) =>
+        global::StructuredOutput.Writing.JsonWriters.WriteEnum(writer, value, s_KindNames);
+
+    private static void Writekind(global::System.Text.Json.Utf8JsonWriter writer, global::B.kind value) =>
+        global::StructuredOutput.Writing.JsonWriters.WriteEnum(writer, value, s_kindNames);
+
+    private static void Writeevent(global::System.Text.Json.Utf8JsonWriter writer, global::@namespace.Models.partial.@event? value)
+    {
+        if (value is null)
+        {
+            writer.WriteNullValue();
+            return;
+        }
+
+        writer.WriteStartObject();
+        global::StructuredOutput.Writing.JsonWriters.WriteProperty(writer, "class"u8, value.@class, global::StructuredOutput.Writing.JsonWriters.WriteString);
+        global::StructuredOutput.Writing.JsonWriters.WriteProperty(writer, "upper"u8, value.Upper, WriteKind);
+        global::StructuredOutput.Writing.JsonWriters.WriteProperty(writer, "lower"u8, value.Lower, Writekind);
+        writer.WriteEndObject();
     }
 }

@@ -21,6 +21,8 @@ partial record Ticket : global::StructuredOutput.ILlmExtractable<global::Tasks.T
     static global::StructuredOutput.ParseResult<global::Tasks.Ticket> global::StructuredOutput.ILlmExtractable<global::Tasks.Ticket>.Parse(string json) => global::Tasks.__Ticket_LlmContract.Parse(json, null);
 
     static global::StructuredOutput.ParseResult<global::Tasks.Ticket> global::StructuredOutput.ILlmExtractable<global::Tasks.Ticket>.Parse(string json, global::StructuredOutput.ParseOptions? options) => global::Tasks.__Ticket_LlmContract.Parse(json, options);
+
+    static void global::StructuredOutput.ILlmExtractable<global::Tasks.Ticket>.Write(global::System.Text.Json.Utf8JsonWriter writer, global::Tasks.Ticket value) => global::Tasks.__Ticket_LlmContract.Write(writer, value);
 }
 
 [global::System.CodeDom.Compiler.GeneratedCode("StructuredOutput.Generator", "{version}")]
@@ -151,5 +153,24 @@ file static class __Ticket_LlmContract
         }
 
         return true;
+    }
+
+    public static void Write(global::System.Text.Json.Utf8JsonWriter writer, global::Tasks.Ticket value) => WriteTicket(writer, value);
+
+    private static void WritePriority(global::System.Text.Json.Utf8JsonWriter writer, global::Tasks.Priority value) =>
+        global::StructuredOutput.Writing.JsonWriters.WriteEnum(writer, value, s_PriorityNames);
+
+    private static void WriteTicket(global::System.Text.Json.Utf8JsonWriter writer, global::Tasks.Ticket? value)
+    {
+        if (value is null)
+        {
+            writer.WriteNullValue();
+            return;
+        }
+
+        writer.WriteStartObject();
+        global::StructuredOutput.Writing.JsonWriters.WriteProperty(writer, "subject"u8, value.Subject, global::StructuredOutput.Writing.JsonWriters.WriteString);
+        global::StructuredOutput.Writing.JsonWriters.WriteProperty(writer, "priority"u8, value.Priority, WritePriority);
+        writer.WriteEndObject();
     }
 }

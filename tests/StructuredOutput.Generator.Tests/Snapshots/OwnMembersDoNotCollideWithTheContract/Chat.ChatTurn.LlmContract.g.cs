@@ -21,6 +21,8 @@ partial record ChatTurn : global::StructuredOutput.ILlmExtractable<global::Chat.
     static global::StructuredOutput.ParseResult<global::Chat.ChatTurn> global::StructuredOutput.ILlmExtractable<global::Chat.ChatTurn>.Parse(string json) => global::Chat.__ChatTurn_LlmContract.Parse(json, null);
 
     static global::StructuredOutput.ParseResult<global::Chat.ChatTurn> global::StructuredOutput.ILlmExtractable<global::Chat.ChatTurn>.Parse(string json, global::StructuredOutput.ParseOptions? options) => global::Chat.__ChatTurn_LlmContract.Parse(json, options);
+
+    static void global::StructuredOutput.ILlmExtractable<global::Chat.ChatTurn>.Write(global::System.Text.Json.Utf8JsonWriter writer, global::Chat.ChatTurn value) => global::Chat.__ChatTurn_LlmContract.Write(writer, value);
 }
 
 [global::System.CodeDom.Compiler.GeneratedCode("StructuredOutput.Generator", "{version}")]
@@ -136,5 +138,21 @@ file static class __ChatTurn_LlmContract
         }
 
         return true;
+    }
+
+    public static void Write(global::System.Text.Json.Utf8JsonWriter writer, global::Chat.ChatTurn value) => WriteChatTurn(writer, value);
+
+    private static void WriteChatTurn(global::System.Text.Json.Utf8JsonWriter writer, global::Chat.ChatTurn? value)
+    {
+        if (value is null)
+        {
+            writer.WriteNullValue();
+            return;
+        }
+
+        writer.WriteStartObject();
+        global::StructuredOutput.Writing.JsonWriters.WriteProperty(writer, "prompt"u8, value.Prompt, global::StructuredOutput.Writing.JsonWriters.WriteString);
+        global::StructuredOutput.Writing.JsonWriters.WriteProperty(writer, "answer"u8, value.Answer, global::StructuredOutput.Writing.JsonWriters.WriteString);
+        writer.WriteEndObject();
     }
 }

@@ -21,6 +21,8 @@ partial class Parser : global::StructuredOutput.ILlmExtractable<global::Chat.Par
     static global::StructuredOutput.ParseResult<global::Chat.Parser> global::StructuredOutput.ILlmExtractable<global::Chat.Parser>.Parse(string json) => global::Chat.__Parser_LlmContract.Parse(json, null);
 
     static global::StructuredOutput.ParseResult<global::Chat.Parser> global::StructuredOutput.ILlmExtractable<global::Chat.Parser>.Parse(string json, global::StructuredOutput.ParseOptions? options) => global::Chat.__Parser_LlmContract.Parse(json, options);
+
+    static void global::StructuredOutput.ILlmExtractable<global::Chat.Parser>.Write(global::System.Text.Json.Utf8JsonWriter writer, global::Chat.Parser value) => global::Chat.__Parser_LlmContract.Write(writer, value);
 }
 
 [global::System.CodeDom.Compiler.GeneratedCode("StructuredOutput.Generator", "{version}")]
@@ -206,5 +208,24 @@ file static class __Parser_LlmContract
         }
 
         return true;
+    }
+
+    public static void Write(global::System.Text.Json.Utf8JsonWriter writer, global::Chat.Parser value) => WriteParser(writer, value);
+
+    private static void WriteParser(global::System.Text.Json.Utf8JsonWriter writer, global::Chat.Parser? value)
+    {
+        if (value is null)
+        {
+            writer.WriteNullValue();
+            return;
+        }
+
+        writer.WriteStartObject();
+        global::StructuredOutput.Writing.JsonWriters.WriteProperty(writer, "jsonSchema"u8, value.JsonSchema, global::StructuredOutput.Writing.JsonWriters.WriteString);
+        global::StructuredOutput.Writing.JsonWriters.WriteProperty(writer, "parse"u8, value.Parse, global::StructuredOutput.Writing.JsonWriters.WriteString);
+        global::StructuredOutput.Writing.JsonWriters.WriteProperty(writer, "value"u8, value.Value, global::StructuredOutput.Writing.JsonWriters.WriteString);
+        global::StructuredOutput.Writing.JsonWriters.WriteProperty(writer, "reader"u8, value.Reader, global::StructuredOutput.Writing.JsonWriters.WriteString);
+        global::StructuredOutput.Writing.JsonWriters.WriteProperty(writer, "class"u8, value.@class, global::StructuredOutput.Writing.JsonWriters.WriteString);
+        writer.WriteEndObject();
     }
 }

@@ -21,6 +21,8 @@ partial record Recipe : global::StructuredOutput.ILlmExtractable<global::Cooking
     static global::StructuredOutput.ParseResult<global::Cooking.Recipe> global::StructuredOutput.ILlmExtractable<global::Cooking.Recipe>.Parse(string json) => global::Cooking.__Recipe_LlmContract.Parse(json, null);
 
     static global::StructuredOutput.ParseResult<global::Cooking.Recipe> global::StructuredOutput.ILlmExtractable<global::Cooking.Recipe>.Parse(string json, global::StructuredOutput.ParseOptions? options) => global::Cooking.__Recipe_LlmContract.Parse(json, options);
+
+    static void global::StructuredOutput.ILlmExtractable<global::Cooking.Recipe>.Write(global::System.Text.Json.Utf8JsonWriter writer, global::Cooking.Recipe value) => global::Cooking.__Recipe_LlmContract.Write(writer, value);
 }
 
 [global::System.CodeDom.Compiler.GeneratedCode("StructuredOutput.Generator", "{version}")]
@@ -645,4 +647,78 @@ file static class __Recipe_LlmContract
         value = read;
         return ok;
     }
+
+    public static void Write(global::System.Text.Json.Utf8JsonWriter writer, global::Cooking.Recipe value) => WriteRecipe(writer, value);
+
+    private static void WriteCuisine(global::System.Text.Json.Utf8JsonWriter writer, global::Cooking.Cuisine value) =>
+        global::StructuredOutput.Writing.JsonWriters.WriteEnum(writer, value, s_CuisineNames);
+
+    private static void WriteDifficulty(global::System.Text.Json.Utf8JsonWriter writer, global::Cooking.Difficulty value) =>
+        global::StructuredOutput.Writing.JsonWriters.WriteEnum(writer, value, s_DifficultyNames);
+
+    private static void WriteRecipe(global::System.Text.Json.Utf8JsonWriter writer, global::Cooking.Recipe? value)
+    {
+        if (value is null)
+        {
+            writer.WriteNullValue();
+            return;
+        }
+
+        writer.WriteStartObject();
+        global::StructuredOutput.Writing.JsonWriters.WriteProperty(writer, "name"u8, value.Name, global::StructuredOutput.Writing.JsonWriters.WriteString);
+        global::StructuredOutput.Writing.JsonWriters.WriteProperty(writer, "servings"u8, value.Servings, global::StructuredOutput.Writing.JsonWriters.WriteInt32);
+        global::StructuredOutput.Writing.JsonWriters.WriteProperty(writer, "cuisine"u8, value.Cuisine, WriteCuisine);
+        global::StructuredOutput.Writing.JsonWriters.WriteProperty(writer, "difficulty"u8, value.Difficulty, WriteNullableDifficulty);
+        global::StructuredOutput.Writing.JsonWriters.WriteProperty(writer, "ingredients"u8, value.Ingredients, WriteListOfIngredient);
+        global::StructuredOutput.Writing.JsonWriters.WriteProperty(writer, "steps"u8, value.Steps, WriteArrayOfString);
+        global::StructuredOutput.Writing.JsonWriters.WriteProperty(writer, "tags"u8, value.Tags, WriteIReadOnlyListOfString);
+        global::StructuredOutput.Writing.JsonWriters.WriteProperty(writer, "garnishes"u8, value.Garnishes, WriteIListOfIngredient);
+        global::StructuredOutput.Writing.JsonWriters.WriteProperty(writer, "totalMinutes"u8, value.TotalMinutes, WriteNullableInt32);
+        global::StructuredOutput.Writing.JsonWriters.WriteProperty(writer, "source"u8, value.Source, global::StructuredOutput.Writing.JsonWriters.WriteString);
+        global::StructuredOutput.Writing.JsonWriters.WriteProperty(writer, "rating"u8, value.Rating, global::StructuredOutput.Writing.JsonWriters.WriteDouble);
+        global::StructuredOutput.Writing.JsonWriters.WriteProperty(writer, "cost"u8, value.Cost, global::StructuredOutput.Writing.JsonWriters.WriteDecimal);
+        global::StructuredOutput.Writing.JsonWriters.WriteProperty(writer, "calories"u8, value.Calories, global::StructuredOutput.Writing.JsonWriters.WriteInt64);
+        global::StructuredOutput.Writing.JsonWriters.WriteProperty(writer, "vegetarian"u8, value.Vegetarian, global::StructuredOutput.Writing.JsonWriters.WriteBoolean);
+        writer.WriteEndObject();
+    }
+
+    private static void WriteIngredient(global::System.Text.Json.Utf8JsonWriter writer, global::Cooking.Ingredient? value)
+    {
+        if (value is null)
+        {
+            writer.WriteNullValue();
+            return;
+        }
+
+        writer.WriteStartObject();
+        global::StructuredOutput.Writing.JsonWriters.WriteProperty(writer, "name"u8, value.Name, global::StructuredOutput.Writing.JsonWriters.WriteString);
+        global::StructuredOutput.Writing.JsonWriters.WriteProperty(writer, "quantity"u8, value.Quantity, WriteNullableDouble);
+        global::StructuredOutput.Writing.JsonWriters.WriteProperty(writer, "unit"u8, value.Unit, global::StructuredOutput.Writing.JsonWriters.WriteString);
+        global::StructuredOutput.Writing.JsonWriters.WriteProperty(writer, "notes"u8, value.Notes, WriteListOfNullableString);
+        writer.WriteEndObject();
+    }
+
+    private static void WriteNullableDifficulty(global::System.Text.Json.Utf8JsonWriter writer, global::Cooking.Difficulty? value) =>
+        global::StructuredOutput.Writing.JsonWriters.WriteNullable<global::Cooking.Difficulty>(writer, value, WriteDifficulty);
+
+    private static void WriteListOfIngredient(global::System.Text.Json.Utf8JsonWriter writer, global::System.Collections.Generic.List<global::Cooking.Ingredient>? value) =>
+        global::StructuredOutput.Writing.JsonWriters.WriteArray<global::Cooking.Ingredient>(writer, value, WriteIngredient);
+
+    private static void WriteArrayOfString(global::System.Text.Json.Utf8JsonWriter writer, string[]? value) =>
+        global::StructuredOutput.Writing.JsonWriters.WriteArray<string>(writer, value, global::StructuredOutput.Writing.JsonWriters.WriteString);
+
+    private static void WriteIReadOnlyListOfString(global::System.Text.Json.Utf8JsonWriter writer, global::System.Collections.Generic.IReadOnlyList<string>? value) =>
+        global::StructuredOutput.Writing.JsonWriters.WriteArray<string>(writer, value, global::StructuredOutput.Writing.JsonWriters.WriteString);
+
+    private static void WriteIListOfIngredient(global::System.Text.Json.Utf8JsonWriter writer, global::System.Collections.Generic.IList<global::Cooking.Ingredient>? value) =>
+        global::StructuredOutput.Writing.JsonWriters.WriteArray<global::Cooking.Ingredient>(writer, value, WriteIngredient);
+
+    private static void WriteNullableInt32(global::System.Text.Json.Utf8JsonWriter writer, int? value) =>
+        global::StructuredOutput.Writing.JsonWriters.WriteNullable<int>(writer, value, global::StructuredOutput.Writing.JsonWriters.WriteInt32);
+
+    private static void WriteNullableDouble(global::System.Text.Json.Utf8JsonWriter writer, double? value) =>
+        global::StructuredOutput.Writing.JsonWriters.WriteNullable<double>(writer, value, global::StructuredOutput.Writing.JsonWriters.WriteDouble);
+
+    private static void WriteListOfNullableString(global::System.Text.Json.Utf8JsonWriter writer, global::System.Collections.Generic.List<string?>? value) =>
+        global::StructuredOutput.Writing.JsonWriters.WriteArray<string?>(writer, value, global::StructuredOutput.Writing.JsonWriters.WriteString);
 }

@@ -21,6 +21,8 @@ partial record struct Point : global::StructuredOutput.ILlmExtractable<global::G
     static global::StructuredOutput.ParseResult<global::Geometry.Point> global::StructuredOutput.ILlmExtractable<global::Geometry.Point>.Parse(string json) => global::Geometry.__Point_LlmContract.Parse(json, null);
 
     static global::StructuredOutput.ParseResult<global::Geometry.Point> global::StructuredOutput.ILlmExtractable<global::Geometry.Point>.Parse(string json, global::StructuredOutput.ParseOptions? options) => global::Geometry.__Point_LlmContract.Parse(json, options);
+
+    static void global::StructuredOutput.ILlmExtractable<global::Geometry.Point>.Write(global::System.Text.Json.Utf8JsonWriter writer, global::Geometry.Point value) => global::Geometry.__Point_LlmContract.Write(writer, value);
 }
 
 [global::System.CodeDom.Compiler.GeneratedCode("StructuredOutput.Generator", "{version}")]
@@ -227,4 +229,25 @@ file static class __Point_LlmContract
 
     private static bool ReadNullableLabel(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out global::Geometry.Label? value)
         => global::StructuredOutput.Reading.JsonReaders.ReadNullable<global::Geometry.Label>(ref reader, context, ReadLabel, out value);
+
+    public static void Write(global::System.Text.Json.Utf8JsonWriter writer, global::Geometry.Point value) => WritePoint(writer, value);
+
+    private static void WritePoint(global::System.Text.Json.Utf8JsonWriter writer, global::Geometry.Point value)
+    {
+        writer.WriteStartObject();
+        global::StructuredOutput.Writing.JsonWriters.WriteProperty(writer, "x"u8, value.X, global::StructuredOutput.Writing.JsonWriters.WriteDouble);
+        global::StructuredOutput.Writing.JsonWriters.WriteProperty(writer, "y"u8, value.Y, global::StructuredOutput.Writing.JsonWriters.WriteDouble);
+        global::StructuredOutput.Writing.JsonWriters.WriteProperty(writer, "label"u8, value.Label, WriteNullableLabel);
+        writer.WriteEndObject();
+    }
+
+    private static void WriteLabel(global::System.Text.Json.Utf8JsonWriter writer, global::Geometry.Label value)
+    {
+        writer.WriteStartObject();
+        global::StructuredOutput.Writing.JsonWriters.WriteProperty(writer, "text"u8, value.Text, global::StructuredOutput.Writing.JsonWriters.WriteString);
+        writer.WriteEndObject();
+    }
+
+    private static void WriteNullableLabel(global::System.Text.Json.Utf8JsonWriter writer, global::Geometry.Label? value) =>
+        global::StructuredOutput.Writing.JsonWriters.WriteNullable<global::Geometry.Label>(writer, value, WriteLabel);
 }

@@ -21,6 +21,8 @@ partial record Category : global::StructuredOutput.ILlmExtractable<global::Trees
     static global::StructuredOutput.ParseResult<global::Trees.Category> global::StructuredOutput.ILlmExtractable<global::Trees.Category>.Parse(string json) => global::Trees.__Category_LlmContract.Parse(json, null);
 
     static global::StructuredOutput.ParseResult<global::Trees.Category> global::StructuredOutput.ILlmExtractable<global::Trees.Category>.Parse(string json, global::StructuredOutput.ParseOptions? options) => global::Trees.__Category_LlmContract.Parse(json, options);
+
+    static void global::StructuredOutput.ILlmExtractable<global::Trees.Category>.Write(global::System.Text.Json.Utf8JsonWriter writer, global::Trees.Category value) => global::Trees.__Category_LlmContract.Write(writer, value);
 }
 
 [global::System.CodeDom.Compiler.GeneratedCode("StructuredOutput.Generator", "{version}")]
@@ -150,4 +152,23 @@ file static class __Category_LlmContract
         value = read;
         return ok;
     }
+
+    public static void Write(global::System.Text.Json.Utf8JsonWriter writer, global::Trees.Category value) => WriteCategory(writer, value);
+
+    private static void WriteCategory(global::System.Text.Json.Utf8JsonWriter writer, global::Trees.Category? value)
+    {
+        if (value is null)
+        {
+            writer.WriteNullValue();
+            return;
+        }
+
+        writer.WriteStartObject();
+        global::StructuredOutput.Writing.JsonWriters.WriteProperty(writer, "name"u8, value.Name, global::StructuredOutput.Writing.JsonWriters.WriteString);
+        global::StructuredOutput.Writing.JsonWriters.WriteProperty(writer, "subcategories"u8, value.Subcategories, WriteListOfCategory);
+        writer.WriteEndObject();
+    }
+
+    private static void WriteListOfCategory(global::System.Text.Json.Utf8JsonWriter writer, global::System.Collections.Generic.List<global::Trees.Category>? value) =>
+        global::StructuredOutput.Writing.JsonWriters.WriteArray<global::Trees.Category>(writer, value, WriteCategory);
 }

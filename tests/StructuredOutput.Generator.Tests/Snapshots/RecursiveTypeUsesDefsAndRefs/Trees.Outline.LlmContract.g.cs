@@ -21,6 +21,8 @@ partial record Outline : global::StructuredOutput.ILlmExtractable<global::Trees.
     static global::StructuredOutput.ParseResult<global::Trees.Outline> global::StructuredOutput.ILlmExtractable<global::Trees.Outline>.Parse(string json) => global::Trees.__Outline_LlmContract.Parse(json, null);
 
     static global::StructuredOutput.ParseResult<global::Trees.Outline> global::StructuredOutput.ILlmExtractable<global::Trees.Outline>.Parse(string json, global::StructuredOutput.ParseOptions? options) => global::Trees.__Outline_LlmContract.Parse(json, options);
+
+    static void global::StructuredOutput.ILlmExtractable<global::Trees.Outline>.Write(global::System.Text.Json.Utf8JsonWriter writer, global::Trees.Outline value) => global::Trees.__Outline_LlmContract.Write(writer, value);
 }
 
 [global::System.CodeDom.Compiler.GeneratedCode("StructuredOutput.Generator", "{version}")]
@@ -416,4 +418,53 @@ file static class __Outline_LlmContract
 
     private static bool ReadNullableTreeNode(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out global::Trees.TreeNode? value)
         => global::StructuredOutput.Reading.JsonReaders.ReadOrNull<global::Trees.TreeNode>(ref reader, context, ReadTreeNode, out value);
+
+    public static void Write(global::System.Text.Json.Utf8JsonWriter writer, global::Trees.Outline value) => WriteOutline(writer, value);
+
+    private static void WriteOutline(global::System.Text.Json.Utf8JsonWriter writer, global::Trees.Outline? value)
+    {
+        if (value is null)
+        {
+            writer.WriteNullValue();
+            return;
+        }
+
+        writer.WriteStartObject();
+        global::StructuredOutput.Writing.JsonWriters.WriteProperty(writer, "title"u8, value.Title, global::StructuredOutput.Writing.JsonWriters.WriteString);
+        global::StructuredOutput.Writing.JsonWriters.WriteProperty(writer, "root"u8, value.Root, WriteTreeNode);
+        global::StructuredOutput.Writing.JsonWriters.WriteProperty(writer, "author"u8, value.Author, WritePerson);
+        global::StructuredOutput.Writing.JsonWriters.WriteProperty(writer, "editor"u8, value.Editor, WritePerson);
+        writer.WriteEndObject();
+    }
+
+    private static void WriteTreeNode(global::System.Text.Json.Utf8JsonWriter writer, global::Trees.TreeNode? value)
+    {
+        if (value is null)
+        {
+            writer.WriteNullValue();
+            return;
+        }
+
+        writer.WriteStartObject();
+        global::StructuredOutput.Writing.JsonWriters.WriteProperty(writer, "label"u8, value.Label, global::StructuredOutput.Writing.JsonWriters.WriteString);
+        global::StructuredOutput.Writing.JsonWriters.WriteProperty(writer, "children"u8, value.Children, WriteListOfTreeNode);
+        global::StructuredOutput.Writing.JsonWriters.WriteProperty(writer, "parent"u8, value.Parent, WriteTreeNode);
+        writer.WriteEndObject();
+    }
+
+    private static void WritePerson(global::System.Text.Json.Utf8JsonWriter writer, global::Trees.Person? value)
+    {
+        if (value is null)
+        {
+            writer.WriteNullValue();
+            return;
+        }
+
+        writer.WriteStartObject();
+        global::StructuredOutput.Writing.JsonWriters.WriteProperty(writer, "name"u8, value.Name, global::StructuredOutput.Writing.JsonWriters.WriteString);
+        writer.WriteEndObject();
+    }
+
+    private static void WriteListOfTreeNode(global::System.Text.Json.Utf8JsonWriter writer, global::System.Collections.Generic.List<global::Trees.TreeNode>? value) =>
+        global::StructuredOutput.Writing.JsonWriters.WriteArray<global::Trees.TreeNode>(writer, value, WriteTreeNode);
 }

@@ -19,6 +19,8 @@ partial record Contact : global::StructuredOutput.ILlmExtractable<global::Contac
     static global::StructuredOutput.ParseResult<global::Contact> global::StructuredOutput.ILlmExtractable<global::Contact>.Parse(string json) => global::__Contact_LlmContract.Parse(json, null);
 
     static global::StructuredOutput.ParseResult<global::Contact> global::StructuredOutput.ILlmExtractable<global::Contact>.Parse(string json, global::StructuredOutput.ParseOptions? options) => global::__Contact_LlmContract.Parse(json, options);
+
+    static void global::StructuredOutput.ILlmExtractable<global::Contact>.Write(global::System.Text.Json.Utf8JsonWriter writer, global::Contact value) => global::__Contact_LlmContract.Write(writer, value);
 }
 
 [global::System.CodeDom.Compiler.GeneratedCode("StructuredOutput.Generator", "{version}")]
@@ -246,4 +248,35 @@ file static class __Contact_LlmContract
 
     private static bool ReadNullableString(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out string? value)
         => global::StructuredOutput.Reading.JsonReaders.ReadOrNull<string>(ref reader, context, global::StructuredOutput.Reading.JsonReaders.ReadString, out value);
+
+    public static void Write(global::System.Text.Json.Utf8JsonWriter writer, global::Contact value) => WriteContact(writer, value);
+
+    private static void WriteContact(global::System.Text.Json.Utf8JsonWriter writer, global::Contact? value)
+    {
+        if (value is null)
+        {
+            writer.WriteNullValue();
+            return;
+        }
+
+        writer.WriteStartObject();
+        global::StructuredOutput.Writing.JsonWriters.WriteProperty(writer, "name"u8, value.Name, global::StructuredOutput.Writing.JsonWriters.WriteString);
+        global::StructuredOutput.Writing.JsonWriters.WriteProperty(writer, "email"u8, value.Email, global::StructuredOutput.Writing.JsonWriters.WriteString);
+        global::StructuredOutput.Writing.JsonWriters.WriteProperty(writer, "address"u8, value.Address, WriteAddress);
+        writer.WriteEndObject();
+    }
+
+    private static void WriteAddress(global::System.Text.Json.Utf8JsonWriter writer, global::Address? value)
+    {
+        if (value is null)
+        {
+            writer.WriteNullValue();
+            return;
+        }
+
+        writer.WriteStartObject();
+        global::StructuredOutput.Writing.JsonWriters.WriteProperty(writer, "city"u8, value.City, global::StructuredOutput.Writing.JsonWriters.WriteString);
+        global::StructuredOutput.Writing.JsonWriters.WriteProperty(writer, "country"u8, value.Country, global::StructuredOutput.Writing.JsonWriters.WriteString);
+        writer.WriteEndObject();
+    }
 }

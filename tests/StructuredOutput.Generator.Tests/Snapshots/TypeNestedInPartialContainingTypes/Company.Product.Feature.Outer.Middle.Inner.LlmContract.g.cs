@@ -25,6 +25,8 @@ partial class Outer
             static global::StructuredOutput.ParseResult<global::Company.Product.Feature.Outer.Middle.Inner> global::StructuredOutput.ILlmExtractable<global::Company.Product.Feature.Outer.Middle.Inner>.Parse(string json) => global::Company.Product.Feature.__Inner_LlmContract.Parse(json, null);
 
             static global::StructuredOutput.ParseResult<global::Company.Product.Feature.Outer.Middle.Inner> global::StructuredOutput.ILlmExtractable<global::Company.Product.Feature.Outer.Middle.Inner>.Parse(string json, global::StructuredOutput.ParseOptions? options) => global::Company.Product.Feature.__Inner_LlmContract.Parse(json, options);
+
+            static void global::StructuredOutput.ILlmExtractable<global::Company.Product.Feature.Outer.Middle.Inner>.Write(global::System.Text.Json.Utf8JsonWriter writer, global::Company.Product.Feature.Outer.Middle.Inner value) => global::Company.Product.Feature.__Inner_LlmContract.Write(writer, value);
         }
     }
 }
@@ -219,5 +221,34 @@ file static class __Inner_LlmContract
         }
 
         return true;
+    }
+
+    public static void Write(global::System.Text.Json.Utf8JsonWriter writer, global::Company.Product.Feature.Outer.Middle.Inner value) => WriteInner(writer, value);
+
+    private static void WriteInner(global::System.Text.Json.Utf8JsonWriter writer, global::Company.Product.Feature.Outer.Middle.Inner? value)
+    {
+        if (value is null)
+        {
+            writer.WriteNullValue();
+            return;
+        }
+
+        writer.WriteStartObject();
+        global::StructuredOutput.Writing.JsonWriters.WriteProperty(writer, "value"u8, value.Value, global::StructuredOutput.Writing.JsonWriters.WriteString);
+        global::StructuredOutput.Writing.JsonWriters.WriteProperty(writer, "detail"u8, value.Detail, WriteDetail);
+        writer.WriteEndObject();
+    }
+
+    private static void WriteDetail(global::System.Text.Json.Utf8JsonWriter writer, global::Company.Product.Feature.Outer.Middle.Detail? value)
+    {
+        if (value is null)
+        {
+            writer.WriteNullValue();
+            return;
+        }
+
+        writer.WriteStartObject();
+        global::StructuredOutput.Writing.JsonWriters.WriteProperty(writer, "level"u8, value.Level, global::StructuredOutput.Writing.JsonWriters.WriteInt32);
+        writer.WriteEndObject();
     }
 }

@@ -21,6 +21,8 @@ partial record Book : global::StructuredOutput.ILlmExtractable<global::Docs.Book
     static global::StructuredOutput.ParseResult<global::Docs.Book> global::StructuredOutput.ILlmExtractable<global::Docs.Book>.Parse(string json) => global::Docs.__Book_LlmContract.Parse(json, null);
 
     static global::StructuredOutput.ParseResult<global::Docs.Book> global::StructuredOutput.ILlmExtractable<global::Docs.Book>.Parse(string json, global::StructuredOutput.ParseOptions? options) => global::Docs.__Book_LlmContract.Parse(json, options);
+
+    static void global::StructuredOutput.ILlmExtractable<global::Docs.Book>.Write(global::System.Text.Json.Utf8JsonWriter writer, global::Docs.Book value) => global::Docs.__Book_LlmContract.Write(writer, value);
 }
 
 [global::System.CodeDom.Compiler.GeneratedCode("StructuredOutput.Generator", "{version}")]
@@ -311,4 +313,42 @@ file static class __Book_LlmContract
 
     private static bool ReadNullableInt32(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out int? value)
         => global::StructuredOutput.Reading.JsonReaders.ReadNullable<int>(ref reader, context, global::StructuredOutput.Reading.JsonReaders.ReadInt32, out value);
+
+    public static void Write(global::System.Text.Json.Utf8JsonWriter writer, global::Docs.Book value) => WriteBook(writer, value);
+
+    private static void WriteGenre(global::System.Text.Json.Utf8JsonWriter writer, global::Docs.Genre value) =>
+        global::StructuredOutput.Writing.JsonWriters.WriteEnum(writer, value, s_GenreNames);
+
+    private static void WriteBook(global::System.Text.Json.Utf8JsonWriter writer, global::Docs.Book? value)
+    {
+        if (value is null)
+        {
+            writer.WriteNullValue();
+            return;
+        }
+
+        writer.WriteStartObject();
+        global::StructuredOutput.Writing.JsonWriters.WriteProperty(writer, "title"u8, value.Title, global::StructuredOutput.Writing.JsonWriters.WriteString);
+        global::StructuredOutput.Writing.JsonWriters.WriteProperty(writer, "author"u8, value.Author, WriteAuthor);
+        global::StructuredOutput.Writing.JsonWriters.WriteProperty(writer, "pages"u8, value.Pages, WriteNullableInt32);
+        global::StructuredOutput.Writing.JsonWriters.WriteProperty(writer, "genre"u8, value.Genre, WriteGenre);
+        writer.WriteEndObject();
+    }
+
+    private static void WriteAuthor(global::System.Text.Json.Utf8JsonWriter writer, global::Docs.Author? value)
+    {
+        if (value is null)
+        {
+            writer.WriteNullValue();
+            return;
+        }
+
+        writer.WriteStartObject();
+        global::StructuredOutput.Writing.JsonWriters.WriteProperty(writer, "name"u8, value.Name, global::StructuredOutput.Writing.JsonWriters.WriteString);
+        global::StructuredOutput.Writing.JsonWriters.WriteProperty(writer, "born"u8, value.Born, WriteNullableInt32);
+        writer.WriteEndObject();
+    }
+
+    private static void WriteNullableInt32(global::System.Text.Json.Utf8JsonWriter writer, int? value) =>
+        global::StructuredOutput.Writing.JsonWriters.WriteNullable<int>(writer, value, global::StructuredOutput.Writing.JsonWriters.WriteInt32);
 }
