@@ -103,11 +103,23 @@ internal static class DiagnosticDescriptors
         "Type argument is not an extraction contract",
         "'{0}' is not an extraction contract, so {1} cannot use it: add [LlmExtract] to '{0}' and declare it partial, so that the generator implements ILlmExtractable<{0}> for it");
 
+    public static readonly DiagnosticDescriptor DialectCannotExpress = Create(
+        "LLMX030",
+        "Schema dialect cannot express the type",
+        "The {0} schema cannot express {1}: {2}; {3}, or remove SchemaDialect.{0} from LlmExtract.Dialects");
+
+    public static readonly DiagnosticDescriptor DialectStatesInWords = Create(
+        "LLMX031",
+        "Schema dialect states a constraint in words only",
+        "The {0} schema does not accept {1} on '{2}': it is stated in the description instead, and the client still checks it (a violation is re-asked)",
+        DiagnosticSeverity.Info);
+
     public static readonly DiagnosticDescriptor[] All =
     {
         InternalError, MustBePartial, UnsupportedMemberType, GenericType, CannotConstruct, DuplicateJsonName, InaccessibleType,
         FlagsEnum, InvalidConstraint, InapplicableConstraint, UncheckedValidationAttribute, StrictLimitExceeded,
         StrictKeywordNotEnforced, StrictUnsupportedMember, MissingDescription, InvalidSchemaName, NotAContract,
+        DialectCannotExpress, DialectStatesInWords,
     };
 
     public static DiagnosticDescriptor Find(string id) =>

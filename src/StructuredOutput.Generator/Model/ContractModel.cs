@@ -7,6 +7,7 @@ namespace StructuredOutput.Generator.Model;
 /// <param name="Objects">The object types of the contract; the root is first.</param>
 /// <param name="Enums">The enums the contract uses.</param>
 /// <param name="Strict">Whether the type asks for strict <c>json_schema</c> mode by default.</param>
+/// <param name="Dialects">The rows of <see cref="SchemaDialects"/> of the dialects, besides OpenAI's, that the type names for a wire schema of their own, in enum order.</param>
 /// <param name="LanguageVersion">
 /// The C# version of the compilation the contract is generated into (from its parse options): the generated code may
 /// use only what that version has (raw string literals need C# 11).
@@ -18,6 +19,7 @@ internal sealed record ContractModel(
     EquatableArray<ObjectModel> Objects,
     EquatableArray<EnumModel> Enums,
     bool Strict,
+    EquatableArray<DialectInfo> Dialects,
     Microsoft.CodeAnalysis.CSharp.LanguageVersion LanguageVersion)
 {
     public ObjectModel Root => Objects[0];

@@ -100,6 +100,7 @@ internal sealed partial class ContractParser
     {
         string? instructions = null;
         string? name = null;
+        var dialects = EquatableArray<DialectInfo>.Empty;
         if (attribute is not null)
         {
             foreach (var argument in attribute.NamedArguments)
@@ -115,6 +116,10 @@ internal sealed partial class ContractParser
                 else if (argument.Key == "Strict" && argument.Value.Value is bool strict)
                 {
                     _strict = strict;
+                }
+                else if (argument.Key == "Dialects" && argument.Value.Kind == TypedConstantKind.Array && !argument.Value.IsNull)
+                {
+                    dialects = ReadDialects(argument.Value.Values);
                 }
             }
         }
@@ -144,11 +149,14 @@ internal sealed partial class ContractParser
             _objects.Select(o => o!).ToEquatableArray(),
             _enums.ToEquatableArray(),
             _strict,
+            dialects,
             syntax.SyntaxTree.Options is CSharpParseOptions options ? options.LanguageVersion : LanguageVersion.Default);
         if (_strict)
         {
             CheckStrict(model);
         }
+
+        CheckDialects(model);
 
         return Done(model);
     }

@@ -6,13 +6,16 @@ namespace StructuredOutput.Extraction;
 /// <summary>Builds what is sent: the chat options with the response format, the first messages, and each re-ask.</summary>
 internal static class ExtractionRequest
 {
-    /// <summary>A copy of the caller's chat options with the response format set (strict json_schema or json_object).</summary>
+    /// <summary>
+    /// A copy of the caller's chat options with the response format set: strict json_schema, with the schema in the
+    /// options' dialect, or json_object.
+    /// </summary>
     public static ChatOptions CreateOptions<T>(ExtractOptions? options) where T : ILlmExtractable<T>
     {
         ChatOptions chatOptions = options?.ChatOptions?.Clone() ?? new ChatOptions();
         if (IsStrict<T>(options))
         {
-            StrictFormat<T>.Apply(chatOptions);
+            StrictFormat<T>.Apply(chatOptions, options?.Dialect ?? SchemaDialect.OpenAI);
         }
         else
         {
