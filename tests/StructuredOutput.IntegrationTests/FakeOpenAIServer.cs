@@ -123,6 +123,14 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
     /// <summary>http://127.0.0.1:PORT/v1</summary>
     public string BaseUrl { get; private set; } = string.Empty;
 
+    /// <summary>
+    /// http://127.0.0.1:PORT/v1beta/openai, the path of Gemini's OpenAI-compatible endpoint: requests there get HTTP 400
+    /// in Gemini's error format when their response schema holds what Gemini's schema rejects (<see cref="GeminiSchemaCheck"/>).
+    /// </summary>
+    public string GeminiBaseUrl => BaseUrl.Substring(0, BaseUrl.Length - "/v1".Length) + GeminiPath;
+
+    private const string GeminiPath = "/v1beta/openai";
+
     /// <summary>Answers requests when the script is empty; when null, such requests get HTTP 400 "no scripted response".</summary>
     public Func<RecordedRequest, ScriptedResponse>? Fallback { get; set; }
 
@@ -161,6 +169,7 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
         var app = builder.Build();
         var server = new FakeOpenAIServer(app);
         app.MapPost("/v1/chat/completions", server.HandleAsync);
+        app.MapPost(GeminiPath + "/chat/completions", server.HandleAsync);
         await app.StartAsync();
 
         string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
@@ -204,6 +213,17 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
         }
 
         return new OpenAI.Chat.ChatClient("test-model", new ApiKeyCredential("test-key"), options).AsIChatClient();
+    }
+
+    /// <summary>
+    /// An <see cref="IChatClient"/> through the official OpenAI SDK, pointed at the Gemini-style path; wrapped in
+    /// <see cref="SchemaDialectChatClient"/> (as <see cref="OpenAIEndpoint.CreateChatClient"/> does) unless
+    /// <paramref name="sendDialectSchemasAsGenerated"/> is false.
+    /// </summary>
+    public IChatClient CreateGeminiChatClient(bool sendDialectSchemasAsGenerated = true)
+    {
+        var client = new OpenAI.Chat.ChatClient("gemini-test", new ApiKeyCredential("test-key"), new OpenAIClientOptions { Endpoint = new Uri(GeminiBaseUrl) }).AsIChatClient();
+        return sendDialectSchemasAsGenerated ? new SchemaDialectChatClient(client) : client;
     }
 
     /// <summary>An <see cref="IChatClient"/> through the official OpenAI SDK, pointed at this server.</summary>
@@ -304,6 +324,12 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
         lock (_requests)
         {
             _requests.Add(request);
+        }
+
+        if (request.Path.StartsWith(GeminiPath + "/", StringComparison.Ordinal) && GeminiSchemaCheck.Problems(request.Json) is { Count: > 0 } problems)
+        {
+            await WriteJsonAsync(context, 400, GeminiSchemaCheck.ErrorBody(problems));
+            return;
         }
 
         ScriptedResponse? response = _script.TryDequeue(out var next) ? next : Fallback?.Invoke(request);
