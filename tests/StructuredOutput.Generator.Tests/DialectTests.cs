@@ -6,6 +6,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Json.Schema;
 using Microsoft.CodeAnalysis;
+using StructuredOutput.Generator.Emitting;
 using StructuredOutput.Generator.Model;
 using Dialect = StructuredOutput.Generator.Model.Dialect;
 
@@ -150,7 +151,7 @@ public class DialectTests
 
         public enum Kind { A, B }
 
-        public record Part(string Name, Part2? Inner);
+        public record Part(string Name, Part2? Inner, DateOnly Since, [MaxLength(3)] string Code);
 
         public record Part2(int Value);
         """;
@@ -524,5 +525,63 @@ public class DialectTests
             public partial record Sample(DateTime When, [StringLength(5)][RegularExpression("[a-z]+")] string? Code, [Range(1, 5)] int Count);
             """);
         Assert.DoesNotContain(run.AnalyzerDiagnostics, d => d.Id is "LLMX030" or "LLMX031");
+    }
+}
+
+/// <summary>
+/// The dialect rewrite works on schema keywords, not on the types that produced them: a union's <c>anyOf</c> with a
+/// <c>const</c> discriminator, written by hand here, is rewritten by the same table.
+/// </summary>
+public class DialectRewriteTests
+{
+    private const string Union = """
+        {"type":"object","properties":{"shape":{"anyOf":[{"$ref":"#/$defs/Circle"},{"$ref":"#/$defs/Square"},{"type":"null"}],"description":"The shape."},
+        "version":{"type":"integer","const":2}},"required":["shape","version"],"additionalProperties":false,
+        "$defs":{"Circle":{"type":"object","properties":{"kind":{"type":"string","const":"circle"},"radius":{"type":"number","exclusiveMinimum":0}},"required":["kind","radius"],"additionalProperties":false},
+        "Square":{"type":"object","properties":{"kind":{"type":"string","const":"square"},"side":{"type":"number","format":"double"}},"required":["kind","side"],"additionalProperties":false}}}
+        """;
+
+    [Fact]
+    public void GeminiInlinesUnionBranchesAndStatesTheDiscriminatorAsAOneValueEnum()
+    {
+        using var gemini = JsonDocument.Parse(DialectSchemaEmitter.Rewrite(Union, Dialect.Gemini)!);
+        var root = gemini.RootElement;
+        Assert.False(root.TryGetProperty("$defs", out _));
+        Assert.False(root.TryGetProperty("additionalProperties", out _));
+
+        var shape = root.GetProperty("properties").GetProperty("shape");
+        Assert.True(shape.GetProperty("nullable").GetBoolean());
+        Assert.Equal("The shape.", shape.GetProperty("description").GetString());
+        var branches = shape.GetProperty("anyOf").EnumerateArray().ToList();
+        Assert.Equal(2, branches.Count);
+        Assert.Equal(new[] { "circle" }, branches[0].GetProperty("properties").GetProperty("kind").GetProperty("enum").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(new[] { "square" }, branches[1].GetProperty("properties").GetProperty("kind").GetProperty("enum").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal("Greater than 0.", branches[0].GetProperty("properties").GetProperty("radius").GetProperty("description").GetString());
+        Assert.Equal("Format: double.", branches[1].GetProperty("properties").GetProperty("side").GetProperty("description").GetString());
+
+        // A const that is not a string cannot be a Gemini enum: it is stated in words.
+        var version = root.GetProperty("properties").GetProperty("version");
+        Assert.False(version.TryGetProperty("const", out _));
+        Assert.False(version.TryGetProperty("enum", out _));
+        Assert.Equal("Must be 2.", version.GetProperty("description").GetString());
+    }
+
+    [Fact]
+    public void MistralKeepsTheUnionAsItIsButForTheFormat()
+    {
+        string mistral = DialectSchemaEmitter.Rewrite(Union, Dialect.Mistral)!;
+        var expected = JsonNode.Parse(Union)!;
+        var side = expected["$defs"]!["Square"]!["properties"]!["side"]!.AsObject();
+        side.Remove("format");
+        side["description"] = "Format: double.";
+        Assert.True(JsonNode.DeepEquals(expected, JsonNode.Parse(mistral)), mistral);
+    }
+
+    [Fact]
+    public void ARecursiveReferenceCannotBeInlined()
+    {
+        const string tree = """{"type":"object","properties":{"children":{"type":"array","items":{"$ref":"#"}}},"required":["children"],"additionalProperties":false}""";
+        Assert.Null(DialectSchemaEmitter.Rewrite(tree, Dialect.Gemini));
+        Assert.Equal(tree, DialectSchemaEmitter.Rewrite(tree, Dialect.Mistral));
     }
 }

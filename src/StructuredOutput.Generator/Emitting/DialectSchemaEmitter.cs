@@ -31,7 +31,16 @@ internal sealed class DialectSchemaEmitter
             return SchemaEmitter.EmitStrict(names);
         }
 
-        var root = (JsonTreeObject)JsonTree.Parse(SchemaEmitter.EmitWire(names));
+        return Rewrite(SchemaEmitter.EmitWire(names), dialect);
+    }
+
+    /// <summary>
+    /// A wire schema (compact JSON, as the schema emitter writes it) rewritten for <paramref name="dialect"/>, or null when
+    /// the dialect cannot express it.
+    /// </summary>
+    public static string? Rewrite(string wireSchema, Dialect dialect)
+    {
+        var root = (JsonTreeObject)JsonTree.Parse(wireSchema);
         return new DialectSchemaEmitter(SchemaDialects.Info(dialect), root).Schema(root)?.Write();
     }
 
@@ -156,7 +165,22 @@ internal sealed class DialectSchemaEmitter
             switch (_dialect.RuleOf(key))
             {
                 case null:
-                    if (key is "not" or "additionalProperties" && value is JsonTreeObject subschema)
+                    if (key == "$defs")
+                    {
+                        var definitions = new JsonTreeObject();
+                        foreach (var definition in ((JsonTreeObject)value).Members)
+                        {
+                            if (Schema((JsonTreeObject)definition.Value) is not { } rewritten)
+                            {
+                                return null;
+                            }
+
+                            definitions.Add(definition.Key, rewritten);
+                        }
+
+                        result.Add(key, definitions);
+                    }
+                    else if (key is "not" or "additionalProperties" && value is JsonTreeObject subschema)
                     {
                         if (Schema(subschema) is not { } rewritten)
                         {
