@@ -238,7 +238,8 @@ internal sealed class DialectSchemaEmitter
             result.InsertAfter("type", "nullable", JsonTreeValue.Literal("true"));
         }
 
-        // The description, with the notes, right after the type (as the schema emitter places it).
+        // A description that gained notes, or a schema that gained "nullable", has its description right after the
+        // type (as the schema emitter places it); any other schema keeps its order.
         notes.InsertRange(0, Notes(described));
         string? text = (result["description"] as JsonTreeValue)?.Text;
         if (notes.Count > 0)
@@ -246,7 +247,7 @@ internal sealed class DialectSchemaEmitter
             text = SchemaEmitter.Join(text, string.Join(" ", notes));
         }
 
-        if (text is not null)
+        if (text is not null && (notes.Count > 0 || nullable))
         {
             result.Members.RemoveAll(m => m.Key == "description");
             result.InsertAfter(nullable ? "nullable" : "type", "description", JsonTreeValue.String(text));

@@ -361,11 +361,10 @@ file static class __Order_LlmContract
               "description": "The day it is due; null when not stated. A date, YYYY-MM-DD."
             },
             "customer": {
-              "description": "Who placed it.",
-              "$ref": "#/$defs/Address"
+              "$ref": "#/$defs/Address",
+              "description": "Who placed it."
             },
             "shipTo": {
-              "description": "Where it goes; null to the customer's address.",
               "anyOf": [
                 {
                   "$ref": "#/$defs/Address"
@@ -373,7 +372,8 @@ file static class __Order_LlmContract
                 {
                   "type": "null"
                 }
-              ]
+              ],
+              "description": "Where it goes; null to the customer's address."
             },
             "tags": {
               "type": "array",
