@@ -124,8 +124,11 @@ public sealed class OpenAIEndpoint
     /// SDK options to start from (network time-out, retry policy, extra policies…); their endpoint is replaced by
     /// <see cref="BaseUrl"/> when one is set. Null for the SDK's defaults.
     /// </param>
-    /// <returns>A new chat client; dispose it when done.</returns>
-    public IChatClient CreateChatClient(OpenAIClientOptions? options = null) => CreateSdkChatClient(options).AsIChatClient();
+    /// <returns>
+    /// A new chat client, which sends a provider dialect's schema as generated (<see cref="SchemaDialectChatClient"/>);
+    /// dispose it when done.
+    /// </returns>
+    public IChatClient CreateChatClient(OpenAIClientOptions? options = null) => new SchemaDialectChatClient(CreateSdkChatClient(options).AsIChatClient());
 
     /// <summary>
     /// The SDK's own <see cref="ChatClient"/> for this endpoint and model, with <see cref="ChatResponseCheckPolicy"/>

@@ -34,6 +34,22 @@ public sealed class ExtractOptions
     public ExtractionMode? Mode { get; set; }
 
     /// <summary>
+    /// The provider's schema dialect of the schema a request carries (in strict <c>json_schema</c> mode); default
+    /// <see cref="SchemaDialect.OpenAI"/>. Another dialect needs the type to name it in
+    /// <see cref="LlmExtractAttribute.Dialects"/>, else the extraction throws <see cref="InvalidOperationException"/>
+    /// saying so. The answer is parsed and validated in full whatever the dialect.
+    /// </summary>
+    public SchemaDialect Dialect { get; set; }
+
+    /// <summary>
+    /// The <see cref="ChatOptions.AdditionalProperties"/> key under which a request names (as its
+    /// <see cref="SchemaDialect"/> name) the dialect of the schema it carries, when that is not OpenAI's, so that a
+    /// chat client adapter that rewrites schemas for OpenAI can send it as generated instead
+    /// (StructuredOutput.OpenAI's <c>SchemaDialectChatClient</c> does).
+    /// </summary>
+    public const string SchemaDialectKey = "structuredoutput_schema_dialect";
+
+    /// <summary>
     /// How long one request to the model may take before it is abandoned (the chat client's own transport retries
     /// included); null (the default) for no limit beyond the chat client's own. A request that runs out of time ends
     /// the extraction as <see cref="ExtractionFailureKind.TimedOut"/>, without a re-ask: there is no answer to correct,

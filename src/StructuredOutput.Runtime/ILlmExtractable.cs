@@ -17,6 +17,15 @@ public interface ILlmExtractable<TSelf> where TSelf : ILlmExtractable<TSelf>
     /// </summary>
     static abstract string? StrictJsonSchema { get; }
 
+    /// <summary>
+    /// The wire schema in <paramref name="dialect"/>: <see cref="StrictJsonSchema"/> for
+    /// <see cref="SchemaDialect.OpenAI"/>; for another dialect, its schema when the type names it in
+    /// <see cref="LlmExtractAttribute.Dialects"/>, else null.
+    /// </summary>
+    /// <param name="dialect">The provider's schema dialect.</param>
+    /// <returns>The schema as a compile-time constant, or null when none was generated for the dialect.</returns>
+    static abstract string? GetJsonSchema(SchemaDialect dialect);
+
     /// <summary>The schema's name as sent on the wire; it matches <c>^[A-Za-z0-9_-]{1,64}$</c>.</summary>
     static abstract string SchemaName { get; }
 

@@ -14,6 +14,15 @@ public static class LlmContract<T> where T : ILlmExtractable<T>
     /// <summary>The strict-mode JSON Schema generated for <typeparamref name="T"/>, or null when it cannot have one.</summary>
     public static string? StrictJsonSchema => T.StrictJsonSchema;
 
+    /// <summary>
+    /// The wire schema of <typeparamref name="T"/> in <paramref name="dialect"/>, or null when none was generated for it
+    /// (a dialect the type does not name in <see cref="LlmExtractAttribute.Dialects"/>, or OpenAI's for a type with a
+    /// dictionary).
+    /// </summary>
+    /// <param name="dialect">The provider's schema dialect.</param>
+    /// <returns>The schema, or null.</returns>
+    public static string? GetJsonSchema(SchemaDialect dialect) => T.GetJsonSchema(dialect);
+
     /// <summary>The schema name sent on the wire.</summary>
     public static string SchemaName => T.SchemaName;
 

@@ -35,4 +35,14 @@ public sealed class LlmExtractAttribute : Attribute
     /// limits (LLMX011–LLMX013). <see cref="ExtractOptions.Mode"/> overrides it per call.
     /// </summary>
     public ExtractionMode Mode { get; set; }
+
+    /// <summary>
+    /// The schema dialects, besides <see cref="SchemaDialect.OpenAI"/> (always generated), that the type must support:
+    /// the generator writes a wire schema for each (read it with <see cref="LlmContract{T}.GetJsonSchema"/>, send it with
+    /// <see cref="ExtractOptions.Dialect"/>) and reports what a dialect cannot express (LLMX030) or states only in words
+    /// (LLMX031). For example <c>Dialects = [SchemaDialect.Gemini, SchemaDialect.Mistral]</c>.
+    /// </summary>
+#pragma warning disable CA1819 // an attribute argument is a constant array; nothing can change it after compilation
+    public SchemaDialect[]? Dialects { get; set; }
+#pragma warning restore CA1819
 }

@@ -216,6 +216,9 @@ internal sealed class LoadedAssembly : IDisposable
 
     public string JsonSchema(string typeName) => (string)Contract(typeName).GetProperty("JsonSchema")!.GetValue(null)!;
 
+    public string? DialectJsonSchema(string typeName, SchemaDialect dialect) =>
+        (string?)Contract(typeName).GetMethod("GetJsonSchema")!.Invoke(null, new object[] { dialect });
+
     public string? StrictJsonSchema(string typeName) => (string?)Contract(typeName).GetProperty("StrictJsonSchema")!.GetValue(null);
 
     public string Prompt(string typeName) => (string)Contract(typeName).GetProperty("Prompt")!.GetValue(null)!;

@@ -68,6 +68,14 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
     /// <summary>http://127.0.0.1:PORT/v1</summary>
     public string BaseUrl { get; private set; } = string.Empty;
 
+    /// <summary>
+    /// http://127.0.0.1:PORT/v1beta/openai, the path of Gemini's OpenAI-compatible endpoint: requests there get HTTP 400
+    /// in Gemini's error format when their response schema holds what Gemini's schema rejects (<see cref="GeminiSchemaCheck"/>).
+    /// </summary>
+    public string GeminiBaseUrl => BaseUrl.Substring(0, BaseUrl.Length - "/v1".Length) + GeminiPath;
+
+    private const string GeminiPath = "/v1beta/openai";
+
     /// <summary>Answers requests when the script is empty; when null, such requests get HTTP 400 "no scripted response".</summary>
     public Func<RecordedRequest, ScriptedResponse>? Fallback { get; set; }
 
@@ -86,7 +94,11 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
     public static async Task<FakeOpenAIServer> StartAsync()
     {
         var server = new FakeOpenAIServer();
-        server._host = await LoopbackServer.StartAsync(app => app.MapPost("/v1/chat/completions", server.HandleAsync));
+        server._host = await LoopbackServer.StartAsync(app =>
+        {
+            app.MapPost("/v1/chat/completions", server.HandleAsync);
+            app.MapPost(GeminiPath + "/chat/completions", server.HandleAsync);
+        });
         server.BaseUrl = server._host.Origin + "/v1";
         return server;
     }
@@ -125,6 +137,17 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
         }
 
         return new OpenAI.Chat.ChatClient("test-model", new ApiKeyCredential("test-key"), options).AsIChatClient();
+    }
+
+    /// <summary>
+    /// An <see cref="IChatClient"/> through the official OpenAI SDK, pointed at the Gemini-style path; wrapped in
+    /// <see cref="SchemaDialectChatClient"/> (as <see cref="OpenAIEndpoint.CreateChatClient"/> does) unless
+    /// <paramref name="sendDialectSchemasAsGenerated"/> is false.
+    /// </summary>
+    public IChatClient CreateGeminiChatClient(bool sendDialectSchemasAsGenerated = true)
+    {
+        var client = new OpenAI.Chat.ChatClient("gemini-test", new ApiKeyCredential("test-key"), new OpenAIClientOptions { Endpoint = new Uri(GeminiBaseUrl) }).AsIChatClient();
+        return sendDialectSchemasAsGenerated ? new SchemaDialectChatClient(client) : client;
     }
 
     /// <summary>An <see cref="IChatClient"/> through the official OpenAI SDK, pointed at this server.</summary>
@@ -217,6 +240,12 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
     {
         if (await _host.RecordAsync(context, message => ErrorJson(message, "bad_json")) is not { } request)
         {
+            return;
+        }
+
+        if (request.Path.StartsWith(GeminiPath + "/", StringComparison.Ordinal) && GeminiSchemaCheck.Problems(request.Json) is { Count: > 0 } problems)
+        {
+            await WriteJsonAsync(context, 400, GeminiSchemaCheck.ErrorBody(problems));
             return;
         }
 

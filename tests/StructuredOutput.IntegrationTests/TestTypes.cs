@@ -61,3 +61,17 @@ public record Stop(string City, System.DateOnly Day);
 /// <param name="Counts">Each word and its count.</param>
 [LlmExtract(Mode = ExtractionMode.ToolCall)]
 public partial record WordCount(Dictionary<string, int> Counts);
+/// <summary>A delivery, sent to providers with schema dialects of their own.</summary>
+/// <param name="Id">The delivery id.</param>
+/// <param name="Day">The day it arrives.</param>
+/// <param name="Recipient">Who receives it.</param>
+/// <param name="Sender">Who sends it; null when not stated.</param>
+/// <param name="Tags">Labels.</param>
+/// <param name="Attempts">Delivery attempts; 1 when not stated.</param>
+[LlmExtract(Mode = ExtractionMode.StrictJsonSchema, Instructions = "Extract the delivery.", Dialects = [SchemaDialect.Gemini, SchemaDialect.Mistral])]
+public partial record Delivery(string Id, System.DateOnly Day, Contact Recipient, Contact? Sender, List<string> Tags, int Attempts = 1);
+
+/// <summary>A person to contact.</summary>
+/// <param name="Name">The name.</param>
+/// <param name="Phone">A phone number; null when none.</param>
+public record Contact(string Name, string? Phone);

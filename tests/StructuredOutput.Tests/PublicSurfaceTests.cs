@@ -60,7 +60,7 @@ public class PublicSurfaceTests
                 "ExtractOptions", "ExtractionAttempt", "ExtractionConversation`1", "ExtractionError", "ExtractionErrorKind", "ExtractionExample", "ExtractionExample`1",
                 "ExtractionException", "ExtractionFailureKind", "ExtractionInput", "ExtractionMode", "ExtractionResult`1", "ExtractionTelemetry",
                 "ILlmExtractable`1", "LlmContract`1", "LlmExtractAttribute", "LocalBatchExtractor`1", "LocalBatchOptions",
-                "ParseOptions", "ParseResult`1", "UnreadableResponseException",
+                "ParseOptions", "ParseResult`1", "SchemaDialect", "UnreadableResponseException",
             },
             names);
     }

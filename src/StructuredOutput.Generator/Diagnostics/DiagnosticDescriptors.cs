@@ -134,12 +134,24 @@ internal static class DiagnosticDescriptors
         "Union discriminator must be a string",
         "[JsonDerivedType] on '{0}' gives '{1}' {2}, and an answer names its type with a string: give it a string discriminator, such as [JsonDerivedType(typeof({1}), \"{3}\")]");
 
+    public static readonly DiagnosticDescriptor DialectCannotExpress = Create(
+        "LLMX030",
+        "Schema dialect cannot express the type",
+        "The {0} schema cannot express {1}: {2}; {3}, or remove SchemaDialect.{0} from LlmExtract.Dialects");
+
+    public static readonly DiagnosticDescriptor DialectStatesInWords = Create(
+        "LLMX031",
+        "Schema dialect states a constraint in words only",
+        "The {0} schema does not accept {1} on '{2}': it is stated in the description instead, and the client still checks it (a violation is re-asked)",
+        DiagnosticSeverity.Info);
+
     public static readonly DiagnosticDescriptor[] All =
     {
         InternalError, MustBePartial, UnsupportedMemberType, GenericType, CannotConstruct, DuplicateJsonName, InaccessibleType,
         FlagsEnum, InvalidConstraint, InapplicableConstraint, UncheckedValidationAttribute, StrictLimitExceeded,
         StrictKeywordNotEnforced, StrictUnsupportedMember, MissingDescription, InvalidSchemaName, NotAContract,
         UnlistedDerivedType, InvalidDerivedType, DuplicateDiscriminator, EmptyUnion, DiscriminatorCollision, DiscriminatorNotString,
+        DialectCannotExpress, DialectStatesInWords,
     };
 
     public static DiagnosticDescriptor Find(string id) =>

@@ -43,6 +43,8 @@ internal static class ContractEmitter
         w.Line();
         w.Line($"static string? {iface}.StrictJsonSchema => {contractRef}.StrictJsonSchema;");
         w.Line();
+        w.Line($"static string? {iface}.GetJsonSchema(global::StructuredOutput.SchemaDialect dialect) => {contractRef}.GetJsonSchema(dialect);");
+        w.Line();
         w.Line($"static string {iface}.SchemaName => {contractRef}.SchemaName;");
         w.Line();
         w.Line($"static global::StructuredOutput.ExtractionMode {iface}.Mode => {Mode(model.Mode)};");
@@ -70,6 +72,25 @@ internal static class ContractEmitter
         w.Line();
         string? strict = SchemaEmitter.EmitStrict(names);
         w.Line($"public const string? StrictJsonSchema = {(strict is null ? "null" : Text(w, JsonFormatter.Indent(strict), raw))};");
+        w.Line();
+        foreach (var dialect in model.Dialects)
+        {
+            string? schema = DialectSchemaEmitter.Emit(names, dialect.Dialect);
+            w.Line($"public const string? {dialect.Name}JsonSchema = {(schema is null ? "null" : Text(w, JsonFormatter.Indent(schema), raw))};");
+            w.Line();
+        }
+
+        // One schema per dialect the type names; the others have none.
+        w.Line("public static string? GetJsonSchema(global::StructuredOutput.SchemaDialect dialect) => dialect switch");
+        w.Line("{");
+        w.Line("    global::StructuredOutput.SchemaDialect.OpenAI => StrictJsonSchema,");
+        foreach (var dialect in model.Dialects)
+        {
+            w.Line($"    global::StructuredOutput.SchemaDialect.{dialect.Name} => {dialect.Name}JsonSchema,");
+        }
+
+        w.Line("    _ => null,");
+        w.Line("};");
         w.Line();
         w.Line($"public const string SchemaName = {Literals.CSharp(SchemaEmitter.WireName(model))};");
         w.Line();

@@ -16,15 +16,23 @@ internal sealed class SchemaEmitter
 {
     private readonly ContractNames _names;
     private readonly bool _strict;
+    private readonly bool _describeGaps;
     private readonly StringBuilder _sb = new();
 
-    private SchemaEmitter(ContractNames names, bool strict)
+    private SchemaEmitter(ContractNames names, bool strict, bool describeGaps)
     {
         _names = names;
         _strict = strict;
+        _describeGaps = describeGaps;
     }
 
-    public static string Emit(ContractNames names) => new SchemaEmitter(names, strict: false).Run();
+    public static string Emit(ContractNames names) => new SchemaEmitter(names, strict: false, describeGaps: false).Run();
+
+    /// <summary>
+    /// The wire schema that the provider dialects rewrite (<see cref="DialectSchemaEmitter"/>): the strict schema's shape
+    /// (no <c>$schema</c>, every property required, optional ones nullable) with every keyword kept, dictionaries too.
+    /// </summary>
+    public static string EmitWire(ContractNames names) => new SchemaEmitter(names, strict: true, describeGaps: false).Run();
 
     /// <summary>The strict schema, or null when the contract holds a dictionary (which strict mode cannot express).</summary>
     public static string? EmitStrict(ContractNames names)
@@ -40,7 +48,7 @@ internal sealed class SchemaEmitter
             }
         }
 
-        return new SchemaEmitter(names, strict: true).Run();
+        return new SchemaEmitter(names, strict: true, describeGaps: true).Run();
     }
 
     /// <summary>The schema name sent on the wire: the contract's name, reduced to <c>^[A-Za-z0-9_-]{1,64}$</c>.</summary>
@@ -192,7 +200,7 @@ internal sealed class SchemaEmitter
     private void Value(TypeRef type, string? description, ConstraintsModel? c, string? defaultJson)
     {
         _sb.Append('{');
-        var gaps = _strict ? StrictMode.GapsOf(type, c) : new List<StrictGap>();
+        var gaps = _describeGaps ? StrictMode.GapsOf(type, c) : new List<StrictGap>();
         var notes = new List<string>();
         foreach (var gap in gaps)
         {
@@ -527,7 +535,7 @@ internal sealed class SchemaEmitter
         _ => "uri",
     };
 
-    private static string LengthSentence(int? min, int? max) => (min, max) switch
+    internal static string LengthSentence(int? min, int? max) => (min, max) switch
     {
         (int lo, int hi) when lo == hi => $"Exactly {Characters(lo)}.",
         (int lo, int hi) => $"{lo} to {Characters(hi)}.",
@@ -560,7 +568,7 @@ internal sealed class SchemaEmitter
     private static string? Join(string? description, List<string> notes) =>
         notes.Count == 0 ? description : Join(description, string.Join(" ", notes));
 
-    private static string? Join(string? description, string note) =>
+    internal static string? Join(string? description, string note) =>
         string.IsNullOrEmpty(note) ? description : description is null ? note : description.TrimEnd() + (description.TrimEnd().EndsWith(".") ? " " : ". ") + note;
 
     private static string? EnumDescription(EnumModel e, string? memberDescription)

@@ -8,6 +8,7 @@ namespace StructuredOutput.Generator.Model;
 /// <param name="Enums">The enums the contract uses.</param>
 /// <param name="Unions">The unions (<c>[JsonDerivedType]</c> hierarchies) the contract uses.</param>
 /// <param name="Mode">The mode the type's requests use by default.</param>
+/// <param name="Dialects">The rows of <see cref="SchemaDialects"/> of the dialects, besides OpenAI's, that the type names for a wire schema of their own, in enum order.</param>
 /// <param name="LanguageVersion">
 /// The C# version of the compilation the contract is generated into (from its parse options): the generated code may
 /// use only what that version has (raw string literals need C# 11).
@@ -20,6 +21,7 @@ internal sealed record ContractModel(
     EquatableArray<EnumModel> Enums,
     EquatableArray<UnionModel> Unions,
     ContractMode Mode,
+    EquatableArray<DialectInfo> Dialects,
     Microsoft.CodeAnalysis.CSharp.LanguageVersion LanguageVersion)
 {
     public ObjectModel Root => Objects[0];

@@ -103,6 +103,7 @@ internal sealed partial class ContractParser
     {
         string? instructions = null;
         string? name = null;
+        var dialects = EquatableArray<DialectInfo>.Empty;
         if (attribute is not null)
         {
             foreach (var argument in attribute.NamedArguments)
@@ -118,6 +119,10 @@ internal sealed partial class ContractParser
                 else if (argument.Key == "Mode" && argument.Value.Value is int mode)
                 {
                     _mode = (ContractMode)mode;
+                }
+                else if (argument.Key == "Dialects" && argument.Value.Kind == TypedConstantKind.Array && !argument.Value.IsNull)
+                {
+                    dialects = ReadDialects(argument.Value.Values);
                 }
             }
         }
@@ -149,11 +154,14 @@ internal sealed partial class ContractParser
             _enums.ToEquatableArray(),
             _unions.Select(u => u!).ToEquatableArray(),
             _mode,
+            dialects,
             syntax.SyntaxTree.Options is CSharpParseOptions options ? options.LanguageVersion : LanguageVersion.Default);
         if (_mode == ContractMode.StrictJsonSchema || (_mode == ContractMode.ToolCall && !HasDictionary(model)))
         {
             CheckStrict(model);
         }
+
+        CheckDialects(model);
 
         return Done(model);
     }

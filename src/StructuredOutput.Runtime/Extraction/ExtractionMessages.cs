@@ -77,6 +77,10 @@ internal static class ExtractionMessages
     public static string NoStrictSchema(string type) =>
         $"'{type}' cannot be extracted in strict json_schema mode: it has a dictionary member, which strict mode cannot express (see diagnostic LLMX013). Choose another ExtractionMode for this type (ExtractOptions.Mode), or replace the dictionary with a list of key/value records.";
 
+    /// <summary>Why a type has no schema in a dialect it does not name.</summary>
+    public static string NoDialectSchema(string type, SchemaDialect dialect) =>
+        $"'{type}' has no {dialect} schema: name the dialect on the type, [LlmExtract(Dialects = [SchemaDialect.{dialect}])], so that the generator writes it, or leave ExtractOptions.Dialect at OpenAI.";
+
     /// <summary>Why a mode that is not one of <see cref="ExtractionMode"/>'s members cannot be sent.</summary>
     public static string UnknownMode(ExtractionMode mode, string type) =>
         $"'{type}' is extracted in mode {((int)mode).ToString(CultureInfo.InvariantCulture)}, which is not an ExtractionMode: choose JsonObject, StrictJsonSchema, ToolCall or PromptOnly.";

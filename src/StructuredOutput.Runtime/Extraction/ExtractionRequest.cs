@@ -7,7 +7,10 @@ namespace StructuredOutput.Extraction;
 /// <summary>Builds what is sent: the chat options with the response format, the first messages, and each re-ask.</summary>
 internal static class ExtractionRequest
 {
-    /// <summary>A copy of the caller's chat options set up for the mode: its response format, and the tool in tool-call mode.</summary>
+    /// <summary>
+    /// A copy of the caller's chat options set up for the mode: its response format (strict json_schema with the schema in
+    /// the options' dialect, or json_object, or none), and the tool in tool-call mode.
+    /// </summary>
     public static ChatOptions CreateOptions<T>(ExtractionMode mode, ExtractOptions? options) where T : ILlmExtractable<T>
     {
         ChatOptions chatOptions = options?.ChatOptions?.Clone() ?? new ChatOptions();
@@ -17,7 +20,7 @@ internal static class ExtractionRequest
                 chatOptions.ResponseFormat = ChatResponseFormat.Json;
                 break;
             case ExtractionMode.StrictJsonSchema:
-                StrictFormat<T>.Apply(chatOptions);
+                StrictFormat<T>.Apply(chatOptions, options?.Dialect ?? SchemaDialect.OpenAI);
                 break;
             case ExtractionMode.ToolCall:
                 ContractTool<T>.Apply(chatOptions);

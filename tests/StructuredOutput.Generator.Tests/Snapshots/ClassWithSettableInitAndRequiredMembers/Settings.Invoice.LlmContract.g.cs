@@ -10,6 +10,8 @@ partial class Invoice : global::StructuredOutput.ILlmExtractable<global::Setting
 
     static string? global::StructuredOutput.ILlmExtractable<global::Settings.Invoice>.StrictJsonSchema => global::Settings.__Invoice_LlmContract.StrictJsonSchema;
 
+    static string? global::StructuredOutput.ILlmExtractable<global::Settings.Invoice>.GetJsonSchema(global::StructuredOutput.SchemaDialect dialect) => global::Settings.__Invoice_LlmContract.GetJsonSchema(dialect);
+
     static string global::StructuredOutput.ILlmExtractable<global::Settings.Invoice>.SchemaName => global::Settings.__Invoice_LlmContract.SchemaName;
 
     static global::StructuredOutput.ExtractionMode global::StructuredOutput.ILlmExtractable<global::Settings.Invoice>.Mode => global::StructuredOutput.ExtractionMode.JsonObject;
@@ -107,6 +109,12 @@ file static class __Invoice_LlmContract
           "additionalProperties": false
         }
         """;
+
+    public static string? GetJsonSchema(global::StructuredOutput.SchemaDialect dialect) => dialect switch
+    {
+        global::StructuredOutput.SchemaDialect.OpenAI => StrictJsonSchema,
+        _ => null,
+    };
 
     public const string SchemaName = "Invoice";
 

@@ -10,6 +10,8 @@ partial record Invoice : global::StructuredOutput.ILlmExtractable<global::Billin
 
     static string? global::StructuredOutput.ILlmExtractable<global::Billing.Invoice>.StrictJsonSchema => global::Billing.__Invoice_LlmContract.StrictJsonSchema;
 
+    static string? global::StructuredOutput.ILlmExtractable<global::Billing.Invoice>.GetJsonSchema(global::StructuredOutput.SchemaDialect dialect) => global::Billing.__Invoice_LlmContract.GetJsonSchema(dialect);
+
     static string global::StructuredOutput.ILlmExtractable<global::Billing.Invoice>.SchemaName => global::Billing.__Invoice_LlmContract.SchemaName;
 
     static global::StructuredOutput.ExtractionMode global::StructuredOutput.ILlmExtractable<global::Billing.Invoice>.Mode => global::StructuredOutput.ExtractionMode.StrictJsonSchema;
@@ -160,6 +162,12 @@ file static class __Invoice_LlmContract
           "additionalProperties": false
         }
         """;
+
+    public static string? GetJsonSchema(global::StructuredOutput.SchemaDialect dialect) => dialect switch
+    {
+        global::StructuredOutput.SchemaDialect.OpenAI => StrictJsonSchema,
+        _ => null,
+    };
 
     public const string SchemaName = "invoice";
 

@@ -10,6 +10,8 @@ partial record Renamed : global::StructuredOutput.ILlmExtractable<global::Naming
 
     static string? global::StructuredOutput.ILlmExtractable<global::Naming.Renamed>.StrictJsonSchema => global::Naming.__Renamed_LlmContract.StrictJsonSchema;
 
+    static string? global::StructuredOutput.ILlmExtractable<global::Naming.Renamed>.GetJsonSchema(global::StructuredOutput.SchemaDialect dialect) => global::Naming.__Renamed_LlmContract.GetJsonSchema(dialect);
+
     static string global::StructuredOutput.ILlmExtractable<global::Naming.Renamed>.SchemaName => global::Naming.__Renamed_LlmContract.SchemaName;
 
     static global::StructuredOutput.ExtractionMode global::StructuredOutput.ILlmExtractable<global::Naming.Renamed>.Mode => global::StructuredOutput.ExtractionMode.JsonObject;
@@ -61,6 +63,12 @@ file static class __Renamed_LlmContract
           "additionalProperties": false
         }
         """;
+
+    public static string? GetJsonSchema(global::StructuredOutput.SchemaDialect dialect) => dialect switch
+    {
+        global::StructuredOutput.SchemaDialect.OpenAI => StrictJsonSchema,
+        _ => null,
+    };
 
     public const string SchemaName = "Renamed";
 

@@ -10,6 +10,8 @@ partial class Ticket : global::StructuredOutput.ILlmExtractable<global::Naming.T
 
     static string? global::StructuredOutput.ILlmExtractable<global::Naming.Ticket>.StrictJsonSchema => global::Naming.__Ticket_LlmContract.StrictJsonSchema;
 
+    static string? global::StructuredOutput.ILlmExtractable<global::Naming.Ticket>.GetJsonSchema(global::StructuredOutput.SchemaDialect dialect) => global::Naming.__Ticket_LlmContract.GetJsonSchema(dialect);
+
     static string global::StructuredOutput.ILlmExtractable<global::Naming.Ticket>.SchemaName => global::Naming.__Ticket_LlmContract.SchemaName;
 
     static global::StructuredOutput.ExtractionMode global::StructuredOutput.ILlmExtractable<global::Naming.Ticket>.Mode => global::StructuredOutput.ExtractionMode.JsonObject;
@@ -75,6 +77,12 @@ file static class __Ticket_LlmContract
           "additionalProperties": false
         }
         """;
+
+    public static string? GetJsonSchema(global::StructuredOutput.SchemaDialect dialect) => dialect switch
+    {
+        global::StructuredOutput.SchemaDialect.OpenAI => StrictJsonSchema,
+        _ => null,
+    };
 
     public const string SchemaName = "Ticket";
 

@@ -12,6 +12,8 @@ partial class partial
 
         static string? global::StructuredOutput.ILlmExtractable<global::@namespace.Models.partial.@event>.StrictJsonSchema => global::@namespace.Models.__event_LlmContract.StrictJsonSchema;
 
+        static string? global::StructuredOutput.ILlmExtractable<global::@namespace.Models.partial.@event>.GetJsonSchema(global::StructuredOutput.SchemaDialect dialect) => global::@namespace.Models.__event_LlmContract.GetJsonSchema(dialect);
+
         static string global::StructuredOutput.ILlmExtractable<global::@namespace.Models.partial.@event>.SchemaName => global::@namespace.Models.__event_LlmContract.SchemaName;
 
         static global::StructuredOutput.ExtractionMode global::StructuredOutput.ILlmExtractable<global::@namespace.Models.partial.@event>.Mode => global::StructuredOutput.ExtractionMode.JsonObject;
@@ -74,6 +76,12 @@ file static class __event_LlmContract
           "additionalProperties": false
         }
         """;
+
+    public static string? GetJsonSchema(global::StructuredOutput.SchemaDialect dialect) => dialect switch
+    {
+        global::StructuredOutput.SchemaDialect.OpenAI => StrictJsonSchema,
+        _ => null,
+    };
 
     public const string SchemaName = "event";
 

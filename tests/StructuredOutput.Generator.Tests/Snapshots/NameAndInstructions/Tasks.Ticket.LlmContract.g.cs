@@ -10,6 +10,8 @@ partial record Ticket : global::StructuredOutput.ILlmExtractable<global::Tasks.T
 
     static string? global::StructuredOutput.ILlmExtractable<global::Tasks.Ticket>.StrictJsonSchema => global::Tasks.__Ticket_LlmContract.StrictJsonSchema;
 
+    static string? global::StructuredOutput.ILlmExtractable<global::Tasks.Ticket>.GetJsonSchema(global::StructuredOutput.SchemaDialect dialect) => global::Tasks.__Ticket_LlmContract.GetJsonSchema(dialect);
+
     static string global::StructuredOutput.ILlmExtractable<global::Tasks.Ticket>.SchemaName => global::Tasks.__Ticket_LlmContract.SchemaName;
 
     static global::StructuredOutput.ExtractionMode global::StructuredOutput.ILlmExtractable<global::Tasks.Ticket>.Mode => global::StructuredOutput.ExtractionMode.JsonObject;
@@ -63,6 +65,12 @@ file static class __Ticket_LlmContract
           "additionalProperties": false
         }
         """;
+
+    public static string? GetJsonSchema(global::StructuredOutput.SchemaDialect dialect) => dialect switch
+    {
+        global::StructuredOutput.SchemaDialect.OpenAI => StrictJsonSchema,
+        _ => null,
+    };
 
     public const string SchemaName = "support_ticket";
 

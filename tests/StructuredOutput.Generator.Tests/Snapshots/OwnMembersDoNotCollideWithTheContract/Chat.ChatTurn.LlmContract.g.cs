@@ -10,6 +10,8 @@ partial record ChatTurn : global::StructuredOutput.ILlmExtractable<global::Chat.
 
     static string? global::StructuredOutput.ILlmExtractable<global::Chat.ChatTurn>.StrictJsonSchema => global::Chat.__ChatTurn_LlmContract.StrictJsonSchema;
 
+    static string? global::StructuredOutput.ILlmExtractable<global::Chat.ChatTurn>.GetJsonSchema(global::StructuredOutput.SchemaDialect dialect) => global::Chat.__ChatTurn_LlmContract.GetJsonSchema(dialect);
+
     static string global::StructuredOutput.ILlmExtractable<global::Chat.ChatTurn>.SchemaName => global::Chat.__ChatTurn_LlmContract.SchemaName;
 
     static global::StructuredOutput.ExtractionMode global::StructuredOutput.ILlmExtractable<global::Chat.ChatTurn>.Mode => global::StructuredOutput.ExtractionMode.JsonObject;
@@ -61,6 +63,12 @@ file static class __ChatTurn_LlmContract
           "additionalProperties": false
         }
         """;
+
+    public static string? GetJsonSchema(global::StructuredOutput.SchemaDialect dialect) => dialect switch
+    {
+        global::StructuredOutput.SchemaDialect.OpenAI => StrictJsonSchema,
+        _ => null,
+    };
 
     public const string SchemaName = "ChatTurn";
 

@@ -10,6 +10,8 @@ partial class Parser : global::StructuredOutput.ILlmExtractable<global::Chat.Par
 
     static string? global::StructuredOutput.ILlmExtractable<global::Chat.Parser>.StrictJsonSchema => global::Chat.__Parser_LlmContract.StrictJsonSchema;
 
+    static string? global::StructuredOutput.ILlmExtractable<global::Chat.Parser>.GetJsonSchema(global::StructuredOutput.SchemaDialect dialect) => global::Chat.__Parser_LlmContract.GetJsonSchema(dialect);
+
     static string global::StructuredOutput.ILlmExtractable<global::Chat.Parser>.SchemaName => global::Chat.__Parser_LlmContract.SchemaName;
 
     static global::StructuredOutput.ExtractionMode global::StructuredOutput.ILlmExtractable<global::Chat.Parser>.Mode => global::StructuredOutput.ExtractionMode.JsonObject;
@@ -79,6 +81,12 @@ file static class __Parser_LlmContract
           "additionalProperties": false
         }
         """;
+
+    public static string? GetJsonSchema(global::StructuredOutput.SchemaDialect dialect) => dialect switch
+    {
+        global::StructuredOutput.SchemaDialect.OpenAI => StrictJsonSchema,
+        _ => null,
+    };
 
     public const string SchemaName = "Parser";
 

@@ -10,6 +10,8 @@ partial record Recipe : global::StructuredOutput.ILlmExtractable<global::Cooking
 
     static string? global::StructuredOutput.ILlmExtractable<global::Cooking.Recipe>.StrictJsonSchema => global::Cooking.__Recipe_LlmContract.StrictJsonSchema;
 
+    static string? global::StructuredOutput.ILlmExtractable<global::Cooking.Recipe>.GetJsonSchema(global::StructuredOutput.SchemaDialect dialect) => global::Cooking.__Recipe_LlmContract.GetJsonSchema(dialect);
+
     static string global::StructuredOutput.ILlmExtractable<global::Cooking.Recipe>.SchemaName => global::Cooking.__Recipe_LlmContract.SchemaName;
 
     static global::StructuredOutput.ExtractionMode global::StructuredOutput.ILlmExtractable<global::Cooking.Recipe>.Mode => global::StructuredOutput.ExtractionMode.JsonObject;
@@ -223,6 +225,12 @@ file static class __Recipe_LlmContract
           }
         }
         """;
+
+    public static string? GetJsonSchema(global::StructuredOutput.SchemaDialect dialect) => dialect switch
+    {
+        global::StructuredOutput.SchemaDialect.OpenAI => StrictJsonSchema,
+        _ => null,
+    };
 
     public const string SchemaName = "Recipe";
 

@@ -10,6 +10,8 @@ partial record struct Point : global::StructuredOutput.ILlmExtractable<global::G
 
     static string? global::StructuredOutput.ILlmExtractable<global::Geometry.Point>.StrictJsonSchema => global::Geometry.__Point_LlmContract.StrictJsonSchema;
 
+    static string? global::StructuredOutput.ILlmExtractable<global::Geometry.Point>.GetJsonSchema(global::StructuredOutput.SchemaDialect dialect) => global::Geometry.__Point_LlmContract.GetJsonSchema(dialect);
+
     static string global::StructuredOutput.ILlmExtractable<global::Geometry.Point>.SchemaName => global::Geometry.__Point_LlmContract.SchemaName;
 
     static global::StructuredOutput.ExtractionMode global::StructuredOutput.ILlmExtractable<global::Geometry.Point>.Mode => global::StructuredOutput.ExtractionMode.JsonObject;
@@ -81,6 +83,12 @@ file static class __Point_LlmContract
           "additionalProperties": false
         }
         """;
+
+    public static string? GetJsonSchema(global::StructuredOutput.SchemaDialect dialect) => dialect switch
+    {
+        global::StructuredOutput.SchemaDialect.OpenAI => StrictJsonSchema,
+        _ => null,
+    };
 
     public const string SchemaName = "Point";
 

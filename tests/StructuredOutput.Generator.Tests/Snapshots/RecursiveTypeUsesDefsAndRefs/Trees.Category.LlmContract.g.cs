@@ -10,6 +10,8 @@ partial record Category : global::StructuredOutput.ILlmExtractable<global::Trees
 
     static string? global::StructuredOutput.ILlmExtractable<global::Trees.Category>.StrictJsonSchema => global::Trees.__Category_LlmContract.StrictJsonSchema;
 
+    static string? global::StructuredOutput.ILlmExtractable<global::Trees.Category>.GetJsonSchema(global::StructuredOutput.SchemaDialect dialect) => global::Trees.__Category_LlmContract.GetJsonSchema(dialect);
+
     static string global::StructuredOutput.ILlmExtractable<global::Trees.Category>.SchemaName => global::Trees.__Category_LlmContract.SchemaName;
 
     static global::StructuredOutput.ExtractionMode global::StructuredOutput.ILlmExtractable<global::Trees.Category>.Mode => global::StructuredOutput.ExtractionMode.JsonObject;
@@ -67,6 +69,12 @@ file static class __Category_LlmContract
           "additionalProperties": false
         }
         """;
+
+    public static string? GetJsonSchema(global::StructuredOutput.SchemaDialect dialect) => dialect switch
+    {
+        global::StructuredOutput.SchemaDialect.OpenAI => StrictJsonSchema,
+        _ => null,
+    };
 
     public const string SchemaName = "Category";
 

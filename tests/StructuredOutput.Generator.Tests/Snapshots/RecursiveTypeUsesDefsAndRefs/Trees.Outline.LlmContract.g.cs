@@ -10,6 +10,8 @@ partial record Outline : global::StructuredOutput.ILlmExtractable<global::Trees.
 
     static string? global::StructuredOutput.ILlmExtractable<global::Trees.Outline>.StrictJsonSchema => global::Trees.__Outline_LlmContract.StrictJsonSchema;
 
+    static string? global::StructuredOutput.ILlmExtractable<global::Trees.Outline>.GetJsonSchema(global::StructuredOutput.SchemaDialect dialect) => global::Trees.__Outline_LlmContract.GetJsonSchema(dialect);
+
     static string global::StructuredOutput.ILlmExtractable<global::Trees.Outline>.SchemaName => global::Trees.__Outline_LlmContract.SchemaName;
 
     static global::StructuredOutput.ExtractionMode global::StructuredOutput.ILlmExtractable<global::Trees.Outline>.Mode => global::StructuredOutput.ExtractionMode.JsonObject;
@@ -163,6 +165,12 @@ file static class __Outline_LlmContract
           }
         }
         """;
+
+    public static string? GetJsonSchema(global::StructuredOutput.SchemaDialect dialect) => dialect switch
+    {
+        global::StructuredOutput.SchemaDialect.OpenAI => StrictJsonSchema,
+        _ => null,
+    };
 
     public const string SchemaName = "Outline";
 

@@ -8,6 +8,8 @@ partial record Contact : global::StructuredOutput.ILlmExtractable<global::Contac
 
     static string? global::StructuredOutput.ILlmExtractable<global::Contact>.StrictJsonSchema => global::__Contact_LlmContract.StrictJsonSchema;
 
+    static string? global::StructuredOutput.ILlmExtractable<global::Contact>.GetJsonSchema(global::StructuredOutput.SchemaDialect dialect) => global::__Contact_LlmContract.GetJsonSchema(dialect);
+
     static string global::StructuredOutput.ILlmExtractable<global::Contact>.SchemaName => global::__Contact_LlmContract.SchemaName;
 
     static global::StructuredOutput.ExtractionMode global::StructuredOutput.ILlmExtractable<global::Contact>.Mode => global::StructuredOutput.ExtractionMode.JsonObject;
@@ -85,6 +87,12 @@ file static class __Contact_LlmContract
           "additionalProperties": false
         }
         """;
+
+    public static string? GetJsonSchema(global::StructuredOutput.SchemaDialect dialect) => dialect switch
+    {
+        global::StructuredOutput.SchemaDialect.OpenAI => StrictJsonSchema,
+        _ => null,
+    };
 
     public const string SchemaName = "Contact";
 

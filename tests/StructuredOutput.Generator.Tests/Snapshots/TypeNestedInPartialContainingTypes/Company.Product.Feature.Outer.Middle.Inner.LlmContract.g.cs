@@ -14,6 +14,8 @@ partial class Outer
 
             static string? global::StructuredOutput.ILlmExtractable<global::Company.Product.Feature.Outer.Middle.Inner>.StrictJsonSchema => global::Company.Product.Feature.__Inner_LlmContract.StrictJsonSchema;
 
+            static string? global::StructuredOutput.ILlmExtractable<global::Company.Product.Feature.Outer.Middle.Inner>.GetJsonSchema(global::StructuredOutput.SchemaDialect dialect) => global::Company.Product.Feature.__Inner_LlmContract.GetJsonSchema(dialect);
+
             static string global::StructuredOutput.ILlmExtractable<global::Company.Product.Feature.Outer.Middle.Inner>.SchemaName => global::Company.Product.Feature.__Inner_LlmContract.SchemaName;
 
             static global::StructuredOutput.ExtractionMode global::StructuredOutput.ILlmExtractable<global::Company.Product.Feature.Outer.Middle.Inner>.Mode => global::StructuredOutput.ExtractionMode.JsonObject;
@@ -85,6 +87,12 @@ file static class __Inner_LlmContract
           "additionalProperties": false
         }
         """;
+
+    public static string? GetJsonSchema(global::StructuredOutput.SchemaDialect dialect) => dialect switch
+    {
+        global::StructuredOutput.SchemaDialect.OpenAI => StrictJsonSchema,
+        _ => null,
+    };
 
     public const string SchemaName = "Inner";
 

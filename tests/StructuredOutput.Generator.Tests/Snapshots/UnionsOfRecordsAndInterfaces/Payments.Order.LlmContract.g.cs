@@ -10,15 +10,21 @@ partial record Order : global::StructuredOutput.ILlmExtractable<global::Payments
 
     static string? global::StructuredOutput.ILlmExtractable<global::Payments.Order>.StrictJsonSchema => global::Payments.__Order_LlmContract.StrictJsonSchema;
 
+    static string? global::StructuredOutput.ILlmExtractable<global::Payments.Order>.GetJsonSchema(global::StructuredOutput.SchemaDialect dialect) => global::Payments.__Order_LlmContract.GetJsonSchema(dialect);
+
     static string global::StructuredOutput.ILlmExtractable<global::Payments.Order>.SchemaName => global::Payments.__Order_LlmContract.SchemaName;
 
-    static bool global::StructuredOutput.ILlmExtractable<global::Payments.Order>.Strict => false;
+    static global::StructuredOutput.ExtractionMode global::StructuredOutput.ILlmExtractable<global::Payments.Order>.Mode => global::StructuredOutput.ExtractionMode.JsonObject;
+
+    static string? global::StructuredOutput.ILlmExtractable<global::Payments.Order>.Instructions => null;
 
     static string global::StructuredOutput.ILlmExtractable<global::Payments.Order>.Prompt => global::Payments.__Order_LlmContract.Prompt;
 
     static global::StructuredOutput.ParseResult<global::Payments.Order> global::StructuredOutput.ILlmExtractable<global::Payments.Order>.Parse(string json) => global::Payments.__Order_LlmContract.Parse(json, null);
 
     static global::StructuredOutput.ParseResult<global::Payments.Order> global::StructuredOutput.ILlmExtractable<global::Payments.Order>.Parse(string json, global::StructuredOutput.ParseOptions? options) => global::Payments.__Order_LlmContract.Parse(json, options);
+
+    static void global::StructuredOutput.ILlmExtractable<global::Payments.Order>.Write(global::System.Text.Json.Utf8JsonWriter writer, global::Payments.Order value) => global::Payments.__Order_LlmContract.Write(writer, value);
 }
 
 [global::System.CodeDom.Compiler.GeneratedCode("StructuredOutput.Generator", "{version}")]
@@ -136,6 +142,12 @@ file static class __Order_LlmContract
         """;
 
     public const string? StrictJsonSchema = null;
+
+    public static string? GetJsonSchema(global::StructuredOutput.SchemaDialect dialect) => dialect switch
+    {
+        global::StructuredOutput.SchemaDialect.OpenAI => StrictJsonSchema,
+        _ => null,
+    };
 
     public const string SchemaName = "Order";
 
@@ -629,4 +641,164 @@ file static class __Order_LlmContract
         value = read;
         return ok;
     }
+
+    public static void Write(global::System.Text.Json.Utf8JsonWriter writer, global::Payments.Order value) => WriteOrder(writer, value);
+
+    private static void WriteOrder(global::System.Text.Json.Utf8JsonWriter writer, global::Payments.Order? value)
+    {
+        if (value is null)
+        {
+            writer.WriteNullValue();
+            return;
+        }
+
+        writer.WriteStartObject();
+        global::StructuredOutput.Writing.JsonWriters.WriteProperty(writer, "id"u8, value.Id, global::StructuredOutput.Writing.JsonWriters.WriteString);
+        global::StructuredOutput.Writing.JsonWriters.WriteProperty(writer, "payment"u8, value.Payment, WritePayment);
+        global::StructuredOutput.Writing.JsonWriters.WriteProperty(writer, "receipt"u8, value.Receipt, WriteIReceipt);
+        global::StructuredOutput.Writing.JsonWriters.WriteProperty(writer, "refunds"u8, value.Refunds, WriteDictionaryOfPayment);
+        writer.WriteEndObject();
+    }
+
+    private static void WriteCard(global::System.Text.Json.Utf8JsonWriter writer, global::Payments.Card? value)
+    {
+        if (value is null)
+        {
+            writer.WriteNullValue();
+            return;
+        }
+
+        writer.WriteStartObject();
+        WriteCardMembers(writer, value);
+        writer.WriteEndObject();
+    }
+
+    private static void WriteCardMembers(global::System.Text.Json.Utf8JsonWriter writer, global::Payments.Card value)
+    {
+        global::StructuredOutput.Writing.JsonWriters.WriteProperty(writer, "amount"u8, value.Amount, global::StructuredOutput.Writing.JsonWriters.WriteDecimal);
+        global::StructuredOutput.Writing.JsonWriters.WriteProperty(writer, "last4"u8, value.Last4, global::StructuredOutput.Writing.JsonWriters.WriteString);
+    }
+
+    private static void WriteTransfer(global::System.Text.Json.Utf8JsonWriter writer, global::Payments.Transfer? value)
+    {
+        if (value is null)
+        {
+            writer.WriteNullValue();
+            return;
+        }
+
+        writer.WriteStartObject();
+        WriteTransferMembers(writer, value);
+        writer.WriteEndObject();
+    }
+
+    private static void WriteTransferMembers(global::System.Text.Json.Utf8JsonWriter writer, global::Payments.Transfer value)
+    {
+        global::StructuredOutput.Writing.JsonWriters.WriteProperty(writer, "amount"u8, value.Amount, global::StructuredOutput.Writing.JsonWriters.WriteDecimal);
+        global::StructuredOutput.Writing.JsonWriters.WriteProperty(writer, "iban"u8, value.Iban, global::StructuredOutput.Writing.JsonWriters.WriteString);
+        global::StructuredOutput.Writing.JsonWriters.WriteProperty(writer, "reference"u8, value.Reference, global::StructuredOutput.Writing.JsonWriters.WriteString);
+    }
+
+    private static void WriteSplit(global::System.Text.Json.Utf8JsonWriter writer, global::Payments.Split? value)
+    {
+        if (value is null)
+        {
+            writer.WriteNullValue();
+            return;
+        }
+
+        writer.WriteStartObject();
+        WriteSplitMembers(writer, value);
+        writer.WriteEndObject();
+    }
+
+    private static void WriteSplitMembers(global::System.Text.Json.Utf8JsonWriter writer, global::Payments.Split value)
+    {
+        global::StructuredOutput.Writing.JsonWriters.WriteProperty(writer, "amount"u8, value.Amount, global::StructuredOutput.Writing.JsonWriters.WriteDecimal);
+        global::StructuredOutput.Writing.JsonWriters.WriteProperty(writer, "parts"u8, value.Parts, WriteListOfPayment);
+    }
+
+    private static void WriteEmail(global::System.Text.Json.Utf8JsonWriter writer, global::Payments.Email? value)
+    {
+        if (value is null)
+        {
+            writer.WriteNullValue();
+            return;
+        }
+
+        writer.WriteStartObject();
+        WriteEmailMembers(writer, value);
+        writer.WriteEndObject();
+    }
+
+    private static void WriteEmailMembers(global::System.Text.Json.Utf8JsonWriter writer, global::Payments.Email value)
+    {
+        global::StructuredOutput.Writing.JsonWriters.WriteProperty(writer, "address"u8, value.Address, global::StructuredOutput.Writing.JsonWriters.WriteString);
+    }
+
+    private static void WritePayment(global::System.Text.Json.Utf8JsonWriter writer, global::Payments.Payment? value)
+    {
+        if (value is null)
+        {
+            writer.WriteNullValue();
+            return;
+        }
+
+        global::System.Type type = value.GetType();
+        if (type == typeof(global::Payments.Card))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("method"u8, "card"u8);
+            WriteCardMembers(writer, (global::Payments.Card)value);
+            writer.WriteEndObject();
+            return;
+        }
+
+        if (type == typeof(global::Payments.Transfer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("method"u8, "transfer"u8);
+            WriteTransferMembers(writer, (global::Payments.Transfer)value);
+            writer.WriteEndObject();
+            return;
+        }
+
+        if (type == typeof(global::Payments.Split))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("method"u8, "split"u8);
+            WriteSplitMembers(writer, (global::Payments.Split)value);
+            writer.WriteEndObject();
+            return;
+        }
+
+        throw new global::System.ArgumentException(type.Name + " is not a listed type of Payment: list it with [JsonDerivedType] on Payment to write it.");
+    }
+
+    private static void WriteIReceipt(global::System.Text.Json.Utf8JsonWriter writer, global::Payments.IReceipt? value)
+    {
+        if (value is null)
+        {
+            writer.WriteNullValue();
+            return;
+        }
+
+        global::System.Type type = value.GetType();
+        if (type == typeof(global::Payments.Email))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("$type"u8, "email"u8);
+            WriteEmailMembers(writer, (global::Payments.Email)value);
+            writer.WriteEndObject();
+            return;
+        }
+
+        throw new global::System.ArgumentException(type.Name + " is not a listed type of IReceipt: list it with [JsonDerivedType] on IReceipt to write it.");
+    }
+
+    private static void WriteDictionaryOfPayment(global::System.Text.Json.Utf8JsonWriter writer, global::System.Collections.Generic.Dictionary<string, global::Payments.Payment>? value) =>
+        global::StructuredOutput.Writing.JsonWriters.WriteDictionary<global::Payments.Payment>(writer, value, WritePayment);
+
+    private static void WriteListOfPayment(global::System.Text.Json.Utf8JsonWriter writer, global::System.Collections.Generic.List<global::Payments.Payment>? value) =>
+        global::StructuredOutput.Writing.JsonWriters.WriteArray<global::Payments.Payment>(writer, value, WritePayment);
 }

@@ -10,9 +10,13 @@ partial record Shipment : global::StructuredOutput.ILlmExtractable<global::Shipp
 
     static string? global::StructuredOutput.ILlmExtractable<global::Shipping.Shipment>.StrictJsonSchema => global::Shipping.__Shipment_LlmContract.StrictJsonSchema;
 
+    static string? global::StructuredOutput.ILlmExtractable<global::Shipping.Shipment>.GetJsonSchema(global::StructuredOutput.SchemaDialect dialect) => global::Shipping.__Shipment_LlmContract.GetJsonSchema(dialect);
+
     static string global::StructuredOutput.ILlmExtractable<global::Shipping.Shipment>.SchemaName => global::Shipping.__Shipment_LlmContract.SchemaName;
 
-    static bool global::StructuredOutput.ILlmExtractable<global::Shipping.Shipment>.Strict => false;
+    static global::StructuredOutput.ExtractionMode global::StructuredOutput.ILlmExtractable<global::Shipping.Shipment>.Mode => global::StructuredOutput.ExtractionMode.JsonObject;
+
+    static string? global::StructuredOutput.ILlmExtractable<global::Shipping.Shipment>.Instructions => null;
 
     static string global::StructuredOutput.ILlmExtractable<global::Shipping.Shipment>.Prompt => global::Shipping.__Shipment_LlmContract.Prompt;
 
@@ -137,6 +141,12 @@ file static class __Shipment_LlmContract
         """;
 
     public const string? StrictJsonSchema = null;
+
+    public static string? GetJsonSchema(global::StructuredOutput.SchemaDialect dialect) => dialect switch
+    {
+        global::StructuredOutput.SchemaDialect.OpenAI => StrictJsonSchema,
+        _ => null,
+    };
 
     public const string SchemaName = "Shipment";
 

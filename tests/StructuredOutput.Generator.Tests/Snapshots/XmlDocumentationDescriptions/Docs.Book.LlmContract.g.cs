@@ -10,6 +10,8 @@ partial record Book : global::StructuredOutput.ILlmExtractable<global::Docs.Book
 
     static string? global::StructuredOutput.ILlmExtractable<global::Docs.Book>.StrictJsonSchema => global::Docs.__Book_LlmContract.StrictJsonSchema;
 
+    static string? global::StructuredOutput.ILlmExtractable<global::Docs.Book>.GetJsonSchema(global::StructuredOutput.SchemaDialect dialect) => global::Docs.__Book_LlmContract.GetJsonSchema(dialect);
+
     static string global::StructuredOutput.ILlmExtractable<global::Docs.Book>.SchemaName => global::Docs.__Book_LlmContract.SchemaName;
 
     static global::StructuredOutput.ExtractionMode global::StructuredOutput.ILlmExtractable<global::Docs.Book>.Mode => global::StructuredOutput.ExtractionMode.JsonObject;
@@ -117,6 +119,12 @@ file static class __Book_LlmContract
           "additionalProperties": false
         }
         """;
+
+    public static string? GetJsonSchema(global::StructuredOutput.SchemaDialect dialect) => dialect switch
+    {
+        global::StructuredOutput.SchemaDialect.OpenAI => StrictJsonSchema,
+        _ => null,
+    };
 
     public const string SchemaName = "Book";
 
