@@ -46,7 +46,7 @@ public sealed class ExtractionConversation<T>
         _maxRetries = options?.MaxRetries ?? 1;
         _mode = ExtractionRequest.ModeOf<T>(options);
         ChatOptions = ExtractionRequest.CreateOptions<T>(_mode, options);
-        _messages = ExtractionRequest.CreateMessages<T>(input, options, ChatOptions);
+        _messages = ExtractionRequest.CreateMessages<T>(_mode, input, options, ChatOptions);
         _prefixLength = _messages.Count;
         _attempts = new List<ExtractionAttempt>(1 + Math.Min(_maxRetries, 4));
     }

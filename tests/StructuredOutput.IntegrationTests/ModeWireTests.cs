@@ -88,7 +88,9 @@ public sealed class ModeWireTests : ServerTestBase
         Assert.Equal("[\"string\",\"null\"]", parameters["properties"]!["email"]!["type"]!.ToJsonString());
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"type":"function","function":{"name":"Person"}}"""), request.Json["tool_choice"]), request.Raw);
         Assert.False((bool?)request.Json["parallel_tool_calls"], request.Raw);
-        Assert.Equal(LlmContract<Person>.Prompt + "\n\n" + Wire.InputRule, request.Text(0));
+        Assert.Equal(
+            LlmContract<Person>.Prompt + "\n\n" + Wire.InputRule + "\n\nGive the JSON object as the arguments of one call of the function \"Person\", not as text.",
+            request.Text(0));
     }
 
     private static string[] Keys(JsonNode node) => node.AsObject().Select(p => p.Key).ToArray();

@@ -296,6 +296,60 @@ public class InputMessageTests
     }
 
     /// <summary>Answers from a list of texts and records each request.</summary>
+    [Fact]
+    public async Task Example_answers_end_the_system_message_and_example_exchanges_precede_the_input_on_every_request()
+    {
+        var options = new ExtractOptions
+        {
+            Instructions = "Coordinates are whole numbers.",
+            Examples = [new ExtractionExample<Point>(new Point(7, 8)), new ExtractionExample<Point>("x=3, y=4", new Point(3, 4))],
+        };
+        var client = new RecordingClient(Bad, Good);
+
+        Point point = await client.ExtractAsync<Point>("x=1, y=2", options);
+
+        Assert.Equal(new Point(1, 2), point);
+        Assert.Equal(2, client.Calls.Count);
+        var first = client.Calls[0].Messages;
+        Assert.Equal(
+            SystemPrompt<Point>.Text + "\n\nCoordinates are whole numbers.\n\n" + ExtractionExamples.OneHeading + "\n{\"x\":7,\"y\":8}\n\n" + ExtractionExamples.ExchangesRule,
+            first[0].Text);
+        Assert.Equal(new[] { ChatRole.System, ChatRole.User, ChatRole.Assistant, ChatRole.User }, first.Select(m => m.Role));
+        Assert.Equal("x=3, y=4", ExtractionLoopTests.DelimitedInput(first[1].Text, out _));
+        Assert.Equal("{\"x\":3,\"y\":4}", first[2].Text);
+        Assert.Equal("x=1, y=2", ExtractionLoopTests.DelimitedInput(first[3].Text, out _));
+
+        // The re-ask keeps the examples in place: the same four messages, then the failed answer and its errors.
+        var second = client.Calls[1].Messages;
+        Assert.Equal(6, second.Count);
+        Assert.Equal(first.Select(m => m.Text), second.Take(4).Select(m => m.Text));
+        Assert.Equal(Bad, second[4].Text);
+        Assert.Contains("$.x", second[5].Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_example_of_another_type_fails_the_extraction_before_any_request()
+    {
+        var options = new ExtractOptions { Examples = [new ExtractionExample<Point>(new Point(1, 1)), null!] };
+        var client = new RecordingClient(Good);
+
+        var e = await Assert.ThrowsAsync<ArgumentException>(() => client.ExtractAsync<Point>("x=1, y=2", options));
+
+        Assert.Contains("ExtractOptions.Examples[1]", e.Message, StringComparison.Ordinal);
+        Assert.Empty(client.Calls);
+    }
+
+    [Fact]
+    public async Task In_tool_call_mode_the_system_message_says_the_answer_is_the_calls_arguments()
+    {
+        var client = new RecordingClient(Good);
+
+        await client.TryExtractAsync<Point>("x=1, y=2", new ExtractOptions { Mode = ExtractionMode.ToolCall, MaxRetries = 0 });
+
+        string system = client.Calls[0].Messages[0].Text;
+        Assert.Equal(SystemPrompt<Point>.Text + "\n\n" + ExtractionMessages.ToolAnswerRule(LlmContract<Point>.SchemaName), system);
+    }
+
     private sealed class RecordingClient : IChatClient
     {
         private readonly Queue<string> _answers;

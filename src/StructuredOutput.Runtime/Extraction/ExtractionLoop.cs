@@ -23,7 +23,7 @@ internal static class ExtractionLoop
         TimeSpan? attemptTimeout = options?.AttemptTimeout;
         ExtractionMode mode = ExtractionRequest.ModeOf<T>(options);
         ChatOptions chatOptions = ExtractionRequest.CreateOptions<T>(mode, options);
-        List<ChatMessage> messages = ExtractionRequest.CreateMessages<T>(input, options, chatOptions);
+        List<ChatMessage> messages = ExtractionRequest.CreateMessages<T>(mode, input, options, chatOptions);
         int prefixLength = messages.Count; // what every re-ask sends again
         var attempts = new List<ExtractionAttempt>(1 + Math.Min(maxRetries, 4));
 

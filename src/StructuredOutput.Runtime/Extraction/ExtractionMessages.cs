@@ -53,6 +53,10 @@ internal static class ExtractionMessages
     public static string ToolDescription(string? instructions, string tool) =>
         instructions ?? "Gives the answer: call it once with the complete " + tool + " JSON object as the arguments.";
 
+    /// <summary>The rule added to the system message in tool-call mode: where the JSON object goes.</summary>
+    public static string ToolAnswerRule(string tool) =>
+        "Give the JSON object as the arguments of one call of the function \"" + tool + "\", not as text.";
+
     /// <summary>The error of a text answer in tool-call mode.</summary>
     public static ExtractionError NotCalled(string tool) => new(
         "$",

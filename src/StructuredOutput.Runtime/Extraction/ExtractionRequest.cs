@@ -40,17 +40,24 @@ internal static class ExtractionRequest
 
     /// <summary>
     /// The messages of the first request, which every re-ask sends again: the system message (the prompt, the input rule,
-    /// then <see cref="ChatOptions.Instructions"/> and <see cref="ExtractOptions.Instructions"/>, then the example answers
+    /// then <see cref="ChatOptions.Instructions"/> and <see cref="ExtractOptions.Instructions"/>, in tool-call mode the rule
+    /// that the answer is the call's arguments, then the example answers
     /// of <see cref="ExtractOptions.Examples"/>), the example exchanges (<see cref="ExtractionExamples"/>), then the input: a
     /// text as one delimited user message, or the caller's messages in their order with their data delimited
     /// (<see cref="InputDelimiter"/>). The chat options' instructions move into the system message, so that they
     /// follow the prompt whatever the client does with the option: <paramref name="chatOptions"/>, the caller's
     /// options' copy, is sent without them.
     /// </summary>
-    public static List<ChatMessage> CreateMessages<T>(ExtractionInput input, ExtractOptions? options, ChatOptions chatOptions)
+    public static List<ChatMessage> CreateMessages<T>(ExtractionMode mode, ExtractionInput input, ExtractOptions? options, ChatOptions chatOptions)
         where T : ILlmExtractable<T>
     {
         string system = SystemText<T>(chatOptions.Instructions, options?.Instructions);
+        if (mode == ExtractionMode.ToolCall)
+        {
+            // The generated prompt asks for the JSON object; in this mode it goes into the forced call's arguments.
+            system = system + "\n\n" + ExtractionMessages.ToolAnswerRule(ContractTool<T>.Name);
+        }
+
         if (ExtractionExamples.SystemText<T>(options?.Examples) is { } examples)
         {
             system = system + "\n\n" + examples;
