@@ -68,8 +68,11 @@ public sealed class AnthropicServer : IAsyncDisposable
     public void EnqueueText(string text, string stopReason = "end_turn", int inputTokens = 10, int outputTokens = 5) =>
         _script.Enqueue(new AnthropicMessage(new[] { TextBlock(text) }, stopReason, inputTokens, outputTokens));
 
-    /// <summary>A call of the tool <paramref name="name"/> with <paramref name="inputJson"/>, after an optional text block.</summary>
-    public void EnqueueToolUse(string name, string inputJson, string? text = null)
+    /// <summary>
+    /// A call of the tool <paramref name="name"/> with <paramref name="inputJson"/>, after an optional text block, ending
+    /// with <paramref name="stopReason"/> (<c>max_tokens</c> for a call cut off by the token limit).
+    /// </summary>
+    public void EnqueueToolUse(string name, string inputJson, string? text = null, string stopReason = "tool_use")
     {
         var blocks = new List<JsonObject>();
         if (text is not null)
@@ -84,7 +87,7 @@ public sealed class AnthropicServer : IAsyncDisposable
             ["name"] = name,
             ["input"] = JsonNode.Parse(inputJson),
         });
-        _script.Enqueue(new AnthropicMessage(blocks, "tool_use"));
+        _script.Enqueue(new AnthropicMessage(blocks, stopReason));
     }
 
     /// <summary>Any scripted message or error.</summary>

@@ -228,4 +228,133 @@ public sealed class AnthropicWireTests : ServerTestBase<AnthropicServer>
         Assert.Equal(AgeAsWord, Assert.Single(attempts).RawResponse);
         Assert.Equal(2, _server.Requests.Count);
     }
+
+    private static ExtractOptions ToolCallMode => new() { Mode = ExtractionMode.ToolCall };
+
+    [Fact]
+    public async Task Tool_call_mode_sends_the_contract_as_one_forced_tool_and_reads_the_tool_use_input()
+    {
+        _server.EnqueueToolUse("Person", """{ "name": "Ada Lovelace", "age": 36, "email": "ada@example.org" }""");
+
+        var result = await _client.TryExtractAsync<Person>(AdaText, ToolCallMode);
+
+        Assert.True(result.IsSuccess, string.Join("; ", result.Errors));
+        Assert.Equal(new Person("Ada Lovelace", 36, "ada@example.org"), result.Value);
+        Assert.Equal(GoodAda, result.Attempts[0].RawResponse); // the tool_use input written out again, without its spacing
+        Assert.Equal(ChatFinishReason.ToolCalls, result.Attempts[0].FinishReason); // stop_reason tool_use
+        var request = Assert.Single(_server.Requests);
+        var tool = Assert.Single(request.Json["tools"]!.AsArray())!.AsObject();
+        Assert.Equal("Person", (string?)tool["name"]);
+        Assert.Equal("Extract the person from the document.", (string?)tool["description"]);
+        Assert.True((bool?)tool["strict"], request.Raw);
+        // input_schema is the strict schema after the adapter's transform: the numeric bounds go into the description.
+        Assert.True(JsonNode.DeepEquals(StrictPersonAsTheAdapterSendsIt(), tool["input_schema"]), tool["input_schema"]!.ToJsonString());
+        Assert.True(
+            JsonNode.DeepEquals(JsonNode.Parse("""{"disable_parallel_tool_use":true,"type":"tool","name":"Person"}"""), request.Json["tool_choice"]),
+            request.Raw);
+        Assert.False(request.Json.ContainsKey("output_config"), request.Raw);
+        Assert.False(request.Json.ContainsKey("output_format"), request.Raw);
+        Assert.Equal(LlmContract<Person>.Prompt + "\n\n" + Wire.InputRule, (string?)request.Json["system"]![0]!["text"]);
+        Assert.Equal(new[] { "user" }, request.Conversation.Select(m => m.Role).ToArray());
+    }
+
+    private static JsonNode StrictPersonAsTheAdapterSendsIt()
+    {
+        var schema = JsonNode.Parse(LlmContract<Person>.StrictJsonSchema!)!.AsObject();
+        var age = schema["properties"]!["age"]!.AsObject();
+        string bounds = $"{{minimum: {age["minimum"]}, maximum: {age["maximum"]}}}";
+        age.Remove("minimum");
+        age.Remove("maximum");
+        age["description"] = (string)age["description"]! + "\n\n" + bounds;
+        return schema;
+    }
+
+    [Fact]
+    public async Task An_invalid_tool_use_is_re_asked_with_a_tool_result_for_its_id_and_the_error_path()
+    {
+        _server.EnqueueToolUse("Person", AgeAsWord); // toolu_fake1
+        _server.EnqueueToolUse("Person", GoodAda);
+
+        var result = await _client.TryExtractAsync<Person>(AdaText, ToolCallMode);
+
+        Assert.True(result.IsSuccess, string.Join("; ", result.Errors));
+        Assert.Equal(36, result.Value!.Age);
+        Assert.Equal(2, result.Attempts.Count);
+        Assert.Equal(AgeAsWord, result.Attempts[0].RawResponse);
+        Assert.Equal("$.age", Assert.Single(result.Attempts[0].Errors).Path);
+        Assert.Equal(GoodAda, result.Attempts[1].RawResponse);
+        var first = _server.Requests[0];
+        var reask = _server.Requests[1];
+        Assert.Equal(new[] { "user", "assistant", "user" }, reask.Messages.Select(m => (string)m!["role"]!).ToArray());
+        Assert.Equal(first.Messages[0]!.ToJsonString(), reask.Messages[0]!.ToJsonString());
+
+        // The failed call is echoed as the assistant's tool_use block, with its id and its input.
+        var call = Assert.Single(reask.Messages[1]!["content"]!.AsArray())!;
+        Assert.Equal("tool_use", (string?)call["type"]);
+        Assert.Equal("toolu_fake1", (string?)call["id"]);
+        Assert.Equal("Person", (string?)call["name"]);
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(AgeAsWord), call["input"]), call.ToJsonString());
+
+        // The last user message answers that call with a tool_result holding the errors. The adapter marks it
+        // is_error: false (the result carries no exception); the model reads the errors from its content.
+        var answer = Assert.Single(reask.Messages[2]!["content"]!.AsArray())!;
+        Assert.Equal("tool_result", (string?)answer["type"]);
+        Assert.Equal("toolu_fake1", (string?)answer["tool_use_id"]);
+        Assert.False((bool?)answer["is_error"]);
+        Assert.Equal(
+            "Your answer could not be used:\n- $.age: expected an integer, found \"thirty-six\"\nCall \"Person\" again, once, with the complete corrected JSON object as its arguments.",
+            (string?)answer["content"]);
+
+        // The re-ask sends the same system prompt, the same tool and still forces it.
+        Assert.Equal(first.Json["system"]!.ToJsonString(), reask.Json["system"]!.ToJsonString());
+        Assert.Equal(first.Json["tools"]!.ToJsonString(), reask.Json["tools"]!.ToJsonString());
+        Assert.Equal(first.Json["tool_choice"]!.ToJsonString(), reask.Json["tool_choice"]!.ToJsonString());
+    }
+
+    [Fact]
+    public async Task A_max_tokens_stop_in_the_middle_of_a_tool_use_ends_as_Truncated_without_a_re_ask()
+    {
+        // The API stops a tool_use block at the token limit with what it has of the input.
+        _server.EnqueueToolUse("Person", """{"name":"Ada Lovelace"}""", stopReason: "max_tokens");
+        var options = new ExtractOptions { Mode = ExtractionMode.ToolCall, ChatOptions = new ChatOptions { MaxOutputTokens = 12 } };
+
+        var result = await _client.TryExtractAsync<Person>(AdaText, options);
+
+        Assert.False(result.IsSuccess);
+        Assert.Equal(ExtractionFailureKind.Truncated, result.FailureKind);
+        Assert.Equal(ChatFinishReason.Length, result.Attempts[0].FinishReason);
+        Assert.Equal("""{"name":"Ada Lovelace"}""", result.Attempts[0].RawResponse);
+        Assert.Contains("(now 12)", result.Errors[0].Message, StringComparison.Ordinal);
+        var request = Assert.Single(_server.Requests);
+        Assert.Equal(12, (int)request.Json["max_tokens"]!);
+        Assert.Equal("Person", (string?)request.Json["tool_choice"]!["name"]);
+    }
+
+    [Fact]
+    public async Task Prompt_only_mode_sends_nothing_format_related_and_re_asks_in_text()
+    {
+        _server.EnqueueText(AgeAsWord);
+        _server.EnqueueText(GoodAda);
+
+        var result = await _client.TryExtractAsync<Person>(AdaText, new ExtractOptions { Mode = ExtractionMode.PromptOnly });
+
+        Assert.True(result.IsSuccess, string.Join("; ", result.Errors));
+        Assert.Equal(2, _server.Requests.Count);
+        foreach (var request in _server.Requests)
+        {
+            foreach (var field in new[] { "output_config", "output_format", "tools", "tool_choice" })
+            {
+                Assert.False(request.Json.ContainsKey(field), request.Raw);
+            }
+
+            Assert.Equal(LlmContract<Person>.Prompt + "\n\n" + Wire.InputRule, (string?)request.Json["system"]![0]!["text"]);
+        }
+
+        var reask = _server.Requests[1];
+        Assert.Equal(new[] { "user", "assistant", "user" }, reask.Conversation.Select(m => m.Role).ToArray());
+        Assert.Equal(AgeAsWord, reask.Text(1));
+        Assert.Equal(
+            "Your answer could not be used:\n- $.age: expected an integer, found \"thirty-six\"\nAnswer again with the complete corrected JSON object only.",
+            reask.Text(2));
+    }
 }

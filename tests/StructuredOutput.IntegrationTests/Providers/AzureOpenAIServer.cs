@@ -63,6 +63,10 @@ public sealed class AzureOpenAIServer : IAsyncDisposable
     public void EnqueueCompletion(string? content, string finishReason = "stop", int promptTokens = 10, int completionTokens = 5) =>
         _script.Enqueue(new AzureCompletion(new CompletionResponse(content, finishReason, promptTokens, completionTokens)));
 
+    /// <summary>One call of the tool <paramref name="name"/> with <paramref name="arguments"/> (<c>finish_reason: "tool_calls"</c>), nothing filtered.</summary>
+    public void EnqueueToolCall(string name, string arguments, string id = "call_0") =>
+        _script.Enqueue(new AzureCompletion(new CompletionResponse(null, "tool_calls", 10, 5, Calls: new[] { new ScriptedToolCall(name, arguments, id) })));
+
     /// <summary>An answer the content filter stopped: <c>finish_reason: "content_filter"</c>, <paramref name="category"/> filtered.</summary>
     public void EnqueueFiltered(string? content, string category, string severity = "high") =>
         _script.Enqueue(new AzureCompletion(new CompletionResponse(content, "content_filter", 10, 5), category, severity));

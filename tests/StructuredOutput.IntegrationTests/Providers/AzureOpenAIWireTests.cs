@@ -145,4 +145,44 @@ public sealed class AzureOpenAIWireTests : ServerTestBase<AzureOpenAIServer>
         Assert.Equal("Ada Lovelace", (await client.ExtractAsync<Person>(AdaText)).Name);
         Assert.Equal(ExtractionFailureKind.ContentFilter, (await client.TryExtractAsync<Person>(AdaText)).FailureKind);
     }
+
+    [Fact]
+    public async Task Tool_call_mode_forces_the_contract_tool_on_the_deployment_and_re_asks_with_a_tool_message()
+    {
+        _server.EnqueueToolCall("Person", AgeAsWord, "call_a");
+        _server.EnqueueToolCall("Person", GoodAda, "call_b");
+
+        var result = await _client.TryExtractAsync<Person>(AdaText, new ExtractOptions { Mode = ExtractionMode.ToolCall });
+
+        Assert.True(result.IsSuccess, string.Join("; ", result.Errors));
+        Assert.Equal(new Person("Ada Lovelace", 36, "ada@example.org"), result.Value);
+        Assert.Equal(AgeAsWord, result.Attempts[0].RawResponse);
+        Assert.Equal("$.age", Assert.Single(result.Attempts[0].Errors).Path);
+        Assert.Equal(GoodAda, result.Attempts[1].RawResponse);
+        Assert.Equal(2, _server.Requests.Count);
+        foreach (var request in _server.Requests)
+        {
+            Assert.Equal("/openai/deployments/extractor-4o/chat/completions", request.Path);
+            Assert.False(request.Json.ContainsKey("response_format"), request.Raw);
+            var function = Assert.Single(request.Json["tools"]!.AsArray())!["function"]!;
+            Assert.Equal("Person", (string?)function["name"]);
+            Assert.True((bool?)function["strict"], request.Raw);
+            Assert.Equal(
+                LlmContract<Person>.StrictJsonSchema is { } strict ? JsonNode.Parse(strict)!["required"]!.ToJsonString() : null,
+                function["parameters"]!["required"]!.ToJsonString());
+            Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"type":"function","function":{"name":"Person"}}"""), request.Json["tool_choice"]), request.Raw);
+            Assert.False((bool?)request.Json["parallel_tool_calls"], request.Raw);
+        }
+
+        var reask = _server.Requests[1];
+        Assert.Equal(new[] { "system", "user", "assistant", "tool" }, reask.Conversation.Select(m => m.Role).ToArray());
+        var call = Assert.Single(reask.Messages[2]!["tool_calls"]!.AsArray())!;
+        Assert.Equal("call_a", (string?)call["id"]);
+        Assert.Equal("Person", (string?)call["function"]!["name"]);
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(AgeAsWord), JsonNode.Parse((string)call["function"]!["arguments"]!)));
+        Assert.Equal("call_a", (string?)reask.Messages[3]!["tool_call_id"]);
+        Assert.Equal(
+            "Your answer could not be used:\n- $.age: expected an integer, found \"thirty-six\"\nCall \"Person\" again, once, with the complete corrected JSON object as its arguments.",
+            reask.Text(3));
+    }
 }

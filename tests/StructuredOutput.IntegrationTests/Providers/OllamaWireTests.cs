@@ -171,4 +171,126 @@ public sealed class OllamaWireTests : ServerTestBase<OllamaServer>
         var attempts = Assert.IsAssignableFrom<IReadOnlyList<ExtractionAttempt>>(e.Data[ExtractionException.AttemptsDataKey]);
         Assert.Equal(AgeAsWord, Assert.Single(attempts).RawResponse);
     }
+
+    private static ExtractOptions ToolCallMode => new() { Mode = ExtractionMode.ToolCall };
+
+    [Fact]
+    public async Task Tool_call_mode_offers_the_contract_as_one_tool_without_format_and_reads_its_call()
+    {
+        _server.EnqueueToolCall("Person", """{ "name": "Ada Lovelace", "age": 36, "email": "ada@example.org" }""");
+
+        var result = await _client.TryExtractAsync<Person>(AdaText, ToolCallMode);
+
+        Assert.True(result.IsSuccess, string.Join("; ", result.Errors));
+        Assert.Equal(new Person("Ada Lovelace", 36, "ada@example.org"), result.Value);
+        Assert.Equal(GoodAda, result.Attempts[0].RawResponse); // the call's arguments written out again
+        var request = Assert.Single(_server.Requests);
+        Assert.False(request.Json.ContainsKey("format"), request.Raw);
+        var tool = Assert.Single(request.Json["tools"]!.AsArray())!;
+        Assert.Equal("function", (string?)tool["type"]);
+        Assert.Equal("Person", (string?)tool["function"]!["name"]);
+        Assert.Equal("Extract the person from the document.", (string?)tool["function"]!["description"]);
+        // OllamaSharp sends the strict schema exactly as generated (no strictness flag: Ollama has none).
+        Assert.True(
+            JsonNode.DeepEquals(JsonNode.Parse(LlmContract<Person>.StrictJsonSchema!), tool["function"]!["parameters"]),
+            tool.ToJsonString());
+        Assert.False(tool["function"]!.AsObject().ContainsKey("strict"), tool.ToJsonString());
+        // Ollama's API has no tool_choice: the tool is offered, not forced; the prompt asks for it.
+        Assert.False(request.Json.ContainsKey("tool_choice"), request.Raw);
+        Assert.Equal(new[] { "system", "user" }, request.Conversation.Select(m => m.Role).ToArray());
+        Assert.Equal(LlmContract<Person>.Prompt + "\n\n" + Wire.InputRule, request.Text(0));
+    }
+
+    [Fact]
+    public async Task An_invalid_tool_call_is_re_asked_with_the_call_echoed_and_a_tool_message_that_OllamaSharp_wraps()
+    {
+        _server.EnqueueToolCall("Person", AgeAsWord);
+        _server.EnqueueToolCall("Person", GoodAda);
+
+        var result = await _client.TryExtractAsync<Person>(AdaText, ToolCallMode);
+
+        Assert.True(result.IsSuccess, string.Join("; ", result.Errors));
+        Assert.Equal(2, result.Attempts.Count);
+        Assert.Equal(AgeAsWord, result.Attempts[0].RawResponse);
+        Assert.Equal("$.age", Assert.Single(result.Attempts[0].Errors).Path);
+        var first = _server.Requests[0];
+        var reask = _server.Requests[1];
+        Assert.Equal(new[] { "system", "user", "assistant", "tool" }, reask.Messages.Select(m => (string)m!["role"]!).ToArray());
+        Assert.Equal(first.Messages[0]!.ToJsonString(), reask.Messages[0]!.ToJsonString());
+        Assert.Equal(first.Messages[1]!.ToJsonString(), reask.Messages[1]!.ToJsonString());
+
+        // The failed call is echoed with its arguments as a JSON object. Ollama's calls have no id (OllamaSharp makes
+        // one up for the FunctionCallContent and sends id null), so the tool message answers the call by position.
+        var assistant = reask.Messages[2]!;
+        Assert.Equal(string.Empty, (string?)assistant["content"]);
+        var call = Assert.Single(assistant["tool_calls"]!.AsArray())!;
+        Assert.Null(call["id"]);
+        Assert.Equal("Person", (string?)call["function"]!["name"]);
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(AgeAsWord), call["function"]!["arguments"]), call.ToJsonString());
+
+        // OllamaSharp 5.5.2 writes the whole FunctionResultContent as the tool message's content: a JSON object with
+        // the made-up CallId and the errors as Result. The model sees the errors, wrapped; no tool_name is sent.
+        var tool = reask.Messages[3]!.AsObject();
+        Assert.False(tool.ContainsKey("tool_name"), tool.ToJsonString());
+        Assert.False(tool.ContainsKey("tool_call_id"), tool.ToJsonString());
+        var content = JsonNode.Parse((string)tool["content"]!)!.AsObject();
+        Assert.Equal(new[] { "CallId", "Result" }, content.Select(p => p.Key).ToArray());
+        Assert.False(string.IsNullOrEmpty((string?)content["CallId"]));
+        Assert.Equal(
+            "Your answer could not be used:\n- $.age: expected an integer, found \"thirty-six\"\nCall \"Person\" again, once, with the complete corrected JSON object as its arguments.",
+            (string?)content["Result"]);
+
+        // The re-ask offers the same tool again, still without format or tool_choice.
+        Assert.Equal(first.Json["tools"]!.ToJsonString(), reask.Json["tools"]!.ToJsonString());
+        Assert.False(reask.Json.ContainsKey("format"), reask.Raw);
+        Assert.False(reask.Json.ContainsKey("tool_choice"), reask.Raw);
+    }
+
+    [Fact]
+    public async Task A_text_answer_instead_of_the_call_which_Ollama_cannot_force_is_re_asked()
+    {
+        _server.EnqueueReply(GoodAda);
+        _server.EnqueueToolCall("Person", GoodAda);
+
+        var result = await _client.TryExtractAsync<Person>(AdaText, ToolCallMode);
+
+        Assert.True(result.IsSuccess, string.Join("; ", result.Errors));
+        Assert.Equal(2, result.Attempts.Count);
+        Assert.Equal(GoodAda, result.Attempts[0].RawResponse);
+        Assert.Equal(ExtractionErrorKind.NoJson, Assert.Single(result.Attempts[0].Errors).Kind);
+        var reask = _server.Requests[1];
+        Assert.Equal(new[] { "system", "user", "assistant", "user" }, reask.Conversation.Select(m => m.Role).ToArray());
+        Assert.Equal(GoodAda, reask.Text(2));
+        Assert.False(reask.Messages[2]!.AsObject().ContainsKey("tool_calls"), reask.Raw);
+        Assert.Equal(
+            "Your answer could not be used:\n- $: the answer is text instead of a call of the tool \"Person\"; call it with the JSON object as its arguments\n"
+            + "Call \"Person\" again, once, with the complete corrected JSON object as its arguments.",
+            reask.Text(3));
+        Assert.Equal("Person", (string?)reask.Json["tools"]![0]!["function"]!["name"]);
+    }
+
+    [Fact]
+    public async Task Prompt_only_mode_sends_no_format_and_re_asks_in_text()
+    {
+        _server.EnqueueReply(AgeAsWord);
+        _server.EnqueueReply(GoodAda);
+
+        var result = await _client.TryExtractAsync<Person>(AdaText, new ExtractOptions { Mode = ExtractionMode.PromptOnly });
+
+        Assert.True(result.IsSuccess, string.Join("; ", result.Errors));
+        Assert.Equal(2, _server.Requests.Count);
+        foreach (var request in _server.Requests)
+        {
+            Assert.False(request.Json.ContainsKey("format"), request.Raw);
+            Assert.False(request.Json.ContainsKey("tools"), request.Raw);
+            Assert.Equal(LlmContract<Person>.Prompt + "\n\n" + Wire.InputRule, request.Text(0));
+        }
+
+        var reask = _server.Requests[1];
+        Assert.Equal(new[] { "system", "user", "assistant", "user" }, reask.Conversation.Select(m => m.Role).ToArray());
+        Assert.Equal(AgeAsWord, reask.Text(2));
+        Assert.Equal(
+            "Your answer could not be used:\n- $.age: expected an integer, found \"thirty-six\"\nAnswer again with the complete corrected JSON object only.",
+            reask.Text(3));
+    }
 }
