@@ -89,7 +89,7 @@ public sealed class ModeWireTests : ServerTestBase
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"type":"function","function":{"name":"Person"}}"""), request.Json["tool_choice"]), request.Raw);
         Assert.False((bool?)request.Json["parallel_tool_calls"], request.Raw);
         Assert.Equal(
-            LlmContract<Person>.Prompt + "\n\n" + Wire.InputRule + "\n\nGive the JSON object as the arguments of one call of the function \"Person\", not as text.",
+            LlmContract<Person>.Prompt + "\n\n" + Wire.InputRule + "\n\n" + Wire.ToolRule("Person"),
             request.Text(0));
     }
 

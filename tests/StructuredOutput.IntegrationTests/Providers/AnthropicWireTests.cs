@@ -254,7 +254,7 @@ public sealed class AnthropicWireTests : ServerTestBase<AnthropicServer>
             request.Raw);
         Assert.False(request.Json.ContainsKey("output_config"), request.Raw);
         Assert.False(request.Json.ContainsKey("output_format"), request.Raw);
-        Assert.Equal(LlmContract<Person>.Prompt + "\n\n" + Wire.InputRule, (string?)request.Json["system"]![0]!["text"]);
+        Assert.Equal(LlmContract<Person>.Prompt + "\n\n" + Wire.InputRule + "\n\n" + Wire.ToolRule("Person"), (string?)request.Json["system"]![0]!["text"]);
         Assert.Equal(new[] { "user" }, request.Conversation.Select(m => m.Role).ToArray());
     }
 

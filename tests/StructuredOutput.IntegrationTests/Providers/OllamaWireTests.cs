@@ -198,7 +198,7 @@ public sealed class OllamaWireTests : ServerTestBase<OllamaServer>
         // Ollama's API has no tool_choice: the tool is offered, not forced; the prompt asks for it.
         Assert.False(request.Json.ContainsKey("tool_choice"), request.Raw);
         Assert.Equal(new[] { "system", "user" }, request.Conversation.Select(m => m.Role).ToArray());
-        Assert.Equal(LlmContract<Person>.Prompt + "\n\n" + Wire.InputRule, request.Text(0));
+        Assert.Equal(LlmContract<Person>.Prompt + "\n\n" + Wire.InputRule + "\n\n" + Wire.ToolRule("Person"), request.Text(0));
     }
 
     [Fact]
