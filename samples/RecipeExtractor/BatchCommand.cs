@@ -73,11 +73,15 @@ public static class BatchCommand
 
         journal ??= Path.Combine(Path.GetTempPath(), $"recipes-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Guid.NewGuid().ToString("N")[..6]}.journal");
         bool resuming = File.Exists(journal);
+        // A live bar and colours only on a terminal: Spectre.Console detects escape codes from the environment (TERM),
+        // which a captured log (CI, a pipe, a file) inherits, so anything but the process's own console to a terminal
+        // gets plain text, and the bar's fallback of a line at milestones.
+        bool terminal = ReferenceEquals(stdout, Console.Out) && !Console.IsOutputRedirected;
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
-            Ansi = AnsiSupport.Detect,
-            ColorSystem = ColorSystemSupport.Detect,
-            Interactive = InteractionSupport.Detect,
+            Ansi = terminal ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = terminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+            Interactive = terminal ? InteractionSupport.Detect : InteractionSupport.No,
             Out = new AnsiConsoleOutput(stdout),
         });
 
