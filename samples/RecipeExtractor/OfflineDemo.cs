@@ -1,12 +1,13 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using Microsoft.Extensions.AI;
 
 namespace RecipeExtractor;
 
 /// <summary>
-/// The canned answers of the offline demo, one script per bundled recipe: a flawed answer first, of the kind real models
-/// give, then a corrected one. They were written by hand; no model produced them.
+/// The canned answers of the offline demo, one script per bundled text: mostly a flawed answer first, of the kind real
+/// models give, then a corrected one. They were written by hand; no model produced them.
 /// </summary>
 public static class OfflineDemo
 {
@@ -112,18 +113,92 @@ public static class OfflineDemo
              "totalMinutes": null}
             """,
         },
+
+        // The only answer is right the first time: a batch run shows an item accepted at once beside the re-asked ones.
+        ["gazpacho.txt"] = new[]
+        {
+            """
+            {"name": "Gazpacho", "servings": 4, "cuisine": "Spanish",
+             "ingredients": [
+               {"name": "ripe tomatoes", "quantity": 1, "unit": "kg", "note": "roughly chopped"},
+               {"name": "cucumber", "quantity": 1, "unit": null, "note": "roughly chopped"},
+               {"name": "green pepper", "quantity": 1, "unit": null, "note": "roughly chopped"},
+               {"name": "onion", "quantity": 1, "unit": null, "note": "small, roughly chopped"},
+               {"name": "garlic", "quantity": 1, "unit": "clove", "note": null},
+               {"name": "stale bread", "quantity": 50, "unit": "g", "note": null},
+               {"name": "olive oil", "quantity": 100, "unit": "ml", "note": null},
+               {"name": "sherry vinegar", "quantity": 2, "unit": "tbsp", "note": null},
+               {"name": "salt", "quantity": null, "unit": null, "note": "to taste"}],
+             "steps": ["Roughly chop the tomatoes, cucumber, pepper, onion and garlic.",
+                       "Blend them with the bread, olive oil and vinegar until smooth.",
+                       "Season with salt and chill for at least an hour.",
+                       "Serve cold."],
+             "totalMinutes": 80}
+            """,
+        },
+
+        // Not a recipe: both answers say so in prose instead of JSON, so the item ends as a failure after its re-ask.
+        ["shopping-list.txt"] = new[]
+        {
+            """
+            This is a shopping list, not a recipe: it names no dish and gives no method, so there is no recipe to extract.
+            """,
+            """
+            I am sorry, but the document is a shopping list. It has no dish, quantities or steps to put into a recipe.
+            """,
+        },
     };
+
+    private static readonly Lazy<IReadOnlyList<(string Text, string[] Answers)>> BundledTexts = new(() =>
+    {
+        var texts = new List<(string, string[])>();
+        foreach (var (file, answers) in Scripts)
+        {
+            string path = Path.Combine(AppContext.BaseDirectory, "recipes", file);
+            if (File.Exists(path))
+            {
+                texts.Add((Normalize(File.ReadAllText(path)), answers));
+            }
+        }
+
+        return texts;
+    });
 
     /// <summary>The script for a bundled recipe's text, or null when the text is not one of them.</summary>
     public static IReadOnlyList<string>? ScriptFor(string input)
     {
         string wanted = Normalize(input);
-        foreach (var (file, answers) in Scripts)
+        foreach (var (text, answers) in BundledTexts.Value)
         {
-            string path = Path.Combine(AppContext.BaseDirectory, "recipes", file);
-            if (File.Exists(path) && Normalize(File.ReadAllText(path)) == wanted)
+            if (text == wanted)
             {
                 return answers;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// The script for a request: the one whose bundled recipe the request's input message holds, or null. A batch run
+    /// asks about many recipes through one stand-in, so each request finds its own script.
+    /// </summary>
+    public static IReadOnlyList<string>? ScriptForRequest(IEnumerable<ChatMessage> messages)
+    {
+        foreach (var message in messages)
+        {
+            if (message.Role != ChatRole.User)
+            {
+                continue;
+            }
+
+            string text = Normalize(message.Text);
+            foreach (var (recipe, answers) in BundledTexts.Value)
+            {
+                if (text.Contains(recipe, StringComparison.Ordinal))
+                {
+                    return answers;
+                }
             }
         }
 

@@ -16,10 +16,16 @@ public static class RecipeApp
 
     private const string Usage = """
         Usage: RecipeExtractor [FILE | -] [options]
+               RecipeExtractor --batch [FOLDER] [--resume JOURNAL] [options]
 
         Extracts a recipe from FILE (default: the bundled carbonara; '-' reads standard input) and prints it.
+        With --batch, extracts one from every *.txt file of FOLDER (default: the bundled recipes) in one batch run,
+        through OpenAI's Batch API (offline: the scripted demo), with a progress bar and a summary table.
 
         Options:
+          --batch [FOLDER]   extract every *.txt file of FOLDER; the run's journal is a temporary file named on screen
+          --resume JOURNAL   with --batch: go on from the journal of a stopped run (same folder, same options)
+          --poll SECONDS     with --batch on the Batch API: the wait before the first poll, doubled up to 5 minutes (default 10)
           --schema           print the JSON Schema generated for Recipe and exit
           --prompt           print the system prompt generated for Recipe and exit
           --offline          run the scripted offline demo even when OPENAI_API_KEY is set
@@ -41,8 +47,9 @@ public static class RecipeApp
         TextWriter stderr,
         Func<string, string?> environment)
     {
-        string? file = null;
-        bool offline = false, raw = false, trace = false;
+        string? file = null, batchFolder = null, journal = null;
+        bool offline = false, raw = false, trace = false, batch = false;
+        TimeSpan? poll = null;
         var options = new ExtractOptions();
         for (int i = 0; i < args.Length; i++)
         {
@@ -66,6 +73,21 @@ public static class RecipeApp
                 case "--trace":
                     trace = true;
                     break;
+                case "--batch":
+                    batch = true;
+                    if (i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal))
+                    {
+                        batchFolder = args[++i];
+                    }
+
+                    break;
+                case "--resume" when i + 1 < args.Length:
+                    journal = args[++i];
+                    break;
+                case "--poll" when i + 1 < args.Length && int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out int seconds):
+                    poll = TimeSpan.FromSeconds(seconds);
+                    i++;
+                    break;
                 case "--max-retries" when i + 1 < args.Length && int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out int retries):
                     options.MaxRetries = retries;
                     i++;
@@ -81,6 +103,23 @@ public static class RecipeApp
                     file = args[i];
                     break;
             }
+        }
+
+        if (batch && (file is not null || raw || trace))
+        {
+            stderr.WriteLine("--batch takes a folder, and prints a summary table instead of each answer (no FILE, --raw or --trace).");
+            return 2;
+        }
+
+        if (!batch && (journal is not null || poll is not null))
+        {
+            stderr.WriteLine("--resume and --poll go with --batch.");
+            return 2;
+        }
+
+        if (batch)
+        {
+            return await BatchCommand.RunAsync(batchFolder, journal, offline, options, poll, stdout, stderr, environment);
         }
 
         string input;

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Runtime.CompilerServices;
 using System.Threading;
@@ -9,20 +10,30 @@ namespace RecipeExtractor;
 
 /// <summary>
 /// The offline demo's stand-in for a model: it returns canned answers in order and generates nothing. It reports no
-/// token usage, since no tokens are spent.
+/// token usage, since no tokens are spent. Given a way to find a request's script, it serves many inputs at once (a
+/// batch run), each answered from its own script in order.
 /// </summary>
 public sealed class ScriptedChatClient : IChatClient
 {
-    private readonly IReadOnlyList<string> _answers;
-    private int _next;
+    private readonly Func<IEnumerable<ChatMessage>, IReadOnlyList<string>?> _scriptFor;
+    private readonly ConcurrentDictionary<IReadOnlyList<string>, int> _answered = new(ReferenceEqualityComparer.Instance);
 
-    public ScriptedChatClient(IReadOnlyList<string> answers) => _answers = answers;
+    /// <summary>Answers every request from one script.</summary>
+    public ScriptedChatClient(IReadOnlyList<string> answers)
+        : this(_ => answers)
+    {
+    }
+
+    /// <summary>Answers each request from the script <paramref name="scriptFor"/> finds for its messages.</summary>
+    public ScriptedChatClient(Func<IEnumerable<ChatMessage>, IReadOnlyList<string>?> scriptFor) => _scriptFor = scriptFor;
 
     public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        int index = Interlocked.Increment(ref _next) - 1;
-        string answer = _answers[Math.Min(index, _answers.Count - 1)];
+        IReadOnlyList<string> answers = _scriptFor(messages)
+            ?? throw new InvalidOperationException("The offline demo has no scripted answer for this input.");
+        int index = _answered.AddOrUpdate(answers, 1, (_, n) => n + 1) - 1;
+        string answer = answers[Math.Min(index, answers.Count - 1)];
         return Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, answer))
         {
             FinishReason = ChatFinishReason.Stop,

@@ -5,6 +5,7 @@ using System.Linq;
 using System.Text.Json;
 using System.Threading.Tasks;
 using RecipeExtractor;
+using StructuredOutput.IntegrationTests.Batching;
 
 namespace StructuredOutput.IntegrationTests;
 
@@ -179,12 +180,157 @@ public sealed class SampleTests
         Assert.StartsWith("Extract the recipe from the document.", stdout, StringComparison.Ordinal);
     }
 
-    private static Func<string, string?> EnvironmentFor(FakeOpenAIServer server, string apiKey, string model)
+    [Fact]
+    public async Task Offline_batch_accounts_for_every_file_of_the_folder_in_its_table_and_summary()
+    {
+        string folder = Path.Combine(AppContext.BaseDirectory, "recipes");
+        string[] ids = Directory.GetFiles(folder, "*.txt").Select(p => Path.GetFileNameWithoutExtension(p)).Order(StringComparer.Ordinal).ToArray();
+        Assert.True(ids.Length >= 5, "the bundled recipes are not copied to the test output directory");
+
+        var (exit, stdout, stderr) = await RunAsync(new[] { "--batch", folder }, NoEnvironment);
+        string journal = JournalOf(stdout);
+        try
+        {
+            Assert.True(exit == 0, stderr + stdout);
+            Assert.StartsWith("OFFLINE DEMO", stdout, StringComparison.Ordinal);
+            Assert.Contains("LocalBatchExtractor<Recipe>", stdout, StringComparison.Ordinal);
+            Assert.Equal(string.Empty, stderr);
+            Assert.DoesNotContain("\u001b[", stdout, StringComparison.Ordinal); // no terminal, no escape codes
+            Assert.True(File.Exists(journal), stdout);
+
+            // One row per file, each with its outcome, its attempts and the recipe's name or the failure's kind.
+            var rows = TableRows(stdout);
+            Assert.Equal(ids, rows.Select(r => r[0]));
+            Assert.Equal(new[] { "succeeded", "2", "Spaghetti alla Carbonara" }, Row(rows, "carbonara")[1..]);
+            Assert.Equal(new[] { "succeeded", "2", "Weeknight red lentil dal" }, Row(rows, "dal")[1..]);
+            Assert.Equal(new[] { "succeeded", "1", "Gazpacho" }, Row(rows, "gazpacho")[1..]);
+            Assert.Equal(new[] { "succeeded", "2", "Fluffy American Pancakes" }, Row(rows, "pancakes")[1..]);
+            Assert.Equal(new[] { "failed", "2", nameof(ExtractionFailureKind.InvalidAnswer) }, Row(rows, "shopping-list")[1..]);
+
+            int succeeded = rows.Count(r => r[1] == "succeeded");
+            int retried = rows.Count(r => r[2] != "1");
+            Assert.Contains(
+                $"Summary: {ids.Length} items: {succeeded} succeeded, {ids.Length - succeeded} failed; {retried} retried ({retried} re-asks); tokens: 0 in, 0 out.\n",
+                stdout,
+                StringComparison.Ordinal);
+            Assert.Contains($"{ids.Length}/{ids.Length} done, 0 in flight, {retried} re-asked\n", stdout, StringComparison.Ordinal);
+
+            // A second run on the journal asks nothing again: every file comes back from it, with the same outcome.
+            var (exit2, stdout2, stderr2) = await RunAsync(new[] { "--batch", folder, "--resume", journal }, NoEnvironment);
+            Assert.True(exit2 == 0, stderr2 + stdout2);
+            Assert.Contains($"Journal: {journal} (resuming)", stdout2, StringComparison.Ordinal);
+            var resumed = TableRows(stdout2);
+            Assert.Equal(rows.Select(r => (r[0], r[1] + " (resumed)", r[2], r[3])), resumed.Select(r => (r[0], r[1], r[2], r[3])));
+            Assert.Contains($"; {ids.Length} resumed from the journal.\n", stdout2, StringComparison.Ordinal);
+            Assert.Contains($"{ids.Length}/{ids.Length} done, 0 in flight, 0 re-asked\n", stdout2, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(journal);
+        }
+    }
+
+    [Fact]
+    public async Task Offline_batch_of_a_folder_with_unscripted_texts_exits_2_and_names_them()
+    {
+        string folder = Directory.CreateTempSubdirectory("recipes-").FullName;
+        try
+        {
+            File.Copy(RecipePath("dal.txt"), Path.Combine(folder, "dal.txt"));
+            File.WriteAllText(Path.Combine(folder, "toast.txt"), "Toast: toast the bread. Eat.");
+
+            var (exit, stdout, stderr) = await RunAsync(new[] { "--batch", folder }, NoEnvironment);
+
+            Assert.Equal(2, exit);
+            Assert.StartsWith("OFFLINE DEMO", stdout, StringComparison.Ordinal);
+            Assert.Contains("not for: toast.", stderr, StringComparison.Ordinal);
+            Assert.DoesNotContain("Summary:", stdout, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Online_batch_goes_through_the_batch_api_of_the_configured_endpoint()
+    {
+        await using var server = await FakeBatchServer.StartAsync();
+        const int RecipeIn = 100, RecipeOut = 40, RefusalIn = 30, RefusalOut = 4;
+        server.Answer = (input, attempt) => input.StartsWith("Shopping list", StringComparison.Ordinal)
+            ? new AnsweredLine(new CompletionResponse(null, "stop", RefusalIn, RefusalOut, Refusal: "That is not a recipe."))
+            : new AnsweredLine(new CompletionResponse(
+                $$"""{"name":"{{input.Split(' ')[0]}}","servings":2,"cuisine":"Other","ingredients":[],"steps":["Cook."],"totalMinutes":null}""",
+                "stop",
+                RecipeIn,
+                RecipeOut));
+        var environment = EnvironmentFor(server.BaseUrl, apiKey: "test", model: "some-model");
+        string folder = Path.Combine(AppContext.BaseDirectory, "recipes");
+        string[] ids = Directory.GetFiles(folder, "*.txt").Select(p => Path.GetFileNameWithoutExtension(p)).Order(StringComparer.Ordinal).ToArray();
+
+        var (exit, stdout, stderr) = await RunAsync(new[] { "--batch", folder, "--poll", "0" }, environment);
+        string journal = JournalOf(stdout);
+        try
+        {
+            Assert.True(exit == 0, stderr + stdout);
+            Assert.DoesNotContain("OFFLINE DEMO", stdout, StringComparison.Ordinal);
+            Assert.StartsWith($"Batch API: some-model at {server.BaseUrl}", stdout, StringComparison.Ordinal);
+
+            // One input file of one request per file, for the configured model; one batch, as nothing is re-asked.
+            string upload = Assert.Single(server.Uploads);
+            var lines = upload.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+            Assert.Equal(ids, lines.Select(l => l.GetProperty("custom_id").GetString()).Order(StringComparer.Ordinal));
+            Assert.All(lines, l => Assert.Equal("some-model", l.GetProperty("body").GetProperty("model").GetString()));
+            Assert.Equal(1, server.BatchCount);
+
+            var rows = TableRows(stdout);
+            Assert.Equal(ids, rows.Select(r => r[0]));
+            Assert.Equal(new[] { "succeeded", "1", "Spaghetti" }, Row(rows, "carbonara")[1..]);
+            Assert.Equal(new[] { "failed", "1", nameof(ExtractionFailureKind.Refusal) }, Row(rows, "shopping-list")[1..]);
+            int recipes = ids.Length - 1;
+            Assert.Contains(
+                $"Summary: {ids.Length} items: {recipes} succeeded, 1 failed; 0 retried (0 re-asks); "
+                + $"tokens: {(recipes * RecipeIn) + RefusalIn} in, {(recipes * RecipeOut) + RefusalOut} out.\n",
+                stdout,
+                StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(journal);
+        }
+    }
+
+    // The journal the batch command named on screen.
+    private static string JournalOf(string stdout)
+    {
+        string line = stdout.Split('\n').FirstOrDefault(l => l.StartsWith("Journal: ", StringComparison.Ordinal))
+            ?? throw new Xunit.Sdk.XunitException("No journal line in:\n" + stdout);
+        return line["Journal: ".Length..].Replace(" (resuming)", string.Empty, StringComparison.Ordinal);
+    }
+
+    // The body rows of the summary table: its lines between the header's rule and the bottom border, split into cells.
+    private static List<string[]> TableRows(string stdout)
+    {
+        var lines = stdout.Split('\n');
+        int rule = Array.FindIndex(lines, l => l.StartsWith("├", StringComparison.Ordinal));
+        Assert.True(rule > 0, stdout);
+        return lines.Skip(rule + 1)
+            .TakeWhile(l => l.StartsWith("│", StringComparison.Ordinal))
+            .Select(l => l.Trim('│').Split('│').Select(c => c.Trim()).ToArray())
+            .ToList();
+    }
+
+    private static string[] Row(List<string[]> rows, string id) => Assert.Single(rows, r => r[0] == id);
+
+    private static Func<string, string?> EnvironmentFor(FakeOpenAIServer server, string apiKey, string model) =>
+        EnvironmentFor(server.BaseUrl, apiKey, model);
+
+    private static Func<string, string?> EnvironmentFor(string baseUrl, string apiKey, string model)
     {
         var values = new Dictionary<string, string>
         {
             ["OPENAI_API_KEY"] = apiKey,
-            ["OPENAI_BASE_URL"] = server.BaseUrl,
+            ["OPENAI_BASE_URL"] = baseUrl,
             ["OPENAI_MODEL"] = model,
         };
         return name => values.TryGetValue(name, out var value) ? value : null;
