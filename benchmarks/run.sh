@@ -31,15 +31,15 @@ cpu=$(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -n 1)
 } >"$tables"
 
 echo "== Build (Release)"
-for p in benchmarks/StructuredOutput.Benchmarks benchmarks/ColdStart.Ours benchmarks/ColdStart.Meai benchmarks/PromptTokens samples/RecipeExtractor; do
+for p in benchmarks/StructuredOutput.Benchmarks benchmarks/ColdStart.Ours benchmarks/ColdStart.Meai benchmarks/PromptTokens benchmarks/BatchOutputMemory samples/RecipeExtractor; do
   dotnet build "$p" -c Release -v quiet -nologo >/dev/null
 done
 
-echo "== BenchmarkDotNet: per call, parse, generator"
+echo "== BenchmarkDotNet: per call, parse, generator, repair, batch output file, local batch"
 dotnet run -c Release --project benchmarks/StructuredOutput.Benchmarks --no-build -- \
   --filter '*' --job "$job" --artifacts "$out/bdn" --summary "$out/bdn-summary.md" | tee "$out/bdn.log" | grep -E '^\|' || true
 {
-  echo "### 1–2, 4. BenchmarkDotNet"
+  echo "### 1–2, 4, 7–9. BenchmarkDotNet"
   echo
   cat "$out/bdn-summary.md"
   echo "<details><summary>BenchmarkDotNet's own tables</summary>"
@@ -94,6 +94,14 @@ echo "== Prompt tokens"
   echo "### 5. Prompt tokens (o200k_base)"
   echo
   dotnet run -c Release --project benchmarks/PromptTokens --no-build
+  echo
+} >>"$tables"
+
+echo "== Batch output file: peak working set"
+{
+  echo "### 10. Batch output file: peak working set (each size read in a fresh process)"
+  echo
+  dotnet run -c Release --project benchmarks/BatchOutputMemory --no-build -- --megabytes 200
   echo
 } >>"$tables"
 

@@ -12,7 +12,8 @@ namespace StructuredOutput.Benchmarks;
 /// <summary>
 /// BenchmarkDotNet's switcher, plus <c>--summary FILE</c>: after the run, a markdown table per benchmark class that
 /// pairs each of our methods with the peer's baseline in the same category (time, allocation, and both ratios).
-/// Times are medians, which a busy machine's outliers move less than means.
+/// Times are medians, which a busy machine's outliers move less than means. A benchmark with an <c>Items</c> parameter
+/// (one run handles that many items) gets its figures per item and its items per second instead.
 /// </summary>
 public static class Program
 {
@@ -82,6 +83,17 @@ public static class Program
                     }
                 }
             }
+            else if (reports.All(r => ItemsOf(r) > 0))
+            {
+                // One run handles Items items (lines of a file, items of a batch): the figures per item and the rate.
+                sb.Append("| case | items per run | median per run | per item | items/s | allocated per item |\n|---|---:|---:|---:|---:|---:|\n");
+                foreach (var r in reports)
+                {
+                    int items = ItemsOf(r);
+                    double median = r.ResultStatistics!.Median;
+                    sb.Append(Invariant($"| {r.BenchmarkCase.Descriptor.WorkloadMethod.Name} | {items:N0} | {Time(median)} | {Time(median / items)} | {items / (median / 1e9):N0} | {Bytes(Allocated(r) / items)} |\n"));
+                }
+            }
             else
             {
                 sb.Append("| case | median | allocated |\n|---|---:|---:|\n");
@@ -97,6 +109,10 @@ public static class Program
 
         return sb.ToString();
     }
+
+    /// <summary>The benchmark's <c>Items</c> parameter (how many items one run handles); 0 when it has none.</summary>
+    private static int ItemsOf(BenchmarkReport report) =>
+        report.BenchmarkCase.Parameters.Items.FirstOrDefault(p => p.Name == "Items")?.Value is int items ? items : 0;
 
     private static long Allocated(BenchmarkReport report) =>
         report.GcStats.GetBytesAllocatedPerOperation(report.BenchmarkCase) ?? 0;

@@ -5,6 +5,7 @@ using System.Linq;
 using System.Threading;
 using System.Threading.RateLimiting;
 using System.Threading.Tasks;
+using Microsoft.Extensions.AI;
 
 namespace StructuredOutput.Tests.Batching;
 
@@ -54,6 +55,33 @@ public class LocalBatchTests
         Assert.Equal(client.Calls.Count, last.Submitted + last.Retried);
         Assert.True(progress.Reports.Zip(progress.Reports.Skip(1)).All(p => p.First.Done <= p.Second.Done && p.First.Submitted <= p.Second.Submitted));
         Assert.True(progress.Reports.All(p => p.InFlight >= 0 && p.InFlight <= 3));
+    }
+
+    [Fact]
+    public async Task Items_may_be_messages_with_images_and_are_asked_with_them()
+    {
+        var image = new DataContent(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G', 1, 2, 3 }, "image/png");
+        var photo = ExtractionInput.FromMessage(new ChatMessage(ChatRole.User, new List<AIContent> { new TextContent("good 7"), image }));
+        var conversation = new ExtractionConversation<Point>(photo);
+        Assert.Same(image, conversation.Messages[1].Contents[1]);
+
+        var client = new BatchTestClient();
+        var extractor = new LocalBatchExtractor<Point>(client);
+        var results = await Collect(extractor.ExtractAsync(Items(new[] { new BatchItem("photo", photo), new BatchItem("text", "bad 8") })));
+
+        var byId = results.ToDictionary(r => r.Id, r => r.Result);
+        Assert.Equal(new Point(7, 0), byId["photo"].Value);
+        Assert.Equal(new Point(8, 0), byId["text"].Value);
+        Assert.Equal(2, byId["text"].Attempts.Count);
+    }
+
+    private static async IAsyncEnumerable<BatchItem> Items(IEnumerable<BatchItem> items)
+    {
+        foreach (BatchItem item in items)
+        {
+            await Task.Yield();
+            yield return item;
+        }
     }
 
     [Fact]
