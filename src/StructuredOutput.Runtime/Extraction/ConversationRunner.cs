@@ -26,7 +26,7 @@ internal interface IRequestObserver
 
 /// <summary>
 /// Runs an <see cref="ExtractionConversation{T}"/> on a chat client until it finishes: the attempt time-out, responses the
-/// client cannot read, and the extraction's span, metrics and logs, as <see cref="ExtractionLoop"/> handles them. Other
+/// client cannot read, and the extraction's span, metrics and logs, for <see cref="ExtractionLoop"/> and batch runs alike. Other
 /// exceptions of the client propagate with the attempts attached.
 /// </summary>
 internal static class ConversationRunner
