@@ -81,6 +81,15 @@ public sealed class ExtractOptions
     public string? Instructions { get; set; }
 
     /// <summary>
+    /// For streamed extractions only: whether to stop reading an answer as soon as a member it has completed is invalid
+    /// (a wrong type, an unknown enum value, a broken constraint or format, a missing required member of a closed object)
+    /// and re-ask at once, instead of paying for the rest of an answer that will be rejected. Default
+    /// <see langword="false"/>: the answer is read to its end and judged whole. The stopped attempt keeps the text
+    /// received and the errors found; it counts against <see cref="MaxRetries"/> like any rejected answer.
+    /// </summary>
+    public bool FailFast { get; set; }
+
+    /// <summary>
     /// How answers are read: nesting depth and answer length limits, and whether malformed JSON is repaired. Null, the
     /// default, uses <see cref="ParseOptions"/>' defaults.
     /// </summary>

@@ -50,6 +50,12 @@ public interface ILlmExtractable<TSelf> where TSelf : ILlmExtractable<TSelf>
     static abstract ParseResult<TSelf> Parse(string json, ParseOptions? options);
 
     /// <summary>
+    /// The shape of the type's generated partial view, <c>T.Partial</c>, which a streamed extraction fills in as the
+    /// answer arrives; null when the type has none (a union at the root).
+    /// </summary>
+    static virtual Streaming.PartialShape? StreamingShape => null;
+
+    /// <summary>
     /// Writes a value as the contract's JSON: its JSON names, enums by their JSON names, the schema's formats, every
     /// member present (null as <c>null</c>), so that <see cref="Parse(string)"/> reads it back without a repair.
     /// </summary>

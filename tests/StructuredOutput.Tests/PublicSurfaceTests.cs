@@ -58,9 +58,10 @@ public class PublicSurfaceTests
             {
                 "BatchItem", "BatchItemResult`1", "BatchOptions", "BatchProgress", "BatchSummary", "ChatClientExtractExtensions",
                 "ExtractOptions", "ExtractionAttempt", "ExtractionConversation`1", "ExtractionError", "ExtractionErrorKind", "ExtractionExample", "ExtractionExample`1",
-                "ExtractionException", "ExtractionFailureKind", "ExtractionInput", "ExtractionMode", "ExtractionResult`1", "ExtractionTelemetry",
+                "ExtractionException", "ExtractionFailureKind", "ExtractionInput", "ExtractionItem`1", "ExtractionMode", "ExtractionResult`1", "ExtractionTelemetry",
+                "ExtractionUpdateKind", "ExtractionUpdate`1",
                 "ILlmExtractable`1", "LlmContract`1", "LlmExtractAttribute", "LocalBatchExtractor`1", "LocalBatchOptions",
-                "ParseOptions", "ParseResult`1", "SchemaDialect", "UnreadableResponseException",
+                "ParseOptions", "ParseResult`1", "PartialList`1", "PartialObject", "SchemaDialect", "UnreadableResponseException",
             },
             names);
     }

@@ -1,0 +1,174 @@
+using System;
+using System.ComponentModel;
+using System.Text;
+
+namespace StructuredOutput.Streaming;
+
+/// <summary>How a member or list item fills in while the answer streams.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public enum PartialKind
+{
+    /// <summary>Appears once complete and valid: numbers, booleans, enums, formatted strings, dictionaries, unions, sets, nested lists.</summary>
+    Value,
+
+    /// <summary>A plain string: its text so far shows while it is written, and it is validated when it closes.</summary>
+    Text,
+
+    /// <summary>An object: its own view fills in member by member.</summary>
+    Object,
+
+    /// <summary>A list: a <see cref="PartialList{TItem}"/> that fills in item by item.</summary>
+    List,
+}
+
+/// <summary>One member of a <see cref="PartialShape"/>. Emitted by the generator; not a user API.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public sealed class PartialMember
+{
+    private PartialMember(PartialKind kind, string memberName, string jsonName, bool required, string expected, PartialValueReader read, Func<PartialObject>? createObject, PartialElement? element)
+    {
+        ArgumentNullException.ThrowIfNull(memberName);
+        ArgumentNullException.ThrowIfNull(jsonName);
+        ArgumentNullException.ThrowIfNull(expected);
+        ArgumentNullException.ThrowIfNull(read);
+        Kind = kind;
+        MemberName = memberName;
+        JsonName = jsonName;
+        Utf8JsonName = Encoding.UTF8.GetBytes(jsonName);
+        IsRequired = required;
+        Expected = expected;
+        Read = read;
+        CreateObject = createObject;
+        Element = element;
+    }
+
+    /// <summary>How the member fills in.</summary>
+    public PartialKind Kind { get; }
+
+    /// <summary>The member's C# name.</summary>
+    public string MemberName { get; }
+
+    /// <summary>The member's JSON name.</summary>
+    public string JsonName { get; }
+
+    /// <summary>Whether the parser reports the member as missing when the object closes without it.</summary>
+    public bool IsRequired { get; }
+
+    /// <summary>What the member's value should be, as the missing-member error words it (such as "a string").</summary>
+    public string Expected { get; }
+
+    /// <summary>Reads the member's complete value, with the member's defaults and validation.</summary>
+    public PartialValueReader Read { get; }
+
+    /// <summary>For <see cref="PartialKind.Object"/>: creates the member's empty view.</summary>
+    public Func<PartialObject>? CreateObject { get; }
+
+    /// <summary>For <see cref="PartialKind.List"/>: the list's items.</summary>
+    public PartialElement? Element { get; }
+
+    internal byte[] Utf8JsonName { get; }
+
+    /// <summary>A member shown once complete and valid.</summary>
+    /// <param name="memberName">The C# name.</param>
+    /// <param name="jsonName">The JSON name.</param>
+    /// <param name="required">Whether a missing member is an error.</param>
+    /// <param name="expected">The missing-member wording of its value.</param>
+    /// <param name="read">Reads the complete value.</param>
+    /// <returns>The member.</returns>
+    public static PartialMember Value(string memberName, string jsonName, bool required, string expected, PartialValueReader read) =>
+        new(PartialKind.Value, memberName, jsonName, required, expected, read, null, null);
+
+    /// <summary>A string member shown as it grows, validated when it closes.</summary>
+    /// <param name="memberName">The C# name.</param>
+    /// <param name="jsonName">The JSON name.</param>
+    /// <param name="required">Whether a missing member is an error.</param>
+    /// <param name="expected">The missing-member wording of its value.</param>
+    /// <param name="read">Reads the complete value.</param>
+    /// <returns>The member.</returns>
+    public static PartialMember Text(string memberName, string jsonName, bool required, string expected, PartialValueReader read) =>
+        new(PartialKind.Text, memberName, jsonName, required, expected, read, null, null);
+
+    /// <summary>An object member with its own view.</summary>
+    /// <param name="memberName">The C# name.</param>
+    /// <param name="jsonName">The JSON name.</param>
+    /// <param name="required">Whether a missing member is an error.</param>
+    /// <param name="expected">The missing-member wording of its value.</param>
+    /// <param name="read">Reads the complete value (used for a null or a value of the wrong kind).</param>
+    /// <param name="create">Creates the member's empty view.</param>
+    /// <returns>The member.</returns>
+    public static PartialMember Object(string memberName, string jsonName, bool required, string expected, PartialValueReader read, Func<PartialObject> create)
+    {
+        ArgumentNullException.ThrowIfNull(create);
+        return new(PartialKind.Object, memberName, jsonName, required, expected, read, create, null);
+    }
+
+    /// <summary>A list member filled in item by item.</summary>
+    /// <param name="memberName">The C# name.</param>
+    /// <param name="jsonName">The JSON name.</param>
+    /// <param name="required">Whether a missing member is an error.</param>
+    /// <param name="expected">The missing-member wording of its value.</param>
+    /// <param name="read">Reads the complete value (used for a null or a value of the wrong kind, and for the list's own validation when it closes).</param>
+    /// <param name="element">The list's items.</param>
+    /// <returns>The member.</returns>
+    public static PartialMember List(string memberName, string jsonName, bool required, string expected, PartialValueReader read, PartialElement element)
+    {
+        ArgumentNullException.ThrowIfNull(element);
+        return new(PartialKind.List, memberName, jsonName, required, expected, read, null, element);
+    }
+}
+
+/// <summary>The items of a list member of a <see cref="PartialShape"/>. Emitted by the generator; not a user API.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public sealed class PartialElement
+{
+    private PartialElement(PartialKind kind, Type itemType, PartialValueReader read, Func<PartialObject>? createObject, Func<object> createList)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        Kind = kind;
+        ItemType = itemType;
+        Read = read;
+        CreateObject = createObject;
+        CreateList = createList;
+    }
+
+    /// <summary>How each item fills in: <see cref="PartialKind.Value"/>, <see cref="PartialKind.Text"/> or <see cref="PartialKind.Object"/>.</summary>
+    public PartialKind Kind { get; }
+
+    /// <summary>The C# type of a complete item as <see cref="Read"/> returns it (the element type of the member).</summary>
+    public Type ItemType { get; }
+
+    /// <summary>Reads one complete item, with the element's validation.</summary>
+    public PartialValueReader Read { get; }
+
+    /// <summary>For <see cref="PartialKind.Object"/>: creates an item's empty view.</summary>
+    public Func<PartialObject>? CreateObject { get; }
+
+    /// <summary>Creates the member's empty <see cref="PartialList{TItem}"/>.</summary>
+    internal Func<object> CreateList { get; }
+
+    /// <summary>Items shown once complete and valid.</summary>
+    /// <typeparam name="TItem">The element type.</typeparam>
+    /// <param name="read">Reads one complete item.</param>
+    /// <returns>The element.</returns>
+    public static PartialElement Value<TItem>(PartialValueReader read) =>
+        new(PartialKind.Value, typeof(TItem), read, null, static () => new PartialList<TItem>());
+
+    /// <summary>String items shown as they grow.</summary>
+    /// <param name="read">Reads one complete item.</param>
+    /// <returns>The element.</returns>
+    public static PartialElement Text(PartialValueReader read) =>
+        new(PartialKind.Text, typeof(string), read, null, static () => new PartialList<string?>());
+
+    /// <summary>Object items, each with its own view.</summary>
+    /// <typeparam name="TItem">The element type (what <paramref name="read"/> returns).</typeparam>
+    /// <typeparam name="TView">The element type's generated view.</typeparam>
+    /// <param name="read">Reads one complete item.</param>
+    /// <param name="create">Creates an item's empty view.</param>
+    /// <returns>The element.</returns>
+    public static PartialElement Object<TItem, TView>(PartialValueReader read, Func<TView> create)
+        where TView : PartialObject
+    {
+        ArgumentNullException.ThrowIfNull(create);
+        return new(PartialKind.Object, typeof(TItem), read, create, static () => new PartialList<TView>());
+    }
+}

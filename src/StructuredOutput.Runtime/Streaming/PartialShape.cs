@@ -1,0 +1,60 @@
+using System;
+using System.Collections.Generic;
+using System.ComponentModel;
+
+namespace StructuredOutput.Streaming;
+
+/// <summary>
+/// The members of one object type of a contract, as the streaming reader needs them to fill in a
+/// <see cref="PartialObject"/>. Emitted by the generator, one per object type; not a user API.
+/// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public sealed class PartialShape
+{
+    private readonly PartialMember[] _members;
+
+    /// <summary>Creates the shape of an object type.</summary>
+    /// <param name="typeName">The type's name as the schema and the errors call it.</param>
+    /// <param name="members">Its members, in the order the view's indexes use.</param>
+    public PartialShape(string typeName, PartialMember[] members)
+    {
+        ArgumentNullException.ThrowIfNull(typeName);
+        ArgumentNullException.ThrowIfNull(members);
+        TypeName = typeName;
+        _members = members;
+    }
+
+    /// <summary>The type's name.</summary>
+    public string TypeName { get; }
+
+    /// <summary>The members, in index order.</summary>
+    public IReadOnlyList<PartialMember> Members => _members;
+
+    /// <summary>The index of the member whose JSON name is <paramref name="utf8JsonName"/> (matched exactly, as the parser does), or -1.</summary>
+    internal int IndexOfJsonName(ReadOnlySpan<byte> utf8JsonName)
+    {
+        for (int i = 0; i < _members.Length; i++)
+        {
+            if (utf8JsonName.SequenceEqual(_members[i].Utf8JsonName))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>The index of the member whose C# name is <paramref name="memberName"/>, or -1.</summary>
+    internal int IndexOfMember(string memberName)
+    {
+        for (int i = 0; i < _members.Length; i++)
+        {
+            if (string.Equals(_members[i].MemberName, memberName, StringComparison.Ordinal))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+}
