@@ -25,8 +25,9 @@ public enum PartialKind
 [EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class PartialMember
 {
-    private PartialMember(PartialKind kind, string memberName, string jsonName, bool required, string expected, PartialValueReader read, Func<PartialObject>? createObject, PartialElement? element)
+    private PartialMember(PartialKind kind, string memberName, string jsonName, bool required, string expected, PartialValueReader read, Func<PartialObject>? createObject, PartialElement? element, bool readWhenClosed = false)
     {
+        ReadWhenClosed = readWhenClosed;
         ArgumentNullException.ThrowIfNull(memberName);
         ArgumentNullException.ThrowIfNull(jsonName);
         ArgumentNullException.ThrowIfNull(expected);
@@ -63,6 +64,14 @@ public sealed class PartialMember
     /// <summary>For <see cref="PartialKind.Object"/>: creates the member's empty view.</summary>
     public Func<PartialObject>? CreateObject { get; }
 
+    /// <summary>
+    /// For <see cref="PartialKind.Object"/> and <see cref="PartialKind.List"/>: whether the value has rules of its own
+    /// beyond its members' or items' (a count or uniqueness constraint of a list, an object's
+    /// <see cref="System.ComponentModel.DataAnnotations.IValidatableObject"/> rules), so that <see cref="Read"/> must read it
+    /// whole when it closes to validate it.
+    /// </summary>
+    public bool ReadWhenClosed { get; }
+
     /// <summary>For <see cref="PartialKind.List"/>: the list's items.</summary>
     public PartialElement? Element { get; }
 
@@ -95,11 +104,12 @@ public sealed class PartialMember
     /// <param name="expected">The missing-member wording of its value.</param>
     /// <param name="read">Reads the complete value (used for a null or a value of the wrong kind).</param>
     /// <param name="create">Creates the member's empty view.</param>
+    /// <param name="readWhenClosed">Whether the object has rules of its own (see <see cref="ReadWhenClosed"/>).</param>
     /// <returns>The member.</returns>
-    public static PartialMember Object(string memberName, string jsonName, bool required, string expected, PartialValueReader read, Func<PartialObject> create)
+    public static PartialMember Object(string memberName, string jsonName, bool required, string expected, PartialValueReader read, Func<PartialObject> create, bool readWhenClosed)
     {
         ArgumentNullException.ThrowIfNull(create);
-        return new(PartialKind.Object, memberName, jsonName, required, expected, read, create, null);
+        return new(PartialKind.Object, memberName, jsonName, required, expected, read, create, null, readWhenClosed);
     }
 
     /// <summary>A list member filled in item by item.</summary>
@@ -107,13 +117,14 @@ public sealed class PartialMember
     /// <param name="jsonName">The JSON name.</param>
     /// <param name="required">Whether a missing member is an error.</param>
     /// <param name="expected">The missing-member wording of its value.</param>
-    /// <param name="read">Reads the complete value (used for a null or a value of the wrong kind, and for the list's own validation when it closes).</param>
+    /// <param name="read">Reads the complete value (used for a null, a value of the wrong kind, and a list with rules of its own when it closes).</param>
     /// <param name="element">The list's items.</param>
+    /// <param name="readWhenClosed">Whether the list has rules of its own (see <see cref="ReadWhenClosed"/>).</param>
     /// <returns>The member.</returns>
-    public static PartialMember List(string memberName, string jsonName, bool required, string expected, PartialValueReader read, PartialElement element)
+    public static PartialMember List(string memberName, string jsonName, bool required, string expected, PartialValueReader read, PartialElement element, bool readWhenClosed)
     {
         ArgumentNullException.ThrowIfNull(element);
-        return new(PartialKind.List, memberName, jsonName, required, expected, read, null, element);
+        return new(PartialKind.List, memberName, jsonName, required, expected, read, null, element, readWhenClosed);
     }
 }
 
