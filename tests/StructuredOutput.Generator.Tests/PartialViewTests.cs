@@ -45,7 +45,7 @@ public class PartialViewTests
 
             public record Node(string Label, List<Node> Children, Node? Next);
 
-            public record Chore(string Title, bool IsComplete, string ChorePartial);
+            public record Chore(string Title, bool IsComplete, string ChorePartial, string GetText);
 
             [LlmExtract]
             public partial record Project(
@@ -152,6 +152,7 @@ public class PartialViewTests
         var chore = ViewOf("ChorePartial2");
         Assert.Equal(typeof(bool?), chore.GetProperty("IsComplete", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly)!.PropertyType);
         Assert.Equal(typeof(string), chore.GetProperty("ChorePartial")!.PropertyType);
+        Assert.Equal(typeof(string), chore.GetProperty("GetText")!.PropertyType); // the view reads its slots through base.GetText
         Assert.Equal(ViewOf("AddressPartial"), ViewOf("PersonPartial").GetProperty("Home")!.PropertyType);
         Assert.Equal(List(ViewOf("NodePartial")), ViewOf("NodePartial").GetProperty("Children")!.PropertyType);
         Assert.Same(runtime, typeof(PartialList<>).Assembly);
