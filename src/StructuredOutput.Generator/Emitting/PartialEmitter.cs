@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using System.Globalization;
 using StructuredOutput.Generator.Model;
 
@@ -63,7 +64,8 @@ internal sealed class PartialEmitter
             _w.Line("/// shows its text so far, an object or a list fills in as it is written, any other member appears once complete and valid.");
             _w.Line("/// </summary>");
             _w.Line(_generatedCode);
-            _w.Open($"public sealed class {name} : global::StructuredOutput.PartialObject");
+            string modifiers = _names.Model.InheritedViewNames.Contains(name) ? "public new" : "public";
+            _w.Open($"{modifiers} sealed class {name} : global::StructuredOutput.PartialObject");
             _w.Line($"internal {name}()");
             _w.Line($"    : base({_contractRef}.{ShapeField(name)})");
             _w.Line("{");
