@@ -18,12 +18,13 @@ internal sealed class PartialEmitter
     private const string PartialShape = "global::StructuredOutput.Streaming.PartialShape";
     private const string PartialList = "global::StructuredOutput.PartialList";
 
-    // Members of PartialObject and object a view's property of the same name hides on purpose (the views call the
-    // base's getters as base.GetText and so on, so a property named GetText still compiles).
+    // Members of PartialObject and object that a view's property of the same name hides on purpose (the views call
+    // the base's getters as base.GetText and so on, so a property named GetText still compiles). The generic
+    // GetValue<T> and GetReference<T> are not hidden by a property: their arity differs.
     private static readonly HashSet<string> InheritedNames = new()
     {
-        "IsComplete", "IsMemberComplete", "GetValue", "GetReference", "GetText", "Equals", "GetHashCode", "GetType",
-        "ToString", "MemberwiseClone", "ReferenceEquals",
+        "IsComplete", "IsMemberComplete", "GetText", "Equals", "GetHashCode", "GetType", "ToString", "MemberwiseClone",
+        "ReferenceEquals",
     };
 
     private readonly ContractNames _names;
