@@ -269,6 +269,69 @@ public class PartialAnswerReaderTests
         Assert.True(reader.BytesScanned <= 2 * once.BytesScanned, $"{reader.BytesScanned} chunked against {once.BytesScanned} whole");
     }
 
+    [Fact]
+    public void Escaped_names_match_and_a_value_member_written_as_an_object_is_read_when_it_closes()
+    {
+        var reader = new PartialAnswerReader(DishContract.DishShape, null);
+        reader.Append("{\"n\\u0061me\":\"A\",\"level\":{\"x\":[\"Easy\"");
+        var view = (Dish.Partial)reader.Root!;
+        Assert.Equal("A", view.Name);
+        Assert.True(view.IsMemberComplete(nameof(Dish.Name)));
+        Assert.Empty(reader.Errors);
+        reader.Append("]}");
+        ExtractionError error = Assert.Single(reader.Errors);
+        Assert.Equal("$.level", error.Path);
+        Assert.Equal(ExtractionErrorKind.WrongKind, error.Kind);
+        Assert.False(view.IsMemberComplete(nameof(Dish.Level)));
+    }
+
+    [Fact]
+    public void A_list_with_rules_of_its_own_is_read_whole_when_it_closes()
+    {
+        PartialValueReader readCapped = (ref System.Text.Json.Utf8JsonReader r, Reading.JsonReadContext c, out object? v) =>
+        {
+            bool ok = Reading.JsonReaders.ReadList(ref r, c, Reading.JsonReaders.ReadInt32, out List<int> list)
+                && Validation.JsonValidators.CheckCount(c, list, null, 2);
+            v = list;
+            return ok;
+        };
+        PartialValueReader readInt = (ref System.Text.Json.Utf8JsonReader r, Reading.JsonReadContext c, out object? v) =>
+        {
+            bool ok = Reading.JsonReaders.ReadInt32(ref r, c, out int i);
+            v = i;
+            return ok;
+        };
+        var shape = new PartialShape("Capped", new[]
+        {
+            PartialMember.List("Values", "values", true, Reading.ExpectedValues.Array, readCapped, PartialElement.Value<int>(readInt), readWhenClosed: true),
+        });
+
+        var reader = new PartialAnswerReader(shape, null);
+        reader.Append("{\"values\":[1,2,3");
+        PartialObject view = reader.Root!; // no view factory: a view of the shape's members
+        Assert.Empty(reader.Errors);
+        reader.Append("]");
+        Assert.Equal("$.values", Assert.Single(reader.Errors).Path);
+        Assert.False(view.IsMemberComplete("Values"));
+
+        reader = new PartialAnswerReader(shape, null);
+        reader.Append("{\"values\":[1,2]}");
+        Assert.Empty(reader.Errors);
+        Assert.True(reader.Root!.IsMemberComplete("Values"));
+        Assert.True(reader.Root.IsComplete);
+    }
+
+    [Fact]
+    public void Nesting_deeper_than_the_limit_stops_the_reader()
+    {
+        var reader = new PartialAnswerReader(DishContract.DishShape, new ParseOptions { MaxDepth = 3 });
+        reader.Append("{\"extra\":[[");
+        Assert.True(reader.IsStrict);
+        reader.Append("[1]]]}");
+        Assert.False(reader.IsStrict);
+        Assert.Empty(reader.Errors);
+    }
+
     // Reads the chunks, checking after each that the view only holds what the final value holds.
     private static Dish.Partial Read(IEnumerable<string> chunks, Dish final)
     {

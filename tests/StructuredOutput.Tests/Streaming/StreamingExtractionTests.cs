@@ -179,7 +179,7 @@ public class StreamingExtractionTests
         Assert.Equal(ExtractionFailureKind.Interrupted, result.FailureKind);
         ExtractionAttempt attempt = Assert.Single(result.Attempts);
         Assert.Equal(Good[..70], attempt.RawResponse);
-        Assert.Contains("The response ended prematurely.", attempt.FailureMessage, StringComparison.Ordinal);
+        Assert.Equal("the answer broke off while it streamed: IOException: The response ended prematurely.", attempt.FailureMessage);
         Assert.Same(cut, result.Cause);
         Assert.Single(client.Calls);
 
@@ -187,6 +187,7 @@ public class StreamingExtractionTests
         client = new StreamClient(Script(Good[..70], 10).Append(cut).ToArray());
         var thrown = await Assert.ThrowsAsync<ExtractionException>(() => All(client.ExtractItemsStreamingAsync<Dish, Ingredient>("soup", nameof(Dish.Ingredients))));
         Assert.Equal(ExtractionFailureKind.Interrupted, thrown.FailureKind);
+        Assert.StartsWith("Could not extract Dish after 1 attempt: the streamed answer broke off. Last attempt: the answer broke off while it streamed: IOException:", thrown.Message, StringComparison.Ordinal);
         Assert.Same(cut, thrown.InnerException);
         Assert.Equal(Good[..70], thrown.Attempts[0].RawResponse);
     }
