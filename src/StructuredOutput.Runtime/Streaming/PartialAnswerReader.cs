@@ -43,6 +43,7 @@ internal sealed class PartialAnswerReader
 
     private readonly PartialShape _shape;
     private readonly int _maxDepth;
+    private readonly JsonReaderOptions _sliceOptions;
     private readonly int _maxLength;
     private char _highSurrogate; // the first half of a pair whose second half is in the next chunk
     private readonly JsonReadContext _context = new();
@@ -79,7 +80,8 @@ internal sealed class PartialAnswerReader
         options ??= ParseOptions.Default;
         _maxDepth = options.MaxDepth;
         _maxLength = options.MaxAnswerLength;
-        _state = new JsonReaderState(new JsonReaderOptions { MaxDepth = _maxDepth });
+        _sliceOptions = new JsonReaderOptions { MaxDepth = _maxDepth };
+        _state = new JsonReaderState(_sliceOptions);
     }
 
     /// <summary>The root object's view; null until the answer's first <c>{</c>.</summary>
@@ -950,7 +952,7 @@ internal sealed class PartialAnswerReader
     private bool ReadSlice(PartialValueReader read, int start, int end, out object? value)
     {
         BytesScanned += end - start;
-        var reader = new Utf8JsonReader(_buffer.AsSpan(start, end - start), new JsonReaderOptions { MaxDepth = _maxDepth });
+        var reader = new Utf8JsonReader(_buffer.AsSpan(start, end - start), _sliceOptions);
         reader.Read();
         int before = _context.ErrorCount;
         bool ok = read(ref reader, _context, out value);
