@@ -152,7 +152,7 @@ internal sealed class PartialEmitter
                 _w.Line($"    {line},");
             }
 
-            _w.Line("});");
+            _w.Line($"}}, static () => new {_names.Model.Declaration.FullyQualifiedName}.{view.Value}());");
             _w.Line();
         }
 

@@ -547,14 +547,14 @@ file static class __Invoice_LlmContract
         global::StructuredOutput.Streaming.PartialMember.Value("Total", "total", true, global::StructuredOutput.Reading.ExpectedValues.Number, MemberReader3),
         global::StructuredOutput.Streaming.PartialMember.Value("Status", "status", true, s_StatusNames.Expected, MemberReader4),
         global::StructuredOutput.Streaming.PartialMember.Value("Currency", "currency", false, s_CurrencyNames.Expected, MemberReader5),
-    });
+    }, static () => new global::Billing.Invoice.Partial());
 
     internal static readonly global::StructuredOutput.Streaming.PartialShape ShapeOfLinePartial = new("Line", new global::StructuredOutput.Streaming.PartialMember[]
     {
         global::StructuredOutput.Streaming.PartialMember.Text("Sku", "sku", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader6),
         global::StructuredOutput.Streaming.PartialMember.Value("Qty", "qty", true, global::StructuredOutput.Reading.ExpectedValues.Integer, MemberReader7),
         global::StructuredOutput.Streaming.PartialMember.Value("Id", "id", true, global::StructuredOutput.Reading.ExpectedValues.Guid, MemberReader8),
-    });
+    }, static () => new global::Billing.Invoice.LinePartial());
 
     // Invoice.Number
     internal static bool MemberReader0(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)

@@ -195,7 +195,7 @@ file static class __Renamed_LlmContract
     {
         global::StructuredOutput.Streaming.PartialMember.Text("FullName", "full name", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader0),
         global::StructuredOutput.Streaming.PartialMember.Text("Quoted", "e\"scaped\\", false, global::StructuredOutput.Reading.ExpectedValues.String + " or null", MemberReader1),
-    });
+    }, static () => new global::Naming.Renamed.Partial());
 
     // Renamed.FullName
     internal static bool MemberReader0(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)

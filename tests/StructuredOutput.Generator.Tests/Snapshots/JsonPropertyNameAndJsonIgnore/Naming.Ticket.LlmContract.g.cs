@@ -262,7 +262,7 @@ file static class __Ticket_LlmContract
         global::StructuredOutput.Streaming.PartialMember.Text("Note", "note", false, global::StructuredOutput.Reading.ExpectedValues.String + " or null", MemberReader1),
         global::StructuredOutput.Streaming.PartialMember.Text("URL", "url", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader2),
         global::StructuredOutput.Streaming.PartialMember.Value("Status", "status", true, s_StatusNames.Expected, MemberReader3),
-    });
+    }, static () => new global::Naming.Ticket.Partial());
 
     // Ticket.Id
     internal static bool MemberReader0(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)

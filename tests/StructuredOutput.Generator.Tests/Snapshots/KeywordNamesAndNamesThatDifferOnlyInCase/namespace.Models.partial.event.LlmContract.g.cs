@@ -242,7 +242,7 @@ file static class __event_LlmContract
         global::StructuredOutput.Streaming.PartialMember.Text("class", "class", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader0),
         global::StructuredOutput.Streaming.PartialMember.Value("Upper", "upper", true, s_KindNames.Expected, MemberReader1),
         global::StructuredOutput.Streaming.PartialMember.Value("Lower", "lower", true, s_kindNames.Expected, MemberReader2),
-    });
+    }, static () => new global::@namespace.Models.partial.@event.Partial());
 
     // event.class
     internal static bool MemberReader0(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)

@@ -207,7 +207,7 @@ file static class __Ticket_LlmContract
     {
         global::StructuredOutput.Streaming.PartialMember.Text("Subject", "subject", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader0),
         global::StructuredOutput.Streaming.PartialMember.Value("Priority", "priority", true, s_PriorityNames.Expected, MemberReader1),
-    });
+    }, static () => new global::Tasks.Ticket.Partial());
 
     // Ticket.Subject
     internal static bool MemberReader0(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)

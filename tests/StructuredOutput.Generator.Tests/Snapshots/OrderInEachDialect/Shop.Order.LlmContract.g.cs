@@ -962,13 +962,13 @@ file static class __Order_LlmContract
         global::StructuredOutput.Streaming.PartialMember.Value("Reference", "reference", true, global::StructuredOutput.Reading.ExpectedValues.Guid, MemberReader10),
         global::StructuredOutput.Streaming.PartialMember.Text("Note", "note", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader11),
         global::StructuredOutput.Streaming.PartialMember.Value("Lines", "lines", false, global::StructuredOutput.Reading.ExpectedValues.Integer, MemberReader12),
-    });
+    }, static () => new global::Shop.Order.Partial());
 
     internal static readonly global::StructuredOutput.Streaming.PartialShape ShapeOfAddressPartial = new("Address", new global::StructuredOutput.Streaming.PartialMember[]
     {
         global::StructuredOutput.Streaming.PartialMember.Text("Street", "street", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader13),
         global::StructuredOutput.Streaming.PartialMember.Text("City", "city", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader14),
-    });
+    }, static () => new global::Shop.Order.AddressPartial());
 
     // Order.Id
     internal static bool MemberReader0(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)

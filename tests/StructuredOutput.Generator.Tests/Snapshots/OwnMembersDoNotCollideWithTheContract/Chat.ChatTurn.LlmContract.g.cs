@@ -189,7 +189,7 @@ file static class __ChatTurn_LlmContract
     {
         global::StructuredOutput.Streaming.PartialMember.Text("Prompt", "prompt", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader0),
         global::StructuredOutput.Streaming.PartialMember.Text("Answer", "answer", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader1),
-    });
+    }, static () => new global::Chat.ChatTurn.Partial());
 
     // ChatTurn.Prompt
     internal static bool MemberReader0(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)

@@ -274,7 +274,7 @@ file static class __Parser_LlmContract
         global::StructuredOutput.Streaming.PartialMember.Text("Value", "value", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader2),
         global::StructuredOutput.Streaming.PartialMember.Text("Reader", "reader", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader3),
         global::StructuredOutput.Streaming.PartialMember.Text("class", "class", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader4),
-    });
+    }, static () => new global::Chat.Parser.Partial());
 
     // Parser.JsonSchema
     internal static bool MemberReader0(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)

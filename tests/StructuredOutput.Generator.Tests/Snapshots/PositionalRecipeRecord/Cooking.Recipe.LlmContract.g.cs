@@ -828,7 +828,7 @@ file static class __Recipe_LlmContract
         global::StructuredOutput.Streaming.PartialMember.Value("Cost", "cost", true, global::StructuredOutput.Reading.ExpectedValues.Number, MemberReader11),
         global::StructuredOutput.Streaming.PartialMember.Value("Calories", "calories", true, global::StructuredOutput.Reading.ExpectedValues.Integer, MemberReader12),
         global::StructuredOutput.Streaming.PartialMember.Value("Vegetarian", "vegetarian", true, global::StructuredOutput.Reading.ExpectedValues.Boolean, MemberReader13),
-    });
+    }, static () => new global::Cooking.Recipe.Partial());
 
     internal static readonly global::StructuredOutput.Streaming.PartialShape ShapeOfIngredientPartial = new("Ingredient", new global::StructuredOutput.Streaming.PartialMember[]
     {
@@ -836,7 +836,7 @@ file static class __Recipe_LlmContract
         global::StructuredOutput.Streaming.PartialMember.Value("Quantity", "quantity", false, global::StructuredOutput.Reading.ExpectedValues.Number + " or null", MemberReader15),
         global::StructuredOutput.Streaming.PartialMember.Text("Unit", "unit", false, global::StructuredOutput.Reading.ExpectedValues.String + " or null", MemberReader16),
         global::StructuredOutput.Streaming.PartialMember.List("Notes", "notes", true, global::StructuredOutput.Reading.ExpectedValues.Array, MemberReader17, global::StructuredOutput.Streaming.PartialElement.Text(ItemReader17), false),
-    });
+    }, static () => new global::Cooking.Recipe.IngredientPartial());
 
     // Recipe.Name
     internal static bool MemberReader0(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)

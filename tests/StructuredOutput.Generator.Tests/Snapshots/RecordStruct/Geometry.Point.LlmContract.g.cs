@@ -304,12 +304,12 @@ file static class __Point_LlmContract
         global::StructuredOutput.Streaming.PartialMember.Value("X", "x", true, global::StructuredOutput.Reading.ExpectedValues.Number, MemberReader0),
         global::StructuredOutput.Streaming.PartialMember.Value("Y", "y", true, global::StructuredOutput.Reading.ExpectedValues.Number, MemberReader1),
         global::StructuredOutput.Streaming.PartialMember.Object("Label", "label", false, global::StructuredOutput.Reading.ExpectedValues.Object + " or null", MemberReader2, static () => new global::Geometry.Point.LabelPartial(), false),
-    });
+    }, static () => new global::Geometry.Point.Partial());
 
     internal static readonly global::StructuredOutput.Streaming.PartialShape ShapeOfLabelPartial = new("Label", new global::StructuredOutput.Streaming.PartialMember[]
     {
         global::StructuredOutput.Streaming.PartialMember.Text("Text", "text", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader3),
-    });
+    }, static () => new global::Geometry.Point.LabelPartial());
 
     // Point.X
     internal static bool MemberReader0(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)

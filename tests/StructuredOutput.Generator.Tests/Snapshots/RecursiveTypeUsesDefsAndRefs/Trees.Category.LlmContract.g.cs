@@ -205,7 +205,7 @@ file static class __Category_LlmContract
     {
         global::StructuredOutput.Streaming.PartialMember.Text("Name", "name", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader0),
         global::StructuredOutput.Streaming.PartialMember.List("Subcategories", "subcategories", true, global::StructuredOutput.Reading.ExpectedValues.Array, MemberReader1, global::StructuredOutput.Streaming.PartialElement.Object<global::Trees.Category, global::Trees.Category.Partial>(ItemReader1, static () => new global::Trees.Category.Partial()), false),
-    });
+    }, static () => new global::Trees.Category.Partial());
 
     // Category.Name
     internal static bool MemberReader0(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)

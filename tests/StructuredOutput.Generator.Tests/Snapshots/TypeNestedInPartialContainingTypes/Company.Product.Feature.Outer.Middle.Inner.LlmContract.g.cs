@@ -301,12 +301,12 @@ file static class __Inner_LlmContract
     {
         global::StructuredOutput.Streaming.PartialMember.Text("Value", "value", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader0),
         global::StructuredOutput.Streaming.PartialMember.Object("Detail", "detail", true, global::StructuredOutput.Reading.ExpectedValues.Object, MemberReader1, static () => new global::Company.Product.Feature.Outer.Middle.Inner.DetailPartial(), false),
-    });
+    }, static () => new global::Company.Product.Feature.Outer.Middle.Inner.Partial());
 
     internal static readonly global::StructuredOutput.Streaming.PartialShape ShapeOfDetailPartial = new("Detail", new global::StructuredOutput.Streaming.PartialMember[]
     {
         global::StructuredOutput.Streaming.PartialMember.Value("Level", "level", true, global::StructuredOutput.Reading.ExpectedValues.Integer, MemberReader2),
-    });
+    }, static () => new global::Company.Product.Feature.Outer.Middle.Inner.DetailPartial());
 
     // Inner.Value
     internal static bool MemberReader0(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)

@@ -835,7 +835,7 @@ file static class __Order_LlmContract
         global::StructuredOutput.Streaming.PartialMember.Value("Payment", "payment", true, global::StructuredOutput.Reading.ExpectedValues.Object, MemberReader1),
         global::StructuredOutput.Streaming.PartialMember.Value("Receipt", "receipt", false, global::StructuredOutput.Reading.ExpectedValues.Object + " or null", MemberReader2),
         global::StructuredOutput.Streaming.PartialMember.Value("Refunds", "refunds", true, global::StructuredOutput.Reading.ExpectedValues.Object, MemberReader3),
-    });
+    }, static () => new global::Payments.Order.Partial());
 
     // Order.Id
     internal static bool MemberReader0(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)

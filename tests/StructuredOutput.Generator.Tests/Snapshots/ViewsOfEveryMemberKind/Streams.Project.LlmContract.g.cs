@@ -1614,27 +1614,27 @@ file static class __Project_LlmContract
         global::StructuredOutput.Streaming.PartialMember.Text("Code", "code", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader14),
         global::StructuredOutput.Streaming.PartialMember.Value("Rating", "rating", false, global::StructuredOutput.Reading.ExpectedValues.Integer, MemberReader15),
         global::StructuredOutput.Streaming.PartialMember.Value("Due", "due", false, global::StructuredOutput.Reading.ExpectedValues.DateOnly + " or null", MemberReader16),
-    });
+    }, static () => new global::Streams.Project.Partial());
 
     internal static readonly global::StructuredOutput.Streaming.PartialShape ShapeOfPersonPartial = new("Person", new global::StructuredOutput.Streaming.PartialMember[]
     {
         global::StructuredOutput.Streaming.PartialMember.Text("Name", "name", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader17),
         global::StructuredOutput.Streaming.PartialMember.Object("Home", "home", false, global::StructuredOutput.Reading.ExpectedValues.Object + " or null", MemberReader18, static () => new global::Streams.Project.AddressPartial(), false),
         global::StructuredOutput.Streaming.PartialMember.List("Emails", "emails", true, global::StructuredOutput.Reading.ExpectedValues.Array, MemberReader19, global::StructuredOutput.Streaming.PartialElement.Text(ItemReader3), true),
-    });
+    }, static () => new global::Streams.Project.PersonPartial());
 
     internal static readonly global::StructuredOutput.Streaming.PartialShape ShapeOfAddressPartial = new("Address", new global::StructuredOutput.Streaming.PartialMember[]
     {
         global::StructuredOutput.Streaming.PartialMember.Text("Street", "street", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader20),
         global::StructuredOutput.Streaming.PartialMember.Text("City", "city", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader21),
-    });
+    }, static () => new global::Streams.Project.AddressPartial());
 
     internal static readonly global::StructuredOutput.Streaming.PartialShape ShapeOfNodePartial = new("Node", new global::StructuredOutput.Streaming.PartialMember[]
     {
         global::StructuredOutput.Streaming.PartialMember.Text("Label", "label", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader22),
         global::StructuredOutput.Streaming.PartialMember.List("Children", "children", true, global::StructuredOutput.Reading.ExpectedValues.Array, MemberReader23, global::StructuredOutput.Streaming.PartialElement.Object<global::Streams.Node, global::Streams.Project.NodePartial>(ItemReader23, static () => new global::Streams.Project.NodePartial()), false),
         global::StructuredOutput.Streaming.PartialMember.Object("Next", "next", false, global::StructuredOutput.Reading.ExpectedValues.Object + " or null", MemberReader24, static () => new global::Streams.Project.NodePartial(), false),
-    });
+    }, static () => new global::Streams.Project.NodePartial());
 
     internal static readonly global::StructuredOutput.Streaming.PartialShape ShapeOfChorePartial2 = new("Chore", new global::StructuredOutput.Streaming.PartialMember[]
     {
@@ -1642,12 +1642,12 @@ file static class __Project_LlmContract
         global::StructuredOutput.Streaming.PartialMember.Value("IsComplete", "isComplete", true, global::StructuredOutput.Reading.ExpectedValues.Boolean, MemberReader26),
         global::StructuredOutput.Streaming.PartialMember.Text("ChorePartial", "chorePartial", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader27),
         global::StructuredOutput.Streaming.PartialMember.Text("GetText", "getText", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader28),
-    });
+    }, static () => new global::Streams.Project.ChorePartial2());
 
     internal static readonly global::StructuredOutput.Streaming.PartialShape ShapeOfAddressPartial2 = new("Address", new global::StructuredOutput.Streaming.PartialMember[]
     {
         global::StructuredOutput.Streaming.PartialMember.Text("Line", "line", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader29),
-    });
+    }, static () => new global::Streams.Project.AddressPartial2());
 
     // Project.Name
     internal static bool MemberReader0(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)

@@ -702,13 +702,13 @@ file static class __Shipment_LlmContract
         global::StructuredOutput.Streaming.PartialMember.List("Codes", "codes", false, global::StructuredOutput.Reading.ExpectedValues.Array + " or null", MemberReader11, global::StructuredOutput.Streaming.PartialElement.Value<int>(ItemReader11), false),
         global::StructuredOutput.Streaming.PartialMember.Object("Spare", "spare", false, global::StructuredOutput.Reading.ExpectedValues.Object + " or null", MemberReader12, static () => new global::Shipping.Shipment.ParcelPartial(), false),
         global::StructuredOutput.Streaming.PartialMember.Text("Note", "note", false, global::StructuredOutput.Reading.ExpectedValues.String + " or null", MemberReader13),
-    });
+    }, static () => new global::Shipping.Shipment.Partial());
 
     internal static readonly global::StructuredOutput.Streaming.PartialShape ShapeOfParcelPartial = new("Parcel", new global::StructuredOutput.Streaming.PartialMember[]
     {
         global::StructuredOutput.Streaming.PartialMember.Value("Weight", "weight", true, global::StructuredOutput.Reading.ExpectedValues.Number, MemberReader14),
         global::StructuredOutput.Streaming.PartialMember.Value("Carrier", "carrier", true, s_CarrierNames.Expected, MemberReader15),
-    });
+    }, static () => new global::Shipping.Shipment.ParcelPartial());
 
     // Shipment.Id
     internal static bool MemberReader0(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
