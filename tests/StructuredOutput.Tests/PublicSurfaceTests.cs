@@ -56,7 +56,7 @@ public class PublicSurfaceTests
         Assert.Equal(
             new[]
             {
-                "BatchItem", "BatchItemResult`1", "BatchOptions", "BatchProgress", "BatchSummary", "ChatClientExtractExtensions",
+                "BatchItem", "BatchItemResult`1", "BatchOptions", "BatchPricing", "BatchProgress", "BatchSummary", "ChatClientExtractExtensions",
                 "ExtractOptions", "ExtractionAttempt", "ExtractionConversation`1", "ExtractionError", "ExtractionErrorKind", "ExtractionExample", "ExtractionExample`1",
                 "ExtractionException", "ExtractionFailureKind", "ExtractionInput", "ExtractionMode", "ExtractionResult`1", "ExtractionTelemetry",
                 "ILlmExtractable`1", "LlmContract`1", "LlmExtractAttribute", "LocalBatchExtractor`1", "LocalBatchOptions",
