@@ -415,7 +415,7 @@ internal sealed class BatchApiRun<T>
         var answered = new HashSet<string>(StringComparer.Ordinal);
         if (status.OutputFileId is { } output)
         {
-            await foreach (byte[] line in DownloadLinesAsync(output, cancellationToken).ConfigureAwait(false))
+            await foreach (ReadOnlyMemory<byte> line in DownloadLinesAsync(output, cancellationToken).ConfigureAwait(false))
             {
                 await ReadLineAsync(line, batch, pending, journal, finished, answered, cancellationToken).ConfigureAwait(false);
             }
@@ -423,7 +423,7 @@ internal sealed class BatchApiRun<T>
 
         if (status.ErrorFileId is { } errors)
         {
-            await foreach (byte[] line in DownloadLinesAsync(errors, cancellationToken).ConfigureAwait(false))
+            await foreach (ReadOnlyMemory<byte> line in DownloadLinesAsync(errors, cancellationToken).ConfigureAwait(false))
             {
                 await ReadLineAsync(line, batch, pending, journal, finished, answered, cancellationToken).ConfigureAwait(false);
             }
@@ -449,9 +449,9 @@ internal sealed class BatchApiRun<T>
         }
     }
 
-    private async Task ReadLineAsync(byte[] line, ActiveBatch batch, Dictionary<string, ItemState> pending, BatchJournal? journal, List<BatchItemResult<T>> finished, HashSet<string> answered, CancellationToken cancellationToken)
+    private async Task ReadLineAsync(ReadOnlyMemory<byte> line, ActiveBatch batch, Dictionary<string, ItemState> pending, BatchJournal? journal, List<BatchItemResult<T>> finished, HashSet<string> answered, CancellationToken cancellationToken)
     {
-        BatchOutputLine read = BatchOutputLine.Read(line);
+        BatchOutputLine read = BatchOutputLine.Read(line.Span); // the line is reused once this returns: nothing keeps it
         if (read.CustomId is not { } id || !pending.TryGetValue(id, out ItemState? state) || state.InBatch != batch || !answered.Add(id))
         {
             return; // not a request of this batch, or one already read
@@ -509,12 +509,12 @@ internal sealed class BatchApiRun<T>
         }
     }
 
-    private async IAsyncEnumerable<byte[]> DownloadLinesAsync(string fileId, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<ReadOnlyMemory<byte>> DownloadLinesAsync(string fileId, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ClientResult result = await _files.DownloadFileAsync(fileId, new RequestOptions { BufferResponse = false, CancellationToken = cancellationToken }).ConfigureAwait(false);
         using PipelineResponse response = result.GetRawResponse();
         Stream stream = response.ContentStream ?? throw new InvalidOperationException($"The Batch API returned no content for file {fileId}.");
-        await foreach (byte[] line in JsonLines.ReadAsync(stream, cancellationToken).ConfigureAwait(false))
+        await foreach (ReadOnlyMemory<byte> line in JsonLines.ReadAsync(stream, cancellationToken).ConfigureAwait(false))
         {
             yield return line;
         }
