@@ -121,9 +121,8 @@ internal sealed class BatchApiRun<T>
         }
 
         using var writer = new BatchRequestWriter(_model);
-        // The ids of the whole input so far, not of a window: a repeat is caught wherever it is (each id costs its
-        // string and a set entry, about 100 bytes for a 20-character id).
-        var ids = new HashSet<string>(StringComparer.Ordinal);
+        // The ids of the whole input so far, not of a window: a repeat is caught wherever it is.
+        var ids = new BatchIdSet();
         var window = new List<BatchItem>();
         await using IAsyncEnumerator<BatchItem> enumerator = items.GetAsyncEnumerator(cancellationToken);
         bool more = true;

@@ -125,3 +125,31 @@ public sealed class BatchCostAndSyncTests : IDisposable
         public void Advance(TimeSpan by) => Interlocked.Add(ref _ticks, by.Ticks);
     }
 }
+
+/// <summary>The ids of a whole run, kept as digests: a repeat is caught, and different ids are never taken for one.</summary>
+public sealed class BatchIdSetTests
+{
+    [Fact]
+    public void A_repeat_is_caught_and_different_ids_are_different_whatever_their_case_script_or_length()
+    {
+        var ids = new BatchIdSet();
+        string longest = string.Concat(Enumerable.Repeat("\U0001F600", BatchItem.MaxIdLength / 2)); // 64 UTF-16 characters, 128 UTF-8 bytes
+
+        Assert.True(ids.Add("invoice-1"));
+        Assert.True(ids.Add("Invoice-1"));
+        Assert.True(ids.Add("invoice-1 "));
+        Assert.True(ids.Add(longest));
+        Assert.True(ids.Add(longest[..^2] + "\u00e9\u00e9"));
+        Assert.False(ids.Add("invoice-1"));
+        Assert.False(ids.Add(new string(longest.ToCharArray())));
+        Assert.Equal(5, ids.Count);
+
+        for (int i = 0; i < 200_000; i++)
+        {
+            Assert.True(ids.Add("item-" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
+        Assert.False(ids.Add("item-123456"));
+        Assert.Equal(200_005, ids.Count);
+    }
+}
