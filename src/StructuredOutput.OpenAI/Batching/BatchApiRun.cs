@@ -725,5 +725,5 @@ internal static class UsageRecord
     }
 
     private static long? Read(JsonElement usage, string name) =>
-        usage.TryGetProperty(name, out var value) && value.TryGetInt64(out long n) ? n : null;
+        usage.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out long n) ? n : null;
 }
