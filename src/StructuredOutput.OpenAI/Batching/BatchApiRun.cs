@@ -121,6 +121,7 @@ internal sealed class BatchApiRun<T>
         }
 
         using var writer = new BatchRequestWriter(_model);
+
         // The ids of the whole input so far, not of a window: a repeat is caught wherever it is.
         var ids = new BatchIdSet();
         var window = new List<BatchItem>();
