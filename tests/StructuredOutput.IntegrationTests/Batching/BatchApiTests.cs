@@ -386,6 +386,41 @@ public sealed class BatchApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_run_the_caller_stops_reading_ends_its_span_as_cancelled_with_what_it_had()
+    {
+        const string model = "batch-stopped-model";
+        var spans = new List<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == ExtractionTelemetry.SourceName,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = a =>
+            {
+                if (a.OperationName.EndsWith(model, StringComparison.Ordinal))
+                {
+                    lock (spans)
+                    {
+                        spans.Add(a);
+                    }
+                }
+            },
+        };
+        ActivitySource.AddActivityListener(listener);
+        var extractor = new OpenAIBatchExtractor<BatchPoint>(_server.CreateClient(), model, new OpenAIBatchOptions { Delay = (_, _) => Task.CompletedTask });
+
+        await foreach (var first in extractor.ExtractAsync(Items(new[] { "good 0", "good 1", "good 2" })))
+        {
+            break;
+        }
+
+        Activity span = Assert.Single(spans);
+        Assert.Equal("cancelled", span.GetTagItem("structured_output.outcome"));
+        Assert.Equal(3L, span.GetTagItem("structured_output.batch.items")); // the batch was read whole: three results, one returned
+        Assert.Equal(1, span.GetTagItem("structured_output.batch.batches"));
+        Assert.Null(span.GetTagItem("error.type"));
+    }
+
+    [Fact]
     public async Task A_run_that_fails_ends_its_span_with_the_error()
     {
         const string model = "batch-failing-model";
