@@ -55,9 +55,9 @@ public static class BatchOutputFile
     {
         var outcomes = new Outcomes();
         await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
-        await foreach (byte[] line in JsonLines.ReadAsync(file, CancellationToken.None).ConfigureAwait(false))
+        await foreach (ReadOnlyMemory<byte> line in JsonLines.ReadAsync(file, CancellationToken.None).ConfigureAwait(false))
         {
-            BatchOutputLine read = BatchOutputLine.Read(line);
+            BatchOutputLine read = BatchOutputLine.Read(line.Span);
             if (read.Response is not { } response)
             {
                 outcomes.Unread++;

@@ -57,9 +57,9 @@ public class BatchOutputBenchmarks
     {
         int responses = 0;
         await using var file = Open();
-        await foreach (byte[] line in JsonLines.ReadAsync(file, CancellationToken.None).ConfigureAwait(false))
+        await foreach (ReadOnlyMemory<byte> line in JsonLines.ReadAsync(file, CancellationToken.None).ConfigureAwait(false))
         {
-            if (BatchOutputLine.Read(line).Response is not null)
+            if (BatchOutputLine.Read(line.Span).Response is not null)
             {
                 responses++;
             }

@@ -61,7 +61,7 @@ public sealed class OpenAIBatchExtractor<T>
     public IAsyncEnumerable<BatchItemResult<T>> ExtractAsync(IAsyncEnumerable<BatchItem> items, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(items);
-        _tally = new BatchTally(_options.Progress);
+        _tally = new BatchTally(_options.Progress, _options.Pricing, usageFromBatches: true);
         var run = new BatchApiRun<T>(_client.GetOpenAIFileClient(), _client.GetBatchClient(), _model, _options, _tally);
         return run.RunAsync(items, cancellationToken);
     }

@@ -19,4 +19,10 @@ public class BatchOptions
 
     /// <summary>Receives the run's counts after each change; null for none. Reports are made in order, from the run's own threads.</summary>
     public IProgress<BatchProgress>? Progress { get; set; }
+
+    /// <summary>
+    /// The prices that turn the run's usage into <see cref="BatchSummary.Cost"/>; null (the default) for no cost. They
+    /// are the caller's: no price table is built in (OpenAI's Batch API bills half its synchronous price).
+    /// </summary>
+    public BatchPricing? Pricing { get; set; }
 }

@@ -6,7 +6,7 @@ namespace StructuredOutput;
 /// </summary>
 public sealed class BatchProgress
 {
-    internal BatchProgress(long submitted, long inFlight, long succeeded, long failed, long resumed, long retried, long inputTokens, long outputTokens)
+    internal BatchProgress(long submitted, long inFlight, long succeeded, long failed, long resumed, long retried, long resubmitted, long inputTokens, long outputTokens)
     {
         Submitted = submitted;
         InFlight = inFlight;
@@ -14,6 +14,7 @@ public sealed class BatchProgress
         Failed = failed;
         Resumed = resumed;
         Retried = retried;
+        Resubmitted = resubmitted;
         InputTokens = inputTokens;
         OutputTokens = outputTokens;
     }
@@ -38,6 +39,13 @@ public sealed class BatchProgress
 
     /// <summary>Re-asks sent after answers that failed to parse or validate.</summary>
     public long Retried { get; }
+
+    /// <summary>
+    /// Requests sent again, on the Batch API, because their batch did not run them (it expired or was cancelled) or
+    /// reported them in its error file; those of earlier runs of the journal included, so a resumed run counts on from
+    /// where the stopped one was. Always 0 on a chat client, whose transport retries are its own.
+    /// </summary>
+    public long Resubmitted { get; }
 
     /// <summary>Input tokens the provider reported for this run's requests.</summary>
     public long InputTokens { get; }

@@ -65,7 +65,7 @@ public sealed class LocalBatchExtractor<T>
     public IAsyncEnumerable<BatchItemResult<T>> ExtractAsync(IAsyncEnumerable<BatchItem> items, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(items);
-        var tally = new BatchTally(_options.Progress);
+        var tally = new BatchTally(_options.Progress, _options.Pricing);
         _tally = tally;
         ExtractOptions? extract = _options.Extract;
         var run = new ConcurrentBatchRun<T>(

@@ -116,11 +116,14 @@ if [ -z "$(tr -d '\n' <<<"$problems")" ]; then pass "$step"; else fail "$step"; 
 echo "    contents:"; awk 'NR>3 && $4 != "" {print "      " $4}' <<<"$listing" | grep -vE '^\s*(_rels|package)/|\[Content_Types\]' 
 echo "    dependencies: $(tr '\n' ' ' <<<"$deps")"
 
-step="StructuredOutput.OpenAI package: depends on StructuredOutput $version with its analyzers, OpenAI and Microsoft.Extensions.AI.OpenAI; licence, readme, repository, symbols"
+step="StructuredOutput.OpenAI package: depends on exactly StructuredOutput [$version] with its analyzers, OpenAI and Microsoft.Extensions.AI.OpenAI; licence, readme, repository, symbols"
 pkg="$feed/StructuredOutput.OpenAI.$version.nupkg"
 problems=$(check_package "$pkg" StructuredOutput.OpenAI)
 nuspec=$(unzip -p "$pkg" StructuredOutput.OpenAI.nuspec)
-grep -q "<dependency id=\"StructuredOutput\" version=\"$version\"" <<<"$nuspec" || problems+=$'\n'"no dependency on StructuredOutput $version"
+# Exactly this version ([x.y.z], not x.y.z or later), in every target framework's group: the companion runs on the
+# runtime's internals.
+grep -q "<dependency id=\"StructuredOutput\" version=\"\[$version\]\"" <<<"$nuspec" || problems+=$'\n'"no dependency on exactly StructuredOutput [$version]"
+grep '<dependency id="StructuredOutput"' <<<"$nuspec" | grep -qv "version=\"\[$version\]\"" && problems+=$'\n'"a dependency on StructuredOutput is not pinned to [$version]"
 grep '<dependency id="StructuredOutput"' <<<"$nuspec" | grep -qi 'exclude="[^"]*Analyzers' && problems+=$'\n'"the dependency on StructuredOutput excludes its analyzers"
 deps=$(dependency_ids "$pkg" StructuredOutput.OpenAI)
 for d in OpenAI Microsoft.Extensions.AI.OpenAI; do grep -qx "$d" <<<"$deps" || problems+=$'\n'"no dependency on $d"; done

@@ -2,6 +2,7 @@ using System;
 using System.ClientModel;
 using System.ClientModel.Primitives;
 using System.Collections.Generic;
+using System.Diagnostics;
 using System.IO;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
@@ -22,8 +23,10 @@ namespace StructuredOutput.Batching;
 /// each round of a window (first requests, then re-asks) is written to input files within the limits, uploaded and
 /// submitted through the SDK's file and batch clients, polled with back-off, and its output and error files read line
 /// by line as streams. Each answer is judged by the item's <see cref="ExtractionConversation{T}"/>; an answer to re-ask
-/// goes into the next round. The journal keeps the submitted batches, each judged attempt and each result, so a run
-/// stopped at any moment resumes by polling the batches it had submitted instead of submitting them again.
+/// goes into the next round. The journal keeps the submitted batches, each judged attempt and each result, and for each
+/// batch read its usage and the requests it sent again, so a run stopped at any moment resumes by polling the batches it
+/// had submitted instead of submitting them again, with the same usage and resubmission counts. The journal is synced to
+/// the disk after each batch is submitted and after each batch's results are recorded.
 /// </summary>
 internal sealed class BatchApiRun<T>
     where T : ILlmExtractable<T>
@@ -32,11 +35,15 @@ internal sealed class BatchApiRun<T>
     private const string BatchDoneKind = "batchDone";
     private const string AttemptKind = "attempt";
 
+    /// <summary>The <c>gen_ai.provider.name</c> of the run's span.</summary>
+    private const string Provider = "openai";
+
     private readonly OpenAIFileClient _files;
     private readonly BatchClient _batches;
     private readonly string _model;
     private readonly OpenAIBatchOptions _options;
     private readonly BatchTally _tally;
+    private BatchTrace? _trace;
 
     public BatchApiRun(OpenAIFileClient files, BatchClient batches, string model, OpenAIBatchOptions options, BatchTally tally)
     {
@@ -47,12 +54,76 @@ internal sealed class BatchApiRun<T>
         _tally = tally;
     }
 
+    /// <summary>The run, in its span (<c>batch_extract {model}</c>) when a listener wants one.</summary>
     public async IAsyncEnumerable<BatchItemResult<T>> RunAsync(IAsyncEnumerable<BatchItem> items, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using BatchTrace? trace = BatchTrace.Start<T>(_model, Provider, _options.Extract);
+        _trace = trace;
+        await using IAsyncEnumerator<BatchItemResult<T>> results = RunCoreAsync(items, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        try
+        {
+            while (true)
+            {
+                try
+                {
+                    if (!await results.MoveNextAsync().ConfigureAwait(false))
+                    {
+                        break;
+                    }
+                }
+                catch (Exception e) when (Failed(trace, e, cancellationToken))
+                {
+                    throw; // never reached: the filter records the failure and lets it pass
+                }
+
+                yield return results.Current;
+
+                // The caller's code ran with its own current span; the SDK's requests of this run go under the run's.
+                if (trace is not null)
+                {
+                    Activity.Current = trace.Activity;
+                }
+            }
+
+            trace?.Ended(_tally.Summary(), _tally.Progress(), TelemetryNames.Success, null);
+        }
+        finally
+        {
+            if (trace is { HasEnded: false })
+            {
+                // The caller stopped enumerating before the end.
+                trace.Ended(_tally.Summary(), _tally.Progress(), TelemetryNames.Cancelled, null);
+            }
+        }
+    }
+
+    private bool Failed(BatchTrace? trace, Exception exception, CancellationToken cancellationToken)
+    {
+        bool cancelled = exception is OperationCanceledException && cancellationToken.IsCancellationRequested;
+        trace?.Ended(_tally.Summary(), _tally.Progress(), cancelled ? TelemetryNames.Cancelled : "exception", exception);
+        return false;
+    }
+
+    private async IAsyncEnumerable<BatchItemResult<T>> RunCoreAsync(IAsyncEnumerable<BatchItem> items, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         using BatchJournal? journal = _options.JournalPath is null ? null : BatchJournal.Open(_options.JournalPath, ContractNames<T>.FullName);
         var recorded = new RecordedState(journal);
+
+        // What earlier runs of the journal read: the batches' usage and the requests they sent again.
+        foreach (UsageDetails usage in recorded.BatchUsages)
+        {
+            _tally.BatchUsed(usage);
+        }
+
+        if (recorded.TotalResubmissions > 0)
+        {
+            _tally.Resubmitted(recorded.TotalResubmissions);
+        }
+
         using var writer = new BatchRequestWriter(_model);
-        var ids = new HashSet<string>(StringComparer.Ordinal);
+
+        // The ids of the whole input so far, not of a window: a repeat is caught wherever it is.
+        var ids = new BatchIdSet();
         var window = new List<BatchItem>();
         await using IAsyncEnumerator<BatchItem> enumerator = items.GetAsyncEnumerator(cancellationToken);
         bool more = true;
@@ -96,7 +167,7 @@ internal sealed class BatchApiRun<T>
                 continue;
             }
 
-            var state = new ItemState(item, new ExtractionConversation<T>(item.Input, extract));
+            var state = new ItemState(item, new ExtractionConversation<T>(item.Input, extract)) { Resubmissions = recorded.ResubmissionsOf(item.Id) };
             foreach (JournalAnswer answer in recorded.AttemptsOf(item.Id))
             {
                 answer.ReplayInto(state.Conversation);
@@ -135,10 +206,44 @@ internal sealed class BatchApiRun<T>
             active.Remove(batch);
             _tally.InFlight(-batch.Ids.Count);
             await ReadResultsAsync(batch, status, pending, journal, finished, cancellationToken).ConfigureAwait(false);
+
+            // The batch's own usage (what the provider bills), else its answers'; recorded with the requests it sent
+            // again, and synced with every result and attempt before it, before any of them is returned.
+            UsageDetails usage = status.Usage is { } reported && (reported.TotalTokenCount > 0 || reported.InputTokenCount > 0 || batch.AnswersUsage.InputTokenCount is null or 0)
+                ? reported
+                : batch.AnswersUsage;
             if (journal is not null)
             {
-                await journal.AppendStateAsync(w => w.WriteString("batch", batch.BatchId), BatchDoneKind, CancellationToken.None).ConfigureAwait(false);
+                await journal.AppendStateAsync(
+                    w =>
+                    {
+                        w.WriteString("batch", batch.BatchId);
+                        w.WriteString("status", status.Status);
+                        w.WritePropertyName("usage");
+                        UsageRecord.Write(w, usage);
+                        if (batch.Resubmitted.Count > 0)
+                        {
+                            w.WriteStartArray("resubmitted");
+                            foreach (string id in batch.Resubmitted)
+                            {
+                                w.WriteStringValue(id);
+                            }
+
+                            w.WriteEndArray();
+                        }
+                    },
+                    BatchDoneKind,
+                    durable: true,
+                    CancellationToken.None).ConfigureAwait(false);
             }
+
+            _tally.BatchUsed(usage);
+            if (batch.Resubmitted.Count > 0)
+            {
+                _tally.Resubmitted(batch.Resubmitted.Count);
+            }
+
+            _trace?.BatchRead(batch.BatchId, status.Status, batch.Ids.Count, batch.Resubmitted.Count);
 
             foreach (BatchItemResult<T> result in finished)
             {
@@ -225,8 +330,11 @@ internal sealed class BatchApiRun<T>
                                     w.WriteEndArray();
                                 },
                                 BatchKind,
+                                durable: true,
                                 CancellationToken.None).ConfigureAwait(false);
                         }
+
+                        _trace?.BatchSubmitted(batch.BatchId, uploaded.Id, round, batch.Ids.Count);
                     }
                 }
                 finally
@@ -290,6 +398,7 @@ internal sealed class BatchApiRun<T>
             {
                 ClientResult result = await _batches.GetBatchAsync(batch.BatchId, new RequestOptions { CancellationToken = cancellationToken }).ConfigureAwait(false);
                 BatchStatus status = BatchStatus.Read(result.GetRawResponse().Content);
+                _trace?.BatchPolled(batch.BatchId, status.Status);
                 if (status.IsTerminal)
                 {
                     return (batch, status);
@@ -306,7 +415,7 @@ internal sealed class BatchApiRun<T>
         var answered = new HashSet<string>(StringComparer.Ordinal);
         if (status.OutputFileId is { } output)
         {
-            await foreach (byte[] line in DownloadLinesAsync(output, cancellationToken).ConfigureAwait(false))
+            await foreach (ReadOnlyMemory<byte> line in DownloadLinesAsync(output, cancellationToken).ConfigureAwait(false))
             {
                 await ReadLineAsync(line, batch, pending, journal, finished, answered, cancellationToken).ConfigureAwait(false);
             }
@@ -314,7 +423,7 @@ internal sealed class BatchApiRun<T>
 
         if (status.ErrorFileId is { } errors)
         {
-            await foreach (byte[] line in DownloadLinesAsync(errors, cancellationToken).ConfigureAwait(false))
+            await foreach (ReadOnlyMemory<byte> line in DownloadLinesAsync(errors, cancellationToken).ConfigureAwait(false))
             {
                 await ReadLineAsync(line, batch, pending, journal, finished, answered, cancellationToken).ConfigureAwait(false);
             }
@@ -326,18 +435,23 @@ internal sealed class BatchApiRun<T>
             if (!answered.Contains(id) && pending.TryGetValue(id, out ItemState? state) && state.InBatch == batch)
             {
                 state.InBatch = null;
-                if (status.Status != "failed" && ++state.Resubmissions > _options.MaxResubmissions)
+                if (status.Status != "failed")
                 {
-                    throw new InvalidOperationException(
-                        $"The request of item '{id}' was not run by {state.Resubmissions} batches (the last, {batch.BatchId}, {status.Status}); OpenAIBatchOptions.MaxResubmissions is {_options.MaxResubmissions}.");
+                    if (++state.Resubmissions > _options.MaxResubmissions)
+                    {
+                        throw new InvalidOperationException(
+                            $"The request of item '{id}' was not run by {state.Resubmissions} batches (the last, {batch.BatchId}, {status.Status}); OpenAIBatchOptions.MaxResubmissions is {_options.MaxResubmissions}.");
+                    }
+
+                    batch.Resubmitted.Add(id);
                 }
             }
         }
     }
 
-    private async Task ReadLineAsync(byte[] line, ActiveBatch batch, Dictionary<string, ItemState> pending, BatchJournal? journal, List<BatchItemResult<T>> finished, HashSet<string> answered, CancellationToken cancellationToken)
+    private async Task ReadLineAsync(ReadOnlyMemory<byte> line, ActiveBatch batch, Dictionary<string, ItemState> pending, BatchJournal? journal, List<BatchItemResult<T>> finished, HashSet<string> answered, CancellationToken cancellationToken)
     {
-        BatchOutputLine read = BatchOutputLine.Read(line);
+        BatchOutputLine read = BatchOutputLine.Read(line.Span); // the line is reused once this returns: nothing keeps it
         if (read.CustomId is not { } id || !pending.TryGetValue(id, out ItemState? state) || state.InBatch != batch || !answered.Add(id))
         {
             return; // not a request of this batch, or one already read
@@ -351,9 +465,14 @@ internal sealed class BatchApiRun<T>
             state.Sent = false; // the next request, if any, is a re-ask
             answer = JournalAnswer.From(response);
             _tally.Used(response.Usage);
+            if (response.Usage is { } used)
+            {
+                batch.AnswersUsage.Add(used);
+            }
         }
         else if (++state.Resubmissions <= _options.MaxResubmissions)
         {
+            batch.Resubmitted.Add(id);
             return; // a request that failed on the provider's side (the error file): sent again
         }
         else
@@ -385,16 +504,17 @@ internal sealed class BatchApiRun<T>
                     answer.Write(w);
                 },
                 AttemptKind,
+                durable: false,
                 CancellationToken.None).ConfigureAwait(false);
         }
     }
 
-    private async IAsyncEnumerable<byte[]> DownloadLinesAsync(string fileId, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<ReadOnlyMemory<byte>> DownloadLinesAsync(string fileId, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ClientResult result = await _files.DownloadFileAsync(fileId, new RequestOptions { BufferResponse = false, CancellationToken = cancellationToken }).ConfigureAwait(false);
         using PipelineResponse response = result.GetRawResponse();
         Stream stream = response.ContentStream ?? throw new InvalidOperationException($"The Batch API returned no content for file {fileId}.");
-        await foreach (byte[] line in JsonLines.ReadAsync(stream, cancellationToken).ConfigureAwait(false))
+        await foreach (ReadOnlyMemory<byte> line in JsonLines.ReadAsync(stream, cancellationToken).ConfigureAwait(false))
         {
             yield return line;
         }
@@ -439,6 +559,12 @@ internal sealed class BatchApiRun<T>
         public int Round { get; }
 
         public List<string> Ids { get; } = new();
+
+        /// <summary>The usage of the answers read from its output file.</summary>
+        public UsageDetails AnswersUsage { get; } = new();
+
+        /// <summary>Its requests to be sent again (not run, or in its error file).</summary>
+        public List<string> Resubmitted { get; } = new();
     }
 
     private readonly record struct OpenBatch(string BatchId, int Round, List<string> Ids);
@@ -447,6 +573,8 @@ internal sealed class BatchApiRun<T>
     private sealed class RecordedState
     {
         private readonly Dictionary<string, List<JournalAnswer>> _attempts = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, int> _resubmissions = new(StringComparer.Ordinal);
+        private readonly List<UsageDetails> _usages = new();
 
         public RecordedState(BatchJournal? journal)
         {
@@ -481,6 +609,21 @@ internal sealed class BatchApiRun<T>
                         break;
                     case BatchDoneKind:
                         open.Remove(record.GetProperty("batch").GetString()!);
+                        if (record.TryGetProperty("usage", out JsonElement usage) && usage.ValueKind == JsonValueKind.Object)
+                        {
+                            _usages.Add(UsageRecord.Read(usage));
+                        }
+
+                        if (record.TryGetProperty("resubmitted", out JsonElement resubmitted) && resubmitted.ValueKind == JsonValueKind.Array)
+                        {
+                            foreach (JsonElement each in resubmitted.EnumerateArray())
+                            {
+                                string again = each.GetString()!;
+                                _resubmissions[again] = _resubmissions.TryGetValue(again, out int n) ? n + 1 : 1;
+                                TotalResubmissions++;
+                            }
+                        }
+
                         break;
                 }
             }
@@ -490,13 +633,22 @@ internal sealed class BatchApiRun<T>
 
         public IEnumerable<OpenBatch> OpenBatches { get; } = Array.Empty<OpenBatch>();
 
+        /// <summary>The usage of each batch earlier runs read.</summary>
+        public IReadOnlyList<UsageDetails> BatchUsages => _usages;
+
+        /// <summary>The requests earlier runs sent again.</summary>
+        public long TotalResubmissions { get; }
+
+        /// <summary>How many times earlier runs sent the request of <paramref name="id"/> again.</summary>
+        public int ResubmissionsOf(string id) => _resubmissions.TryGetValue(id, out int n) ? n : 0;
+
         public IReadOnlyList<JournalAnswer> AttemptsOf(string id) =>
             _attempts.TryGetValue(id, out var list) ? list : Array.Empty<JournalAnswer>();
     }
 }
 
-/// <summary>What a batch's status says: its state, its result files and its errors.</summary>
-internal readonly record struct BatchStatus(string Status, string? OutputFileId, string? ErrorFileId, string? Errors)
+/// <summary>What a batch's status says: its state, its result files, its errors and its usage (null when it reports none).</summary>
+internal readonly record struct BatchStatus(string Status, string? OutputFileId, string? ErrorFileId, string? Errors, UsageDetails? Usage)
 {
     /// <summary>Whether the batch will change no more: completed, failed, expired or cancelled.</summary>
     public bool IsTerminal => Status is "completed" or "failed" or "expired" or "cancelled";
@@ -523,6 +675,56 @@ internal readonly record struct BatchStatus(string Status, string? OutputFileId,
             root.GetProperty("status").GetString() ?? string.Empty,
             root.TryGetProperty("output_file_id", out var o) && o.ValueKind == JsonValueKind.String ? o.GetString() : null,
             root.TryGetProperty("error_file_id", out var f) && f.ValueKind == JsonValueKind.String ? f.GetString() : null,
-            errors);
+            errors,
+            root.TryGetProperty("usage", out var u) && u.ValueKind == JsonValueKind.Object ? ReadUsage(u) : null);
     }
+
+    // The Batch object's usage: input_tokens, output_tokens, total_tokens, input_tokens_details.cached_tokens and
+    // output_tokens_details.reasoning_tokens (the Responses API's names, not the chat completion's).
+    private static UsageDetails ReadUsage(JsonElement usage) => new()
+    {
+        InputTokenCount = Count(usage, "input_tokens"),
+        OutputTokenCount = Count(usage, "output_tokens"),
+        TotalTokenCount = Count(usage, "total_tokens"),
+        CachedInputTokenCount = usage.TryGetProperty("input_tokens_details", out var i) && i.ValueKind == JsonValueKind.Object ? Count(i, "cached_tokens") : null,
+        ReasoningTokenCount = usage.TryGetProperty("output_tokens_details", out var o) && o.ValueKind == JsonValueKind.Object ? Count(o, "reasoning_tokens") : null,
+    };
+
+    private static long? Count(JsonElement parent, string name) =>
+        parent.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out long n) ? n : null;
+}
+
+/// <summary>A usage as the journal records it: <c>input</c>, <c>output</c>, <c>total</c>, <c>cached</c>, <c>reasoning</c>, each when known.</summary>
+internal static class UsageRecord
+{
+    public static void Write(Utf8JsonWriter writer, UsageDetails usage)
+    {
+        writer.WriteStartObject();
+        Write(writer, "input", usage.InputTokenCount);
+        Write(writer, "output", usage.OutputTokenCount);
+        Write(writer, "total", usage.TotalTokenCount);
+        Write(writer, "cached", usage.CachedInputTokenCount);
+        Write(writer, "reasoning", usage.ReasoningTokenCount);
+        writer.WriteEndObject();
+    }
+
+    public static UsageDetails Read(JsonElement usage) => new()
+    {
+        InputTokenCount = Read(usage, "input"),
+        OutputTokenCount = Read(usage, "output"),
+        TotalTokenCount = Read(usage, "total"),
+        CachedInputTokenCount = Read(usage, "cached"),
+        ReasoningTokenCount = Read(usage, "reasoning"),
+    };
+
+    private static void Write(Utf8JsonWriter writer, string name, long? value)
+    {
+        if (value is { } n)
+        {
+            writer.WriteNumber(name, n);
+        }
+    }
+
+    private static long? Read(JsonElement usage, string name) =>
+        usage.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out long n) ? n : null;
 }

@@ -7,38 +7,59 @@ using System.Threading;
 
 namespace StructuredOutput.Batching;
 
-/// <summary>Reads a JSONL stream line by line, never the whole stream into memory.</summary>
+/// <summary>Reads a JSONL stream line by line, never the whole stream into memory, and without an allocation per line.</summary>
 internal static class JsonLines
 {
-    /// <summary>Each non-blank line's bytes, without its line feed (or carriage return and line feed).</summary>
-    public static async IAsyncEnumerable<byte[]> ReadAsync(Stream stream, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private const int ChunkSize = 64 * 1024;
+
+    /// <summary>
+    /// Each non-blank line's bytes, without its line feed (or carriage return and line feed). A line is valid until the
+    /// enumeration moves on: it is a slice of the read buffer (or, for a line across two reads, of the buffer that joins
+    /// them), which the next line reuses. Copy what must outlive it.
+    /// </summary>
+    public static async IAsyncEnumerable<ReadOnlyMemory<byte>> ReadAsync(Stream stream, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        byte[] chunk = ArrayPool<byte>.Shared.Rent(64 * 1024);
-        var line = new ArrayBufferWriter<byte>(4096);
+        byte[] chunk = ArrayPool<byte>.Shared.Rent(ChunkSize);
+        var joined = new ArrayBufferWriter<byte>(4096); // a line that began in an earlier read
         try
         {
             int read;
             while ((read = await stream.ReadAsync(chunk.AsMemory(), cancellationToken).ConfigureAwait(false)) > 0)
             {
                 int start = 0;
-                for (int i = 0; i < read; i++)
+                while (start < read)
                 {
-                    if (chunk[i] == (byte)'\n')
+                    int end = chunk.AsSpan(start, read - start).IndexOf((byte)'\n');
+                    if (end < 0)
                     {
-                        line.Write(chunk.AsSpan(start, i - start));
-                        if (Take(line) is { } complete)
-                        {
-                            yield return complete;
-                        }
-
-                        start = i + 1;
+                        break;
                     }
+
+                    end += start;
+                    ReadOnlyMemory<byte> line;
+                    if (joined.WrittenCount == 0)
+                    {
+                        line = chunk.AsMemory(start, end - start); // the whole line is in this read: no copy
+                    }
+                    else
+                    {
+                        joined.Write(chunk.AsSpan(start, end - start));
+                        line = joined.WrittenMemory;
+                    }
+
+                    start = end + 1;
+                    if (Trim(line) is { IsEmpty: false } complete)
+                    {
+                        yield return complete;
+                    }
+
+                    joined.ResetWrittenCount();
                 }
 
-                line.Write(chunk.AsSpan(start, read - start));
+                joined.Write(chunk.AsSpan(start, read - start));
             }
 
-            if (Take(line) is { } last)
+            if (Trim(joined.WrittenMemory) is { IsEmpty: false } last)
             {
                 yield return last;
             }
@@ -49,16 +70,14 @@ internal static class JsonLines
         }
     }
 
-    private static byte[]? Take(ArrayBufferWriter<byte> line)
+    // Without a closing carriage return; empty for a blank line.
+    private static ReadOnlyMemory<byte> Trim(ReadOnlyMemory<byte> line)
     {
-        ReadOnlySpan<byte> span = line.WrittenSpan;
-        if (span.Length > 0 && span[^1] == (byte)'\r')
+        if (line.Length > 0 && line.Span[^1] == (byte)'\r')
         {
-            span = span[..^1];
+            line = line[..^1];
         }
 
-        byte[]? bytes = span.Trim((byte)' ').IsEmpty ? null : span.ToArray();
-        line.Clear();
-        return bytes;
+        return line.Span.Trim((byte)' ').IsEmpty ? ReadOnlyMemory<byte>.Empty : line;
     }
 }

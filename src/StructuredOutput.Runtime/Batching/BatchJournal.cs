@@ -18,9 +18,18 @@ namespace StructuredOutput.Batching;
 /// journal is never resumed for another type.
 /// </summary>
 /// <remarks>
+/// <para>
 /// Only the position of each result is kept in memory (its record is read back when its item comes again), so a journal
-/// of a million results costs its ids, not its answers. Flushing hands each record to the operating system: it survives
-/// the process, not a power cut before the system writes it out.
+/// of a million results costs its ids, not its answers.
+/// </para>
+/// <para>
+/// Each record is flushed to the operating system, which survives a killed process. Records that must survive a power
+/// cut as well are synced to the disk (<see cref="FileStream.Flush(bool)"/> with true, an fsync): the header, the
+/// engine's records marked durable (a submitted batch, a batch whose results were read, which covers every record before
+/// it), and otherwise at most once every <see cref="SyncInterval"/> and when the journal is closed, so a run on a chat
+/// client does not wait for the disk after each result. A power cut loses at most the records since the last sync: their
+/// items are asked again when the run resumes.
+/// </para>
 /// </remarks>
 internal sealed class BatchJournal : IAsyncDisposable, IDisposable
 {
@@ -35,15 +44,23 @@ internal sealed class BatchJournal : IAsyncDisposable, IDisposable
     private const int SuffixLength = 1 + (2 * ChecksumBytes) + 1; // " " + hex + "\n"
     private static readonly byte[] HeaderStart = Encoding.UTF8.GetBytes("{\"record\":\"journal\"");
 
+    /// <summary>The longest time a record that is not durable waits for a sync to the disk, if more records follow it.</summary>
+    internal static readonly TimeSpan SyncInterval = TimeSpan.FromSeconds(1);
+
     private readonly FileStream _stream;
+    private readonly TimeProvider _clock;
+    private long _lastSync;
+    private int _unsynced;
     private readonly Dictionary<string, (long Offset, int Length)> _results = new(StringComparer.Ordinal);
     private readonly List<JsonElement> _states = new();
     private readonly SemaphoreSlim _gate = new(1, 1);
 
-    private BatchJournal(string path, FileStream stream)
+    private BatchJournal(string path, FileStream stream, TimeProvider clock)
     {
         Path = path;
         _stream = stream;
+        _clock = clock;
+        _lastSync = clock.GetTimestamp();
     }
 
     /// <summary>The journal's file.</summary>
@@ -61,16 +78,22 @@ internal sealed class BatchJournal : IAsyncDisposable, IDisposable
     /// <summary>The records that are neither the header nor results (an engine's own state), in file order.</summary>
     public IReadOnlyList<JsonElement> States => _states;
 
+    /// <summary>How many times the journal was synced to the disk since it was opened.</summary>
+    public int Syncs { get; private set; }
+
     /// <summary>
     /// Opens the journal at <paramref name="path"/>, creating it when it does not exist, reads what it holds and cuts
     /// off an unfinished last line.
     /// </summary>
+    /// <param name="path">The journal's file.</param>
+    /// <param name="contract">The contract's full name, which the header records.</param>
+    /// <param name="clock">The clock of <see cref="SyncInterval"/>; null for the system's.</param>
     /// <exception cref="InvalidOperationException">The file is not a journal, or one written for another contract.</exception>
-    public static BatchJournal Open(string path, string contract)
+    public static BatchJournal Open(string path, string contract, TimeProvider? clock = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, 1, FileOptions.None);
-        var journal = new BatchJournal(path, stream);
+        var journal = new BatchJournal(path, stream, clock ?? TimeProvider.System);
         try
         {
             journal.Load(contract);
@@ -102,12 +125,15 @@ internal sealed class BatchJournal : IAsyncDisposable, IDisposable
         return true;
     }
 
-    /// <summary>Appends the result of <paramref name="id"/> and flushes it.</summary>
+    /// <summary>Appends the result of <paramref name="id"/> and flushes it (to the disk once <see cref="SyncInterval"/> has passed since the last sync).</summary>
     public Task AppendResultAsync(string id, IReadOnlyList<JournalAnswer> answers, CancellationToken cancellationToken) =>
-        AppendAsync(writer => JournalResult.Write(writer, id, answers), id, cancellationToken);
+        AppendAsync(writer => JournalResult.Write(writer, id, answers), id, durable: false, cancellationToken);
 
-    /// <summary>Appends an engine's own record (its <c>record</c> property names its kind) and flushes it.</summary>
-    public Task AppendStateAsync(Action<Utf8JsonWriter> writeProperties, string kind, CancellationToken cancellationToken) =>
+    /// <summary>
+    /// Appends an engine's own record (its <c>record</c> property names its kind) and flushes it; when
+    /// <paramref name="durable"/>, syncs the journal to the disk before returning, this record and all before it.
+    /// </summary>
+    public Task AppendStateAsync(Action<Utf8JsonWriter> writeProperties, string kind, bool durable, CancellationToken cancellationToken) =>
         AppendAsync(
             writer =>
             {
@@ -117,6 +143,7 @@ internal sealed class BatchJournal : IAsyncDisposable, IDisposable
                 writer.WriteEndObject();
             },
             null,
+            durable,
             cancellationToken);
 
     /// <summary>The line a record is written as: the JSON, a space, the checksum, a line feed.</summary>
@@ -159,21 +186,25 @@ internal sealed class BatchJournal : IAsyncDisposable, IDisposable
         return json;
     }
 
+    /// <summary>Syncs what is not yet on the disk, and closes the file.</summary>
     public void Dispose()
     {
+        SyncIfUnsynced();
         _stream.Dispose();
         _gate.Dispose();
     }
 
+    /// <summary>Syncs what is not yet on the disk, and closes the file.</summary>
     public async ValueTask DisposeAsync()
     {
+        SyncIfUnsynced();
         await _stream.DisposeAsync().ConfigureAwait(false);
         _gate.Dispose();
     }
 
     private static byte Hex(int nibble) => (byte)(nibble < 10 ? '0' + nibble : 'a' + nibble - 10);
 
-    private async Task AppendAsync(Action<Utf8JsonWriter> write, string? resultId, CancellationToken cancellationToken)
+    private async Task AppendAsync(Action<Utf8JsonWriter> write, string? resultId, bool durable, CancellationToken cancellationToken)
     {
         var buffer = new ArrayBufferWriter<byte>(512);
         using (var writer = new Utf8JsonWriter(buffer))
@@ -191,6 +222,12 @@ internal sealed class BatchJournal : IAsyncDisposable, IDisposable
             _stream.Position = offset;
             await _stream.WriteAsync(line, CancellationToken.None).ConfigureAwait(false);
             await _stream.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+            _unsynced++;
+            if (durable || _clock.GetElapsedTime(_lastSync) >= SyncInterval)
+            {
+                Sync();
+            }
+
             if (resultId is not null)
             {
                 _results[resultId] = (offset, line.Length - SuffixLength + 1);
@@ -199,6 +236,23 @@ internal sealed class BatchJournal : IAsyncDisposable, IDisposable
         finally
         {
             _gate.Release();
+        }
+    }
+
+    // Called under the gate, or once nothing else writes.
+    private void Sync()
+    {
+        _stream.Flush(flushToDisk: true);
+        Syncs++;
+        _unsynced = 0;
+        _lastSync = _clock.GetTimestamp();
+    }
+
+    private void SyncIfUnsynced()
+    {
+        if (_unsynced > 0)
+        {
+            Sync();
         }
     }
 
@@ -246,6 +300,7 @@ internal sealed class BatchJournal : IAsyncDisposable, IDisposable
 
             TruncatedBytes = length - completeEnd;
             _stream.SetLength(completeEnd);
+            _unsynced++;
         }
 
         if (first)
@@ -262,8 +317,10 @@ internal sealed class BatchJournal : IAsyncDisposable, IDisposable
             }
 
             _stream.Write(Line(header.WrittenSpan));
-            _stream.Flush();
+            _unsynced++;
         }
+
+        SyncIfUnsynced();
     }
 
     private void ReadLine(ReadOnlySpan<byte> line, long offset, string contract, ref bool first)

@@ -5,13 +5,20 @@ using Microsoft.Extensions.AI;
 namespace StructuredOutput.Batching;
 
 /// <summary>
-/// Counts a run as it goes (submitted, in flight, finished by outcome, resumed, re-asked, tokens), reports each change
-/// to the caller's <see cref="IProgress{T}"/>, and gives the summary. Safe to call from concurrent items.
+/// Counts a run as it goes (submitted, in flight, finished by outcome, resumed, re-asked, resubmitted, tokens), reports
+/// each change to the caller's <see cref="IProgress{T}"/>, and gives the summary with its cost. Safe to call from
+/// concurrent items.
 /// </summary>
+/// <remarks>
+/// The summary's usage is either the finished items' (<see cref="Finished{T}"/>, on a chat client) or the batches' own
+/// (<see cref="BatchUsed"/>, on a Batch API, whose batches report what they bill), never both, so no token is counted twice.
+/// </remarks>
 internal sealed class BatchTally
 {
     private readonly object _gate = new();
     private readonly IProgress<BatchProgress>? _progress;
+    private readonly BatchPricing? _pricing;
+    private readonly bool _usageFromBatches;
     private readonly Dictionary<ExtractionFailureKind, long> _outcomes = new();
     private readonly UsageDetails _usage = new();
     private long _submitted;
@@ -20,10 +27,31 @@ internal sealed class BatchTally
     private long _failed;
     private long _resumed;
     private long _retried;
+    private long _resubmitted;
     private long _inputTokens;
     private long _outputTokens;
 
-    public BatchTally(IProgress<BatchProgress>? progress) => _progress = progress;
+    /// <param name="progress">The caller's progress, or null.</param>
+    /// <param name="pricing">The prices of the summary's cost, or null for none.</param>
+    /// <param name="usageFromBatches">Whether the summary's usage is the batches' own (<see cref="BatchUsed"/>) rather than the items'.</param>
+    public BatchTally(IProgress<BatchProgress>? progress, BatchPricing? pricing = null, bool usageFromBatches = false)
+    {
+        _progress = progress;
+        _pricing = pricing;
+        _usageFromBatches = usageFromBatches;
+    }
+
+    /// <summary>Requests are to be sent again because their batch did not run them or reported them as failed.</summary>
+    public void Resubmitted(long requests) => Change(() => _resubmitted += requests);
+
+    /// <summary>A batch's own usage, as the provider reports it (this run's, or an earlier run's from the journal).</summary>
+    public void BatchUsed(UsageDetails usage)
+    {
+        lock (_gate)
+        {
+            _usage.Add(usage);
+        }
+    }
 
     /// <summary>An item's first request is about to be sent.</summary>
     public void Submitted(long items = 1) => Change(() => _submitted += items);
@@ -65,7 +93,7 @@ internal sealed class BatchTally
         }
 
         _outcomes[result.FailureKind] = _outcomes.TryGetValue(result.FailureKind, out long n) ? n + 1 : 1;
-        if (result.Usage is { } usage)
+        if (!_usageFromBatches && result.Usage is { } usage)
         {
             _usage.Add(usage);
         }
@@ -85,7 +113,7 @@ internal sealed class BatchTally
         {
             var usage = new UsageDetails();
             usage.Add(_usage);
-            return new BatchSummary(_succeeded + _failed, _resumed, new Dictionary<ExtractionFailureKind, long>(_outcomes), usage);
+            return new BatchSummary(_succeeded + _failed, _resumed, new Dictionary<ExtractionFailureKind, long>(_outcomes), usage, _resubmitted, _pricing?.CostOf(usage));
         }
     }
 
@@ -100,5 +128,5 @@ internal sealed class BatchTally
     }
 
     private BatchProgress Snapshot() =>
-        new(_submitted, _inFlight, _succeeded, _failed, _resumed, _retried, _inputTokens, _outputTokens);
+        new(_submitted, _inFlight, _succeeded, _failed, _resumed, _retried, _resubmitted, _inputTokens, _outputTokens);
 }

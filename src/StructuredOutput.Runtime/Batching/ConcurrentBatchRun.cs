@@ -75,7 +75,7 @@ internal sealed class ConcurrentBatchRun<T>
     private async Task ProduceAsync(IAsyncEnumerable<BatchItem> items, BatchJournal? journal, ChannelWriter<BatchItemResult<T>> results, CancellationTokenSource stop)
     {
         await Task.Yield(); // the consumer starts reading while items are produced
-        var ids = new HashSet<string>(StringComparer.Ordinal);
+        var ids = new BatchIdSet(); // the whole input's, so a repeat is caught wherever it comes
         var slots = new SemaphoreSlim(_options.MaxConcurrency);
         var running = new List<Task>();
         ExtractOptions? extract = _options.Extract;

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using System.Runtime.CompilerServices;
@@ -214,6 +215,241 @@ public sealed class BatchApiTests : IAsyncLifetime
 
         var again = await Collect(Extractor().ExtractAsync(Items(inputs)));
         Assert.Equal(5, again.Count(r => r.Resumed));
+    }
+
+    [Fact]
+    public async Task The_summary_has_the_batches_own_usage_and_its_cost_at_the_callers_prices_and_a_resumed_run_the_same()
+    {
+        // The first batch reports a usage of its own (not its answers' sum); the second none, so its answers' counts.
+        _server.Plan = n => n switch
+        {
+            1 => new BatchPlan(Usage: (1_000, 200)),
+            2 => new BatchPlan(ReportUsage: false),
+            _ => new BatchPlan(),
+        };
+        string[] inputs = { "good 0", "bad 1", "good 2" };
+        var pricing = new BatchPricing(1.25m, 5m) { CachedInputPerMillionTokens = 0.625m };
+        var progress = new Progress();
+        var extractor = Extractor(o =>
+        {
+            o.Pricing = pricing;
+            o.Progress = progress;
+        });
+
+        await Collect(extractor.ExtractAsync(Items(inputs)));
+
+        BatchSummary summary = extractor.Summary;
+        Assert.Equal(2, _server.BatchCount);
+        Assert.Equal(1_000 + 20, summary.Usage.InputTokenCount); // the re-ask of "bad 1" answered with 20 in, 5 out
+        Assert.Equal(200 + 5, summary.Usage.OutputTokenCount);
+        Assert.Equal(1_200 + 25, summary.Usage.TotalTokenCount);
+        Assert.Equal(250, summary.Usage.CachedInputTokenCount); // the first batch's input_tokens_details
+        Assert.Equal((((1_020 - 250) * 1.25m) + (250 * 0.625m) + (205 * 5m)) / 1_000_000m, summary.Cost);
+        Assert.Equal(pricing.CostOf(summary.Usage), summary.Cost);
+        Assert.Equal(4 * 20, progress.Last!.InputTokens); // the progress counts the answers as they are read
+
+        var resumed = Extractor(o => o.Pricing = pricing);
+        var again = await Collect(resumed.ExtractAsync(Items(inputs)));
+        Assert.All(again, r => Assert.True(r.Resumed));
+        Assert.Equal(summary.Usage.InputTokenCount, resumed.Summary.Usage.InputTokenCount);
+        Assert.Equal(summary.Usage.OutputTokenCount, resumed.Summary.Usage.OutputTokenCount);
+        Assert.Equal(summary.Cost, resumed.Summary.Cost);
+        Assert.Equal(2, _server.BatchCount);
+    }
+
+    [Fact]
+    public async Task Resubmissions_are_journaled_so_a_resumed_run_counts_on_from_them_and_keeps_the_limit()
+    {
+        string[] inputs = { "down 0", "good 1" };
+        using var stop = new CancellationTokenSource();
+        var progress = new Progress();
+        var killed = Extractor(o =>
+        {
+            o.MaxResubmissions = 1;
+            o.Progress = progress;
+            o.Delay = (t, token) =>
+            {
+                if (_server.BatchCount == 2)
+                {
+                    stop.Cancel(); // the process dies while waiting for the batch that sends "down 0" again
+                }
+
+                return stop.IsCancellationRequested ? Task.FromCanceled(stop.Token) : Task.CompletedTask;
+            };
+        });
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Collect(killed.ExtractAsync(Items(inputs), stop.Token)));
+        Assert.Equal(1, progress.Last!.Resubmitted);
+        Assert.Equal(2, _server.BatchCount);
+
+        var resumedProgress = new Progress();
+        var resumed = Extractor(o =>
+        {
+            o.MaxResubmissions = 1;
+            o.Progress = resumedProgress;
+        });
+        var results = await Collect(resumed.ExtractAsync(Items(inputs)));
+
+        // The journal says "down 0" was sent again once already: its second error ends it, with no third batch.
+        ExtractionResult<BatchPoint> down = results.Single(r => r.Id == "id-0").Result;
+        Assert.Equal(ExtractionFailureKind.UnreadableResponse, down.FailureKind);
+        Assert.Equal(2, _server.BatchCount);
+        Assert.Equal(1, resumed.Summary.Resubmitted);
+        Assert.Equal(1, resumedProgress.Last!.Resubmitted);
+    }
+
+    [Fact]
+    public async Task A_repeated_id_is_caught_across_windows_and_the_fixed_run_resumes_the_windows_already_read()
+    {
+        string[] inputs = { "good 0", "good 1", "good 2", "good 3" };
+        async IAsyncEnumerable<BatchItem> WithRepeat()
+        {
+            await foreach (BatchItem item in Items(inputs))
+            {
+                yield return item;
+            }
+
+            yield return new BatchItem("id-0", "good 9"); // in the third window of two
+        }
+
+        var seen = new List<BatchItemResult<BatchPoint>>();
+        var e = await Assert.ThrowsAsync<ArgumentException>(async () =>
+        {
+            await foreach (var r in Extractor(o => o.MaxRequestsPerFile = 2).ExtractAsync(WithRepeat()))
+            {
+                seen.Add(r);
+            }
+        });
+        Assert.Contains("'id-0' is repeated", e.Message, StringComparison.Ordinal);
+        Assert.Equal(4, seen.Count); // the first two windows ran; nothing of the third was uploaded
+        Assert.Equal(2, _server.Uploads.Count);
+
+        var fixedRun = await Collect(Extractor(o => o.MaxRequestsPerFile = 2).ExtractAsync(Items(inputs.Append("good 4"))));
+        Assert.Equal(4, fixedRun.Count(r => r.Resumed));
+        Assert.Equal(new[] { "id-4" }, Lines(_server.Uploads[2]).Select(l => (string)l["custom_id"]!));
+    }
+
+    [Fact]
+    public async Task A_run_is_one_span_with_its_batches_as_events_and_its_counts_and_usage_as_tags()
+    {
+        const string model = "batch-span-model";
+        var spans = new List<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == ExtractionTelemetry.SourceName,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = a =>
+            {
+                if (a.OperationName.EndsWith(model, StringComparison.Ordinal))
+                {
+                    lock (spans)
+                    {
+                        spans.Add(a);
+                    }
+                }
+            },
+        };
+        ActivitySource.AddActivityListener(listener);
+        string[] inputs = { "good 0", "bad 1", "error 2", "refuse 3" };
+        var extractor = new OpenAIBatchExtractor<BatchPoint>(_server.CreateClient(), model, new OpenAIBatchOptions
+        {
+            JournalPath = JournalPath,
+            Delay = (_, _) => Task.CompletedTask,
+            Pricing = new BatchPricing(1m, 2m),
+        });
+
+        await Collect(extractor.ExtractAsync(Items(inputs)));
+
+        Activity span = Assert.Single(spans);
+        Assert.Equal("batch_extract " + model, span.DisplayName);
+        Assert.Equal("batch_extract", span.GetTagItem("gen_ai.operation.name"));
+        Assert.Equal(model, span.GetTagItem("gen_ai.request.model"));
+        Assert.Equal("openai", span.GetTagItem("gen_ai.provider.name"));
+        Assert.Equal(typeof(BatchPoint).FullName, span.GetTagItem("structured_output.contract.type"));
+        Assert.Equal("success", span.GetTagItem("structured_output.outcome"));
+        Assert.Equal(4L, span.GetTagItem("structured_output.batch.items"));
+        Assert.Equal(3, span.GetTagItem("structured_output.batch.batches")); // all, "error 2" again, the re-ask of "bad 1"
+        Assert.Equal(1L, span.GetTagItem("structured_output.batch.resubmitted"));
+        Assert.Equal(1L, span.GetTagItem("structured_output.batch.retried"));
+        Assert.Equal(3L, span.GetTagItem("structured_output.batch.outcome.success"));
+        Assert.Equal(1L, span.GetTagItem("structured_output.batch.outcome.refusal"));
+        Assert.Equal(extractor.Summary.Usage.InputTokenCount, span.GetTagItem("structured_output.usage.input_tokens"));
+        Assert.Equal(extractor.Summary.Usage.OutputTokenCount, span.GetTagItem("structured_output.usage.output_tokens"));
+        Assert.Equal((double)extractor.Summary.Cost!.Value, span.GetTagItem("structured_output.batch.cost"));
+        Assert.Equal(ActivityStatusCode.Unset, span.Status);
+
+        ActivityEvent[] submitted = span.Events.Where(e => e.Name == "structured_output.batch.submitted").ToArray();
+        Assert.Equal(new[] { 4, 1, 1 }, submitted.Select(e => (int)e.Tags.Single(t => t.Key == "structured_output.batch.requests").Value!).OrderDescending());
+        Assert.Equal(3, span.Events.Count(e => e.Name == "structured_output.batch.read"));
+        ActivityEvent[] polls = span.Events.Where(e => e.Name == "structured_output.batch.polled").ToArray();
+        Assert.True(polls.Length >= 9, $"{polls.Length} polls"); // validating, in_progress, finalizing, completed per batch
+        Assert.Contains(polls, e => (string?)e.Tags.Single(t => t.Key == "structured_output.batch.status").Value == "completed");
+    }
+
+    [Fact]
+    public async Task A_run_the_caller_stops_reading_ends_its_span_as_cancelled_with_what_it_had()
+    {
+        const string model = "batch-stopped-model";
+        var spans = new List<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == ExtractionTelemetry.SourceName,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = a =>
+            {
+                if (a.OperationName.EndsWith(model, StringComparison.Ordinal))
+                {
+                    lock (spans)
+                    {
+                        spans.Add(a);
+                    }
+                }
+            },
+        };
+        ActivitySource.AddActivityListener(listener);
+        var extractor = new OpenAIBatchExtractor<BatchPoint>(_server.CreateClient(), model, new OpenAIBatchOptions { Delay = (_, _) => Task.CompletedTask });
+
+        await foreach (var first in extractor.ExtractAsync(Items(new[] { "good 0", "good 1", "good 2" })))
+        {
+            break;
+        }
+
+        Activity span = Assert.Single(spans);
+        Assert.Equal("cancelled", span.GetTagItem("structured_output.outcome"));
+        Assert.Equal(3L, span.GetTagItem("structured_output.batch.items")); // the batch was read whole: three results, one returned
+        Assert.Equal(1, span.GetTagItem("structured_output.batch.batches"));
+        Assert.Null(span.GetTagItem("error.type"));
+    }
+
+    [Fact]
+    public async Task A_run_that_fails_ends_its_span_with_the_error()
+    {
+        const string model = "batch-failing-model";
+        var spans = new List<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == ExtractionTelemetry.SourceName,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = a =>
+            {
+                if (a.OperationName.EndsWith(model, StringComparison.Ordinal))
+                {
+                    lock (spans)
+                    {
+                        spans.Add(a);
+                    }
+                }
+            },
+        };
+        ActivitySource.AddActivityListener(listener);
+        _server.Plan = _ => new BatchPlan("failed", ErrorCode: "token_limit_exceeded");
+        var extractor = new OpenAIBatchExtractor<BatchPoint>(_server.CreateClient(), model, new OpenAIBatchOptions { Delay = (_, _) => Task.CompletedTask });
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Collect(extractor.ExtractAsync(Items(new[] { "good 0" }))));
+
+        Activity span = Assert.Single(spans);
+        Assert.Equal(ActivityStatusCode.Error, span.Status);
+        Assert.Equal("exception", span.GetTagItem("structured_output.outcome"));
+        Assert.Equal(typeof(InvalidOperationException).FullName, span.GetTagItem("error.type"));
     }
 
     private OpenAIBatchExtractor<BatchPoint> Extractor(Action<OpenAIBatchOptions>? configure = null)

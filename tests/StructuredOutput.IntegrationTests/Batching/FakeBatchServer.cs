@@ -33,8 +33,12 @@ public sealed record FailedLine(int Status, string Message) : LineOutcome;
 /// <summary>A line whose response body is not a chat completion the SDK can read.</summary>
 public sealed record UnreadableLine(string Body) : LineOutcome;
 
-/// <summary>How one batch ends: its final status, and how many of its lines run before it ends (null: all).</summary>
-public sealed record BatchPlan(string FinalStatus = "completed", int? LinesRun = null, string? ErrorCode = null);
+/// <summary>
+/// How one batch ends: its final status, how many of its lines run before it ends (null: all), and the usage it
+/// reports: by default, as OpenAI's Batch API does, the sum of its answers' usage (with a quarter of the input tokens
+/// as cached); <see cref="Usage"/> replaces it (input, output), and <see cref="ReportUsage"/> false leaves it out.
+/// </summary>
+public sealed record BatchPlan(string FinalStatus = "completed", int? LinesRun = null, string? ErrorCode = null, (long Input, long Output)? Usage = null, bool ReportUsage = true);
 
 /// <summary>
 /// A real Kestrel server on 127.0.0.1 (random port) that speaks enough of OpenAI's Files and Batch APIs for the
@@ -257,6 +261,8 @@ public sealed class FakeBatchServer : IAsyncDisposable
             {
                 case AnsweredLine answered:
                     batch.Completed++;
+                    batch.InputTokens += answered.Completion.PromptTokens;
+                    batch.OutputTokens += answered.Completion.CompletionTokens;
                     output.Append(Line(requestId, customId, 200, JsonNode.Parse(FakeOpenAIServer.CompletionJson(answered.Completion, (string)body["model"]!, "chatcmpl-" + requestId, 1_764_000_000))!));
                     break;
                 case UnreadableLine unreadable:
@@ -319,8 +325,13 @@ public sealed class FakeBatchServer : IAsyncDisposable
 
         public int Failed { get; set; }
 
+        public long InputTokens { get; set; }
+
+        public long OutputTokens { get; set; }
+
         public JsonObject Json() => new()
         {
+            ["usage"] = UsageJson(),
             ["id"] = Id,
             ["object"] = "batch",
             ["endpoint"] = "/v1/chat/completions",
@@ -341,5 +352,24 @@ public sealed class FakeBatchServer : IAsyncDisposable
             ["request_counts"] = new JsonObject { ["total"] = Total, ["completed"] = Completed, ["failed"] = Failed },
             ["metadata"] = null,
         };
+
+        // The Batch object's usage, in the Responses API's names, once the batch has ended.
+        private JsonObject? UsageJson()
+        {
+            if (!Plan.ReportUsage || Status is not ("completed" or "expired" or "cancelled" or "failed"))
+            {
+                return null;
+            }
+
+            (long input, long output) = Plan.Usage ?? (InputTokens, OutputTokens);
+            return new JsonObject
+            {
+                ["input_tokens"] = input,
+                ["input_tokens_details"] = new JsonObject { ["cached_tokens"] = input / 4 },
+                ["output_tokens"] = output,
+                ["output_tokens_details"] = new JsonObject { ["reasoning_tokens"] = 0 },
+                ["total_tokens"] = input + output,
+            };
+        }
     }
 }
