@@ -54,7 +54,9 @@ public sealed class ExtractionAttempt
 
     /// <summary>
     /// The model's text exactly as received; null when the answer carried no text, or when no readable answer came
-    /// (<see cref="ExtractionFailureKind.TimedOut"/>, <see cref="ExtractionFailureKind.UnreadableResponse"/>).
+    /// (<see cref="ExtractionFailureKind.TimedOut"/>, <see cref="ExtractionFailureKind.UnreadableResponse"/>). A streamed
+    /// attempt that timed out, broke off (<see cref="ExtractionFailureKind.Interrupted"/>) or was stopped early
+    /// (<see cref="ExtractOptions.FailFast"/>) keeps the text that had arrived.
     /// </summary>
     public string? RawResponse { get; }
 
@@ -106,6 +108,14 @@ public sealed class ExtractionAttempt
     /// <summary>A request that ran out of time: no answer.</summary>
     internal static ExtractionAttempt TimedOut(int number, string message) =>
         new(number, ExtractionFailureKind.TimedOut, message, null, NoErrors, NoRepairs);
+
+    /// <summary>A streamed request that ran out of time, with the text that had arrived.</summary>
+    internal static ExtractionAttempt TimedOut(int number, string message, string? textSoFar, UsageDetails? usage) =>
+        new(number, ExtractionFailureKind.TimedOut, message, textSoFar, NoErrors, NoRepairs, usage: usage);
+
+    /// <summary>A streamed answer that broke off, with the text that had arrived.</summary>
+    internal static ExtractionAttempt Interrupted(int number, string message, string textSoFar, UsageDetails? usage) =>
+        new(number, ExtractionFailureKind.Interrupted, message, textSoFar, NoErrors, NoRepairs, usage: usage);
 
     /// <summary>A response the chat client could not read, with its body when the transport reported it.</summary>
     internal static ExtractionAttempt Unreadable(int number, string message, string? responseBody) =>

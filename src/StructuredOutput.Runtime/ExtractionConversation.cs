@@ -96,6 +96,53 @@ public sealed class ExtractionConversation<T>
         ArgumentNullException.ThrowIfNull(response);
         ThrowIfFinished();
         ExtractionAttempt attempt = AnswerJudge.Judge(_attempts.Count + 1, response, _mode, _options, ChatOptions.MaxOutputTokens, out T? value);
+        return Judged(attempt, value, response);
+    }
+
+    /// <summary>
+    /// Records a streamed answer stopped before its end because a member it completed was already invalid
+    /// (<see cref="ExtractOptions.FailFast"/>): a rejected attempt with the text received and those errors, re-asked like
+    /// any rejected answer while retries remain.
+    /// </summary>
+    /// <param name="partial">What arrived of the response before it was stopped.</param>
+    /// <param name="text">The answer's text so far.</param>
+    /// <param name="errors">The errors of the members completed so far.</param>
+    internal ExtractionAttempt RecordStopped(ChatResponse partial, string text, IReadOnlyList<ExtractionError> errors)
+    {
+        ThrowIfFinished();
+        ExtractionAttempt attempt = ExtractionAttempt.Rejected(_attempts.Count + 1, text, errors, Array.Empty<string>(), null, partial.Usage);
+        _attempts.Add(attempt);
+        if (_attempts.Count > _maxRetries)
+        {
+            _result = new ExtractionResult<T>(default, ExtractionFailureKind.InvalidAnswer, _attempts);
+        }
+        else
+        {
+            ExtractionRequest.AddReask<T>(_messages, _prefixLength, _mode, text, partial, errors);
+        }
+
+        return attempt;
+    }
+
+    /// <summary>Records a streamed request that ran out of time, keeping the text that had arrived.</summary>
+    internal ExtractionAttempt RecordTimedOut(TimeSpan timeout, Exception? cause, string? textSoFar, UsageDetails? usage)
+    {
+        ThrowIfFinished();
+        return Finish(ExtractionAttempt.TimedOut(_attempts.Count + 1, ExtractionMessages.TimedOut(timeout), textSoFar, usage), cause);
+    }
+
+    /// <summary>
+    /// Records a streamed answer that broke off after some of its text arrived: the conversation finishes as
+    /// <see cref="ExtractionFailureKind.Interrupted"/>, with the text kept and the exception as the cause.
+    /// </summary>
+    internal ExtractionAttempt RecordInterrupted(string textSoFar, Exception cause, UsageDetails? usage)
+    {
+        ThrowIfFinished();
+        return Finish(ExtractionAttempt.Interrupted(_attempts.Count + 1, ExtractionMessages.Interrupted(cause), textSoFar, usage), cause);
+    }
+
+    private ExtractionAttempt Judged(ExtractionAttempt attempt, T? value, ChatResponse response)
+    {
         _attempts.Add(attempt);
         if (attempt.FailureKind == ExtractionFailureKind.None)
         {

@@ -58,6 +58,7 @@ public sealed class ExtractionException : Exception
             ExtractionFailureKind.ContentFilter => "the provider's content filter stopped the answer",
             ExtractionFailureKind.TimedOut => "a request ran out of time",
             ExtractionFailureKind.UnreadableResponse => "the chat client could not read the provider's response",
+            ExtractionFailureKind.Interrupted => "the streamed answer broke off",
             _ => "no answer was valid",
         };
         var last = attempts.Count == 0 ? null : attempts[^1];

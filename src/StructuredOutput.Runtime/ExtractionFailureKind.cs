@@ -28,4 +28,11 @@ public enum ExtractionFailureKind
     /// body. The client's exception is the inner exception.
     /// </summary>
     UnreadableResponse,
+    /// <summary>
+    /// A streamed answer broke off: after some of its text had arrived, the chat client's stream threw (the connection
+    /// was cut, the server ended the response early). Only streamed extractions end this way. The attempt keeps the
+    /// text that arrived (<see cref="ExtractionAttempt.RawResponse"/>), and the client's exception is the inner
+    /// exception. It is not retried: whether the server or the network failed, the caller decides whether to try again.
+    /// </summary>
+    Interrupted,
 }

@@ -56,7 +56,7 @@ public class PublicSurfaceTests
         Assert.Equal(
             new[]
             {
-                "BatchItem", "BatchItemResult`1", "BatchOptions", "BatchProgress", "BatchSummary", "ChatClientExtractExtensions",
+                "BatchItem", "BatchItemResult`1", "BatchOptions", "BatchProgress", "BatchSummary", "ChatClientExtractExtensions", "ChatClientStreamingExtensions",
                 "ExtractOptions", "ExtractionAttempt", "ExtractionConversation`1", "ExtractionError", "ExtractionErrorKind", "ExtractionExample", "ExtractionExample`1",
                 "ExtractionException", "ExtractionFailureKind", "ExtractionInput", "ExtractionItem`1", "ExtractionMode", "ExtractionResult`1", "ExtractionTelemetry",
                 "ExtractionUpdateKind", "ExtractionUpdate`1",

@@ -24,10 +24,27 @@ internal interface IRequestObserver
     void AfterRequest(ChatResponse? response, ExtractionAttempt? attempt);
 }
 
+/// <summary>What an exception of the chat client during an attempt amounts to (<see cref="ConversationRunner.Classify"/>).</summary>
+internal enum ClientFailure
+{
+    /// <summary>Not one the extraction types: it propagates with the attempts attached.</summary>
+    Other,
+
+    /// <summary>The attempt time-out ran out (and the caller did not cancel).</summary>
+    TimedOut,
+
+    /// <summary>The caller cancelled, and the client threw for the attempt's linked token: rethrown for the caller's token.</summary>
+    CancelledThroughTimeout,
+
+    /// <summary>The client could not read the response (an <see cref="UnreadableResponseException"/> or a <see cref="JsonException"/>).</summary>
+    Unreadable,
+}
+
 /// <summary>
 /// Runs an <see cref="ExtractionConversation{T}"/> on a chat client until it finishes: the attempt time-out, responses the
 /// client cannot read, and the extraction's span, metrics and logs, for <see cref="ExtractionLoop"/> and batch runs alike. Other
-/// exceptions of the client propagate with the attempts attached.
+/// exceptions of the client propagate with the attempts attached. Streamed extractions (<see cref="StreamingExtraction{T}"/>)
+/// type the client's failures with the same <see cref="Classify"/>.
 /// </summary>
 internal static class ConversationRunner
 {
@@ -61,17 +78,15 @@ internal static class ConversationRunner
                     parseStarted = trace is null ? 0 : ExtractionTrace.ParseStarted();
                     attempt = conversation.Record(response);
                 }
-                catch (OperationCanceledException e) when (timeout is not null && timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+                catch (Exception e) when (Classify(e, timeout, cancellationToken) == ClientFailure.TimedOut)
                 {
                     attempt = conversation.RecordTimedOut(attemptTimeout!.Value, e);
                 }
-                catch (OperationCanceledException e) when (timeout is not null && cancellationToken.IsCancellationRequested && e.CancellationToken != cancellationToken)
+                catch (OperationCanceledException e) when (Classify(e, timeout, cancellationToken) == ClientFailure.CancelledThroughTimeout)
                 {
-                    var cancelled = new OperationCanceledException(e.Message, e, cancellationToken);
-                    AttachAttempts(cancelled, conversation.Attempts);
-                    throw cancelled;
+                    throw CancelledByCaller(e, conversation.Attempts, cancellationToken);
                 }
-                catch (Exception e) when (e is UnreadableResponseException or JsonException)
+                catch (Exception e) when (Classify(e, timeout, cancellationToken) == ClientFailure.Unreadable)
                 {
                     attempt = conversation.RecordUnreadable(e);
                 }
@@ -102,7 +117,41 @@ internal static class ConversationRunner
         }
     }
 
-    private static bool AttachAttempts(Exception exception, IReadOnlyList<ExtractionAttempt> attempts)
+    /// <summary>
+    /// What an exception of the chat client during an attempt amounts to. <paramref name="timeout"/> is the attempt's
+    /// time-out source (linked to <paramref name="cancellationToken"/>), or null without an attempt time-out.
+    /// </summary>
+    public static ClientFailure Classify(Exception exception, CancellationTokenSource? timeout, CancellationToken cancellationToken)
+    {
+        if (exception is OperationCanceledException canceled && timeout is not null)
+        {
+            if (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                return ClientFailure.TimedOut;
+            }
+
+            if (cancellationToken.IsCancellationRequested && canceled.CancellationToken != cancellationToken)
+            {
+                return ClientFailure.CancelledThroughTimeout;
+            }
+        }
+
+        return exception is UnreadableResponseException or JsonException ? ClientFailure.Unreadable : ClientFailure.Other;
+    }
+
+    /// <summary>The caller's cancellation, seen through the attempt's linked token: the exception for the caller's token, with the attempts.</summary>
+    public static OperationCanceledException CancelledByCaller(OperationCanceledException exception, IReadOnlyList<ExtractionAttempt> attempts, CancellationToken cancellationToken)
+    {
+        var cancelled = new OperationCanceledException(exception.Message, exception, cancellationToken);
+        AttachAttempts(cancelled, attempts);
+        return cancelled;
+    }
+
+    /// <summary>
+    /// Attaches the attempts so far to an exception that ends the extraction, under
+    /// <see cref="ExtractionException.AttemptsDataKey"/>. Returns false, so that it can serve as an exception filter.
+    /// </summary>
+    public static bool AttachAttempts(Exception exception, IReadOnlyList<ExtractionAttempt> attempts)
     {
         if (attempts.Count > 0)
         {

@@ -111,6 +111,9 @@ internal static class ExtractionMessages
         "no answer within the attempt time-out of " + timeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)
         + " s (ExtractOptions.AttemptTimeout); raise it or extract less per call";
 
+    public static string Interrupted(Exception exception) =>
+        "the answer broke off while it streamed: " + exception.GetType().Name + ": " + Quote(exception.Message.ReplaceLineEndings(" "));
+
     public static string Unreadable(string reason) =>
         "the chat client could not read the provider's response: " + reason;
 

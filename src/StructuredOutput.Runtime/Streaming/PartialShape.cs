@@ -24,8 +24,25 @@ public sealed class PartialShape
         _members = members;
     }
 
+    /// <summary>Creates the shape of an object type, with the factory of its view (needed for the root type's view).</summary>
+    /// <param name="typeName">The type's name as the schema and the errors call it.</param>
+    /// <param name="members">Its members, in the order the view's indexes use.</param>
+    /// <param name="createView">Creates an empty view of the type (the generated <c>T.Partial</c> for the root).</param>
+    public PartialShape(string typeName, PartialMember[] members, Func<PartialObject> createView)
+        : this(typeName, members)
+    {
+        ArgumentNullException.ThrowIfNull(createView);
+        CreateView = createView;
+    }
+
     /// <summary>The type's name.</summary>
     public string TypeName { get; }
+
+    /// <summary>
+    /// Creates an empty view of the type, when the shape was given the factory. Without it a streamed extraction still
+    /// fills in a view of the shape's members, but not one of the generated view type.
+    /// </summary>
+    internal Func<PartialObject>? CreateView { get; }
 
     /// <summary>The members, in index order.</summary>
     public IReadOnlyList<PartialMember> Members => _members;

@@ -77,6 +77,18 @@ internal sealed class ExtractionTrace : IDisposable
         return new ExtractionTrace(activity, logger, options?.EnableSensitiveData ?? false, ContractNames<T>.Name, ContractNames<T>.FullName, model);
     }
 
+    /// <summary>
+    /// Makes the span current again. An async iterator resumes in its caller's context after each item it yields, so a
+    /// streamed extraction calls this before each request to keep the chat client's spans under its own.
+    /// </summary>
+    public void Resume()
+    {
+        if (_activity is not null)
+        {
+            Activity.Current = _activity;
+        }
+    }
+
     /// <summary>A timestamp to pass to <see cref="Attempted"/> when the parse duration is measured; 0 when it is not.</summary>
     public static long ParseStarted() => ExtractionInstruments.ParseDuration.Enabled ? Stopwatch.GetTimestamp() : 0;
 

@@ -79,6 +79,7 @@ internal static class TelemetryNames
         ExtractionFailureKind.ContentFilter => "content_filter",
         ExtractionFailureKind.TimedOut => "timed_out",
         ExtractionFailureKind.UnreadableResponse => "unreadable_response",
+        ExtractionFailureKind.Interrupted => "interrupted",
         _ => "other",
     };
 

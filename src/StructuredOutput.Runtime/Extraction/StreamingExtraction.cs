@@ -1,0 +1,333 @@
+using System;
+using System.Collections.Generic;
+using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.Extensions.AI;
+using StructuredOutput.Streaming;
+using StructuredOutput.Telemetry;
+
+namespace StructuredOutput.Extraction;
+
+/// <summary>One step of a streamed extraction: an update, or an item of the watched list that closed.</summary>
+internal readonly struct StreamStep<T>
+{
+    public StreamStep(ExtractionUpdate<T> update)
+    {
+        Update = update;
+        ItemIndex = -1;
+        Item = null;
+        AttemptNumber = update.AttemptNumber;
+    }
+
+    public StreamStep(int attemptNumber, int itemIndex, object? item)
+    {
+        Update = null;
+        AttemptNumber = attemptNumber;
+        ItemIndex = itemIndex;
+        Item = item;
+    }
+
+    public ExtractionUpdate<T>? Update { get; }
+
+    public int AttemptNumber { get; }
+
+    public int ItemIndex { get; }
+
+    public object? Item { get; }
+}
+
+/// <summary>
+/// The streamed extraction loop behind <see cref="ChatClientStreamingExtensions"/>: the same
+/// <see cref="ExtractionConversation{T}"/> as <see cref="ExtractionLoop"/> (the request, the judging, the re-ask), with
+/// each answer read while it streams by a <see cref="PartialAnswerReader"/>. The answer is judged at its end from the
+/// <see cref="ChatResponse"/> the updates make, so the result is what <c>TryExtractAsync</c> gives for that answer. The
+/// client's failures are typed as <see cref="ConversationRunner"/> types them; a stream that breaks off after text
+/// arrived ends as <see cref="ExtractionFailureKind.Interrupted"/>.
+/// </summary>
+/// <typeparam name="T">The extraction type.</typeparam>
+internal static class StreamingExtraction<T>
+    where T : ILlmExtractable<T>
+{
+    public static async IAsyncEnumerable<StreamStep<T>> RunAsync(
+        IChatClient client,
+        ExtractionInput input,
+        ExtractOptions? options,
+        int watchedMember,
+        bool partialUpdates,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var conversation = new ExtractionConversation<T>(input, options);
+        PartialShape? shape = T.StreamingShape;
+        TimeSpan? attemptTimeout = options?.AttemptTimeout;
+        bool failFast = options?.FailFast ?? false;
+        ExtractionTrace? trace = ExtractionTrace.Start<T>(client, conversation.ChatOptions, conversation.Mode, options);
+        var closedItems = new List<(int Index, object? Value)>();
+        PartialObject? lastView = null;
+        try
+        {
+            while (!conversation.IsFinished)
+            {
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    throw Propagate(new OperationCanceledException(cancellationToken), conversation, trace, cancellationToken);
+                }
+
+                trace?.Resume();
+                int number = conversation.Attempts.Count + 1;
+                UsageDetails? usageBefore = SumUsage(conversation.Attempts);
+                PartialAnswerReader? reader = shape is null ? null : new PartialAnswerReader(shape, options?.Parsing);
+                lastView = null;
+                if (reader is not null && watchedMember >= 0)
+                {
+                    reader.WatchItems(watchedMember);
+                }
+
+                if (partialUpdates)
+                {
+                    yield return new StreamStep<T>(new ExtractionUpdate<T>(ExtractionUpdateKind.AttemptStarted, number, null, Array.Empty<ExtractionError>(), usageBefore, null, null));
+                }
+
+                var updates = new List<ChatResponseUpdate>();
+                var text = new StringBuilder();
+                UsageDetails? usageNow = null;
+                IReadOnlyList<ExtractionError> errorsShown = Array.Empty<ExtractionError>();
+                Exception? failure = null;
+                bool stopped = false;
+                CancellationTokenSource? timeout = attemptTimeout is null ? null : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                IAsyncEnumerator<ChatResponseUpdate>? stream = null;
+                try
+                {
+                    timeout?.CancelAfter(attemptTimeout!.Value);
+                    CancellationToken token = timeout?.Token ?? cancellationToken;
+                    try
+                    {
+                        stream = client.GetStreamingResponseAsync(conversation.Messages, conversation.ChatOptions, token).GetAsyncEnumerator(token);
+                    }
+                    catch (Exception e)
+                    {
+                        failure = e;
+                    }
+
+                    while (failure is null)
+                    {
+                        bool moved;
+                        try
+                        {
+                            moved = await stream!.MoveNextAsync().ConfigureAwait(false);
+                        }
+                        catch (Exception e)
+                        {
+                            failure = e;
+                            break;
+                        }
+
+                        if (!moved)
+                        {
+                            break;
+                        }
+
+                        ChatResponseUpdate update = stream.Current;
+                        updates.Add(update);
+                        bool changed = false;
+                        IList<AIContent> contents = update.Contents;
+                        for (int i = 0; i < contents.Count; i++)
+                        {
+                            switch (contents[i])
+                            {
+                                case TextContent t when !string.IsNullOrEmpty(t.Text):
+                                    text.Append(t.Text);
+                                    changed |= reader?.Append(t.Text) ?? false;
+                                    break;
+                                case UsageContent u:
+                                    usageNow ??= new UsageDetails();
+                                    usageNow.Add(u.Details);
+                                    break;
+                            }
+                        }
+
+                        if (reader is not null)
+                        {
+                            errorsShown = Snapshot(reader, errorsShown);
+                            if (watchedMember >= 0 && reader.TakeClosedItems(closedItems) > 0)
+                            {
+                                foreach ((int index, object? value) in closedItems)
+                                {
+                                    yield return new StreamStep<T>(number, index, value);
+                                }
+
+                                closedItems.Clear();
+                            }
+
+                            if (changed && partialUpdates)
+                            {
+                                yield return new StreamStep<T>(new ExtractionUpdate<T>(ExtractionUpdateKind.Partial, number, reader.Root, errorsShown, Add(usageBefore, usageNow), null, null));
+                            }
+
+                            if (failFast && reader.IsStrict && reader.ErrorCount > 0)
+                            {
+                                stopped = true;
+                                break;
+                            }
+                        }
+
+                        if (cancellationToken.IsCancellationRequested)
+                        {
+                            failure = new OperationCanceledException(cancellationToken);
+                            break;
+                        }
+                    }
+                }
+                finally
+                {
+                    if (stream is not null)
+                    {
+                        try
+                        {
+                            await stream.DisposeAsync().ConfigureAwait(false);
+                        }
+                        catch (Exception e) when (stopped || failure is not null)
+                        {
+                            // Stopping a stream early may make the client's transport complain; what was read stands.
+                            _ = e;
+                        }
+                    }
+
+                    timeout?.Dispose();
+                }
+
+                ExtractionAttempt attempt;
+                long parseStarted = 0;
+                if (failure is not null)
+                {
+                    switch (ConversationRunner.Classify(failure, timeout, cancellationToken))
+                    {
+                        case ClientFailure.TimedOut:
+                            attempt = conversation.RecordTimedOut(attemptTimeout!.Value, failure, text.Length > 0 ? text.ToString() : null, usageNow);
+                            break;
+                        case ClientFailure.CancelledThroughTimeout:
+                            Exception cancelled = ConversationRunner.CancelledByCaller((OperationCanceledException)failure, conversation.Attempts, cancellationToken);
+                            trace?.Failed(cancelled, cancelled: true);
+                            throw cancelled;
+                        case ClientFailure.Unreadable:
+                            attempt = conversation.RecordUnreadable(failure);
+                            break;
+                        default:
+                            if (text.Length > 0 && failure is not OperationCanceledException)
+                            {
+                                attempt = conversation.RecordInterrupted(text.ToString(), failure, usageNow);
+                                break;
+                            }
+
+                            throw Propagate(failure, conversation, trace, cancellationToken);
+                    }
+                }
+                else if (stopped)
+                {
+                    ChatResponse partial = updates.ToChatResponse();
+                    parseStarted = trace is null ? 0 : ExtractionTrace.ParseStarted();
+                    attempt = conversation.RecordStopped(partial, text.ToString(), new List<ExtractionError>(reader!.Errors).ToArray());
+                }
+                else
+                {
+                    ChatResponse response = updates.ToChatResponse();
+                    if (reader is not null && conversation.Mode == ExtractionMode.ToolCall && ToolArguments(response) is { } arguments)
+                    {
+                        // The chat client hands over a tool call's arguments whole, when the stream ends: the view fills in at once.
+                        bool changed = reader.Append(arguments);
+                        if (watchedMember >= 0 && reader.TakeClosedItems(closedItems) > 0)
+                        {
+                            foreach ((int index, object? value) in closedItems)
+                            {
+                                yield return new StreamStep<T>(number, index, value);
+                            }
+
+                            closedItems.Clear();
+                        }
+
+                        if (changed && partialUpdates)
+                        {
+                            errorsShown = Snapshot(reader, errorsShown);
+                            yield return new StreamStep<T>(new ExtractionUpdate<T>(ExtractionUpdateKind.Partial, number, reader.Root, errorsShown, Add(usageBefore, usageNow), null, null));
+                        }
+                    }
+
+                    parseStarted = trace is null ? 0 : ExtractionTrace.ParseStarted();
+                    attempt = conversation.Record(response);
+                }
+
+                lastView = reader?.Root;
+                trace?.Attempted(attempt, parseStarted);
+                if (!conversation.IsFinished && partialUpdates)
+                {
+                    yield return new StreamStep<T>(new ExtractionUpdate<T>(ExtractionUpdateKind.AttemptFailed, number, reader?.Root, attempt.Errors, SumUsage(conversation.Attempts), attempt, null));
+                }
+            }
+
+            ExtractionResult<T> result = conversation.Result;
+            trace?.Completed(result);
+            ExtractionAttempt last = result.Attempts[^1];
+            yield return new StreamStep<T>(new ExtractionUpdate<T>(ExtractionUpdateKind.Completed, last.Number, lastView, last.Errors, result.Usage, last, result));
+        }
+        finally
+        {
+            trace?.Dispose();
+        }
+    }
+
+    // An exception that ends the extraction: with the attempts attached and recorded on the span, thrown as it was.
+    private static Exception Propagate(Exception failure, ExtractionConversation<T> conversation, ExtractionTrace? trace, CancellationToken cancellationToken)
+    {
+        ConversationRunner.AttachAttempts(failure, conversation.Attempts);
+        trace?.Failed(failure, cancelled: failure is OperationCanceledException && cancellationToken.IsCancellationRequested);
+        ExceptionDispatchInfo.Capture(failure).Throw();
+        return failure; // not reached
+    }
+
+    // The arguments of the contract's one call, as the reader reads them; null when the response holds no such call.
+    private static string? ToolArguments(ChatResponse response)
+    {
+        List<FunctionCallContent>? calls = ResponseReader.Calls(response.Messages);
+        return calls is { Count: 1 } && string.Equals(calls[0].Name, ContractTool<T>.Name, StringComparison.Ordinal) && calls[0].Exception is null
+            ? ResponseReader.ArgumentsText(calls[0])
+            : null;
+    }
+
+    // The reader's errors as a list that does not change later; the same list while no error was added.
+    private static IReadOnlyList<ExtractionError> Snapshot(PartialAnswerReader reader, IReadOnlyList<ExtractionError> previous) =>
+        reader.Errors.Count == previous.Count ? previous : new List<ExtractionError>(reader.Errors).ToArray();
+
+    private static UsageDetails? SumUsage(IReadOnlyList<ExtractionAttempt> attempts)
+    {
+        UsageDetails? total = null;
+        for (int i = 0; i < attempts.Count; i++)
+        {
+            if (attempts[i].Usage is { } usage)
+            {
+                total ??= new UsageDetails();
+                total.Add(usage);
+            }
+        }
+
+        return total;
+    }
+
+    private static UsageDetails? Add(UsageDetails? before, UsageDetails? now)
+    {
+        if (now is null)
+        {
+            return before;
+        }
+
+        var total = new UsageDetails();
+        if (before is not null)
+        {
+            total.Add(before);
+        }
+
+        total.Add(now);
+        return total;
+    }
+}

@@ -1,0 +1,954 @@
+using System;
+using System.Buffers;
+using System.Collections.Generic;
+using System.Text;
+using System.Text.Json;
+using StructuredOutput.Reading;
+
+namespace StructuredOutput.Streaming;
+
+/// <summary>
+/// Reads a model's answer while it streams and fills in the partial view of its root object: the incremental reader
+/// behind streamed extraction. Knows text and values only.
+/// </summary>
+/// <remarks>
+/// <para>
+/// The chunks are encoded to UTF-8 as they come (a surrogate pair split across chunks is joined), what precedes the
+/// answer's first <c>{</c> (prose, a markdown fence) is dropped, and the rest goes through one
+/// <see cref="Utf8JsonReader"/> with <c>isFinalBlock: false</c>, its state carried from chunk to chunk, over one growing
+/// buffer. Each byte is read by the JSON reader about once: while a string is still open, only a scan for its closing
+/// quote runs on each chunk (and, for a string member or item, a decoder of the text so far); a complete value is read
+/// once more by its member's reader, over its own bytes.
+/// </para>
+/// <para>
+/// Complete values are judged as <c>Parse</c> judges them: each by its member's or item's reader, with its JSON path,
+/// required members when their object closes, a repeated member as an error (the view keeps the first). The reader
+/// is strict: once the text is not strict JSON (a repair would be needed, a character that is not valid UTF-16, a
+/// nesting deeper than <see cref="ParseOptions.MaxDepth"/>, an answer longer than <see cref="ParseOptions.MaxAnswerLength"/>),
+/// <see cref="IsStrict"/> turns false, the view stops growing and nothing more is judged: <c>Parse</c> decides on the
+/// whole text at the end. After the root object closes, the rest of the text is not read.
+/// </para>
+/// <para>
+/// An invalid list item stops its list: the items before it stay complete, the invalid item stays as the list's last,
+/// incomplete item when it was being shown (a view, a text), no later item is shown, and neither the list nor its
+/// member ever completes. An invalid member of an object keeps that object (and whatever holds it) from completing.
+/// So a complete member or item is always the value the final <c>Parse</c> gives, when that succeeds.
+/// </para>
+/// </remarks>
+internal sealed class PartialAnswerReader
+{
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    private readonly PartialShape _shape;
+    private readonly int _maxDepth;
+    private readonly int _maxLength;
+    private readonly Encoder _encoder;
+    private readonly JsonReadContext _context = new();
+    private readonly List<Frame> _frames = new();
+    private byte[] _buffer = new byte[256];
+    private int _length;
+    private int _consumed;
+    private long _chars;
+    private JsonReaderState _state;
+    private bool _started;
+    private bool _done;
+    private bool _strict = true;
+
+    // A string the JSON reader stopped in: where it opens, and where the scan for its closing quote goes on.
+    private int _openString = -1;
+    private int _stringScan;
+
+    // The text of a string member or item still being written: where its decoding goes on.
+    private PartialText? _text;
+    private int _textPosition;
+
+    // The root list member whose closed items are reported, and those items not yet taken.
+    private int _watched = -1;
+    private readonly List<(int Index, object? Value)> _closedItems = new();
+
+    /// <summary>Creates a reader for answers of the type whose shape is <paramref name="shape"/>.</summary>
+    public PartialAnswerReader(PartialShape shape, ParseOptions? options)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        _shape = shape;
+        options ??= ParseOptions.Default;
+        _maxDepth = options.MaxDepth;
+        _maxLength = options.MaxAnswerLength;
+        _encoder = StrictUtf8.GetEncoder();
+        _state = new JsonReaderState(new JsonReaderOptions { MaxDepth = _maxDepth });
+    }
+
+    /// <summary>The root object's view; null until the answer's first <c>{</c>.</summary>
+    public PartialObject? Root { get; private set; }
+
+    /// <summary>The errors of the members and items completed so far, with their JSON paths.</summary>
+    public IReadOnlyList<ExtractionError> Errors => _context.Errors;
+
+    /// <summary>How many errors were found so far.</summary>
+    public int ErrorCount => _context.ErrorCount;
+
+    /// <summary>
+    /// Whether the text is still strict JSON as far as it has come. Once false, the view stops growing and nothing more
+    /// is judged; <c>Parse</c> decides at the end.
+    /// </summary>
+    public bool IsStrict => _strict;
+
+    /// <summary>Whether the root object has closed.</summary>
+    public bool IsRootClosed => _done;
+
+    /// <summary>
+    /// How many bytes were scanned: by the JSON reader over the buffer, by the scan of open strings, and by the readers
+    /// of complete values. Linear in the answer's length whatever the chunking.
+    /// </summary>
+    public long BytesScanned { get; private set; }
+
+    /// <summary>How many UTF-8 bytes of the answer (from its first <c>{</c>) were received.</summary>
+    public int BytesReceived => _length;
+
+    /// <summary>
+    /// Reports the items of the root list member at <paramref name="memberIndex"/> as they close, each read whole with the
+    /// element's reader (<see cref="TakeClosedItems"/>). Call it before the first <see cref="Append"/>.
+    /// </summary>
+    public void WatchItems(int memberIndex)
+    {
+        if (memberIndex < 0 || memberIndex >= _shape.Members.Count || _shape.Members[memberIndex].Kind != PartialKind.List)
+        {
+            throw new ArgumentOutOfRangeException(nameof(memberIndex), memberIndex, "The watched member must be a list member of the root shape.");
+        }
+
+        _watched = memberIndex;
+    }
+
+    /// <summary>Moves the items of the watched list that closed since the last call into <paramref name="into"/>, in order.</summary>
+    /// <returns>How many were moved.</returns>
+    public int TakeClosedItems(List<(int Index, object? Value)> into)
+    {
+        int count = _closedItems.Count;
+        into.AddRange(_closedItems);
+        _closedItems.Clear();
+        return count;
+    }
+
+    /// <summary>Reads the next piece of the answer's text.</summary>
+    /// <returns>Whether the view changed.</returns>
+    public bool Append(ReadOnlySpan<char> chunk)
+    {
+        if (!_strict || _done || chunk.IsEmpty)
+        {
+            return false;
+        }
+
+        _chars += chunk.Length;
+        if (_chars > _maxLength)
+        {
+            _strict = false;
+            return false;
+        }
+
+        int start = _length;
+        EnsureCapacity(_length + StrictUtf8.GetMaxByteCount(chunk.Length));
+        try
+        {
+            _length += _encoder.GetBytes(chunk, _buffer.AsSpan(_length), flush: false);
+        }
+        catch (EncoderFallbackException)
+        {
+            _strict = false; // an unpaired surrogate: Parse reports it
+            return false;
+        }
+
+        if (!_started)
+        {
+            int brace = _buffer.AsSpan(start, _length - start).IndexOf((byte)'{');
+            BytesScanned += _length - start;
+            if (brace < 0)
+            {
+                _length = 0;
+                return false;
+            }
+
+            _buffer.AsSpan(start + brace, _length - start - brace).CopyTo(_buffer);
+            _length -= start + brace;
+            _started = true;
+        }
+
+        try
+        {
+            return Advance();
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or ArgumentException)
+        {
+            // Not strict JSON (or a string the reader cannot decode): the repairs and Parse decide at the end.
+            _strict = false;
+            return true;
+        }
+    }
+
+    private bool Advance()
+    {
+        bool changed = false;
+        if (_openString >= 0)
+        {
+            int close = ScanString();
+            if (close < 0)
+            {
+                return DecodeText(_stringScan) | changed;
+            }
+
+            changed |= DecodeText(close);
+            _openString = -1;
+        }
+
+        int origin = _consumed;
+        var reader = new Utf8JsonReader(_buffer.AsSpan(origin, _length - origin), isFinalBlock: false, _state);
+        BytesScanned += _length - origin;
+        while (!_done && reader.Read())
+        {
+            changed |= OnToken(ref reader, origin);
+        }
+
+        _consumed = origin + (int)reader.BytesConsumed;
+        _state = reader.CurrentState;
+        if (!_done)
+        {
+            changed |= OnStall();
+        }
+
+        return changed;
+    }
+
+    // The JSON reader stopped before the end of the buffer: inside a token, or at whitespace. When the next token is a
+    // string, remember it so that the reader waits for its closing quote; when it is a string member's value or a
+    // string item, show its text so far.
+    private bool OnStall()
+    {
+        int at = _consumed;
+        ReadOnlySpan<byte> rest = _buffer.AsSpan(at, _length - at);
+        int i = SkipWhitespace(rest, 0);
+        if (i == rest.Length)
+        {
+            // Only whitespace between two tokens: nothing for the JSON reader to read again with the next chunk.
+            _consumed = _length;
+            return false;
+        }
+
+        if (rest[i] is (byte)',' or (byte)':')
+        {
+            i = SkipWhitespace(rest, i + 1);
+        }
+
+        if (i >= rest.Length || rest[i] != (byte)'"')
+        {
+            return false;
+        }
+
+        _openString = at + i;
+        _stringScan = at + i + 1;
+        bool changed = BeginText(at + i + 1);
+        int close = ScanString();
+        if (close >= 0)
+        {
+            // Complete (a property name waiting for its colon): the reader reads it with the next chunk.
+            changed |= DecodeText(close);
+            _openString = -1;
+            return changed;
+        }
+
+        return DecodeText(_stringScan) | changed;
+    }
+
+    private static int SkipWhitespace(ReadOnlySpan<byte> span, int i)
+    {
+        while (i < span.Length && span[i] is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r')
+        {
+            i++;
+        }
+
+        return i;
+    }
+
+    // Scans the open string for its closing quote from where the last scan stopped; returns its offset, or -1.
+    private int ScanString()
+    {
+        int i = _stringScan;
+        int end = _length;
+        int from = i;
+        while (i < end)
+        {
+            byte b = _buffer[i];
+            if (b == (byte)'"')
+            {
+                BytesScanned += i - from;
+                _stringScan = i;
+                return i;
+            }
+
+            if (b == (byte)'\\')
+            {
+                if (i + 1 >= end)
+                {
+                    break;
+                }
+
+                i += 2;
+                continue;
+            }
+
+            i++;
+        }
+
+        BytesScanned += i - from;
+        _stringScan = i;
+        return -1;
+    }
+
+    // Starts showing the open string when it is the value of a string member or a string item.
+    private bool BeginText(int contentStart)
+    {
+        if (_frames.Count == 0)
+        {
+            return false;
+        }
+
+        Frame frame = _frames[^1];
+        if (frame.Kind == FrameKind.Object && frame.Pending == Pending.Member && frame.Shape!.Members[frame.Member].Kind == PartialKind.Text)
+        {
+            if (frame.View!.GetSlot(frame.Member) is PartialText existing)
+            {
+                _text = existing; // already begun (the stall moved within the same string)
+                return false;
+            }
+
+            _text = new PartialText();
+            _textPosition = contentStart;
+            frame.View.SetSlot(frame.Member, _text);
+            return true;
+        }
+
+        if (frame.Kind == FrameKind.List && !frame.Stopped && frame.Element!.Kind == PartialKind.Text && !frame.ItemShown)
+        {
+            _text = new PartialText();
+            _textPosition = contentStart;
+            frame.List!.Add(_text);
+            frame.ItemShown = true;
+            return true;
+        }
+
+        return false;
+    }
+
+    // Decodes the open string's text up to 'limit' (exclusive), never splitting an escape or a UTF-8 sequence.
+    private bool DecodeText(int limit)
+    {
+        if (_text is null || _textPosition >= limit)
+        {
+            return false;
+        }
+
+        int before = _text.Length;
+        int i = _textPosition;
+        while (i < limit)
+        {
+            byte b = _buffer[i];
+            if (b == (byte)'\\')
+            {
+                if (!TryDecodeEscape(i, limit, out int length, out char first, out char second))
+                {
+                    break;
+                }
+
+                _text.Append(second == '\0' ? first.ToString() : new string(new[] { first, second }));
+                i += length;
+                continue;
+            }
+
+            int run = _buffer.AsSpan(i, limit - i).IndexOf((byte)'\\');
+            int end = run < 0 ? limit : i + run;
+            if (end == limit)
+            {
+                end = CompleteSequencesEnd(i, end);
+            }
+
+            if (end > i)
+            {
+                _text.Append(StrictUtf8.GetString(_buffer, i, end - i));
+            }
+
+            BytesScanned += end - i;
+            if (end < limit && _buffer[end] != (byte)'\\')
+            {
+                i = end;
+                break; // an unfinished UTF-8 sequence at the end
+            }
+
+            i = end;
+        }
+
+        _textPosition = i;
+        return _text.Length != before;
+    }
+
+    // The end of the last complete UTF-8 sequence in [start, end).
+    private int CompleteSequencesEnd(int start, int end)
+    {
+        int lead = end - 1;
+        int back = 0;
+        while (lead >= start && back < 3 && (_buffer[lead] & 0xC0) == 0x80)
+        {
+            lead--;
+            back++;
+        }
+
+        if (lead < start)
+        {
+            return end;
+        }
+
+        byte b = _buffer[lead];
+        int needed = b < 0x80 ? 1 : (b & 0xE0) == 0xC0 ? 2 : (b & 0xF0) == 0xE0 ? 3 : (b & 0xF8) == 0xF0 ? 4 : 1;
+        return end - lead >= needed ? end : lead;
+    }
+
+    private bool TryDecodeEscape(int at, int limit, out int length, out char first, out char second)
+    {
+        length = 0;
+        first = second = '\0';
+        if (at + 1 >= limit)
+        {
+            return false;
+        }
+
+        byte e = _buffer[at + 1];
+        if (e != (byte)'u')
+        {
+            length = 2;
+            first = e switch
+            {
+                (byte)'n' => '\n',
+                (byte)'t' => '\t',
+                (byte)'r' => '\r',
+                (byte)'b' => '\b',
+                (byte)'f' => '\f',
+                _ => (char)e, // \" \\ \/ (anything else is not strict JSON and the reader rejects it)
+            };
+            return true;
+        }
+
+        if (at + 6 > limit)
+        {
+            return false;
+        }
+
+        int unit = Hex4(at + 2);
+        if (unit < 0)
+        {
+            length = 6;
+            first = '\uFFFD';
+            return true;
+        }
+
+        if (unit is >= 0xD800 and <= 0xDBFF)
+        {
+            if (at + 12 > limit)
+            {
+                // The low half may follow: wait for it unless what follows is plainly no escape.
+                if (at + 6 < limit && _buffer[at + 6] != (byte)'\\')
+                {
+                    length = 6;
+                    first = (char)unit;
+                    return true;
+                }
+
+                return false;
+            }
+
+            int low = _buffer[at + 6] == (byte)'\\' && _buffer[at + 7] == (byte)'u' ? Hex4(at + 8) : -1;
+            if (low is >= 0xDC00 and <= 0xDFFF)
+            {
+                length = 12;
+                first = (char)unit;
+                second = (char)low;
+                return true;
+            }
+        }
+
+        length = 6;
+        first = (char)unit;
+        return true;
+    }
+
+    private int Hex4(int at)
+    {
+        int value = 0;
+        for (int i = at; i < at + 4; i++)
+        {
+            int b = _buffer[i];
+            int digit = b >= '0' && b <= '9' ? b - '0' : b >= 'a' && b <= 'f' ? b - 'a' + 10 : b >= 'A' && b <= 'F' ? b - 'A' + 10 : -1;
+            if (digit < 0)
+            {
+                return -1;
+            }
+
+            value = (value * 16) + digit;
+        }
+
+        return value;
+    }
+
+    private bool OnToken(ref Utf8JsonReader reader, int origin)
+    {
+        int tokenStart = origin + (int)reader.TokenStartIndex;
+        int tokenEnd = origin + (int)reader.BytesConsumed;
+        JsonTokenType token = reader.TokenType;
+        if (_frames.Count == 0)
+        {
+            // The root: the buffer begins at its '{'.
+            PartialObject root = CreateRootView();
+            Root = root;
+            _frames.Add(Frame.ForObject(root, root.Shape, tokenStart, _context.ErrorCount, reader.CurrentDepth));
+            return true;
+        }
+
+        Frame frame = _frames[^1];
+        switch (frame.Kind)
+        {
+            case FrameKind.Whole:
+                if ((token is JsonTokenType.EndObject or JsonTokenType.EndArray) && reader.CurrentDepth == frame.Depth)
+                {
+                    _frames.RemoveAt(_frames.Count - 1);
+                    return frame.Whole is { } whole && OnValueRead(whole, frame.Start, tokenEnd);
+                }
+
+                return false;
+            case FrameKind.Object:
+                return OnObjectToken(ref reader, frame, token, tokenStart, tokenEnd);
+            default:
+                return OnListToken(ref reader, frame, token, tokenStart, tokenEnd);
+        }
+    }
+
+    private PartialObject CreateRootView()
+    {
+        if (_shape.CreateView is { } create)
+        {
+            return create();
+        }
+
+        return new ShapeView(_shape);
+    }
+
+    private bool OnObjectToken(ref Utf8JsonReader reader, Frame frame, JsonTokenType token, int tokenStart, int tokenEnd)
+    {
+        if (token == JsonTokenType.PropertyName)
+        {
+            int index = MatchMember(ref reader, frame.Shape!);
+            if (index < 0)
+            {
+                frame.Pending = Pending.Unknown;
+            }
+            else if (frame.Seen![index])
+            {
+                frame.Pending = Pending.Duplicate;
+                frame.Member = index;
+            }
+            else
+            {
+                frame.Seen[index] = true;
+                frame.Pending = Pending.Member;
+                frame.Member = index;
+                _context.EnterProperty(frame.Shape!.Members[index].JsonName);
+            }
+
+            return false;
+        }
+
+        if (token == JsonTokenType.EndObject)
+        {
+            return CloseObject(frame, tokenEnd);
+        }
+
+        bool container = token is JsonTokenType.StartObject or JsonTokenType.StartArray;
+        Pending pending = frame.Pending;
+        frame.Pending = Pending.None;
+        switch (pending)
+        {
+            case Pending.Unknown:
+                if (container)
+                {
+                    _frames.Add(Frame.ForWhole(null, tokenStart, reader.CurrentDepth));
+                }
+
+                return false;
+            case Pending.Duplicate:
+                _context.EnterProperty(frame.Shape!.Members[frame.Member].JsonName);
+                _context.AddError(ExtractionErrorKind.DuplicateProperty, $"expected once per object, found again with {JsonReadContext.Describe(ref reader)}");
+                _context.Exit();
+                if (container)
+                {
+                    _frames.Add(Frame.ForWhole(null, tokenStart, reader.CurrentDepth));
+                }
+
+                return true;
+        }
+
+        var target = new Target(frame, frame.Member);
+        PartialMember member = frame.Shape!.Members[frame.Member];
+        if (token == JsonTokenType.StartObject && member.Kind == PartialKind.Object)
+        {
+            PartialObject view = member.CreateObject!();
+            frame.View!.SetSlot(frame.Member, view);
+            _frames.Add(Frame.ForObject(view, view.Shape, tokenStart, _context.ErrorCount, reader.CurrentDepth, target));
+            return true;
+        }
+
+        if (token == JsonTokenType.StartArray && member.Kind == PartialKind.List)
+        {
+            IPartialList list = (IPartialList)member.Element!.CreateList();
+            frame.View!.SetSlot(frame.Member, list);
+            _frames.Add(Frame.ForList(list, member.Element, tokenStart, _context.ErrorCount, reader.CurrentDepth, target));
+            return true;
+        }
+
+        if (container)
+        {
+            _frames.Add(Frame.ForWhole(target, tokenStart, reader.CurrentDepth));
+            return false;
+        }
+
+        return OnValueRead(target, tokenStart, tokenEnd);
+    }
+
+    private bool OnListToken(ref Utf8JsonReader reader, Frame frame, JsonTokenType token, int tokenStart, int tokenEnd)
+    {
+        if (token == JsonTokenType.EndArray)
+        {
+            return CloseList(frame, tokenEnd);
+        }
+
+        bool container = token is JsonTokenType.StartObject or JsonTokenType.StartArray;
+        if (frame.Stopped)
+        {
+            if (container)
+            {
+                _frames.Add(Frame.ForWhole(null, tokenStart, reader.CurrentDepth));
+            }
+
+            return false;
+        }
+
+        _context.EnterIndex(frame.Index);
+        var target = new Target(frame, frame.Index);
+        PartialElement element = frame.Element!;
+        if (token == JsonTokenType.StartObject && element.Kind == PartialKind.Object)
+        {
+            PartialObject view = element.CreateObject!();
+            frame.List!.Add(view);
+            frame.ItemShown = true;
+            _frames.Add(Frame.ForObject(view, view.Shape, tokenStart, _context.ErrorCount, reader.CurrentDepth, target));
+            return true;
+        }
+
+        if (container)
+        {
+            _frames.Add(Frame.ForWhole(target, tokenStart, reader.CurrentDepth));
+            return false;
+        }
+
+        return OnValueRead(target, tokenStart, tokenEnd);
+    }
+
+    // A whole value of a member or an item is in [start, end): read it with its reader and complete the target.
+    private bool OnValueRead(Target target, int start, int end)
+    {
+        Frame frame = target.Frame;
+        _text = null;
+        if (frame.Kind == FrameKind.Object)
+        {
+            PartialMember member = frame.Shape!.Members[target.Index];
+            if (ReadSlice(member.Read, start, end, out object? value))
+            {
+                frame.View!.Complete(target.Index, Shown(member.Kind, member.Element, value));
+            }
+
+            _context.Exit();
+            return true;
+        }
+
+        PartialElement element = frame.Element!;
+        if (ReadSlice(element.Read, start, end, out object? item))
+        {
+            if (frame.ItemShown)
+            {
+                frame.List!.CompleteLast(item);
+            }
+            else
+            {
+                frame.List!.AddComplete(item);
+            }
+
+            ItemClosed(frame, item);
+        }
+        else
+        {
+            frame.Stopped = true;
+        }
+
+        frame.ItemShown = false;
+        frame.Index++;
+        _context.Exit();
+        return true;
+    }
+
+    // What the view shows for a complete value read whole: views and lists only as views and lists.
+    private static object? Shown(PartialKind kind, PartialElement? element, object? value)
+    {
+        if (kind == PartialKind.Object)
+        {
+            return value as PartialObject;
+        }
+
+        if (kind == PartialKind.List)
+        {
+            if (value is null || element is null || element.Kind == PartialKind.Object || value is not System.Collections.IEnumerable items)
+            {
+                return null;
+            }
+
+            // A single value taken as a list of one (a coercion Parse also makes).
+            var list = (IPartialList)element.CreateList();
+            foreach (object? item in items)
+            {
+                list.AddComplete(item);
+            }
+
+            list.Close();
+            return list;
+        }
+
+        return value;
+    }
+
+    private bool CloseObject(Frame frame, int end)
+    {
+        PartialShape shape = frame.Shape!;
+        for (int i = 0; i < shape.Members.Count; i++)
+        {
+            PartialMember member = shape.Members[i];
+            if (!frame.Seen![i] && member.IsRequired)
+            {
+                _context.ReportMissing(member.JsonName, member.Expected);
+            }
+        }
+
+        _frames.RemoveAt(_frames.Count - 1);
+        PartialObject view = frame.View!;
+        if (frame.Parent is not { } target)
+        {
+            _done = true;
+            if (_context.ErrorCount == frame.ErrorsBefore)
+            {
+                view.Close();
+            }
+
+            return true;
+        }
+
+        Frame parent = target.Frame;
+        bool valid = _context.ErrorCount == frame.ErrorsBefore;
+        if (parent.Kind == FrameKind.Object)
+        {
+            PartialMember member = parent.Shape!.Members[target.Index];
+            if (valid && member.ReadWhenClosed)
+            {
+                valid = ReadSlice(member.Read, frame.Start, end, out _);
+            }
+
+            if (valid)
+            {
+                view.Close();
+                parent.View!.Complete(target.Index, view);
+            }
+
+            _context.Exit();
+            return true;
+        }
+
+        if (valid && IsWatched(parent))
+        {
+            valid = ReadSlice(parent.Element!.Read, frame.Start, end, out object? item);
+            if (valid)
+            {
+                ItemClosed(parent, item);
+            }
+        }
+
+        if (valid)
+        {
+            view.Close();
+            parent.List!.CompleteLast(view);
+        }
+        else
+        {
+            parent.Stopped = true;
+        }
+
+        parent.ItemShown = false;
+        parent.Index++;
+        _context.Exit();
+        return true;
+    }
+
+    private bool CloseList(Frame frame, int end)
+    {
+        _frames.RemoveAt(_frames.Count - 1);
+        Target target = frame.Parent!.Value;
+        Frame parent = target.Frame;
+        bool valid = !frame.Stopped && _context.ErrorCount == frame.ErrorsBefore;
+        PartialMember? member = parent.Kind == FrameKind.Object ? parent.Shape!.Members[target.Index] : null;
+        if (valid && member is { ReadWhenClosed: true })
+        {
+            valid = ReadSlice(member.Read, frame.Start, end, out _);
+        }
+
+        if (valid)
+        {
+            frame.List!.Close();
+            parent.View!.Complete(target.Index, frame.List);
+        }
+
+        _context.Exit();
+        return true;
+    }
+
+    private bool IsWatched(Frame list) =>
+        _watched >= 0 && list.Parent is { } target && target.Frame.Parent is null && target.Frame.Kind == FrameKind.Object && target.Index == _watched && _frames.Count >= 1 && ReferenceEquals(target.Frame, _frames[0]);
+
+    private void ItemClosed(Frame list, object? item)
+    {
+        if (IsWatched(list))
+        {
+            _closedItems.Add((list.Index, item));
+        }
+    }
+
+    private bool ReadSlice(PartialValueReader read, int start, int end, out object? value)
+    {
+        BytesScanned += end - start;
+        var reader = new Utf8JsonReader(_buffer.AsSpan(start, end - start), new JsonReaderOptions { MaxDepth = _maxDepth });
+        reader.Read();
+        int before = _context.ErrorCount;
+        bool ok = read(ref reader, _context, out value);
+        return ok && _context.ErrorCount == before;
+    }
+
+    private static int MatchMember(ref Utf8JsonReader reader, PartialShape shape)
+    {
+        if (!reader.ValueIsEscaped)
+        {
+            return shape.IndexOfJsonName(reader.ValueSpan);
+        }
+
+        byte[] rented = ArrayPool<byte>.Shared.Rent(reader.ValueSpan.Length);
+        try
+        {
+            int written = reader.CopyString(rented);
+            return shape.IndexOfJsonName(rented.AsSpan(0, written));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    private void EnsureCapacity(int needed)
+    {
+        if (needed > _buffer.Length)
+        {
+            Array.Resize(ref _buffer, Math.Max(needed, _buffer.Length * 2));
+        }
+    }
+
+    private enum FrameKind
+    {
+        Object,
+        List,
+        Whole,
+    }
+
+    private enum Pending
+    {
+        None,
+        Member,
+        Unknown,
+        Duplicate,
+    }
+
+    /// <summary>Where a value goes: member <see cref="Index"/> of an object frame, or item <see cref="Index"/> of a list frame.</summary>
+    private readonly record struct Target(Frame Frame, int Index);
+
+    private sealed class Frame
+    {
+        public FrameKind Kind;
+        public int Start;
+        public int Depth;
+        public int ErrorsBefore;
+        public Target? Parent;
+
+        // Objects.
+        public PartialObject? View;
+        public PartialShape? Shape;
+        public bool[]? Seen;
+        public int Member = -1;
+        public Pending Pending;
+
+        // Lists.
+        public IPartialList? List;
+        public PartialElement? Element;
+        public int Index;
+        public bool Stopped;
+        public bool ItemShown;
+
+        // Whole values: where the value goes once read (null when it is skipped).
+        public Target? Whole;
+
+        public static Frame ForObject(PartialObject view, PartialShape shape, int start, int errorsBefore, int depth, Target? parent = null) => new()
+        {
+            Kind = FrameKind.Object,
+            View = view,
+            Shape = shape,
+            Seen = new bool[shape.Members.Count],
+            Start = start,
+            ErrorsBefore = errorsBefore,
+            Depth = depth,
+            Parent = parent,
+        };
+
+        public static Frame ForList(IPartialList list, PartialElement element, int start, int errorsBefore, int depth, Target parent) => new()
+        {
+            Kind = FrameKind.List,
+            List = list,
+            Element = element,
+            Start = start,
+            ErrorsBefore = errorsBefore,
+            Depth = depth,
+            Parent = parent,
+        };
+
+        public static Frame ForWhole(Target? target, int start, int depth) => new()
+        {
+            Kind = FrameKind.Whole,
+            Whole = target,
+            Start = start,
+            Depth = depth,
+        };
+    }
+
+    /// <summary>The view of a shape whose contract gives no way to create its own view type.</summary>
+    private sealed class ShapeView : PartialObject
+    {
+        public ShapeView(PartialShape shape)
+            : base(shape)
+        {
+        }
+    }
+}
