@@ -103,6 +103,12 @@ internal static class DiagnosticDescriptors
         "Type argument is not an extraction contract",
         "'{0}' is not an extraction contract, so {1} cannot use it: add [LlmExtract] to '{0}' and declare it partial, so that the generator implements ILlmExtractable<{0}> for it");
 
+    public static readonly DiagnosticDescriptor PartialViewNameTaken = Create(
+        "LLMX017",
+        "A member's name is taken by a generated partial view",
+        "'{0}' uses the name '{1}' for {2}, and the generator gives that name to the partial view of '{3}' that streaming fills in: no partial views are generated for '{0}' and it cannot be extracted while streaming; rename the {4}",
+        DiagnosticSeverity.Warning);
+
     public static readonly DiagnosticDescriptor UnlistedDerivedType = Create(
         "LLMX020",
         "Derived type is not listed in its union",
@@ -149,7 +155,7 @@ internal static class DiagnosticDescriptors
     {
         InternalError, MustBePartial, UnsupportedMemberType, GenericType, CannotConstruct, DuplicateJsonName, InaccessibleType,
         FlagsEnum, InvalidConstraint, InapplicableConstraint, UncheckedValidationAttribute, StrictLimitExceeded,
-        StrictKeywordNotEnforced, StrictUnsupportedMember, MissingDescription, InvalidSchemaName, NotAContract,
+        StrictKeywordNotEnforced, StrictUnsupportedMember, MissingDescription, InvalidSchemaName, NotAContract, PartialViewNameTaken,
         UnlistedDerivedType, InvalidDerivedType, DuplicateDiscriminator, EmptyUnion, DiscriminatorCollision, DiscriminatorNotString,
         DialectCannotExpress, DialectStatesInWords,
     };

@@ -21,6 +21,8 @@ internal sealed class ReaderEmitter
     private readonly Dictionary<string, TypeRef> _composites = new();
     private readonly Queue<string> _pending = new();
     private readonly List<string> _fields = new();
+    private readonly HashSet<string> _fieldSet = new();
+    private int _fieldsWritten;
     private const string Validators = "global::StructuredOutput.Validation.JsonValidators";
     private const string ExpectedValues = "global::StructuredOutput.Reading.ExpectedValues";
 
@@ -50,15 +52,30 @@ internal sealed class ReaderEmitter
             EmitUnion(u);
         }
 
+        EmitPending();
+    }
+
+    /// <summary>Writes the composite readers and fields asked for since the last call (none, normally, after <see cref="Emit"/>).</summary>
+    public void EmitPending()
+    {
         while (_pending.Count > 0)
         {
             string name = _pending.Dequeue();
             EmitComposite(name, _composites[name]);
         }
 
-        foreach (string field in _fields)
+        for (; _fieldsWritten < _fields.Count; _fieldsWritten++)
         {
-            _w.Line(field);
+            _w.Line(_fields[_fieldsWritten]);
+        }
+    }
+
+    // A field is declared once, however many readers (the object's, a member's streaming reader) check with it.
+    private void AddField(string field)
+    {
+        if (_fieldSet.Add(field))
+        {
+            _fields.Add(field);
         }
     }
 
@@ -89,8 +106,7 @@ internal sealed class ReaderEmitter
         _w.Line("int errorsBefore = context.ErrorCount;");
         foreach (var m in o.Members)
         {
-            string init = m.Default is { } d ? Constants.CSharp(d, m.Type) : m.Type.IsValueType && !m.Type.IsNullable ? "default" : m.Type.IsNullable ? "null" : "default!";
-            _w.Line($"{CSharpType(m.Type)} {Local(m)} = {init};");
+            _w.Line(LocalDeclaration(m));
             _w.Line($"bool {Seen(m)} = false;");
         }
 
@@ -118,42 +134,7 @@ internal sealed class ReaderEmitter
             var m = o.Members[i];
             _w.Open($"{(i == 0 && discriminators.Count == 0 ? "if" : "else if")} (reader.ValueTextEquals({Literals.CSharp(m.JsonName)}u8))");
             _w.Open($"if (context.EnterMember(ref reader, {Literals.CSharp(m.JsonName)}, ref {Seen(m)}))");
-            string read = $"{ReaderFor(m.Type)}(ref reader, context, out {Local(m)})";
-            var checks = Checks(o, m);
-            string? prefix = null;
-            if (m.IsOptional && !m.Type.IsNullable)
-            {
-                // An optional member may be null (strict mode sends optional values as nullable): its default applies.
-                _w.Open($"if (reader.TokenType == {TokenType}.Null)");
-                _w.Line($"{Local(m)} = {Constants.CSharp(m.Default!, m.Type)};");
-                _w.Close();
-                prefix = "else ";
-            }
-
-            if (checks.Count == 0)
-            {
-                if (prefix is null)
-                {
-                    _w.Line(read + ";");
-                }
-                else
-                {
-                    _w.Open("else");
-                    _w.Line(read + ";");
-                    _w.Close();
-                }
-            }
-            else
-            {
-                _w.Open($"{prefix}if ({read} && {Local(m)} is {{ }} v)");
-                foreach (var check in checks)
-                {
-                    _w.Line(check + ";");
-                }
-
-                _w.Close();
-            }
-
+            EmitMemberRead(o, m);
             _w.Line("context.Exit();");
             _w.Close();
             _w.Close();
@@ -180,9 +161,9 @@ internal sealed class ReaderEmitter
                 continue; // its default stays
             }
 
-            string report = m.Type.IsNullable
-                ? $"context.ReportMissingAsNull({Literals.CSharp(m.JsonName)});"
-                : $"context.ReportMissing({Literals.CSharp(m.JsonName)}, {Expected(m.Type)});";
+            string report = IsRequired(m)
+                ? $"context.ReportMissing({Literals.CSharp(m.JsonName)}, {MemberExpected(m)});"
+                : $"context.ReportMissingAsNull({Literals.CSharp(m.JsonName)});";
             _w.Open($"if (!{Seen(m)})");
             _w.Line(report);
             _w.Close();
@@ -219,13 +200,102 @@ internal sealed class ReaderEmitter
         if (o.IsValidatable)
         {
             string members = "s_" + _names.NameOf(type) + "_MemberNames";
-            _fields.Add($"private static readonly string[] {members} = {{ {string.Join(", ", o.Members.SelectMany(m => new[] { Literals.CSharp(m.ClrName), Literals.CSharp(m.JsonName) }))} }};");
+            AddField($"private static readonly string[] {members} = {{ {string.Join(", ", o.Members.SelectMany(m => new[] { Literals.CSharp(m.ClrName), Literals.CSharp(m.JsonName) }))} }};");
             _w.Line($"return {Validators}.ValidateObject(context, value, {Literals.CSharp(o.Name)}, {members});");
         }
         else
         {
             _w.Line("return true;");
         }
+        _w.Close();
+        _w.Line();
+    }
+
+    // The statements that read member m of o into its local (declared by LocalDeclaration), with its default for a
+    // null and its checks: the object's reader and the member's streaming reader both run exactly these.
+    private void EmitMemberRead(ObjectModel o, MemberModel m)
+    {
+        string read = $"{ReaderFor(m.Type)}(ref reader, context, out {Local(m)})";
+        var checks = Checks(o, m);
+        string? prefix = null;
+        if (m.IsOptional && !m.Type.IsNullable)
+        {
+            // An optional member may be null (strict mode sends optional values as nullable): its default applies.
+            _w.Open($"if (reader.TokenType == {TokenType}.Null)");
+            _w.Line($"{Local(m)} = {Constants.CSharp(m.Default!, m.Type)};");
+            _w.Close();
+            prefix = "else ";
+        }
+
+        if (checks.Count == 0)
+        {
+            if (prefix is null)
+            {
+                _w.Line(read + ";");
+            }
+            else
+            {
+                _w.Open("else");
+                _w.Line(read + ";");
+                _w.Close();
+            }
+        }
+        else
+        {
+            _w.Open($"{prefix}if ({read} && {Local(m)} is {{ }} v)");
+            foreach (var check in checks)
+            {
+                _w.Line(check + ";");
+            }
+
+            _w.Close();
+        }
+    }
+
+    private static string LocalDeclaration(MemberModel m)
+    {
+        string init = m.Default is { } d ? Constants.CSharp(d, m.Type) : m.Type.IsValueType && !m.Type.IsNullable ? "default" : m.Type.IsNullable ? "null" : "default!";
+        return $"{CSharpType(m.Type)} {Local(m)} = {init};";
+    }
+
+    /// <summary>Whether the object's reader reports the member with <c>ReportMissing</c> when it is left out.</summary>
+    public static bool IsRequired(MemberModel m) => !m.IsOptional && !m.Type.IsNullable;
+
+    /// <summary>The expression of the expected-value wording the object's reader passes when the member is missing.</summary>
+    public string MemberExpected(MemberModel m) => Expected(m.Type);
+
+    /// <summary>Whether the member has checks of its own beyond its type's reader (a count, a pattern, allowed values…).</summary>
+    public bool HasChecks(ObjectModel o, MemberModel m) => Checks(o, m).Count > 0;
+
+    /// <summary>
+    /// Writes a <c>PartialValueReader</c> method that reads one value of member <paramref name="m"/> exactly as the
+    /// object's reader does, and returns it boxed (null when it could not be read).
+    /// </summary>
+    public void EmitMemberReader(string name, ObjectModel o, MemberModel m)
+    {
+        _w.Open($"internal static bool {name}(ref {Reader} reader, {Context} context, out object? value)");
+        _w.Line("int errorsBefore = context.ErrorCount;");
+        _w.Line(LocalDeclaration(m));
+        EmitMemberRead(o, m);
+        _w.Line("bool ok = context.ErrorCount == errorsBefore;");
+        _w.Line($"value = ok ? {Local(m)} : null;");
+        _w.Line("return ok;");
+        _w.Close();
+        _w.Line();
+    }
+
+    /// <summary>
+    /// Writes a <c>PartialValueReader</c> method that reads one element of a list of <paramref name="element"/> as the
+    /// collection's reader reads each, and returns it boxed (null when it could not be read).
+    /// </summary>
+    public void EmitElementReader(string name, TypeRef element)
+    {
+        _w.Open($"internal static bool {name}(ref {Reader} reader, {Context} context, out object? value)");
+        _w.Line("int errorsBefore = context.ErrorCount;");
+        _w.Line($"{ReaderFor(element)}(ref reader, context, out {CSharpType(element)} item);");
+        _w.Line("bool ok = context.ErrorCount == errorsBefore;");
+        _w.Line("value = ok ? item : null;");
+        _w.Line("return ok;");
         _w.Close();
         _w.Line();
     }
@@ -326,7 +396,7 @@ internal sealed class ReaderEmitter
 
         if (c.Pattern is not null)
         {
-            _fields.Add($"private static readonly global::System.Text.RegularExpressions.Regex {field}Pattern = new({Literals.CSharp(c.Pattern)}, global::System.Text.RegularExpressions.RegexOptions.CultureInvariant, global::System.TimeSpan.FromSeconds(2));");
+            AddField($"private static readonly global::System.Text.RegularExpressions.Regex {field}Pattern = new({Literals.CSharp(c.Pattern)}, global::System.Text.RegularExpressions.RegexOptions.CultureInvariant, global::System.TimeSpan.FromSeconds(2));");
             list.Add($"{Validators}.CheckPattern(context, v, {field}Pattern)");
         }
 
@@ -347,7 +417,7 @@ internal sealed class ReaderEmitter
                 continue;
             }
 
-            _fields.Add($"private static readonly {CSharpType(type)}[] {field}{name} = {{ {string.Join(", ", values.Select(x => Constants.CSharp(x, type)))} }};");
+            AddField($"private static readonly {CSharpType(type)}[] {field}{name} = {{ {string.Join(", ", values.Select(x => Constants.CSharp(x, type)))} }};");
             string json = "[" + string.Join(", ", values.Select(x => Constants.Json(x, type, _names))) + "]";
             list.Add($"{Validators}.{method}(context, v, {field}{name}, {Literals.CSharp(json)})");
         }

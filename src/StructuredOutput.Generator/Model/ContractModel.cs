@@ -13,6 +13,10 @@ namespace StructuredOutput.Generator.Model;
 /// The C# version of the compilation the contract is generated into (from its parse options): the generated code may
 /// use only what that version has (raw string literals need C# 11).
 /// </param>
+/// <param name="HasPartialViews">
+/// Whether the partial views for streaming are generated (<see cref="PartialViews"/>); false when the root type
+/// already has a member or nested type of a view's name (LLMX017).
+/// </param>
 internal sealed record ContractModel(
     TypeDeclarationModel Declaration,
     string SchemaName,
@@ -22,7 +26,8 @@ internal sealed record ContractModel(
     EquatableArray<UnionModel> Unions,
     ContractMode Mode,
     EquatableArray<DialectInfo> Dialects,
-    Microsoft.CodeAnalysis.CSharp.LanguageVersion LanguageVersion)
+    Microsoft.CodeAnalysis.CSharp.LanguageVersion LanguageVersion,
+    bool HasPartialViews = true)
 {
     public ObjectModel Root => Objects[0];
 }

@@ -162,6 +162,10 @@ internal sealed partial class ContractParser
         }
 
         CheckDialects(model);
+        if (!CheckPartialViewNames(model))
+        {
+            model = model with { HasPartialViews = false };
+        }
 
         return Done(model);
     }

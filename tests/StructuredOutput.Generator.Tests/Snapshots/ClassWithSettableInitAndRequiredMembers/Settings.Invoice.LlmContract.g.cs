@@ -25,6 +25,52 @@ partial class Invoice : global::StructuredOutput.ILlmExtractable<global::Setting
     static global::StructuredOutput.ParseResult<global::Settings.Invoice> global::StructuredOutput.ILlmExtractable<global::Settings.Invoice>.Parse(string json, global::StructuredOutput.ParseOptions? options) => global::Settings.__Invoice_LlmContract.Parse(json, options);
 
     static void global::StructuredOutput.ILlmExtractable<global::Settings.Invoice>.Write(global::System.Text.Json.Utf8JsonWriter writer, global::Settings.Invoice value) => global::Settings.__Invoice_LlmContract.Write(writer, value);
+
+    static global::StructuredOutput.Streaming.PartialShape? global::StructuredOutput.ILlmExtractable<global::Settings.Invoice>.StreamingShape => global::Settings.__Invoice_LlmContract.ShapeOfPartial;
+
+    /// <summary>
+    /// The partial view of <c>Invoice</c> that a streamed extraction fills in as the answer arrives: a string member
+    /// shows its text so far, an object or a list fills in as it is written, any other member appears once complete and valid.
+    /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("StructuredOutput.Generator", "{version}")]
+    public sealed class Partial : global::StructuredOutput.PartialObject
+    {
+        internal Partial()
+            : base(global::Settings.__Invoice_LlmContract.ShapeOfPartial)
+        {
+        }
+
+        /// <summary>The text of <c>Number</c> written so far (all of it once complete); null before it starts.</summary>
+        public string? Number => GetText(0);
+
+        /// <summary>The text of <c>Customer</c> written so far (all of it once complete); null before it starts.</summary>
+        public string? Customer => GetText(1);
+
+        /// <summary><c>Total</c> once it is complete and valid; null before (or when it is null).</summary>
+        public int? Total => GetValue<int>(2);
+
+        /// <summary>The items of <c>Lines</c> begun so far; null before the list starts (or when it is null).</summary>
+        public global::StructuredOutput.PartialList<global::Settings.Invoice.LinePartial>? Lines => GetReference<global::StructuredOutput.PartialList<global::Settings.Invoice.LinePartial>>(3);
+    }
+
+    /// <summary>
+    /// The partial view of <c>Line</c> that a streamed extraction fills in as the answer arrives: a string member
+    /// shows its text so far, an object or a list fills in as it is written, any other member appears once complete and valid.
+    /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("StructuredOutput.Generator", "{version}")]
+    public sealed class LinePartial : global::StructuredOutput.PartialObject
+    {
+        internal LinePartial()
+            : base(global::Settings.__Invoice_LlmContract.ShapeOfLinePartial)
+        {
+        }
+
+        /// <summary>The text of <c>Sku</c> written so far (all of it once complete); null before it starts.</summary>
+        public string? Sku => GetText(0);
+
+        /// <summary><c>Qty</c> once it is complete and valid; null before (or when it is null).</summary>
+        public int? Qty => GetValue<int>(1);
+    }
 }
 
 [global::System.CodeDom.Compiler.GeneratedCode("StructuredOutput.Generator", "{version}")]
@@ -345,4 +391,94 @@ file static class __Invoice_LlmContract
 
     private static void WriteListOfLine(global::System.Text.Json.Utf8JsonWriter writer, global::System.Collections.Generic.List<global::Settings.Line>? value) =>
         global::StructuredOutput.Writing.JsonWriters.WriteArray<global::Settings.Line>(writer, value, WriteLine);
+
+    internal static readonly global::StructuredOutput.Streaming.PartialShape ShapeOfPartial = new("Invoice", new global::StructuredOutput.Streaming.PartialMember[]
+    {
+        global::StructuredOutput.Streaming.PartialMember.Text("Number", "number", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader0),
+        global::StructuredOutput.Streaming.PartialMember.Text("Customer", "customer", false, global::StructuredOutput.Reading.ExpectedValues.String + " or null", MemberReader1),
+        global::StructuredOutput.Streaming.PartialMember.Value("Total", "total", true, global::StructuredOutput.Reading.ExpectedValues.Integer, MemberReader2),
+        global::StructuredOutput.Streaming.PartialMember.List("Lines", "lines", true, global::StructuredOutput.Reading.ExpectedValues.Array, MemberReader3, global::StructuredOutput.Streaming.PartialElement.Object<global::Settings.Line, global::Settings.Invoice.LinePartial>(ItemReader3, static () => new global::Settings.Invoice.LinePartial()), false),
+    });
+
+    internal static readonly global::StructuredOutput.Streaming.PartialShape ShapeOfLinePartial = new("Line", new global::StructuredOutput.Streaming.PartialMember[]
+    {
+        global::StructuredOutput.Streaming.PartialMember.Text("Sku", "sku", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader4),
+        global::StructuredOutput.Streaming.PartialMember.Value("Qty", "qty", true, global::StructuredOutput.Reading.ExpectedValues.Integer, MemberReader5),
+    });
+
+    // Invoice.Number
+    internal static bool MemberReader0(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        string mNumber = default!;
+        global::StructuredOutput.Reading.JsonReaders.ReadString(ref reader, context, out mNumber);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? mNumber : null;
+        return ok;
+    }
+
+    // Invoice.Customer
+    internal static bool MemberReader1(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        string? mCustomer = null;
+        ReadNullableString(ref reader, context, out mCustomer);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? mCustomer : null;
+        return ok;
+    }
+
+    // Invoice.Total
+    internal static bool MemberReader2(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        int mTotal = default;
+        global::StructuredOutput.Reading.JsonReaders.ReadInt32(ref reader, context, out mTotal);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? mTotal : null;
+        return ok;
+    }
+
+    // Invoice.Lines
+    internal static bool MemberReader3(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        global::System.Collections.Generic.List<global::Settings.Line> mLines = default!;
+        ReadListOfLine(ref reader, context, out mLines);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? mLines : null;
+        return ok;
+    }
+
+    // an item of Invoice.Lines
+    internal static bool ItemReader3(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        ReadLine(ref reader, context, out global::Settings.Line item);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? item : null;
+        return ok;
+    }
+
+    // Line.Sku
+    internal static bool MemberReader4(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        string mSku = default!;
+        global::StructuredOutput.Reading.JsonReaders.ReadString(ref reader, context, out mSku);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? mSku : null;
+        return ok;
+    }
+
+    // Line.Qty
+    internal static bool MemberReader5(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        int mQty = default;
+        global::StructuredOutput.Reading.JsonReaders.ReadInt32(ref reader, context, out mQty);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? mQty : null;
+        return ok;
+    }
 }

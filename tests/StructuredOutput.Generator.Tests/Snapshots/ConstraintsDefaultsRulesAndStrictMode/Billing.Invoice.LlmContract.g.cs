@@ -25,6 +25,61 @@ partial record Invoice : global::StructuredOutput.ILlmExtractable<global::Billin
     static global::StructuredOutput.ParseResult<global::Billing.Invoice> global::StructuredOutput.ILlmExtractable<global::Billing.Invoice>.Parse(string json, global::StructuredOutput.ParseOptions? options) => global::Billing.__Invoice_LlmContract.Parse(json, options);
 
     static void global::StructuredOutput.ILlmExtractable<global::Billing.Invoice>.Write(global::System.Text.Json.Utf8JsonWriter writer, global::Billing.Invoice value) => global::Billing.__Invoice_LlmContract.Write(writer, value);
+
+    static global::StructuredOutput.Streaming.PartialShape? global::StructuredOutput.ILlmExtractable<global::Billing.Invoice>.StreamingShape => global::Billing.__Invoice_LlmContract.ShapeOfPartial;
+
+    /// <summary>
+    /// The partial view of <c>Invoice</c> that a streamed extraction fills in as the answer arrives: a string member
+    /// shows its text so far, an object or a list fills in as it is written, any other member appears once complete and valid.
+    /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("StructuredOutput.Generator", "{version}")]
+    public sealed class Partial : global::StructuredOutput.PartialObject
+    {
+        internal Partial()
+            : base(global::Billing.__Invoice_LlmContract.ShapeOfPartial)
+        {
+        }
+
+        /// <summary>The text of <c>Number</c> written so far (all of it once complete); null before it starts.</summary>
+        public string? Number => GetText(0);
+
+        /// <summary><c>Issued</c> once it is complete and valid; null before (or when it is null).</summary>
+        public global::System.DateOnly? Issued => GetValue<global::System.DateOnly>(1);
+
+        /// <summary>The items of <c>Lines</c> begun so far; null before the list starts (or when it is null).</summary>
+        public global::StructuredOutput.PartialList<global::Billing.Invoice.LinePartial>? Lines => GetReference<global::StructuredOutput.PartialList<global::Billing.Invoice.LinePartial>>(2);
+
+        /// <summary><c>Total</c> once it is complete and valid; null before (or when it is null).</summary>
+        public decimal? Total => GetValue<decimal>(3);
+
+        /// <summary><c>Status</c> once it is complete and valid; null before (or when it is null).</summary>
+        public global::Billing.Status? Status => GetValue<global::Billing.Status>(4);
+
+        /// <summary><c>Currency</c> once it is complete and valid; null before (or when it is null).</summary>
+        public global::Billing.Currency? Currency => GetValue<global::Billing.Currency>(5);
+    }
+
+    /// <summary>
+    /// The partial view of <c>Line</c> that a streamed extraction fills in as the answer arrives: a string member
+    /// shows its text so far, an object or a list fills in as it is written, any other member appears once complete and valid.
+    /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("StructuredOutput.Generator", "{version}")]
+    public sealed class LinePartial : global::StructuredOutput.PartialObject
+    {
+        internal LinePartial()
+            : base(global::Billing.__Invoice_LlmContract.ShapeOfLinePartial)
+        {
+        }
+
+        /// <summary>The text of <c>Sku</c> written so far (all of it once complete); null before it starts.</summary>
+        public string? Sku => GetText(0);
+
+        /// <summary><c>Qty</c> once it is complete and valid; null before (or when it is null).</summary>
+        public int? Qty => GetValue<int>(1);
+
+        /// <summary><c>Id</c> once it is complete and valid; null before (or when it is null).</summary>
+        public global::System.Guid? Id => GetValue<global::System.Guid>(2);
+    }
 }
 
 [global::System.CodeDom.Compiler.GeneratedCode("StructuredOutput.Generator", "{version}")]
@@ -483,4 +538,152 @@ file static class __Invoice_LlmContract
 
     private static void WriteListOfLine(global::System.Text.Json.Utf8JsonWriter writer, global::System.Collections.Generic.List<global::Billing.Line>? value) =>
         global::StructuredOutput.Writing.JsonWriters.WriteArray<global::Billing.Line>(writer, value, WriteLine);
+
+    internal static readonly global::StructuredOutput.Streaming.PartialShape ShapeOfPartial = new("Invoice", new global::StructuredOutput.Streaming.PartialMember[]
+    {
+        global::StructuredOutput.Streaming.PartialMember.Text("Number", "number", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader0),
+        global::StructuredOutput.Streaming.PartialMember.Value("Issued", "issued", true, global::StructuredOutput.Reading.ExpectedValues.DateOnly, MemberReader1),
+        global::StructuredOutput.Streaming.PartialMember.List("Lines", "lines", true, global::StructuredOutput.Reading.ExpectedValues.Array, MemberReader2, global::StructuredOutput.Streaming.PartialElement.Object<global::Billing.Line, global::Billing.Invoice.LinePartial>(ItemReader2, static () => new global::Billing.Invoice.LinePartial()), true),
+        global::StructuredOutput.Streaming.PartialMember.Value("Total", "total", true, global::StructuredOutput.Reading.ExpectedValues.Number, MemberReader3),
+        global::StructuredOutput.Streaming.PartialMember.Value("Status", "status", true, s_StatusNames.Expected, MemberReader4),
+        global::StructuredOutput.Streaming.PartialMember.Value("Currency", "currency", false, s_CurrencyNames.Expected, MemberReader5),
+    });
+
+    internal static readonly global::StructuredOutput.Streaming.PartialShape ShapeOfLinePartial = new("Line", new global::StructuredOutput.Streaming.PartialMember[]
+    {
+        global::StructuredOutput.Streaming.PartialMember.Text("Sku", "sku", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader6),
+        global::StructuredOutput.Streaming.PartialMember.Value("Qty", "qty", true, global::StructuredOutput.Reading.ExpectedValues.Integer, MemberReader7),
+        global::StructuredOutput.Streaming.PartialMember.Value("Id", "id", true, global::StructuredOutput.Reading.ExpectedValues.Guid, MemberReader8),
+    });
+
+    // Invoice.Number
+    internal static bool MemberReader0(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        string mNumber = default!;
+        if (global::StructuredOutput.Reading.JsonReaders.ReadString(ref reader, context, out mNumber) && mNumber is { } v)
+        {
+            global::StructuredOutput.Validation.JsonValidators.CheckPattern(context, v, s_Invoice_Number_Pattern);
+        }
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? mNumber : null;
+        return ok;
+    }
+
+    // Invoice.Issued
+    internal static bool MemberReader1(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        global::System.DateOnly mIssued = default;
+        global::StructuredOutput.Reading.JsonReaders.ReadDateOnly(ref reader, context, out mIssued);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? mIssued : null;
+        return ok;
+    }
+
+    // Invoice.Lines
+    internal static bool MemberReader2(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        global::System.Collections.Generic.List<global::Billing.Line> mLines = default!;
+        if (ReadListOfLine(ref reader, context, out mLines) && mLines is { } v)
+        {
+            global::StructuredOutput.Validation.JsonValidators.CheckCount(context, v, 1, null);
+        }
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? mLines : null;
+        return ok;
+    }
+
+    // an item of Invoice.Lines
+    internal static bool ItemReader2(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        ReadLine(ref reader, context, out global::Billing.Line item);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? item : null;
+        return ok;
+    }
+
+    // Invoice.Total
+    internal static bool MemberReader3(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        decimal mTotal = default;
+        if (global::StructuredOutput.Reading.JsonReaders.ReadDecimal(ref reader, context, out mTotal) && mTotal is { } v)
+        {
+            global::StructuredOutput.Validation.JsonValidators.CheckRange(context, (decimal)v, 0m, false, 1000000m, false);
+        }
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? mTotal : null;
+        return ok;
+    }
+
+    // Invoice.Status
+    internal static bool MemberReader4(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        global::Billing.Status mStatus = default;
+        if (ReadStatus(ref reader, context, out mStatus) && mStatus is { } v)
+        {
+            global::StructuredOutput.Validation.JsonValidators.CheckAllowed(context, v, s_Invoice_Status_Allowed, "[\"Open\", \"Paid\"]");
+        }
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? mStatus : null;
+        return ok;
+    }
+
+    // Invoice.Currency
+    internal static bool MemberReader5(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        global::Billing.Currency mCurrency = global::Billing.Currency.Eur;
+        if (reader.TokenType == global::System.Text.Json.JsonTokenType.Null)
+        {
+            mCurrency = global::Billing.Currency.Eur;
+        }
+        else
+        {
+            ReadCurrency(ref reader, context, out mCurrency);
+        }
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? mCurrency : null;
+        return ok;
+    }
+
+    // Line.Sku
+    internal static bool MemberReader6(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        string mSku = default!;
+        global::StructuredOutput.Reading.JsonReaders.ReadString(ref reader, context, out mSku);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? mSku : null;
+        return ok;
+    }
+
+    // Line.Qty
+    internal static bool MemberReader7(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        int mQty = default;
+        if (global::StructuredOutput.Reading.JsonReaders.ReadInt32(ref reader, context, out mQty) && mQty is { } v)
+        {
+            global::StructuredOutput.Validation.JsonValidators.CheckRange(context, (decimal)v, 1m, false, 999m, false);
+        }
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? mQty : null;
+        return ok;
+    }
+
+    // Line.Id
+    internal static bool MemberReader8(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        global::System.Guid mId = default;
+        global::StructuredOutput.Reading.JsonReaders.ReadGuid(ref reader, context, out mId);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? mId : null;
+        return ok;
+    }
 }

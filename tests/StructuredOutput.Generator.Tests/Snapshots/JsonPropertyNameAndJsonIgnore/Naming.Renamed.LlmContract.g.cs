@@ -25,6 +25,27 @@ partial record Renamed : global::StructuredOutput.ILlmExtractable<global::Naming
     static global::StructuredOutput.ParseResult<global::Naming.Renamed> global::StructuredOutput.ILlmExtractable<global::Naming.Renamed>.Parse(string json, global::StructuredOutput.ParseOptions? options) => global::Naming.__Renamed_LlmContract.Parse(json, options);
 
     static void global::StructuredOutput.ILlmExtractable<global::Naming.Renamed>.Write(global::System.Text.Json.Utf8JsonWriter writer, global::Naming.Renamed value) => global::Naming.__Renamed_LlmContract.Write(writer, value);
+
+    static global::StructuredOutput.Streaming.PartialShape? global::StructuredOutput.ILlmExtractable<global::Naming.Renamed>.StreamingShape => global::Naming.__Renamed_LlmContract.ShapeOfPartial;
+
+    /// <summary>
+    /// The partial view of <c>Renamed</c> that a streamed extraction fills in as the answer arrives: a string member
+    /// shows its text so far, an object or a list fills in as it is written, any other member appears once complete and valid.
+    /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("StructuredOutput.Generator", "{version}")]
+    public sealed class Partial : global::StructuredOutput.PartialObject
+    {
+        internal Partial()
+            : base(global::Naming.__Renamed_LlmContract.ShapeOfPartial)
+        {
+        }
+
+        /// <summary>The text of <c>FullName</c> written so far (all of it once complete); null before it starts.</summary>
+        public string? FullName => GetText(0);
+
+        /// <summary>The text of <c>Quoted</c> written so far (all of it once complete); null before it starts.</summary>
+        public string? Quoted => GetText(1);
+    }
 }
 
 [global::System.CodeDom.Compiler.GeneratedCode("StructuredOutput.Generator", "{version}")]
@@ -168,5 +189,33 @@ file static class __Renamed_LlmContract
         global::StructuredOutput.Writing.JsonWriters.WriteProperty(writer, "full name"u8, value.FullName, global::StructuredOutput.Writing.JsonWriters.WriteString);
         global::StructuredOutput.Writing.JsonWriters.WriteProperty(writer, "e\"scaped\\"u8, value.Quoted, global::StructuredOutput.Writing.JsonWriters.WriteString);
         writer.WriteEndObject();
+    }
+
+    internal static readonly global::StructuredOutput.Streaming.PartialShape ShapeOfPartial = new("Renamed", new global::StructuredOutput.Streaming.PartialMember[]
+    {
+        global::StructuredOutput.Streaming.PartialMember.Text("FullName", "full name", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader0),
+        global::StructuredOutput.Streaming.PartialMember.Text("Quoted", "e\"scaped\\", false, global::StructuredOutput.Reading.ExpectedValues.String + " or null", MemberReader1),
+    });
+
+    // Renamed.FullName
+    internal static bool MemberReader0(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        string mFullName = default!;
+        global::StructuredOutput.Reading.JsonReaders.ReadString(ref reader, context, out mFullName);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? mFullName : null;
+        return ok;
+    }
+
+    // Renamed.Quoted
+    internal static bool MemberReader1(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        string? mQuoted = null;
+        ReadNullableString(ref reader, context, out mQuoted);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? mQuoted : null;
+        return ok;
     }
 }

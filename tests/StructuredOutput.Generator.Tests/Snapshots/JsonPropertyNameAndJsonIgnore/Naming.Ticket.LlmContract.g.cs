@@ -25,6 +25,33 @@ partial class Ticket : global::StructuredOutput.ILlmExtractable<global::Naming.T
     static global::StructuredOutput.ParseResult<global::Naming.Ticket> global::StructuredOutput.ILlmExtractable<global::Naming.Ticket>.Parse(string json, global::StructuredOutput.ParseOptions? options) => global::Naming.__Ticket_LlmContract.Parse(json, options);
 
     static void global::StructuredOutput.ILlmExtractable<global::Naming.Ticket>.Write(global::System.Text.Json.Utf8JsonWriter writer, global::Naming.Ticket value) => global::Naming.__Ticket_LlmContract.Write(writer, value);
+
+    static global::StructuredOutput.Streaming.PartialShape? global::StructuredOutput.ILlmExtractable<global::Naming.Ticket>.StreamingShape => global::Naming.__Ticket_LlmContract.ShapeOfPartial;
+
+    /// <summary>
+    /// The partial view of <c>Ticket</c> that a streamed extraction fills in as the answer arrives: a string member
+    /// shows its text so far, an object or a list fills in as it is written, any other member appears once complete and valid.
+    /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("StructuredOutput.Generator", "{version}")]
+    public sealed class Partial : global::StructuredOutput.PartialObject
+    {
+        internal Partial()
+            : base(global::Naming.__Ticket_LlmContract.ShapeOfPartial)
+        {
+        }
+
+        /// <summary>The text of <c>Id</c> written so far (all of it once complete); null before it starts.</summary>
+        public string? Id => GetText(0);
+
+        /// <summary>The text of <c>Note</c> written so far (all of it once complete); null before it starts.</summary>
+        public string? Note => GetText(1);
+
+        /// <summary>The text of <c>URL</c> written so far (all of it once complete); null before it starts.</summary>
+        public string? URL => GetText(2);
+
+        /// <summary><c>Status</c> once it is complete and valid; null before (or when it is null).</summary>
+        public global::Naming.Status? Status => GetValue<global::Naming.Status>(3);
+    }
 }
 
 [global::System.CodeDom.Compiler.GeneratedCode("StructuredOutput.Generator", "{version}")]
@@ -227,5 +254,57 @@ file static class __Ticket_LlmContract
         global::StructuredOutput.Writing.JsonWriters.WriteProperty(writer, "url"u8, value.URL, global::StructuredOutput.Writing.JsonWriters.WriteString);
         global::StructuredOutput.Writing.JsonWriters.WriteProperty(writer, "status"u8, value.Status, WriteStatus);
         writer.WriteEndObject();
+    }
+
+    internal static readonly global::StructuredOutput.Streaming.PartialShape ShapeOfPartial = new("Ticket", new global::StructuredOutput.Streaming.PartialMember[]
+    {
+        global::StructuredOutput.Streaming.PartialMember.Text("Id", "ticket_id", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader0),
+        global::StructuredOutput.Streaming.PartialMember.Text("Note", "note", false, global::StructuredOutput.Reading.ExpectedValues.String + " or null", MemberReader1),
+        global::StructuredOutput.Streaming.PartialMember.Text("URL", "url", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader2),
+        global::StructuredOutput.Streaming.PartialMember.Value("Status", "status", true, s_StatusNames.Expected, MemberReader3),
+    });
+
+    // Ticket.Id
+    internal static bool MemberReader0(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        string mId = default!;
+        global::StructuredOutput.Reading.JsonReaders.ReadString(ref reader, context, out mId);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? mId : null;
+        return ok;
+    }
+
+    // Ticket.Note
+    internal static bool MemberReader1(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        string? mNote = null;
+        ReadNullableString(ref reader, context, out mNote);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? mNote : null;
+        return ok;
+    }
+
+    // Ticket.URL
+    internal static bool MemberReader2(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        string mURL = default!;
+        global::StructuredOutput.Reading.JsonReaders.ReadString(ref reader, context, out mURL);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? mURL : null;
+        return ok;
+    }
+
+    // Ticket.Status
+    internal static bool MemberReader3(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        global::Naming.Status mStatus = default;
+        ReadStatus(ref reader, context, out mStatus);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? mStatus : null;
+        return ok;
     }
 }

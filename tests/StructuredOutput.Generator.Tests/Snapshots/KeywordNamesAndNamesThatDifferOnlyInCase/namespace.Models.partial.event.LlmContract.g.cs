@@ -27,6 +27,30 @@ partial class partial
         static global::StructuredOutput.ParseResult<global::@namespace.Models.partial.@event> global::StructuredOutput.ILlmExtractable<global::@namespace.Models.partial.@event>.Parse(string json, global::StructuredOutput.ParseOptions? options) => global::@namespace.Models.__event_LlmContract.Parse(json, options);
 
         static void global::StructuredOutput.ILlmExtractable<global::@namespace.Models.partial.@event>.Write(global::System.Text.Json.Utf8JsonWriter writer, global::@namespace.Models.partial.@event value) => global::@namespace.Models.__event_LlmContract.Write(writer, value);
+
+        static global::StructuredOutput.Streaming.PartialShape? global::StructuredOutput.ILlmExtractable<global::@namespace.Models.partial.@event>.StreamingShape => global::@namespace.Models.__event_LlmContract.ShapeOfPartial;
+
+        /// <summary>
+        /// The partial view of <c>event</c> that a streamed extraction fills in as the answer arrives: a string member
+        /// shows its text so far, an object or a list fills in as it is written, any other member appears once complete and valid.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("StructuredOutput.Generator", "{version}")]
+        public sealed class Partial : global::StructuredOutput.PartialObject
+        {
+            internal Partial()
+                : base(global::@namespace.Models.__event_LlmContract.ShapeOfPartial)
+            {
+            }
+
+            /// <summary>The text of <c>class</c> written so far (all of it once complete); null before it starts.</summary>
+            public string? @class => GetText(0);
+
+            /// <summary><c>Upper</c> once it is complete and valid; null before (or when it is null).</summary>
+            public global::A.Kind? Upper => GetValue<global::A.Kind>(1);
+
+            /// <summary><c>Lower</c> once it is complete and valid; null before (or when it is null).</summary>
+            public global::B.kind? Lower => GetValue<global::B.kind>(2);
+        }
     }
 }
 
@@ -211,5 +235,45 @@ file static class __event_LlmContract
         global::StructuredOutput.Writing.JsonWriters.WriteProperty(writer, "upper"u8, value.Upper, WriteKind);
         global::StructuredOutput.Writing.JsonWriters.WriteProperty(writer, "lower"u8, value.Lower, Writekind);
         writer.WriteEndObject();
+    }
+
+    internal static readonly global::StructuredOutput.Streaming.PartialShape ShapeOfPartial = new("event", new global::StructuredOutput.Streaming.PartialMember[]
+    {
+        global::StructuredOutput.Streaming.PartialMember.Text("class", "class", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader0),
+        global::StructuredOutput.Streaming.PartialMember.Value("Upper", "upper", true, s_KindNames.Expected, MemberReader1),
+        global::StructuredOutput.Streaming.PartialMember.Value("Lower", "lower", true, s_kindNames.Expected, MemberReader2),
+    });
+
+    // event.class
+    internal static bool MemberReader0(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        string mclass = default!;
+        global::StructuredOutput.Reading.JsonReaders.ReadString(ref reader, context, out mclass);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? mclass : null;
+        return ok;
+    }
+
+    // event.Upper
+    internal static bool MemberReader1(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        global::A.Kind mUpper = default;
+        ReadKind(ref reader, context, out mUpper);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? mUpper : null;
+        return ok;
+    }
+
+    // event.Lower
+    internal static bool MemberReader2(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        global::B.kind mLower = default;
+        Readkind(ref reader, context, out mLower);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? mLower : null;
+        return ok;
     }
 }

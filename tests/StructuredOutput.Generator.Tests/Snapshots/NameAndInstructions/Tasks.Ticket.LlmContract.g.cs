@@ -25,6 +25,27 @@ partial record Ticket : global::StructuredOutput.ILlmExtractable<global::Tasks.T
     static global::StructuredOutput.ParseResult<global::Tasks.Ticket> global::StructuredOutput.ILlmExtractable<global::Tasks.Ticket>.Parse(string json, global::StructuredOutput.ParseOptions? options) => global::Tasks.__Ticket_LlmContract.Parse(json, options);
 
     static void global::StructuredOutput.ILlmExtractable<global::Tasks.Ticket>.Write(global::System.Text.Json.Utf8JsonWriter writer, global::Tasks.Ticket value) => global::Tasks.__Ticket_LlmContract.Write(writer, value);
+
+    static global::StructuredOutput.Streaming.PartialShape? global::StructuredOutput.ILlmExtractable<global::Tasks.Ticket>.StreamingShape => global::Tasks.__Ticket_LlmContract.ShapeOfPartial;
+
+    /// <summary>
+    /// The partial view of <c>Ticket</c> that a streamed extraction fills in as the answer arrives: a string member
+    /// shows its text so far, an object or a list fills in as it is written, any other member appears once complete and valid.
+    /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("StructuredOutput.Generator", "{version}")]
+    public sealed class Partial : global::StructuredOutput.PartialObject
+    {
+        internal Partial()
+            : base(global::Tasks.__Ticket_LlmContract.ShapeOfPartial)
+        {
+        }
+
+        /// <summary>The text of <c>Subject</c> written so far (all of it once complete); null before it starts.</summary>
+        public string? Subject => GetText(0);
+
+        /// <summary><c>Priority</c> once it is complete and valid; null before (or when it is null).</summary>
+        public global::Tasks.Priority? Priority => GetValue<global::Tasks.Priority>(1);
+    }
 }
 
 [global::System.CodeDom.Compiler.GeneratedCode("StructuredOutput.Generator", "{version}")]
@@ -180,5 +201,33 @@ file static class __Ticket_LlmContract
         global::StructuredOutput.Writing.JsonWriters.WriteProperty(writer, "subject"u8, value.Subject, global::StructuredOutput.Writing.JsonWriters.WriteString);
         global::StructuredOutput.Writing.JsonWriters.WriteProperty(writer, "priority"u8, value.Priority, WritePriority);
         writer.WriteEndObject();
+    }
+
+    internal static readonly global::StructuredOutput.Streaming.PartialShape ShapeOfPartial = new("Ticket", new global::StructuredOutput.Streaming.PartialMember[]
+    {
+        global::StructuredOutput.Streaming.PartialMember.Text("Subject", "subject", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader0),
+        global::StructuredOutput.Streaming.PartialMember.Value("Priority", "priority", true, s_PriorityNames.Expected, MemberReader1),
+    });
+
+    // Ticket.Subject
+    internal static bool MemberReader0(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        string mSubject = default!;
+        global::StructuredOutput.Reading.JsonReaders.ReadString(ref reader, context, out mSubject);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? mSubject : null;
+        return ok;
+    }
+
+    // Ticket.Priority
+    internal static bool MemberReader1(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        global::Tasks.Priority mPriority = default;
+        ReadPriority(ref reader, context, out mPriority);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? mPriority : null;
+        return ok;
     }
 }

@@ -25,6 +25,79 @@ partial record Order : global::StructuredOutput.ILlmExtractable<global::Shop.Ord
     static global::StructuredOutput.ParseResult<global::Shop.Order> global::StructuredOutput.ILlmExtractable<global::Shop.Order>.Parse(string json, global::StructuredOutput.ParseOptions? options) => global::Shop.__Order_LlmContract.Parse(json, options);
 
     static void global::StructuredOutput.ILlmExtractable<global::Shop.Order>.Write(global::System.Text.Json.Utf8JsonWriter writer, global::Shop.Order value) => global::Shop.__Order_LlmContract.Write(writer, value);
+
+    static global::StructuredOutput.Streaming.PartialShape? global::StructuredOutput.ILlmExtractable<global::Shop.Order>.StreamingShape => global::Shop.__Order_LlmContract.ShapeOfPartial;
+
+    /// <summary>
+    /// The partial view of <c>Order</c> that a streamed extraction fills in as the answer arrives: a string member
+    /// shows its text so far, an object or a list fills in as it is written, any other member appears once complete and valid.
+    /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("StructuredOutput.Generator", "{version}")]
+    public sealed class Partial : global::StructuredOutput.PartialObject
+    {
+        internal Partial()
+            : base(global::Shop.__Order_LlmContract.ShapeOfPartial)
+        {
+        }
+
+        /// <summary>The text of <c>Id</c> written so far (all of it once complete); null before it starts.</summary>
+        public string? Id => GetText(0);
+
+        /// <summary><c>Placed</c> once it is complete and valid; null before (or when it is null).</summary>
+        public global::System.DateTimeOffset? Placed => GetValue<global::System.DateTimeOffset>(1);
+
+        /// <summary><c>Due</c> once it is complete and valid; null before (or when it is null).</summary>
+        public global::System.DateOnly? Due => GetValue<global::System.DateOnly>(2);
+
+        /// <summary>The partial view of <c>Customer</c> as far as it is written; null before it starts (or when it is null).</summary>
+        public global::Shop.Order.AddressPartial? Customer => GetReference<global::Shop.Order.AddressPartial>(3);
+
+        /// <summary>The partial view of <c>ShipTo</c> as far as it is written; null before it starts (or when it is null).</summary>
+        public global::Shop.Order.AddressPartial? ShipTo => GetReference<global::Shop.Order.AddressPartial>(4);
+
+        /// <summary><c>Tags</c> once it is complete and valid; null before (or when it is null).</summary>
+        public global::System.Collections.Generic.HashSet<string>? Tags => GetReference<global::System.Collections.Generic.HashSet<string>>(5);
+
+        /// <summary><c>Discount</c> once it is complete and valid; null before (or when it is null).</summary>
+        public double? Discount => GetValue<double>(6);
+
+        /// <summary>The text of <c>Code</c> written so far (all of it once complete); null before it starts.</summary>
+        public string? Code => GetText(7);
+
+        /// <summary><c>Priority</c> once it is complete and valid; null before (or when it is null).</summary>
+        public int? Priority => GetValue<int>(8);
+
+        /// <summary><c>Status</c> once it is complete and valid; null before (or when it is null).</summary>
+        public global::Shop.Status? Status => GetValue<global::Shop.Status>(9);
+
+        /// <summary><c>Reference</c> once it is complete and valid; null before (or when it is null).</summary>
+        public global::System.Guid? Reference => GetValue<global::System.Guid>(10);
+
+        /// <summary>The text of <c>Note</c> written so far (all of it once complete); null before it starts.</summary>
+        public string? Note => GetText(11);
+
+        /// <summary><c>Lines</c> once it is complete and valid; null before (or when it is null).</summary>
+        public int? Lines => GetValue<int>(12);
+    }
+
+    /// <summary>
+    /// The partial view of <c>Address</c> that a streamed extraction fills in as the answer arrives: a string member
+    /// shows its text so far, an object or a list fills in as it is written, any other member appears once complete and valid.
+    /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("StructuredOutput.Generator", "{version}")]
+    public sealed class AddressPartial : global::StructuredOutput.PartialObject
+    {
+        internal AddressPartial()
+            : base(global::Shop.__Order_LlmContract.ShapeOfAddressPartial)
+        {
+        }
+
+        /// <summary>The text of <c>Street</c> written so far (all of it once complete); null before it starts.</summary>
+        public string? Street => GetText(0);
+
+        /// <summary>The text of <c>City</c> written so far (all of it once complete); null before it starts.</summary>
+        public string? City => GetText(1);
+    }
 }
 
 [global::System.CodeDom.Compiler.GeneratedCode("StructuredOutput.Generator", "{version}")]
@@ -873,4 +946,212 @@ file static class __Order_LlmContract
 
     private static void WriteNullableStatus(global::System.Text.Json.Utf8JsonWriter writer, global::Shop.Status? value) =>
         global::StructuredOutput.Writing.JsonWriters.WriteNullable<global::Shop.Status>(writer, value, WriteStatus);
+
+    internal static readonly global::StructuredOutput.Streaming.PartialShape ShapeOfPartial = new("Order", new global::StructuredOutput.Streaming.PartialMember[]
+    {
+        global::StructuredOutput.Streaming.PartialMember.Text("Id", "id", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader0),
+        global::StructuredOutput.Streaming.PartialMember.Value("Placed", "placed", true, global::StructuredOutput.Reading.ExpectedValues.DateTimeOffset, MemberReader1),
+        global::StructuredOutput.Streaming.PartialMember.Value("Due", "due", false, global::StructuredOutput.Reading.ExpectedValues.DateOnly + " or null", MemberReader2),
+        global::StructuredOutput.Streaming.PartialMember.Object("Customer", "customer", true, global::StructuredOutput.Reading.ExpectedValues.Object, MemberReader3, static () => new global::Shop.Order.AddressPartial(), false),
+        global::StructuredOutput.Streaming.PartialMember.Object("ShipTo", "shipTo", false, global::StructuredOutput.Reading.ExpectedValues.Object + " or null", MemberReader4, static () => new global::Shop.Order.AddressPartial(), false),
+        global::StructuredOutput.Streaming.PartialMember.Value("Tags", "tags", true, global::StructuredOutput.Reading.ExpectedValues.Array, MemberReader5),
+        global::StructuredOutput.Streaming.PartialMember.Value("Discount", "discount", true, global::StructuredOutput.Reading.ExpectedValues.Number, MemberReader6),
+        global::StructuredOutput.Streaming.PartialMember.Text("Code", "code", false, global::StructuredOutput.Reading.ExpectedValues.String + " or null", MemberReader7),
+        global::StructuredOutput.Streaming.PartialMember.Value("Priority", "priority", true, global::StructuredOutput.Reading.ExpectedValues.Integer, MemberReader8),
+        global::StructuredOutput.Streaming.PartialMember.Value("Status", "status", false, s_StatusNames.Expected + " or null", MemberReader9),
+        global::StructuredOutput.Streaming.PartialMember.Value("Reference", "reference", true, global::StructuredOutput.Reading.ExpectedValues.Guid, MemberReader10),
+        global::StructuredOutput.Streaming.PartialMember.Text("Note", "note", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader11),
+        global::StructuredOutput.Streaming.PartialMember.Value("Lines", "lines", false, global::StructuredOutput.Reading.ExpectedValues.Integer, MemberReader12),
+    });
+
+    internal static readonly global::StructuredOutput.Streaming.PartialShape ShapeOfAddressPartial = new("Address", new global::StructuredOutput.Streaming.PartialMember[]
+    {
+        global::StructuredOutput.Streaming.PartialMember.Text("Street", "street", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader13),
+        global::StructuredOutput.Streaming.PartialMember.Text("City", "city", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader14),
+    });
+
+    // Order.Id
+    internal static bool MemberReader0(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        string mId = default!;
+        global::StructuredOutput.Reading.JsonReaders.ReadString(ref reader, context, out mId);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? mId : null;
+        return ok;
+    }
+
+    // Order.Placed
+    internal static bool MemberReader1(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        global::System.DateTimeOffset mPlaced = default;
+        global::StructuredOutput.Reading.JsonReaders.ReadDateTimeOffset(ref reader, context, out mPlaced);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? mPlaced : null;
+        return ok;
+    }
+
+    // Order.Due
+    internal static bool MemberReader2(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        global::System.DateOnly? mDue = null;
+        ReadNullableDateOnly(ref reader, context, out mDue);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? mDue : null;
+        return ok;
+    }
+
+    // Order.Customer
+    internal static bool MemberReader3(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        global::Shop.Address mCustomer = default!;
+        ReadAddress(ref reader, context, out mCustomer);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? mCustomer : null;
+        return ok;
+    }
+
+    // Order.ShipTo
+    internal static bool MemberReader4(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        global::Shop.Address? mShipTo = null;
+        ReadNullableAddress(ref reader, context, out mShipTo);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? mShipTo : null;
+        return ok;
+    }
+
+    // Order.Tags
+    internal static bool MemberReader5(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        global::System.Collections.Generic.HashSet<string> mTags = default!;
+        ReadHashSetOfString(ref reader, context, out mTags);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? mTags : null;
+        return ok;
+    }
+
+    // Order.Discount
+    internal static bool MemberReader6(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        double mDiscount = default;
+        if (global::StructuredOutput.Reading.JsonReaders.ReadDouble(ref reader, context, out mDiscount) && mDiscount is { } v)
+        {
+            global::StructuredOutput.Validation.JsonValidators.CheckRange(context, (double)v, 0d, true, 1d, false);
+        }
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? mDiscount : null;
+        return ok;
+    }
+
+    // Order.Code
+    internal static bool MemberReader7(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        string? mCode = null;
+        if (ReadNullableString(ref reader, context, out mCode) && mCode is { } v)
+        {
+            global::StructuredOutput.Validation.JsonValidators.CheckLength(context, v, 4, 12);
+            global::StructuredOutput.Validation.JsonValidators.CheckPattern(context, v, s_Order_Code_Pattern);
+        }
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? mCode : null;
+        return ok;
+    }
+
+    // Order.Priority
+    internal static bool MemberReader8(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        int mPriority = default;
+        if (global::StructuredOutput.Reading.JsonReaders.ReadInt32(ref reader, context, out mPriority) && mPriority is { } v)
+        {
+            global::StructuredOutput.Validation.JsonValidators.CheckAllowed(context, v, s_Order_Priority_Allowed, "[1, 2, 3]");
+        }
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? mPriority : null;
+        return ok;
+    }
+
+    // Order.Status
+    internal static bool MemberReader9(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        global::Shop.Status? mStatus = null;
+        ReadNullableStatus(ref reader, context, out mStatus);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? mStatus : null;
+        return ok;
+    }
+
+    // Order.Reference
+    internal static bool MemberReader10(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        global::System.Guid mReference = default;
+        global::StructuredOutput.Reading.JsonReaders.ReadGuid(ref reader, context, out mReference);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? mReference : null;
+        return ok;
+    }
+
+    // Order.Note
+    internal static bool MemberReader11(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        string mNote = default!;
+        if (global::StructuredOutput.Reading.JsonReaders.ReadString(ref reader, context, out mNote) && mNote is { } v)
+        {
+            global::StructuredOutput.Validation.JsonValidators.CheckDenied(context, v, s_Order_Note_Denied, "[\"n/a\"]");
+        }
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? mNote : null;
+        return ok;
+    }
+
+    // Order.Lines
+    internal static bool MemberReader12(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        int mLines = 1;
+        if (reader.TokenType == global::System.Text.Json.JsonTokenType.Null)
+        {
+            mLines = 1;
+        }
+        else
+        {
+            global::StructuredOutput.Reading.JsonReaders.ReadInt32(ref reader, context, out mLines);
+        }
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? mLines : null;
+        return ok;
+    }
+
+    // Address.Street
+    internal static bool MemberReader13(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        string mStreet = default!;
+        global::StructuredOutput.Reading.JsonReaders.ReadString(ref reader, context, out mStreet);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? mStreet : null;
+        return ok;
+    }
+
+    // Address.City
+    internal static bool MemberReader14(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        string mCity = default!;
+        global::StructuredOutput.Reading.JsonReaders.ReadString(ref reader, context, out mCity);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? mCity : null;
+        return ok;
+    }
 }

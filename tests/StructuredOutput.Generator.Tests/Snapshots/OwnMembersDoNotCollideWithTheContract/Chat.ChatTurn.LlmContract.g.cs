@@ -25,6 +25,27 @@ partial record ChatTurn : global::StructuredOutput.ILlmExtractable<global::Chat.
     static global::StructuredOutput.ParseResult<global::Chat.ChatTurn> global::StructuredOutput.ILlmExtractable<global::Chat.ChatTurn>.Parse(string json, global::StructuredOutput.ParseOptions? options) => global::Chat.__ChatTurn_LlmContract.Parse(json, options);
 
     static void global::StructuredOutput.ILlmExtractable<global::Chat.ChatTurn>.Write(global::System.Text.Json.Utf8JsonWriter writer, global::Chat.ChatTurn value) => global::Chat.__ChatTurn_LlmContract.Write(writer, value);
+
+    static global::StructuredOutput.Streaming.PartialShape? global::StructuredOutput.ILlmExtractable<global::Chat.ChatTurn>.StreamingShape => global::Chat.__ChatTurn_LlmContract.ShapeOfPartial;
+
+    /// <summary>
+    /// The partial view of <c>ChatTurn</c> that a streamed extraction fills in as the answer arrives: a string member
+    /// shows its text so far, an object or a list fills in as it is written, any other member appears once complete and valid.
+    /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("StructuredOutput.Generator", "{version}")]
+    public sealed class Partial : global::StructuredOutput.PartialObject
+    {
+        internal Partial()
+            : base(global::Chat.__ChatTurn_LlmContract.ShapeOfPartial)
+        {
+        }
+
+        /// <summary>The text of <c>Prompt</c> written so far (all of it once complete); null before it starts.</summary>
+        public string? Prompt => GetText(0);
+
+        /// <summary>The text of <c>Answer</c> written so far (all of it once complete); null before it starts.</summary>
+        public string? Answer => GetText(1);
+    }
 }
 
 [global::System.CodeDom.Compiler.GeneratedCode("StructuredOutput.Generator", "{version}")]
@@ -162,5 +183,33 @@ file static class __ChatTurn_LlmContract
         global::StructuredOutput.Writing.JsonWriters.WriteProperty(writer, "prompt"u8, value.Prompt, global::StructuredOutput.Writing.JsonWriters.WriteString);
         global::StructuredOutput.Writing.JsonWriters.WriteProperty(writer, "answer"u8, value.Answer, global::StructuredOutput.Writing.JsonWriters.WriteString);
         writer.WriteEndObject();
+    }
+
+    internal static readonly global::StructuredOutput.Streaming.PartialShape ShapeOfPartial = new("ChatTurn", new global::StructuredOutput.Streaming.PartialMember[]
+    {
+        global::StructuredOutput.Streaming.PartialMember.Text("Prompt", "prompt", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader0),
+        global::StructuredOutput.Streaming.PartialMember.Text("Answer", "answer", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader1),
+    });
+
+    // ChatTurn.Prompt
+    internal static bool MemberReader0(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        string mPrompt = default!;
+        global::StructuredOutput.Reading.JsonReaders.ReadString(ref reader, context, out mPrompt);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? mPrompt : null;
+        return ok;
+    }
+
+    // ChatTurn.Answer
+    internal static bool MemberReader1(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        string mAnswer = default!;
+        global::StructuredOutput.Reading.JsonReaders.ReadString(ref reader, context, out mAnswer);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? mAnswer : null;
+        return ok;
     }
 }

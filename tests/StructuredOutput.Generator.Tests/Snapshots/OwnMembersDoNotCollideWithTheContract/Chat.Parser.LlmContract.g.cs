@@ -25,6 +25,36 @@ partial class Parser : global::StructuredOutput.ILlmExtractable<global::Chat.Par
     static global::StructuredOutput.ParseResult<global::Chat.Parser> global::StructuredOutput.ILlmExtractable<global::Chat.Parser>.Parse(string json, global::StructuredOutput.ParseOptions? options) => global::Chat.__Parser_LlmContract.Parse(json, options);
 
     static void global::StructuredOutput.ILlmExtractable<global::Chat.Parser>.Write(global::System.Text.Json.Utf8JsonWriter writer, global::Chat.Parser value) => global::Chat.__Parser_LlmContract.Write(writer, value);
+
+    static global::StructuredOutput.Streaming.PartialShape? global::StructuredOutput.ILlmExtractable<global::Chat.Parser>.StreamingShape => global::Chat.__Parser_LlmContract.ShapeOfPartial;
+
+    /// <summary>
+    /// The partial view of <c>Parser</c> that a streamed extraction fills in as the answer arrives: a string member
+    /// shows its text so far, an object or a list fills in as it is written, any other member appears once complete and valid.
+    /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("StructuredOutput.Generator", "{version}")]
+    public sealed class Partial : global::StructuredOutput.PartialObject
+    {
+        internal Partial()
+            : base(global::Chat.__Parser_LlmContract.ShapeOfPartial)
+        {
+        }
+
+        /// <summary>The text of <c>JsonSchema</c> written so far (all of it once complete); null before it starts.</summary>
+        public string? JsonSchema => GetText(0);
+
+        /// <summary>The text of <c>Parse</c> written so far (all of it once complete); null before it starts.</summary>
+        public string? Parse => GetText(1);
+
+        /// <summary>The text of <c>Value</c> written so far (all of it once complete); null before it starts.</summary>
+        public string? Value => GetText(2);
+
+        /// <summary>The text of <c>Reader</c> written so far (all of it once complete); null before it starts.</summary>
+        public string? Reader => GetText(3);
+
+        /// <summary>The text of <c>class</c> written so far (all of it once complete); null before it starts.</summary>
+        public string? @class => GetText(4);
+    }
 }
 
 [global::System.CodeDom.Compiler.GeneratedCode("StructuredOutput.Generator", "{version}")]
@@ -235,5 +265,69 @@ file static class __Parser_LlmContract
         global::StructuredOutput.Writing.JsonWriters.WriteProperty(writer, "reader"u8, value.Reader, global::StructuredOutput.Writing.JsonWriters.WriteString);
         global::StructuredOutput.Writing.JsonWriters.WriteProperty(writer, "class"u8, value.@class, global::StructuredOutput.Writing.JsonWriters.WriteString);
         writer.WriteEndObject();
+    }
+
+    internal static readonly global::StructuredOutput.Streaming.PartialShape ShapeOfPartial = new("Parser", new global::StructuredOutput.Streaming.PartialMember[]
+    {
+        global::StructuredOutput.Streaming.PartialMember.Text("JsonSchema", "jsonSchema", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader0),
+        global::StructuredOutput.Streaming.PartialMember.Text("Parse", "parse", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader1),
+        global::StructuredOutput.Streaming.PartialMember.Text("Value", "value", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader2),
+        global::StructuredOutput.Streaming.PartialMember.Text("Reader", "reader", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader3),
+        global::StructuredOutput.Streaming.PartialMember.Text("class", "class", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader4),
+    });
+
+    // Parser.JsonSchema
+    internal static bool MemberReader0(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        string mJsonSchema = default!;
+        global::StructuredOutput.Reading.JsonReaders.ReadString(ref reader, context, out mJsonSchema);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? mJsonSchema : null;
+        return ok;
+    }
+
+    // Parser.Parse
+    internal static bool MemberReader1(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        string mParse = default!;
+        global::StructuredOutput.Reading.JsonReaders.ReadString(ref reader, context, out mParse);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? mParse : null;
+        return ok;
+    }
+
+    // Parser.Value
+    internal static bool MemberReader2(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        string mValue = default!;
+        global::StructuredOutput.Reading.JsonReaders.ReadString(ref reader, context, out mValue);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? mValue : null;
+        return ok;
+    }
+
+    // Parser.Reader
+    internal static bool MemberReader3(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        string mReader = default!;
+        global::StructuredOutput.Reading.JsonReaders.ReadString(ref reader, context, out mReader);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? mReader : null;
+        return ok;
+    }
+
+    // Parser.class
+    internal static bool MemberReader4(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        string mclass = default!;
+        global::StructuredOutput.Reading.JsonReaders.ReadString(ref reader, context, out mclass);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? mclass : null;
+        return ok;
     }
 }

@@ -25,6 +25,88 @@ partial record Recipe : global::StructuredOutput.ILlmExtractable<global::Cooking
     static global::StructuredOutput.ParseResult<global::Cooking.Recipe> global::StructuredOutput.ILlmExtractable<global::Cooking.Recipe>.Parse(string json, global::StructuredOutput.ParseOptions? options) => global::Cooking.__Recipe_LlmContract.Parse(json, options);
 
     static void global::StructuredOutput.ILlmExtractable<global::Cooking.Recipe>.Write(global::System.Text.Json.Utf8JsonWriter writer, global::Cooking.Recipe value) => global::Cooking.__Recipe_LlmContract.Write(writer, value);
+
+    static global::StructuredOutput.Streaming.PartialShape? global::StructuredOutput.ILlmExtractable<global::Cooking.Recipe>.StreamingShape => global::Cooking.__Recipe_LlmContract.ShapeOfPartial;
+
+    /// <summary>
+    /// The partial view of <c>Recipe</c> that a streamed extraction fills in as the answer arrives: a string member
+    /// shows its text so far, an object or a list fills in as it is written, any other member appears once complete and valid.
+    /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("StructuredOutput.Generator", "{version}")]
+    public sealed class Partial : global::StructuredOutput.PartialObject
+    {
+        internal Partial()
+            : base(global::Cooking.__Recipe_LlmContract.ShapeOfPartial)
+        {
+        }
+
+        /// <summary>The text of <c>Name</c> written so far (all of it once complete); null before it starts.</summary>
+        public string? Name => GetText(0);
+
+        /// <summary><c>Servings</c> once it is complete and valid; null before (or when it is null).</summary>
+        public int? Servings => GetValue<int>(1);
+
+        /// <summary><c>Cuisine</c> once it is complete and valid; null before (or when it is null).</summary>
+        public global::Cooking.Cuisine? Cuisine => GetValue<global::Cooking.Cuisine>(2);
+
+        /// <summary><c>Difficulty</c> once it is complete and valid; null before (or when it is null).</summary>
+        public global::Cooking.Difficulty? Difficulty => GetValue<global::Cooking.Difficulty>(3);
+
+        /// <summary>The items of <c>Ingredients</c> begun so far; null before the list starts (or when it is null).</summary>
+        public global::StructuredOutput.PartialList<global::Cooking.Recipe.IngredientPartial>? Ingredients => GetReference<global::StructuredOutput.PartialList<global::Cooking.Recipe.IngredientPartial>>(4);
+
+        /// <summary>The items of <c>Steps</c> begun so far; null before the list starts (or when it is null).</summary>
+        public global::StructuredOutput.PartialList<string?>? Steps => GetReference<global::StructuredOutput.PartialList<string?>>(5);
+
+        /// <summary>The items of <c>Tags</c> begun so far; null before the list starts (or when it is null).</summary>
+        public global::StructuredOutput.PartialList<string?>? Tags => GetReference<global::StructuredOutput.PartialList<string?>>(6);
+
+        /// <summary>The items of <c>Garnishes</c> begun so far; null before the list starts (or when it is null).</summary>
+        public global::StructuredOutput.PartialList<global::Cooking.Recipe.IngredientPartial>? Garnishes => GetReference<global::StructuredOutput.PartialList<global::Cooking.Recipe.IngredientPartial>>(7);
+
+        /// <summary><c>TotalMinutes</c> once it is complete and valid; null before (or when it is null).</summary>
+        public int? TotalMinutes => GetValue<int>(8);
+
+        /// <summary>The text of <c>Source</c> written so far (all of it once complete); null before it starts.</summary>
+        public string? Source => GetText(9);
+
+        /// <summary><c>Rating</c> once it is complete and valid; null before (or when it is null).</summary>
+        public double? Rating => GetValue<double>(10);
+
+        /// <summary><c>Cost</c> once it is complete and valid; null before (or when it is null).</summary>
+        public decimal? Cost => GetValue<decimal>(11);
+
+        /// <summary><c>Calories</c> once it is complete and valid; null before (or when it is null).</summary>
+        public long? Calories => GetValue<long>(12);
+
+        /// <summary><c>Vegetarian</c> once it is complete and valid; null before (or when it is null).</summary>
+        public bool? Vegetarian => GetValue<bool>(13);
+    }
+
+    /// <summary>
+    /// The partial view of <c>Ingredient</c> that a streamed extraction fills in as the answer arrives: a string member
+    /// shows its text so far, an object or a list fills in as it is written, any other member appears once complete and valid.
+    /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("StructuredOutput.Generator", "{version}")]
+    public sealed class IngredientPartial : global::StructuredOutput.PartialObject
+    {
+        internal IngredientPartial()
+            : base(global::Cooking.__Recipe_LlmContract.ShapeOfIngredientPartial)
+        {
+        }
+
+        /// <summary>The text of <c>Name</c> written so far (all of it once complete); null before it starts.</summary>
+        public string? Name => GetText(0);
+
+        /// <summary><c>Quantity</c> once it is complete and valid; null before (or when it is null).</summary>
+        public double? Quantity => GetValue<double>(1);
+
+        /// <summary>The text of <c>Unit</c> written so far (all of it once complete); null before it starts.</summary>
+        public string? Unit => GetText(2);
+
+        /// <summary>The items of <c>Notes</c> begun so far; null before the list starts (or when it is null).</summary>
+        public global::StructuredOutput.PartialList<string?>? Notes => GetReference<global::StructuredOutput.PartialList<string?>>(3);
+    }
 }
 
 [global::System.CodeDom.Compiler.GeneratedCode("StructuredOutput.Generator", "{version}")]
@@ -729,4 +811,278 @@ file static class __Recipe_LlmContract
 
     private static void WriteListOfNullableString(global::System.Text.Json.Utf8JsonWriter writer, global::System.Collections.Generic.List<string?>? value) =>
         global::StructuredOutput.Writing.JsonWriters.WriteArray<string?>(writer, value, global::StructuredOutput.Writing.JsonWriters.WriteString);
+
+    internal static readonly global::StructuredOutput.Streaming.PartialShape ShapeOfPartial = new("Recipe", new global::StructuredOutput.Streaming.PartialMember[]
+    {
+        global::StructuredOutput.Streaming.PartialMember.Text("Name", "name", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader0),
+        global::StructuredOutput.Streaming.PartialMember.Value("Servings", "servings", true, global::StructuredOutput.Reading.ExpectedValues.Integer, MemberReader1),
+        global::StructuredOutput.Streaming.PartialMember.Value("Cuisine", "cuisine", true, s_CuisineNames.Expected, MemberReader2),
+        global::StructuredOutput.Streaming.PartialMember.Value("Difficulty", "difficulty", false, s_DifficultyNames.Expected + " or null", MemberReader3),
+        global::StructuredOutput.Streaming.PartialMember.List("Ingredients", "ingredients", true, global::StructuredOutput.Reading.ExpectedValues.Array, MemberReader4, global::StructuredOutput.Streaming.PartialElement.Object<global::Cooking.Ingredient, global::Cooking.Recipe.IngredientPartial>(ItemReader4, static () => new global::Cooking.Recipe.IngredientPartial()), false),
+        global::StructuredOutput.Streaming.PartialMember.List("Steps", "steps", true, global::StructuredOutput.Reading.ExpectedValues.Array, MemberReader5, global::StructuredOutput.Streaming.PartialElement.Text(ItemReader5), false),
+        global::StructuredOutput.Streaming.PartialMember.List("Tags", "tags", true, global::StructuredOutput.Reading.ExpectedValues.Array, MemberReader6, global::StructuredOutput.Streaming.PartialElement.Text(ItemReader6), false),
+        global::StructuredOutput.Streaming.PartialMember.List("Garnishes", "garnishes", false, global::StructuredOutput.Reading.ExpectedValues.Array + " or null", MemberReader7, global::StructuredOutput.Streaming.PartialElement.Object<global::Cooking.Ingredient, global::Cooking.Recipe.IngredientPartial>(ItemReader7, static () => new global::Cooking.Recipe.IngredientPartial()), false),
+        global::StructuredOutput.Streaming.PartialMember.Value("TotalMinutes", "totalMinutes", false, global::StructuredOutput.Reading.ExpectedValues.Integer + " or null", MemberReader8),
+        global::StructuredOutput.Streaming.PartialMember.Text("Source", "source", false, global::StructuredOutput.Reading.ExpectedValues.String + " or null", MemberReader9),
+        global::StructuredOutput.Streaming.PartialMember.Value("Rating", "rating", true, global::StructuredOutput.Reading.ExpectedValues.Number, MemberReader10),
+        global::StructuredOutput.Streaming.PartialMember.Value("Cost", "cost", true, global::StructuredOutput.Reading.ExpectedValues.Number, MemberReader11),
+        global::StructuredOutput.Streaming.PartialMember.Value("Calories", "calories", true, global::StructuredOutput.Reading.ExpectedValues.Integer, MemberReader12),
+        global::StructuredOutput.Streaming.PartialMember.Value("Vegetarian", "vegetarian", true, global::StructuredOutput.Reading.ExpectedValues.Boolean, MemberReader13),
+    });
+
+    internal static readonly global::StructuredOutput.Streaming.PartialShape ShapeOfIngredientPartial = new("Ingredient", new global::StructuredOutput.Streaming.PartialMember[]
+    {
+        global::StructuredOutput.Streaming.PartialMember.Text("Name", "name", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader14),
+        global::StructuredOutput.Streaming.PartialMember.Value("Quantity", "quantity", false, global::StructuredOutput.Reading.ExpectedValues.Number + " or null", MemberReader15),
+        global::StructuredOutput.Streaming.PartialMember.Text("Unit", "unit", false, global::StructuredOutput.Reading.ExpectedValues.String + " or null", MemberReader16),
+        global::StructuredOutput.Streaming.PartialMember.List("Notes", "notes", true, global::StructuredOutput.Reading.ExpectedValues.Array, MemberReader17, global::StructuredOutput.Streaming.PartialElement.Text(ItemReader17), false),
+    });
+
+    // Recipe.Name
+    internal static bool MemberReader0(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        string mName = default!;
+        global::StructuredOutput.Reading.JsonReaders.ReadString(ref reader, context, out mName);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? mName : null;
+        return ok;
+    }
+
+    // Recipe.Servings
+    internal static bool MemberReader1(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        int mServings = default;
+        global::StructuredOutput.Reading.JsonReaders.ReadInt32(ref reader, context, out mServings);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? mServings : null;
+        return ok;
+    }
+
+    // Recipe.Cuisine
+    internal static bool MemberReader2(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        global::Cooking.Cuisine mCuisine = default;
+        ReadCuisine(ref reader, context, out mCuisine);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? mCuisine : null;
+        return ok;
+    }
+
+    // Recipe.Difficulty
+    internal static bool MemberReader3(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        global::Cooking.Difficulty? mDifficulty = null;
+        ReadNullableDifficulty(ref reader, context, out mDifficulty);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? mDifficulty : null;
+        return ok;
+    }
+
+    // Recipe.Ingredients
+    internal static bool MemberReader4(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        global::System.Collections.Generic.List<global::Cooking.Ingredient> mIngredients = default!;
+        ReadListOfIngredient(ref reader, context, out mIngredients);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? mIngredients : null;
+        return ok;
+    }
+
+    // an item of Recipe.Ingredients
+    internal static bool ItemReader4(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        ReadIngredient(ref reader, context, out global::Cooking.Ingredient item);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? item : null;
+        return ok;
+    }
+
+    // Recipe.Steps
+    internal static bool MemberReader5(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        string[] mSteps = default!;
+        ReadArrayOfString(ref reader, context, out mSteps);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? mSteps : null;
+        return ok;
+    }
+
+    // an item of Recipe.Steps
+    internal static bool ItemReader5(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        global::StructuredOutput.Reading.JsonReaders.ReadString(ref reader, context, out string item);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? item : null;
+        return ok;
+    }
+
+    // Recipe.Tags
+    internal static bool MemberReader6(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        global::System.Collections.Generic.IReadOnlyList<string> mTags = default!;
+        ReadIReadOnlyListOfString(ref reader, context, out mTags);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? mTags : null;
+        return ok;
+    }
+
+    // an item of Recipe.Tags
+    internal static bool ItemReader6(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        global::StructuredOutput.Reading.JsonReaders.ReadString(ref reader, context, out string item);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? item : null;
+        return ok;
+    }
+
+    // Recipe.Garnishes
+    internal static bool MemberReader7(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        global::System.Collections.Generic.IList<global::Cooking.Ingredient>? mGarnishes = null;
+        ReadNullableIListOfIngredient(ref reader, context, out mGarnishes);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? mGarnishes : null;
+        return ok;
+    }
+
+    // an item of Recipe.Garnishes
+    internal static bool ItemReader7(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        ReadIngredient(ref reader, context, out global::Cooking.Ingredient item);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? item : null;
+        return ok;
+    }
+
+    // Recipe.TotalMinutes
+    internal static bool MemberReader8(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        int? mTotalMinutes = null;
+        ReadNullableInt32(ref reader, context, out mTotalMinutes);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? mTotalMinutes : null;
+        return ok;
+    }
+
+    // Recipe.Source
+    internal static bool MemberReader9(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        string? mSource = null;
+        ReadNullableString(ref reader, context, out mSource);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? mSource : null;
+        return ok;
+    }
+
+    // Recipe.Rating
+    internal static bool MemberReader10(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        double mRating = default;
+        global::StructuredOutput.Reading.JsonReaders.ReadDouble(ref reader, context, out mRating);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? mRating : null;
+        return ok;
+    }
+
+    // Recipe.Cost
+    internal static bool MemberReader11(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        decimal mCost = default;
+        global::StructuredOutput.Reading.JsonReaders.ReadDecimal(ref reader, context, out mCost);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? mCost : null;
+        return ok;
+    }
+
+    // Recipe.Calories
+    internal static bool MemberReader12(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        long mCalories = default;
+        global::StructuredOutput.Reading.JsonReaders.ReadInt64(ref reader, context, out mCalories);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? mCalories : null;
+        return ok;
+    }
+
+    // Recipe.Vegetarian
+    internal static bool MemberReader13(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        bool mVegetarian = default;
+        global::StructuredOutput.Reading.JsonReaders.ReadBoolean(ref reader, context, out mVegetarian);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? mVegetarian : null;
+        return ok;
+    }
+
+    // Ingredient.Name
+    internal static bool MemberReader14(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        string mName = default!;
+        global::StructuredOutput.Reading.JsonReaders.ReadString(ref reader, context, out mName);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? mName : null;
+        return ok;
+    }
+
+    // Ingredient.Quantity
+    internal static bool MemberReader15(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        double? mQuantity = null;
+        ReadNullableDouble(ref reader, context, out mQuantity);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? mQuantity : null;
+        return ok;
+    }
+
+    // Ingredient.Unit
+    internal static bool MemberReader16(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        string? mUnit = null;
+        ReadNullableString(ref reader, context, out mUnit);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? mUnit : null;
+        return ok;
+    }
+
+    // Ingredient.Notes
+    internal static bool MemberReader17(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        global::System.Collections.Generic.List<string?> mNotes = default!;
+        ReadListOfNullableString(ref reader, context, out mNotes);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? mNotes : null;
+        return ok;
+    }
+
+    // an item of Ingredient.Notes
+    internal static bool ItemReader17(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        ReadNullableString(ref reader, context, out string? item);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? item : null;
+        return ok;
+    }
 }

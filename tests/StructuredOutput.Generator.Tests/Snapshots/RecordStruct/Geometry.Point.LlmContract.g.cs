@@ -25,6 +25,46 @@ partial record struct Point : global::StructuredOutput.ILlmExtractable<global::G
     static global::StructuredOutput.ParseResult<global::Geometry.Point> global::StructuredOutput.ILlmExtractable<global::Geometry.Point>.Parse(string json, global::StructuredOutput.ParseOptions? options) => global::Geometry.__Point_LlmContract.Parse(json, options);
 
     static void global::StructuredOutput.ILlmExtractable<global::Geometry.Point>.Write(global::System.Text.Json.Utf8JsonWriter writer, global::Geometry.Point value) => global::Geometry.__Point_LlmContract.Write(writer, value);
+
+    static global::StructuredOutput.Streaming.PartialShape? global::StructuredOutput.ILlmExtractable<global::Geometry.Point>.StreamingShape => global::Geometry.__Point_LlmContract.ShapeOfPartial;
+
+    /// <summary>
+    /// The partial view of <c>Point</c> that a streamed extraction fills in as the answer arrives: a string member
+    /// shows its text so far, an object or a list fills in as it is written, any other member appears once complete and valid.
+    /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("StructuredOutput.Generator", "{version}")]
+    public sealed class Partial : global::StructuredOutput.PartialObject
+    {
+        internal Partial()
+            : base(global::Geometry.__Point_LlmContract.ShapeOfPartial)
+        {
+        }
+
+        /// <summary><c>X</c> once it is complete and valid; null before (or when it is null).</summary>
+        public double? X => GetValue<double>(0);
+
+        /// <summary><c>Y</c> once it is complete and valid; null before (or when it is null).</summary>
+        public double? Y => GetValue<double>(1);
+
+        /// <summary>The partial view of <c>Label</c> as far as it is written; null before it starts (or when it is null).</summary>
+        public global::Geometry.Point.LabelPartial? Label => GetReference<global::Geometry.Point.LabelPartial>(2);
+    }
+
+    /// <summary>
+    /// The partial view of <c>Label</c> that a streamed extraction fills in as the answer arrives: a string member
+    /// shows its text so far, an object or a list fills in as it is written, any other member appears once complete and valid.
+    /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("StructuredOutput.Generator", "{version}")]
+    public sealed class LabelPartial : global::StructuredOutput.PartialObject
+    {
+        internal LabelPartial()
+            : base(global::Geometry.__Point_LlmContract.ShapeOfLabelPartial)
+        {
+        }
+
+        /// <summary>The text of <c>Text</c> written so far (all of it once complete); null before it starts.</summary>
+        public string? Text => GetText(0);
+    }
 }
 
 [global::System.CodeDom.Compiler.GeneratedCode("StructuredOutput.Generator", "{version}")]
@@ -258,4 +298,60 @@ file static class __Point_LlmContract
 
     private static void WriteNullableLabel(global::System.Text.Json.Utf8JsonWriter writer, global::Geometry.Label? value) =>
         global::StructuredOutput.Writing.JsonWriters.WriteNullable<global::Geometry.Label>(writer, value, WriteLabel);
+
+    internal static readonly global::StructuredOutput.Streaming.PartialShape ShapeOfPartial = new("Point", new global::StructuredOutput.Streaming.PartialMember[]
+    {
+        global::StructuredOutput.Streaming.PartialMember.Value("X", "x", true, global::StructuredOutput.Reading.ExpectedValues.Number, MemberReader0),
+        global::StructuredOutput.Streaming.PartialMember.Value("Y", "y", true, global::StructuredOutput.Reading.ExpectedValues.Number, MemberReader1),
+        global::StructuredOutput.Streaming.PartialMember.Object("Label", "label", false, global::StructuredOutput.Reading.ExpectedValues.Object + " or null", MemberReader2, static () => new global::Geometry.Point.LabelPartial(), false),
+    });
+
+    internal static readonly global::StructuredOutput.Streaming.PartialShape ShapeOfLabelPartial = new("Label", new global::StructuredOutput.Streaming.PartialMember[]
+    {
+        global::StructuredOutput.Streaming.PartialMember.Text("Text", "text", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader3),
+    });
+
+    // Point.X
+    internal static bool MemberReader0(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        double mX = default;
+        global::StructuredOutput.Reading.JsonReaders.ReadDouble(ref reader, context, out mX);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? mX : null;
+        return ok;
+    }
+
+    // Point.Y
+    internal static bool MemberReader1(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        double mY = default;
+        global::StructuredOutput.Reading.JsonReaders.ReadDouble(ref reader, context, out mY);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? mY : null;
+        return ok;
+    }
+
+    // Point.Label
+    internal static bool MemberReader2(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        global::Geometry.Label? mLabel = null;
+        ReadNullableLabel(ref reader, context, out mLabel);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? mLabel : null;
+        return ok;
+    }
+
+    // Label.Text
+    internal static bool MemberReader3(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        string mText = default!;
+        global::StructuredOutput.Reading.JsonReaders.ReadString(ref reader, context, out mText);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? mText : null;
+        return ok;
+    }
 }

@@ -25,6 +25,27 @@ partial record Category : global::StructuredOutput.ILlmExtractable<global::Trees
     static global::StructuredOutput.ParseResult<global::Trees.Category> global::StructuredOutput.ILlmExtractable<global::Trees.Category>.Parse(string json, global::StructuredOutput.ParseOptions? options) => global::Trees.__Category_LlmContract.Parse(json, options);
 
     static void global::StructuredOutput.ILlmExtractable<global::Trees.Category>.Write(global::System.Text.Json.Utf8JsonWriter writer, global::Trees.Category value) => global::Trees.__Category_LlmContract.Write(writer, value);
+
+    static global::StructuredOutput.Streaming.PartialShape? global::StructuredOutput.ILlmExtractable<global::Trees.Category>.StreamingShape => global::Trees.__Category_LlmContract.ShapeOfPartial;
+
+    /// <summary>
+    /// The partial view of <c>Category</c> that a streamed extraction fills in as the answer arrives: a string member
+    /// shows its text so far, an object or a list fills in as it is written, any other member appears once complete and valid.
+    /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("StructuredOutput.Generator", "{version}")]
+    public sealed class Partial : global::StructuredOutput.PartialObject
+    {
+        internal Partial()
+            : base(global::Trees.__Category_LlmContract.ShapeOfPartial)
+        {
+        }
+
+        /// <summary>The text of <c>Name</c> written so far (all of it once complete); null before it starts.</summary>
+        public string? Name => GetText(0);
+
+        /// <summary>The items of <c>Subcategories</c> begun so far; null before the list starts (or when it is null).</summary>
+        public global::StructuredOutput.PartialList<global::Trees.Category.Partial>? Subcategories => GetReference<global::StructuredOutput.PartialList<global::Trees.Category.Partial>>(1);
+    }
 }
 
 [global::System.CodeDom.Compiler.GeneratedCode("StructuredOutput.Generator", "{version}")]
@@ -179,4 +200,42 @@ file static class __Category_LlmContract
 
     private static void WriteListOfCategory(global::System.Text.Json.Utf8JsonWriter writer, global::System.Collections.Generic.List<global::Trees.Category>? value) =>
         global::StructuredOutput.Writing.JsonWriters.WriteArray<global::Trees.Category>(writer, value, WriteCategory);
+
+    internal static readonly global::StructuredOutput.Streaming.PartialShape ShapeOfPartial = new("Category", new global::StructuredOutput.Streaming.PartialMember[]
+    {
+        global::StructuredOutput.Streaming.PartialMember.Text("Name", "name", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader0),
+        global::StructuredOutput.Streaming.PartialMember.List("Subcategories", "subcategories", true, global::StructuredOutput.Reading.ExpectedValues.Array, MemberReader1, global::StructuredOutput.Streaming.PartialElement.Object<global::Trees.Category, global::Trees.Category.Partial>(ItemReader1, static () => new global::Trees.Category.Partial()), false),
+    });
+
+    // Category.Name
+    internal static bool MemberReader0(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        string mName = default!;
+        global::StructuredOutput.Reading.JsonReaders.ReadString(ref reader, context, out mName);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? mName : null;
+        return ok;
+    }
+
+    // Category.Subcategories
+    internal static bool MemberReader1(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        global::System.Collections.Generic.List<global::Trees.Category> mSubcategories = default!;
+        ReadListOfCategory(ref reader, context, out mSubcategories);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? mSubcategories : null;
+        return ok;
+    }
+
+    // an item of Category.Subcategories
+    internal static bool ItemReader1(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        ReadCategory(ref reader, context, out global::Trees.Category item);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? item : null;
+        return ok;
+    }
 }

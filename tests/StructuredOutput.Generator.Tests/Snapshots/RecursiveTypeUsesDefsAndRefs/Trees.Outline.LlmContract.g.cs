@@ -25,6 +25,71 @@ partial record Outline : global::StructuredOutput.ILlmExtractable<global::Trees.
     static global::StructuredOutput.ParseResult<global::Trees.Outline> global::StructuredOutput.ILlmExtractable<global::Trees.Outline>.Parse(string json, global::StructuredOutput.ParseOptions? options) => global::Trees.__Outline_LlmContract.Parse(json, options);
 
     static void global::StructuredOutput.ILlmExtractable<global::Trees.Outline>.Write(global::System.Text.Json.Utf8JsonWriter writer, global::Trees.Outline value) => global::Trees.__Outline_LlmContract.Write(writer, value);
+
+    static global::StructuredOutput.Streaming.PartialShape? global::StructuredOutput.ILlmExtractable<global::Trees.Outline>.StreamingShape => global::Trees.__Outline_LlmContract.ShapeOfPartial;
+
+    /// <summary>
+    /// The partial view of <c>Outline</c> that a streamed extraction fills in as the answer arrives: a string member
+    /// shows its text so far, an object or a list fills in as it is written, any other member appears once complete and valid.
+    /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("StructuredOutput.Generator", "{version}")]
+    public sealed class Partial : global::StructuredOutput.PartialObject
+    {
+        internal Partial()
+            : base(global::Trees.__Outline_LlmContract.ShapeOfPartial)
+        {
+        }
+
+        /// <summary>The text of <c>Title</c> written so far (all of it once complete); null before it starts.</summary>
+        public string? Title => GetText(0);
+
+        /// <summary>The partial view of <c>Root</c> as far as it is written; null before it starts (or when it is null).</summary>
+        public global::Trees.Outline.TreeNodePartial? Root => GetReference<global::Trees.Outline.TreeNodePartial>(1);
+
+        /// <summary>The partial view of <c>Author</c> as far as it is written; null before it starts (or when it is null).</summary>
+        public global::Trees.Outline.PersonPartial? Author => GetReference<global::Trees.Outline.PersonPartial>(2);
+
+        /// <summary>The partial view of <c>Editor</c> as far as it is written; null before it starts (or when it is null).</summary>
+        public global::Trees.Outline.PersonPartial? Editor => GetReference<global::Trees.Outline.PersonPartial>(3);
+    }
+
+    /// <summary>
+    /// The partial view of <c>TreeNode</c> that a streamed extraction fills in as the answer arrives: a string member
+    /// shows its text so far, an object or a list fills in as it is written, any other member appears once complete and valid.
+    /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("StructuredOutput.Generator", "{version}")]
+    public sealed class TreeNodePartial : global::StructuredOutput.PartialObject
+    {
+        internal TreeNodePartial()
+            : base(global::Trees.__Outline_LlmContract.ShapeOfTreeNodePartial)
+        {
+        }
+
+        /// <summary>The text of <c>Label</c> written so far (all of it once complete); null before it starts.</summary>
+        public string? Label => GetText(0);
+
+        /// <summary>The items of <c>Children</c> begun so far; null before the list starts (or when it is null).</summary>
+        public global::StructuredOutput.PartialList<global::Trees.Outline.TreeNodePartial>? Children => GetReference<global::StructuredOutput.PartialList<global::Trees.Outline.TreeNodePartial>>(1);
+
+        /// <summary>The partial view of <c>Parent</c> as far as it is written; null before it starts (or when it is null).</summary>
+        public global::Trees.Outline.TreeNodePartial? Parent => GetReference<global::Trees.Outline.TreeNodePartial>(2);
+    }
+
+    /// <summary>
+    /// The partial view of <c>Person</c> that a streamed extraction fills in as the answer arrives: a string member
+    /// shows its text so far, an object or a list fills in as it is written, any other member appears once complete and valid.
+    /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("StructuredOutput.Generator", "{version}")]
+    public sealed class PersonPartial : global::StructuredOutput.PartialObject
+    {
+        internal PersonPartial()
+            : base(global::Trees.__Outline_LlmContract.ShapeOfPersonPartial)
+        {
+        }
+
+        /// <summary>The text of <c>Name</c> written so far (all of it once complete); null before it starts.</summary>
+        public string? Name => GetText(0);
+    }
 }
 
 [global::System.CodeDom.Compiler.GeneratedCode("StructuredOutput.Generator", "{version}")]
@@ -475,4 +540,122 @@ file static class __Outline_LlmContract
 
     private static void WriteListOfTreeNode(global::System.Text.Json.Utf8JsonWriter writer, global::System.Collections.Generic.List<global::Trees.TreeNode>? value) =>
         global::StructuredOutput.Writing.JsonWriters.WriteArray<global::Trees.TreeNode>(writer, value, WriteTreeNode);
+
+    internal static readonly global::StructuredOutput.Streaming.PartialShape ShapeOfPartial = new("Outline", new global::StructuredOutput.Streaming.PartialMember[]
+    {
+        global::StructuredOutput.Streaming.PartialMember.Text("Title", "title", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader0),
+        global::StructuredOutput.Streaming.PartialMember.Object("Root", "root", true, global::StructuredOutput.Reading.ExpectedValues.Object, MemberReader1, static () => new global::Trees.Outline.TreeNodePartial(), false),
+        global::StructuredOutput.Streaming.PartialMember.Object("Author", "author", true, global::StructuredOutput.Reading.ExpectedValues.Object, MemberReader2, static () => new global::Trees.Outline.PersonPartial(), false),
+        global::StructuredOutput.Streaming.PartialMember.Object("Editor", "editor", false, global::StructuredOutput.Reading.ExpectedValues.Object + " or null", MemberReader3, static () => new global::Trees.Outline.PersonPartial(), false),
+    });
+
+    internal static readonly global::StructuredOutput.Streaming.PartialShape ShapeOfTreeNodePartial = new("TreeNode", new global::StructuredOutput.Streaming.PartialMember[]
+    {
+        global::StructuredOutput.Streaming.PartialMember.Text("Label", "label", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader4),
+        global::StructuredOutput.Streaming.PartialMember.List("Children", "children", true, global::StructuredOutput.Reading.ExpectedValues.Array, MemberReader5, global::StructuredOutput.Streaming.PartialElement.Object<global::Trees.TreeNode, global::Trees.Outline.TreeNodePartial>(ItemReader5, static () => new global::Trees.Outline.TreeNodePartial()), false),
+        global::StructuredOutput.Streaming.PartialMember.Object("Parent", "parent", false, global::StructuredOutput.Reading.ExpectedValues.Object + " or null", MemberReader6, static () => new global::Trees.Outline.TreeNodePartial(), false),
+    });
+
+    internal static readonly global::StructuredOutput.Streaming.PartialShape ShapeOfPersonPartial = new("Person", new global::StructuredOutput.Streaming.PartialMember[]
+    {
+        global::StructuredOutput.Streaming.PartialMember.Text("Name", "name", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader7),
+    });
+
+    // Outline.Title
+    internal static bool MemberReader0(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        string mTitle = default!;
+        global::StructuredOutput.Reading.JsonReaders.ReadString(ref reader, context, out mTitle);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? mTitle : null;
+        return ok;
+    }
+
+    // Outline.Root
+    internal static bool MemberReader1(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        global::Trees.TreeNode mRoot = default!;
+        ReadTreeNode(ref reader, context, out mRoot);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? mRoot : null;
+        return ok;
+    }
+
+    // Outline.Author
+    internal static bool MemberReader2(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        global::Trees.Person mAuthor = default!;
+        ReadPerson(ref reader, context, out mAuthor);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? mAuthor : null;
+        return ok;
+    }
+
+    // Outline.Editor
+    internal static bool MemberReader3(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        global::Trees.Person? mEditor = null;
+        ReadNullablePerson(ref reader, context, out mEditor);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? mEditor : null;
+        return ok;
+    }
+
+    // TreeNode.Label
+    internal static bool MemberReader4(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        string mLabel = default!;
+        global::StructuredOutput.Reading.JsonReaders.ReadString(ref reader, context, out mLabel);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? mLabel : null;
+        return ok;
+    }
+
+    // TreeNode.Children
+    internal static bool MemberReader5(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        global::System.Collections.Generic.List<global::Trees.TreeNode> mChildren = default!;
+        ReadListOfTreeNode(ref reader, context, out mChildren);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? mChildren : null;
+        return ok;
+    }
+
+    // an item of TreeNode.Children
+    internal static bool ItemReader5(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        ReadTreeNode(ref reader, context, out global::Trees.TreeNode item);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? item : null;
+        return ok;
+    }
+
+    // TreeNode.Parent
+    internal static bool MemberReader6(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        global::Trees.TreeNode? mParent = null;
+        ReadNullableTreeNode(ref reader, context, out mParent);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? mParent : null;
+        return ok;
+    }
+
+    // Person.Name
+    internal static bool MemberReader7(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        string mName = default!;
+        global::StructuredOutput.Reading.JsonReaders.ReadString(ref reader, context, out mName);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? mName : null;
+        return ok;
+    }
 }

@@ -23,6 +23,49 @@ partial record Contact : global::StructuredOutput.ILlmExtractable<global::Contac
     static global::StructuredOutput.ParseResult<global::Contact> global::StructuredOutput.ILlmExtractable<global::Contact>.Parse(string json, global::StructuredOutput.ParseOptions? options) => global::__Contact_LlmContract.Parse(json, options);
 
     static void global::StructuredOutput.ILlmExtractable<global::Contact>.Write(global::System.Text.Json.Utf8JsonWriter writer, global::Contact value) => global::__Contact_LlmContract.Write(writer, value);
+
+    static global::StructuredOutput.Streaming.PartialShape? global::StructuredOutput.ILlmExtractable<global::Contact>.StreamingShape => global::__Contact_LlmContract.ShapeOfPartial;
+
+    /// <summary>
+    /// The partial view of <c>Contact</c> that a streamed extraction fills in as the answer arrives: a string member
+    /// shows its text so far, an object or a list fills in as it is written, any other member appears once complete and valid.
+    /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("StructuredOutput.Generator", "{version}")]
+    public sealed class Partial : global::StructuredOutput.PartialObject
+    {
+        internal Partial()
+            : base(global::__Contact_LlmContract.ShapeOfPartial)
+        {
+        }
+
+        /// <summary>The text of <c>Name</c> written so far (all of it once complete); null before it starts.</summary>
+        public string? Name => GetText(0);
+
+        /// <summary>The text of <c>Email</c> written so far (all of it once complete); null before it starts.</summary>
+        public string? Email => GetText(1);
+
+        /// <summary>The partial view of <c>Address</c> as far as it is written; null before it starts (or when it is null).</summary>
+        public global::Contact.AddressPartial? Address => GetReference<global::Contact.AddressPartial>(2);
+    }
+
+    /// <summary>
+    /// The partial view of <c>Address</c> that a streamed extraction fills in as the answer arrives: a string member
+    /// shows its text so far, an object or a list fills in as it is written, any other member appears once complete and valid.
+    /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("StructuredOutput.Generator", "{version}")]
+    public sealed class AddressPartial : global::StructuredOutput.PartialObject
+    {
+        internal AddressPartial()
+            : base(global::__Contact_LlmContract.ShapeOfAddressPartial)
+        {
+        }
+
+        /// <summary>The text of <c>City</c> written so far (all of it once complete); null before it starts.</summary>
+        public string? City => GetText(0);
+
+        /// <summary>The text of <c>Country</c> written so far (all of it once complete); null before it starts.</summary>
+        public string? Country => GetText(1);
+    }
 }
 
 [global::System.CodeDom.Compiler.GeneratedCode("StructuredOutput.Generator", "{version}")]
@@ -286,5 +329,73 @@ file static class __Contact_LlmContract
         global::StructuredOutput.Writing.JsonWriters.WriteProperty(writer, "city"u8, value.City, global::StructuredOutput.Writing.JsonWriters.WriteString);
         global::StructuredOutput.Writing.JsonWriters.WriteProperty(writer, "country"u8, value.Country, global::StructuredOutput.Writing.JsonWriters.WriteString);
         writer.WriteEndObject();
+    }
+
+    internal static readonly global::StructuredOutput.Streaming.PartialShape ShapeOfPartial = new("Contact", new global::StructuredOutput.Streaming.PartialMember[]
+    {
+        global::StructuredOutput.Streaming.PartialMember.Text("Name", "name", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader0),
+        global::StructuredOutput.Streaming.PartialMember.Text("Email", "email", false, global::StructuredOutput.Reading.ExpectedValues.String + " or null", MemberReader1),
+        global::StructuredOutput.Streaming.PartialMember.Object("Address", "address", true, global::StructuredOutput.Reading.ExpectedValues.Object, MemberReader2, static () => new global::Contact.AddressPartial(), false),
+    });
+
+    internal static readonly global::StructuredOutput.Streaming.PartialShape ShapeOfAddressPartial = new("Address", new global::StructuredOutput.Streaming.PartialMember[]
+    {
+        global::StructuredOutput.Streaming.PartialMember.Text("City", "city", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader3),
+        global::StructuredOutput.Streaming.PartialMember.Text("Country", "country", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader4),
+    });
+
+    // Contact.Name
+    internal static bool MemberReader0(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        string mName = default!;
+        global::StructuredOutput.Reading.JsonReaders.ReadString(ref reader, context, out mName);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? mName : null;
+        return ok;
+    }
+
+    // Contact.Email
+    internal static bool MemberReader1(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        string? mEmail = null;
+        ReadNullableString(ref reader, context, out mEmail);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? mEmail : null;
+        return ok;
+    }
+
+    // Contact.Address
+    internal static bool MemberReader2(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        global::Address mAddress = default!;
+        ReadAddress(ref reader, context, out mAddress);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? mAddress : null;
+        return ok;
+    }
+
+    // Address.City
+    internal static bool MemberReader3(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        string mCity = default!;
+        global::StructuredOutput.Reading.JsonReaders.ReadString(ref reader, context, out mCity);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? mCity : null;
+        return ok;
+    }
+
+    // Address.Country
+    internal static bool MemberReader4(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        string mCountry = default!;
+        global::StructuredOutput.Reading.JsonReaders.ReadString(ref reader, context, out mCountry);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? mCountry : null;
+        return ok;
     }
 }

@@ -29,6 +29,43 @@ partial class Outer
             static global::StructuredOutput.ParseResult<global::Company.Product.Feature.Outer.Middle.Inner> global::StructuredOutput.ILlmExtractable<global::Company.Product.Feature.Outer.Middle.Inner>.Parse(string json, global::StructuredOutput.ParseOptions? options) => global::Company.Product.Feature.__Inner_LlmContract.Parse(json, options);
 
             static void global::StructuredOutput.ILlmExtractable<global::Company.Product.Feature.Outer.Middle.Inner>.Write(global::System.Text.Json.Utf8JsonWriter writer, global::Company.Product.Feature.Outer.Middle.Inner value) => global::Company.Product.Feature.__Inner_LlmContract.Write(writer, value);
+
+            static global::StructuredOutput.Streaming.PartialShape? global::StructuredOutput.ILlmExtractable<global::Company.Product.Feature.Outer.Middle.Inner>.StreamingShape => global::Company.Product.Feature.__Inner_LlmContract.ShapeOfPartial;
+
+            /// <summary>
+            /// The partial view of <c>Inner</c> that a streamed extraction fills in as the answer arrives: a string member
+            /// shows its text so far, an object or a list fills in as it is written, any other member appears once complete and valid.
+            /// </summary>
+            [global::System.CodeDom.Compiler.GeneratedCode("StructuredOutput.Generator", "{version}")]
+            public sealed class Partial : global::StructuredOutput.PartialObject
+            {
+                internal Partial()
+                    : base(global::Company.Product.Feature.__Inner_LlmContract.ShapeOfPartial)
+                {
+                }
+
+                /// <summary>The text of <c>Value</c> written so far (all of it once complete); null before it starts.</summary>
+                public string? Value => GetText(0);
+
+                /// <summary>The partial view of <c>Detail</c> as far as it is written; null before it starts (or when it is null).</summary>
+                public global::Company.Product.Feature.Outer.Middle.Inner.DetailPartial? Detail => GetReference<global::Company.Product.Feature.Outer.Middle.Inner.DetailPartial>(1);
+            }
+
+            /// <summary>
+            /// The partial view of <c>Detail</c> that a streamed extraction fills in as the answer arrives: a string member
+            /// shows its text so far, an object or a list fills in as it is written, any other member appears once complete and valid.
+            /// </summary>
+            [global::System.CodeDom.Compiler.GeneratedCode("StructuredOutput.Generator", "{version}")]
+            public sealed class DetailPartial : global::StructuredOutput.PartialObject
+            {
+                internal DetailPartial()
+                    : base(global::Company.Product.Feature.__Inner_LlmContract.ShapeOfDetailPartial)
+                {
+                }
+
+                /// <summary><c>Level</c> once it is complete and valid; null before (or when it is null).</summary>
+                public int? Level => GetValue<int>(0);
+            }
         }
     }
 }
@@ -258,5 +295,49 @@ file static class __Inner_LlmContract
         writer.WriteStartObject();
         global::StructuredOutput.Writing.JsonWriters.WriteProperty(writer, "level"u8, value.Level, global::StructuredOutput.Writing.JsonWriters.WriteInt32);
         writer.WriteEndObject();
+    }
+
+    internal static readonly global::StructuredOutput.Streaming.PartialShape ShapeOfPartial = new("Inner", new global::StructuredOutput.Streaming.PartialMember[]
+    {
+        global::StructuredOutput.Streaming.PartialMember.Text("Value", "value", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader0),
+        global::StructuredOutput.Streaming.PartialMember.Object("Detail", "detail", true, global::StructuredOutput.Reading.ExpectedValues.Object, MemberReader1, static () => new global::Company.Product.Feature.Outer.Middle.Inner.DetailPartial(), false),
+    });
+
+    internal static readonly global::StructuredOutput.Streaming.PartialShape ShapeOfDetailPartial = new("Detail", new global::StructuredOutput.Streaming.PartialMember[]
+    {
+        global::StructuredOutput.Streaming.PartialMember.Value("Level", "level", true, global::StructuredOutput.Reading.ExpectedValues.Integer, MemberReader2),
+    });
+
+    // Inner.Value
+    internal static bool MemberReader0(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        string mValue = default!;
+        global::StructuredOutput.Reading.JsonReaders.ReadString(ref reader, context, out mValue);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? mValue : null;
+        return ok;
+    }
+
+    // Inner.Detail
+    internal static bool MemberReader1(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        global::Company.Product.Feature.Outer.Middle.Detail mDetail = default!;
+        ReadDetail(ref reader, context, out mDetail);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? mDetail : null;
+        return ok;
+    }
+
+    // Detail.Level
+    internal static bool MemberReader2(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        int mLevel = default;
+        global::StructuredOutput.Reading.JsonReaders.ReadInt32(ref reader, context, out mLevel);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? mLevel : null;
+        return ok;
     }
 }

@@ -25,6 +25,33 @@ partial record Order : global::StructuredOutput.ILlmExtractable<global::Payments
     static global::StructuredOutput.ParseResult<global::Payments.Order> global::StructuredOutput.ILlmExtractable<global::Payments.Order>.Parse(string json, global::StructuredOutput.ParseOptions? options) => global::Payments.__Order_LlmContract.Parse(json, options);
 
     static void global::StructuredOutput.ILlmExtractable<global::Payments.Order>.Write(global::System.Text.Json.Utf8JsonWriter writer, global::Payments.Order value) => global::Payments.__Order_LlmContract.Write(writer, value);
+
+    static global::StructuredOutput.Streaming.PartialShape? global::StructuredOutput.ILlmExtractable<global::Payments.Order>.StreamingShape => global::Payments.__Order_LlmContract.ShapeOfPartial;
+
+    /// <summary>
+    /// The partial view of <c>Order</c> that a streamed extraction fills in as the answer arrives: a string member
+    /// shows its text so far, an object or a list fills in as it is written, any other member appears once complete and valid.
+    /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("StructuredOutput.Generator", "{version}")]
+    public sealed class Partial : global::StructuredOutput.PartialObject
+    {
+        internal Partial()
+            : base(global::Payments.__Order_LlmContract.ShapeOfPartial)
+        {
+        }
+
+        /// <summary>The text of <c>Id</c> written so far (all of it once complete); null before it starts.</summary>
+        public string? Id => GetText(0);
+
+        /// <summary><c>Payment</c> once it is complete and valid; null before (or when it is null).</summary>
+        public global::Payments.Payment? Payment => GetReference<global::Payments.Payment>(1);
+
+        /// <summary><c>Receipt</c> once it is complete and valid; null before (or when it is null).</summary>
+        public global::Payments.IReceipt? Receipt => GetReference<global::Payments.IReceipt>(2);
+
+        /// <summary><c>Refunds</c> once it is complete and valid; null before (or when it is null).</summary>
+        public global::System.Collections.Generic.Dictionary<string, global::Payments.Payment>? Refunds => GetReference<global::System.Collections.Generic.Dictionary<string, global::Payments.Payment>>(3);
+    }
 }
 
 [global::System.CodeDom.Compiler.GeneratedCode("StructuredOutput.Generator", "{version}")]
@@ -801,4 +828,56 @@ file static class __Order_LlmContract
 
     private static void WriteListOfPayment(global::System.Text.Json.Utf8JsonWriter writer, global::System.Collections.Generic.List<global::Payments.Payment>? value) =>
         global::StructuredOutput.Writing.JsonWriters.WriteArray<global::Payments.Payment>(writer, value, WritePayment);
+
+    internal static readonly global::StructuredOutput.Streaming.PartialShape ShapeOfPartial = new("Order", new global::StructuredOutput.Streaming.PartialMember[]
+    {
+        global::StructuredOutput.Streaming.PartialMember.Text("Id", "id", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader0),
+        global::StructuredOutput.Streaming.PartialMember.Value("Payment", "payment", true, global::StructuredOutput.Reading.ExpectedValues.Object, MemberReader1),
+        global::StructuredOutput.Streaming.PartialMember.Value("Receipt", "receipt", false, global::StructuredOutput.Reading.ExpectedValues.Object + " or null", MemberReader2),
+        global::StructuredOutput.Streaming.PartialMember.Value("Refunds", "refunds", true, global::StructuredOutput.Reading.ExpectedValues.Object, MemberReader3),
+    });
+
+    // Order.Id
+    internal static bool MemberReader0(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        string mId = default!;
+        global::StructuredOutput.Reading.JsonReaders.ReadString(ref reader, context, out mId);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? mId : null;
+        return ok;
+    }
+
+    // Order.Payment
+    internal static bool MemberReader1(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        global::Payments.Payment mPayment = default!;
+        ReadPayment(ref reader, context, out mPayment);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? mPayment : null;
+        return ok;
+    }
+
+    // Order.Receipt
+    internal static bool MemberReader2(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        global::Payments.IReceipt? mReceipt = null;
+        ReadNullableIReceipt(ref reader, context, out mReceipt);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? mReceipt : null;
+        return ok;
+    }
+
+    // Order.Refunds
+    internal static bool MemberReader3(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        global::System.Collections.Generic.Dictionary<string, global::Payments.Payment> mRefunds = default!;
+        ReadDictionaryOfPayment(ref reader, context, out mRefunds);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? mRefunds : null;
+        return ok;
+    }
 }

@@ -25,6 +25,82 @@ partial record Shipment : global::StructuredOutput.ILlmExtractable<global::Shipp
     static global::StructuredOutput.ParseResult<global::Shipping.Shipment> global::StructuredOutput.ILlmExtractable<global::Shipping.Shipment>.Parse(string json, global::StructuredOutput.ParseOptions? options) => global::Shipping.__Shipment_LlmContract.Parse(json, options);
 
     static void global::StructuredOutput.ILlmExtractable<global::Shipping.Shipment>.Write(global::System.Text.Json.Utf8JsonWriter writer, global::Shipping.Shipment value) => global::Shipping.__Shipment_LlmContract.Write(writer, value);
+
+    static global::StructuredOutput.Streaming.PartialShape? global::StructuredOutput.ILlmExtractable<global::Shipping.Shipment>.StreamingShape => global::Shipping.__Shipment_LlmContract.ShapeOfPartial;
+
+    /// <summary>
+    /// The partial view of <c>Shipment</c> that a streamed extraction fills in as the answer arrives: a string member
+    /// shows its text so far, an object or a list fills in as it is written, any other member appears once complete and valid.
+    /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("StructuredOutput.Generator", "{version}")]
+    public sealed class Partial : global::StructuredOutput.PartialObject
+    {
+        internal Partial()
+            : base(global::Shipping.__Shipment_LlmContract.ShapeOfPartial)
+        {
+        }
+
+        /// <summary><c>Id</c> once it is complete and valid; null before (or when it is null).</summary>
+        public global::System.Guid? Id => GetValue<global::System.Guid>(0);
+
+        /// <summary><c>Day</c> once it is complete and valid; null before (or when it is null).</summary>
+        public global::System.DateOnly? Day => GetValue<global::System.DateOnly>(1);
+
+        /// <summary><c>Pickup</c> once it is complete and valid; null before (or when it is null).</summary>
+        public global::System.TimeOnly? Pickup => GetValue<global::System.TimeOnly>(2);
+
+        /// <summary><c>Transit</c> once it is complete and valid; null before (or when it is null).</summary>
+        public global::System.TimeSpan? Transit => GetValue<global::System.TimeSpan>(3);
+
+        /// <summary><c>Sent</c> once it is complete and valid; null before (or when it is null).</summary>
+        public global::System.DateTimeOffset? Sent => GetValue<global::System.DateTimeOffset>(4);
+
+        /// <summary><c>Tracking</c> once it is complete and valid; null before (or when it is null).</summary>
+        public global::System.Uri? Tracking => GetReference<global::System.Uri>(5);
+
+        /// <summary><c>Grade</c> once it is complete and valid; null before (or when it is null).</summary>
+        public char? Grade => GetValue<char>(6);
+
+        /// <summary><c>Counts</c> once it is complete and valid; null before (or when it is null).</summary>
+        public global::System.Collections.Generic.Dictionary<string, int>? Counts => GetReference<global::System.Collections.Generic.Dictionary<string, int>>(7);
+
+        /// <summary><c>Options</c> once it is complete and valid; null before (or when it is null).</summary>
+        public global::System.Collections.Generic.IReadOnlyDictionary<string, global::System.Collections.Generic.List<global::Shipping.Carrier?>>? Options => GetReference<global::System.Collections.Generic.IReadOnlyDictionary<string, global::System.Collections.Generic.List<global::Shipping.Carrier?>>>(8);
+
+        /// <summary><c>Labels</c> once it is complete and valid; null before (or when it is null).</summary>
+        public global::System.Collections.Generic.HashSet<string>? Labels => GetReference<global::System.Collections.Generic.HashSet<string>>(9);
+
+        /// <summary>The items of <c>Parcels</c> begun so far; null before the list starts (or when it is null).</summary>
+        public global::StructuredOutput.PartialList<global::Shipping.Shipment.ParcelPartial>? Parcels => GetReference<global::StructuredOutput.PartialList<global::Shipping.Shipment.ParcelPartial>>(10);
+
+        /// <summary>The items of <c>Codes</c> begun so far; null before the list starts (or when it is null).</summary>
+        public global::StructuredOutput.PartialList<int>? Codes => GetReference<global::StructuredOutput.PartialList<int>>(11);
+
+        /// <summary>The partial view of <c>Spare</c> as far as it is written; null before it starts (or when it is null).</summary>
+        public global::Shipping.Shipment.ParcelPartial? Spare => GetReference<global::Shipping.Shipment.ParcelPartial>(12);
+
+        /// <summary>The text of <c>Note</c> written so far (all of it once complete); null before it starts.</summary>
+        public string? Note => GetText(13);
+    }
+
+    /// <summary>
+    /// The partial view of <c>Parcel</c> that a streamed extraction fills in as the answer arrives: a string member
+    /// shows its text so far, an object or a list fills in as it is written, any other member appears once complete and valid.
+    /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("StructuredOutput.Generator", "{version}")]
+    public sealed class ParcelPartial : global::StructuredOutput.PartialObject
+    {
+        internal ParcelPartial()
+            : base(global::Shipping.__Shipment_LlmContract.ShapeOfParcelPartial)
+        {
+        }
+
+        /// <summary><c>Weight</c> once it is complete and valid; null before (or when it is null).</summary>
+        public double? Weight => GetValue<double>(0);
+
+        /// <summary><c>Carrier</c> once it is complete and valid; null before (or when it is null).</summary>
+        public global::Shipping.Carrier? Carrier => GetValue<global::Shipping.Carrier>(1);
+    }
 }
 
 [global::System.CodeDom.Compiler.GeneratedCode("StructuredOutput.Generator", "{version}")]
@@ -609,4 +685,224 @@ file static class __Shipment_LlmContract
 
     private static void WriteNullableCarrier(global::System.Text.Json.Utf8JsonWriter writer, global::Shipping.Carrier? value) =>
         global::StructuredOutput.Writing.JsonWriters.WriteNullable<global::Shipping.Carrier>(writer, value, WriteCarrier);
+
+    internal static readonly global::StructuredOutput.Streaming.PartialShape ShapeOfPartial = new("Shipment", new global::StructuredOutput.Streaming.PartialMember[]
+    {
+        global::StructuredOutput.Streaming.PartialMember.Value("Id", "id", true, global::StructuredOutput.Reading.ExpectedValues.Guid, MemberReader0),
+        global::StructuredOutput.Streaming.PartialMember.Value("Day", "day", true, global::StructuredOutput.Reading.ExpectedValues.DateOnly, MemberReader1),
+        global::StructuredOutput.Streaming.PartialMember.Value("Pickup", "pickup", false, global::StructuredOutput.Reading.ExpectedValues.TimeOnly + " or null", MemberReader2),
+        global::StructuredOutput.Streaming.PartialMember.Value("Transit", "transit", true, global::StructuredOutput.Reading.ExpectedValues.TimeSpan, MemberReader3),
+        global::StructuredOutput.Streaming.PartialMember.Value("Sent", "sent", true, global::StructuredOutput.Reading.ExpectedValues.DateTimeOffset, MemberReader4),
+        global::StructuredOutput.Streaming.PartialMember.Value("Tracking", "tracking", false, global::StructuredOutput.Reading.ExpectedValues.Uri + " or null", MemberReader5),
+        global::StructuredOutput.Streaming.PartialMember.Value("Grade", "grade", true, global::StructuredOutput.Reading.ExpectedValues.Char, MemberReader6),
+        global::StructuredOutput.Streaming.PartialMember.Value("Counts", "counts", true, global::StructuredOutput.Reading.ExpectedValues.Object, MemberReader7),
+        global::StructuredOutput.Streaming.PartialMember.Value("Options", "options", false, global::StructuredOutput.Reading.ExpectedValues.Object + " or null", MemberReader8),
+        global::StructuredOutput.Streaming.PartialMember.Value("Labels", "labels", true, global::StructuredOutput.Reading.ExpectedValues.Array, MemberReader9),
+        global::StructuredOutput.Streaming.PartialMember.List("Parcels", "parcels", true, global::StructuredOutput.Reading.ExpectedValues.Array, MemberReader10, global::StructuredOutput.Streaming.PartialElement.Object<global::Shipping.Parcel, global::Shipping.Shipment.ParcelPartial>(ItemReader10, static () => new global::Shipping.Shipment.ParcelPartial()), false),
+        global::StructuredOutput.Streaming.PartialMember.List("Codes", "codes", false, global::StructuredOutput.Reading.ExpectedValues.Array + " or null", MemberReader11, global::StructuredOutput.Streaming.PartialElement.Value<int>(ItemReader11), false),
+        global::StructuredOutput.Streaming.PartialMember.Object("Spare", "spare", false, global::StructuredOutput.Reading.ExpectedValues.Object + " or null", MemberReader12, static () => new global::Shipping.Shipment.ParcelPartial(), false),
+        global::StructuredOutput.Streaming.PartialMember.Text("Note", "note", false, global::StructuredOutput.Reading.ExpectedValues.String + " or null", MemberReader13),
+    });
+
+    internal static readonly global::StructuredOutput.Streaming.PartialShape ShapeOfParcelPartial = new("Parcel", new global::StructuredOutput.Streaming.PartialMember[]
+    {
+        global::StructuredOutput.Streaming.PartialMember.Value("Weight", "weight", true, global::StructuredOutput.Reading.ExpectedValues.Number, MemberReader14),
+        global::StructuredOutput.Streaming.PartialMember.Value("Carrier", "carrier", true, s_CarrierNames.Expected, MemberReader15),
+    });
+
+    // Shipment.Id
+    internal static bool MemberReader0(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        global::System.Guid mId = default;
+        global::StructuredOutput.Reading.JsonReaders.ReadGuid(ref reader, context, out mId);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? mId : null;
+        return ok;
+    }
+
+    // Shipment.Day
+    internal static bool MemberReader1(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        global::System.DateOnly mDay = default;
+        global::StructuredOutput.Reading.JsonReaders.ReadDateOnly(ref reader, context, out mDay);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? mDay : null;
+        return ok;
+    }
+
+    // Shipment.Pickup
+    internal static bool MemberReader2(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        global::System.TimeOnly? mPickup = null;
+        ReadNullableTimeOnly(ref reader, context, out mPickup);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? mPickup : null;
+        return ok;
+    }
+
+    // Shipment.Transit
+    internal static bool MemberReader3(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        global::System.TimeSpan mTransit = default;
+        global::StructuredOutput.Reading.JsonReaders.ReadTimeSpan(ref reader, context, out mTransit);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? mTransit : null;
+        return ok;
+    }
+
+    // Shipment.Sent
+    internal static bool MemberReader4(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        global::System.DateTimeOffset mSent = default;
+        global::StructuredOutput.Reading.JsonReaders.ReadDateTimeOffset(ref reader, context, out mSent);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? mSent : null;
+        return ok;
+    }
+
+    // Shipment.Tracking
+    internal static bool MemberReader5(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        global::System.Uri? mTracking = null;
+        ReadNullableUri(ref reader, context, out mTracking);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? mTracking : null;
+        return ok;
+    }
+
+    // Shipment.Grade
+    internal static bool MemberReader6(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        char mGrade = default;
+        global::StructuredOutput.Reading.JsonReaders.ReadChar(ref reader, context, out mGrade);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? mGrade : null;
+        return ok;
+    }
+
+    // Shipment.Counts
+    internal static bool MemberReader7(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        global::System.Collections.Generic.Dictionary<string, int> mCounts = default!;
+        ReadDictionaryOfInt32(ref reader, context, out mCounts);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? mCounts : null;
+        return ok;
+    }
+
+    // Shipment.Options
+    internal static bool MemberReader8(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        global::System.Collections.Generic.IReadOnlyDictionary<string, global::System.Collections.Generic.List<global::Shipping.Carrier?>>? mOptions = null;
+        ReadNullableIReadOnlyDictionaryOfListOfNullableCarrier(ref reader, context, out mOptions);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? mOptions : null;
+        return ok;
+    }
+
+    // Shipment.Labels
+    internal static bool MemberReader9(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        global::System.Collections.Generic.HashSet<string> mLabels = default!;
+        ReadHashSetOfString(ref reader, context, out mLabels);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? mLabels : null;
+        return ok;
+    }
+
+    // Shipment.Parcels
+    internal static bool MemberReader10(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        global::System.Collections.Immutable.ImmutableArray<global::Shipping.Parcel> mParcels = default;
+        ReadImmutableArrayOfParcel(ref reader, context, out mParcels);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? mParcels : null;
+        return ok;
+    }
+
+    // an item of Shipment.Parcels
+    internal static bool ItemReader10(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        ReadParcel(ref reader, context, out global::Shipping.Parcel item);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? item : null;
+        return ok;
+    }
+
+    // Shipment.Codes
+    internal static bool MemberReader11(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        global::System.Collections.Immutable.ImmutableArray<int>? mCodes = null;
+        ReadNullableImmutableArrayOfInt32(ref reader, context, out mCodes);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? mCodes : null;
+        return ok;
+    }
+
+    // an item of Shipment.Codes
+    internal static bool ItemReader11(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        global::StructuredOutput.Reading.JsonReaders.ReadInt32(ref reader, context, out int item);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? item : null;
+        return ok;
+    }
+
+    // Shipment.Spare
+    internal static bool MemberReader12(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        global::Shipping.Parcel? mSpare = null;
+        ReadNullableParcel(ref reader, context, out mSpare);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? mSpare : null;
+        return ok;
+    }
+
+    // Shipment.Note
+    internal static bool MemberReader13(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        string? mNote = "none";
+        ReadNullableString(ref reader, context, out mNote);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? mNote : null;
+        return ok;
+    }
+
+    // Parcel.Weight
+    internal static bool MemberReader14(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        double mWeight = default;
+        global::StructuredOutput.Reading.JsonReaders.ReadDouble(ref reader, context, out mWeight);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? mWeight : null;
+        return ok;
+    }
+
+    // Parcel.Carrier
+    internal static bool MemberReader15(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        global::Shipping.Carrier mCarrier = default;
+        ReadCarrier(ref reader, context, out mCarrier);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? mCarrier : null;
+        return ok;
+    }
 }

@@ -25,6 +25,52 @@ partial record Book : global::StructuredOutput.ILlmExtractable<global::Docs.Book
     static global::StructuredOutput.ParseResult<global::Docs.Book> global::StructuredOutput.ILlmExtractable<global::Docs.Book>.Parse(string json, global::StructuredOutput.ParseOptions? options) => global::Docs.__Book_LlmContract.Parse(json, options);
 
     static void global::StructuredOutput.ILlmExtractable<global::Docs.Book>.Write(global::System.Text.Json.Utf8JsonWriter writer, global::Docs.Book value) => global::Docs.__Book_LlmContract.Write(writer, value);
+
+    static global::StructuredOutput.Streaming.PartialShape? global::StructuredOutput.ILlmExtractable<global::Docs.Book>.StreamingShape => global::Docs.__Book_LlmContract.ShapeOfPartial;
+
+    /// <summary>
+    /// The partial view of <c>Book</c> that a streamed extraction fills in as the answer arrives: a string member
+    /// shows its text so far, an object or a list fills in as it is written, any other member appears once complete and valid.
+    /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("StructuredOutput.Generator", "{version}")]
+    public sealed class Partial : global::StructuredOutput.PartialObject
+    {
+        internal Partial()
+            : base(global::Docs.__Book_LlmContract.ShapeOfPartial)
+        {
+        }
+
+        /// <summary>The text of <c>Title</c> written so far (all of it once complete); null before it starts.</summary>
+        public string? Title => GetText(0);
+
+        /// <summary>The partial view of <c>Author</c> as far as it is written; null before it starts (or when it is null).</summary>
+        public global::Docs.Book.AuthorPartial? Author => GetReference<global::Docs.Book.AuthorPartial>(1);
+
+        /// <summary><c>Pages</c> once it is complete and valid; null before (or when it is null).</summary>
+        public int? Pages => GetValue<int>(2);
+
+        /// <summary><c>Genre</c> once it is complete and valid; null before (or when it is null).</summary>
+        public global::Docs.Genre? Genre => GetValue<global::Docs.Genre>(3);
+    }
+
+    /// <summary>
+    /// The partial view of <c>Author</c> that a streamed extraction fills in as the answer arrives: a string member
+    /// shows its text so far, an object or a list fills in as it is written, any other member appears once complete and valid.
+    /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("StructuredOutput.Generator", "{version}")]
+    public sealed class AuthorPartial : global::StructuredOutput.PartialObject
+    {
+        internal AuthorPartial()
+            : base(global::Docs.__Book_LlmContract.ShapeOfAuthorPartial)
+        {
+        }
+
+        /// <summary>The text of <c>Name</c> written so far (all of it once complete); null before it starts.</summary>
+        public string? Name => GetText(0);
+
+        /// <summary><c>Born</c> once it is complete and valid; null before (or when it is null).</summary>
+        public int? Born => GetValue<int>(1);
+    }
 }
 
 [global::System.CodeDom.Compiler.GeneratedCode("StructuredOutput.Generator", "{version}")]
@@ -359,4 +405,84 @@ file static class __Book_LlmContract
 
     private static void WriteNullableInt32(global::System.Text.Json.Utf8JsonWriter writer, int? value) =>
         global::StructuredOutput.Writing.JsonWriters.WriteNullable<int>(writer, value, global::StructuredOutput.Writing.JsonWriters.WriteInt32);
+
+    internal static readonly global::StructuredOutput.Streaming.PartialShape ShapeOfPartial = new("Book", new global::StructuredOutput.Streaming.PartialMember[]
+    {
+        global::StructuredOutput.Streaming.PartialMember.Text("Title", "title", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader0),
+        global::StructuredOutput.Streaming.PartialMember.Object("Author", "author", true, global::StructuredOutput.Reading.ExpectedValues.Object, MemberReader1, static () => new global::Docs.Book.AuthorPartial(), false),
+        global::StructuredOutput.Streaming.PartialMember.Value("Pages", "pages", false, global::StructuredOutput.Reading.ExpectedValues.Integer + " or null", MemberReader2),
+        global::StructuredOutput.Streaming.PartialMember.Value("Genre", "genre", true, s_GenreNames.Expected, MemberReader3),
+    });
+
+    internal static readonly global::StructuredOutput.Streaming.PartialShape ShapeOfAuthorPartial = new("Author", new global::StructuredOutput.Streaming.PartialMember[]
+    {
+        global::StructuredOutput.Streaming.PartialMember.Text("Name", "name", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader4),
+        global::StructuredOutput.Streaming.PartialMember.Value("Born", "born", false, global::StructuredOutput.Reading.ExpectedValues.Integer + " or null", MemberReader5),
+    });
+
+    // Book.Title
+    internal static bool MemberReader0(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        string mTitle = default!;
+        global::StructuredOutput.Reading.JsonReaders.ReadString(ref reader, context, out mTitle);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? mTitle : null;
+        return ok;
+    }
+
+    // Book.Author
+    internal static bool MemberReader1(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        global::Docs.Author mAuthor = default!;
+        ReadAuthor(ref reader, context, out mAuthor);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? mAuthor : null;
+        return ok;
+    }
+
+    // Book.Pages
+    internal static bool MemberReader2(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        int? mPages = null;
+        ReadNullableInt32(ref reader, context, out mPages);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? mPages : null;
+        return ok;
+    }
+
+    // Book.Genre
+    internal static bool MemberReader3(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        global::Docs.Genre mGenre = default;
+        ReadGenre(ref reader, context, out mGenre);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? mGenre : null;
+        return ok;
+    }
+
+    // Author.Name
+    internal static bool MemberReader4(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        string mName = default!;
+        global::StructuredOutput.Reading.JsonReaders.ReadString(ref reader, context, out mName);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? mName : null;
+        return ok;
+    }
+
+    // Author.Born
+    internal static bool MemberReader5(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        int? mBorn = null;
+        ReadNullableInt32(ref reader, context, out mBorn);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? mBorn : null;
+        return ok;
+    }
 }

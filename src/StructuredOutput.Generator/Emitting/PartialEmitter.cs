@@ -1,0 +1,186 @@
+using System.Collections.Generic;
+using System.Globalization;
+using StructuredOutput.Generator.Model;
+
+namespace StructuredOutput.Generator.Emitting;
+
+/// <summary>
+/// Writes what streaming needs of a contract: the partial views nested in the root type (<c>Partial</c> and one
+/// <c>{Name}Partial</c> per object reachable through members and list items, see <see cref="PartialViews"/>), and in the
+/// file-local contract class their shapes with one <c>PartialValueReader</c> per member and list element, each reading
+/// exactly as the object's reader does (the reader emitter writes both from one function).
+/// </summary>
+internal sealed class PartialEmitter
+{
+    private const string PartialMember = "global::StructuredOutput.Streaming.PartialMember";
+    private const string PartialElement = "global::StructuredOutput.Streaming.PartialElement";
+    private const string PartialShape = "global::StructuredOutput.Streaming.PartialShape";
+    private const string PartialList = "global::StructuredOutput.PartialList";
+
+    // Members of PartialObject and object a view's property of the same name hides on purpose.
+    private static readonly HashSet<string> InheritedNames = new()
+    {
+        "IsComplete", "IsMemberComplete", "GetValue", "GetReference", "GetText", "Equals", "GetHashCode", "GetType",
+        "ToString", "MemberwiseClone", "ReferenceEquals",
+    };
+
+    private readonly ContractNames _names;
+    private readonly SourceWriter _w;
+    private readonly string _contractRef;
+    private readonly string _generatedCode;
+    private readonly IReadOnlyList<KeyValuePair<string, string>> _views;
+    private readonly Dictionary<string, string> _viewOf = new();
+
+    public PartialEmitter(ContractNames names, SourceWriter writer, string contractRef, string generatedCodeAttribute)
+    {
+        _names = names;
+        _w = writer;
+        _contractRef = contractRef;
+        _generatedCode = generatedCodeAttribute;
+        _views = names.Model.HasPartialViews ? PartialViews.Names(names.Model) : new List<KeyValuePair<string, string>>();
+        foreach (var view in _views)
+        {
+            _viewOf[view.Key] = view.Value;
+        }
+    }
+
+    /// <summary>Whether the contract has views (its root is an object and no member of the root takes a view's name).</summary>
+    public bool HasViews => _views.Count > 0;
+
+    /// <summary>The expression of the root view's shape, for <c>ILlmExtractable&lt;T&gt;.StreamingShape</c>.</summary>
+    public string RootShape => _contractRef + "." + ShapeField(PartialViews.RootViewName);
+
+    /// <summary>Writes the view classes; the writer is inside the root type's declaration.</summary>
+    public void EmitViews()
+    {
+        foreach (var view in _views)
+        {
+            var o = _names.FindObject(view.Key);
+            string name = view.Value;
+            _w.Line("/// <summary>");
+            _w.Line($"/// The partial view of <c>{o.Name}</c> that a streamed extraction fills in as the answer arrives: a string member");
+            _w.Line("/// shows its text so far, an object or a list fills in as it is written, any other member appears once complete and valid.");
+            _w.Line("/// </summary>");
+            _w.Line(_generatedCode);
+            _w.Open($"public sealed class {name} : global::StructuredOutput.PartialObject");
+            _w.Line($"internal {name}()");
+            _w.Line($"    : base({_contractRef}.{ShapeField(name)})");
+            _w.Line("{");
+            _w.Line("}");
+            for (int i = 0; i < o.Members.Count; i++)
+            {
+                _w.Line();
+                EmitProperty(o.Members[i], i);
+            }
+
+            _w.Close();
+            _w.Line();
+        }
+    }
+
+    private void EmitProperty(MemberModel m, int index)
+    {
+        string i = index.ToString(CultureInfo.InvariantCulture);
+        string name = Literals.Identifier(m.ClrName);
+        string modifiers = InheritedNames.Contains(m.ClrName) ? "public new" : "public";
+        string orNull = m.Type.IsNullable ? " (or when it is null)" : string.Empty;
+        switch (PartialViews.MemberKind(m.Type))
+        {
+            case PartialViews.Kind.Text:
+                _w.Line($"/// <summary>The text of <c>{m.ClrName}</c> written so far (all of it once complete); null before it starts.</summary>");
+                _w.Line($"{modifiers} string? {name} => GetText({i});");
+                break;
+            case PartialViews.Kind.Object:
+                string view = ViewType(m.Type);
+                _w.Line($"/// <summary>The partial view of <c>{m.ClrName}</c> as far as it is written; null before it starts{orNull}.</summary>");
+                _w.Line($"{modifiers} {view}? {name} => GetReference<{view}>({i});");
+                break;
+            case PartialViews.Kind.List:
+                string list = $"{PartialList}<{ItemType(m.Type.Element!)}>";
+                _w.Line($"/// <summary>The items of <c>{m.ClrName}</c> begun so far; null before the list starts{orNull}.</summary>");
+                _w.Line($"{modifiers} {list}? {name} => GetReference<{list}>({i});");
+                break;
+            default:
+                string type = ReaderEmitter.CSharpType(m.Type.AsNonNullable());
+                string get = m.Type.IsValueType ? "GetValue" : "GetReference";
+                _w.Line($"/// <summary><c>{m.ClrName}</c> once it is complete and valid; null before{orNull}.</summary>");
+                _w.Line($"{modifiers} {type}? {name} => {get}<{type}>({i});");
+                break;
+        }
+    }
+
+    /// <summary>
+    /// Writes the shapes and their readers into the file-local contract class. Every name written here starts with
+    /// <c>ShapeOf</c>, <c>MemberReader</c> or <c>ItemReader</c>, which no other name of that class does.
+    /// </summary>
+    public void EmitShapes(ReaderEmitter readers)
+    {
+        int next = 0;
+        var methods = new List<(string Name, ObjectModel Object, MemberModel Member, TypeRef? Element)>();
+        foreach (var view in _views)
+        {
+            var o = _names.FindObject(view.Key);
+            _w.Line($"internal static readonly {PartialShape} {ShapeField(view.Value)} = new({Literals.CSharp(o.Name)}, new {PartialMember}[]");
+            _w.Line("{");
+            foreach (var m in o.Members)
+            {
+                string k = (next++).ToString(CultureInfo.InvariantCulture);
+                string reader = "MemberReader" + k;
+                methods.Add((reader, o, m, null));
+                string head = $"{Literals.CSharp(m.ClrName)}, {Literals.CSharp(m.JsonName)}, {(ReaderEmitter.IsRequired(m) ? "true" : "false")}, {readers.MemberExpected(m)}, {reader}";
+                string line = PartialViews.MemberKind(m.Type) switch
+                {
+                    PartialViews.Kind.Text => $"{PartialMember}.Text({head})",
+                    PartialViews.Kind.Object => $"{PartialMember}.Object({head}, {Create(m.Type)}, {Bool(_names.FindObject(m.Type.Target!).IsValidatable)})",
+                    PartialViews.Kind.List => $"{PartialMember}.List({head}, {Element(m.Type.Element!, "ItemReader" + k)}, {Bool(readers.HasChecks(o, m))})",
+                    _ => $"{PartialMember}.Value({head})",
+                };
+                if (PartialViews.MemberKind(m.Type) == PartialViews.Kind.List)
+                {
+                    methods.Add(("ItemReader" + k, o, m, m.Type.Element));
+                }
+
+                _w.Line($"    {line},");
+            }
+
+            _w.Line("});");
+            _w.Line();
+        }
+
+        foreach (var (name, o, m, element) in methods)
+        {
+            _w.Line(element is null ? $"// {o.Name}.{m.ClrName}" : $"// an item of {o.Name}.{m.ClrName}");
+            if (element is null)
+            {
+                readers.EmitMemberReader(name, o, m);
+            }
+            else
+            {
+                readers.EmitElementReader(name, element);
+            }
+        }
+    }
+
+    private string Element(TypeRef element, string reader) => PartialViews.ElementKind(element) switch
+    {
+        PartialViews.Kind.Text => $"{PartialElement}.Text({reader})",
+        PartialViews.Kind.Object => $"{PartialElement}.Object<{ReaderEmitter.CSharpType(element)}, {ViewType(element)}>({reader}, {Create(element)})",
+        _ => $"{PartialElement}.Value<{ReaderEmitter.CSharpType(element)}>({reader})",
+    };
+
+    // The list's item type as PartialList shows it: the text so far, the item's view, or the element itself.
+    private string ItemType(TypeRef element) => PartialViews.ElementKind(element) switch
+    {
+        PartialViews.Kind.Text => "string?",
+        PartialViews.Kind.Object => ViewType(element) + (element.IsNullable ? "?" : string.Empty),
+        _ => ReaderEmitter.CSharpType(element),
+    };
+
+    private string ViewType(TypeRef type) => _names.Model.Declaration.FullyQualifiedName + "." + _viewOf[type.Target!];
+
+    private string Create(TypeRef type) => $"static () => new {ViewType(type)}()";
+
+    private static string ShapeField(string view) => "ShapeOf" + view;
+
+    private static string Bool(bool value) => value ? "true" : "false";
+}
