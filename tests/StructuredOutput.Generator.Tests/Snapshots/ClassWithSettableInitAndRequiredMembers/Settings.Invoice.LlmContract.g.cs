@@ -46,10 +46,10 @@ partial class Invoice : global::StructuredOutput.ILlmExtractable<global::Setting
         /// <summary>The text of <c>Customer</c> written so far (all of it once complete); null before it starts.</summary>
         public string? Customer => GetText(1);
 
-        /// <summary><c>Total</c> once it is complete and valid; null before (or when it is null).</summary>
+        /// <summary><c>Total</c> once it is complete and valid; null before.</summary>
         public int? Total => GetValue<int>(2);
 
-        /// <summary>The items of <c>Lines</c> begun so far; null before the list starts (or when it is null).</summary>
+        /// <summary>The items of <c>Lines</c> begun so far; null before the list starts.</summary>
         public global::StructuredOutput.PartialList<global::Settings.Invoice.LinePartial>? Lines => GetReference<global::StructuredOutput.PartialList<global::Settings.Invoice.LinePartial>>(3);
     }
 
@@ -68,7 +68,7 @@ partial class Invoice : global::StructuredOutput.ILlmExtractable<global::Setting
         /// <summary>The text of <c>Sku</c> written so far (all of it once complete); null before it starts.</summary>
         public string? Sku => GetText(0);
 
-        /// <summary><c>Qty</c> once it is complete and valid; null before (or when it is null).</summary>
+        /// <summary><c>Qty</c> once it is complete and valid; null before.</summary>
         public int? Qty => GetValue<int>(1);
     }
 }

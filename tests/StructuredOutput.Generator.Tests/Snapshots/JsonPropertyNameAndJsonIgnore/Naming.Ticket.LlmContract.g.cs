@@ -49,7 +49,7 @@ partial class Ticket : global::StructuredOutput.ILlmExtractable<global::Naming.T
         /// <summary>The text of <c>URL</c> written so far (all of it once complete); null before it starts.</summary>
         public string? URL => GetText(2);
 
-        /// <summary><c>Status</c> once it is complete and valid; null before (or when it is null).</summary>
+        /// <summary><c>Status</c> once it is complete and valid; null before.</summary>
         public global::Naming.Status? Status => GetValue<global::Naming.Status>(3);
     }
 }

@@ -40,10 +40,10 @@ partial record struct Point : global::StructuredOutput.ILlmExtractable<global::G
         {
         }
 
-        /// <summary><c>X</c> once it is complete and valid; null before (or when it is null).</summary>
+        /// <summary><c>X</c> once it is complete and valid; null before.</summary>
         public double? X => GetValue<double>(0);
 
-        /// <summary><c>Y</c> once it is complete and valid; null before (or when it is null).</summary>
+        /// <summary><c>Y</c> once it is complete and valid; null before.</summary>
         public double? Y => GetValue<double>(1);
 
         /// <summary>The partial view of <c>Label</c> as far as it is written; null before it starts (or when it is null).</summary>

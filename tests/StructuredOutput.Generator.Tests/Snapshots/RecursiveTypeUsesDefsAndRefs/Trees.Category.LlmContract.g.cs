@@ -43,7 +43,7 @@ partial record Category : global::StructuredOutput.ILlmExtractable<global::Trees
         /// <summary>The text of <c>Name</c> written so far (all of it once complete); null before it starts.</summary>
         public string? Name => GetText(0);
 
-        /// <summary>The items of <c>Subcategories</c> begun so far; null before the list starts (or when it is null).</summary>
+        /// <summary>The items of <c>Subcategories</c> begun so far; null before the list starts.</summary>
         public global::StructuredOutput.PartialList<global::Trees.Category.Partial>? Subcategories => GetReference<global::StructuredOutput.PartialList<global::Trees.Category.Partial>>(1);
     }
 }

@@ -43,10 +43,10 @@ partial record Outline : global::StructuredOutput.ILlmExtractable<global::Trees.
         /// <summary>The text of <c>Title</c> written so far (all of it once complete); null before it starts.</summary>
         public string? Title => GetText(0);
 
-        /// <summary>The partial view of <c>Root</c> as far as it is written; null before it starts (or when it is null).</summary>
+        /// <summary>The partial view of <c>Root</c> as far as it is written; null before it starts.</summary>
         public global::Trees.Outline.TreeNodePartial? Root => GetReference<global::Trees.Outline.TreeNodePartial>(1);
 
-        /// <summary>The partial view of <c>Author</c> as far as it is written; null before it starts (or when it is null).</summary>
+        /// <summary>The partial view of <c>Author</c> as far as it is written; null before it starts.</summary>
         public global::Trees.Outline.PersonPartial? Author => GetReference<global::Trees.Outline.PersonPartial>(2);
 
         /// <summary>The partial view of <c>Editor</c> as far as it is written; null before it starts (or when it is null).</summary>
@@ -68,7 +68,7 @@ partial record Outline : global::StructuredOutput.ILlmExtractable<global::Trees.
         /// <summary>The text of <c>Label</c> written so far (all of it once complete); null before it starts.</summary>
         public string? Label => GetText(0);
 
-        /// <summary>The items of <c>Children</c> begun so far; null before the list starts (or when it is null).</summary>
+        /// <summary>The items of <c>Children</c> begun so far; null before the list starts.</summary>
         public global::StructuredOutput.PartialList<global::Trees.Outline.TreeNodePartial>? Children => GetReference<global::StructuredOutput.PartialList<global::Trees.Outline.TreeNodePartial>>(1);
 
         /// <summary>The partial view of <c>Parent</c> as far as it is written; null before it starts (or when it is null).</summary>

@@ -44,7 +44,7 @@ partial record Contact : global::StructuredOutput.ILlmExtractable<global::Contac
         /// <summary>The text of <c>Email</c> written so far (all of it once complete); null before it starts.</summary>
         public string? Email => GetText(1);
 
-        /// <summary>The partial view of <c>Address</c> as far as it is written; null before it starts (or when it is null).</summary>
+        /// <summary>The partial view of <c>Address</c> as far as it is written; null before it starts.</summary>
         public global::Contact.AddressPartial? Address => GetReference<global::Contact.AddressPartial>(2);
     }
 

@@ -47,7 +47,7 @@ partial class Outer
                 /// <summary>The text of <c>Value</c> written so far (all of it once complete); null before it starts.</summary>
                 public string? Value => GetText(0);
 
-                /// <summary>The partial view of <c>Detail</c> as far as it is written; null before it starts (or when it is null).</summary>
+                /// <summary>The partial view of <c>Detail</c> as far as it is written; null before it starts.</summary>
                 public global::Company.Product.Feature.Outer.Middle.Inner.DetailPartial? Detail => GetReference<global::Company.Product.Feature.Outer.Middle.Inner.DetailPartial>(1);
             }
 
@@ -63,7 +63,7 @@ partial class Outer
                 {
                 }
 
-                /// <summary><c>Level</c> once it is complete and valid; null before (or when it is null).</summary>
+                /// <summary><c>Level</c> once it is complete and valid; null before.</summary>
                 public int? Level => GetValue<int>(0);
             }
         }

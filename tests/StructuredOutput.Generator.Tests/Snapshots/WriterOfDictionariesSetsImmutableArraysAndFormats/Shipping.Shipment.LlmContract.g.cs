@@ -40,37 +40,37 @@ partial record Shipment : global::StructuredOutput.ILlmExtractable<global::Shipp
         {
         }
 
-        /// <summary><c>Id</c> once it is complete and valid; null before (or when it is null).</summary>
+        /// <summary><c>Id</c> once it is complete and valid; null before.</summary>
         public global::System.Guid? Id => GetValue<global::System.Guid>(0);
 
-        /// <summary><c>Day</c> once it is complete and valid; null before (or when it is null).</summary>
+        /// <summary><c>Day</c> once it is complete and valid; null before.</summary>
         public global::System.DateOnly? Day => GetValue<global::System.DateOnly>(1);
 
         /// <summary><c>Pickup</c> once it is complete and valid; null before (or when it is null).</summary>
         public global::System.TimeOnly? Pickup => GetValue<global::System.TimeOnly>(2);
 
-        /// <summary><c>Transit</c> once it is complete and valid; null before (or when it is null).</summary>
+        /// <summary><c>Transit</c> once it is complete and valid; null before.</summary>
         public global::System.TimeSpan? Transit => GetValue<global::System.TimeSpan>(3);
 
-        /// <summary><c>Sent</c> once it is complete and valid; null before (or when it is null).</summary>
+        /// <summary><c>Sent</c> once it is complete and valid; null before.</summary>
         public global::System.DateTimeOffset? Sent => GetValue<global::System.DateTimeOffset>(4);
 
         /// <summary><c>Tracking</c> once it is complete and valid; null before (or when it is null).</summary>
         public global::System.Uri? Tracking => GetReference<global::System.Uri>(5);
 
-        /// <summary><c>Grade</c> once it is complete and valid; null before (or when it is null).</summary>
+        /// <summary><c>Grade</c> once it is complete and valid; null before.</summary>
         public char? Grade => GetValue<char>(6);
 
-        /// <summary><c>Counts</c> once it is complete and valid; null before (or when it is null).</summary>
+        /// <summary><c>Counts</c> once it is complete and valid; null before.</summary>
         public global::System.Collections.Generic.Dictionary<string, int>? Counts => GetReference<global::System.Collections.Generic.Dictionary<string, int>>(7);
 
         /// <summary><c>Options</c> once it is complete and valid; null before (or when it is null).</summary>
         public global::System.Collections.Generic.IReadOnlyDictionary<string, global::System.Collections.Generic.List<global::Shipping.Carrier?>>? Options => GetReference<global::System.Collections.Generic.IReadOnlyDictionary<string, global::System.Collections.Generic.List<global::Shipping.Carrier?>>>(8);
 
-        /// <summary><c>Labels</c> once it is complete and valid; null before (or when it is null).</summary>
+        /// <summary><c>Labels</c> once it is complete and valid; null before.</summary>
         public global::System.Collections.Generic.HashSet<string>? Labels => GetReference<global::System.Collections.Generic.HashSet<string>>(9);
 
-        /// <summary>The items of <c>Parcels</c> begun so far; null before the list starts (or when it is null).</summary>
+        /// <summary>The items of <c>Parcels</c> begun so far; null before the list starts.</summary>
         public global::StructuredOutput.PartialList<global::Shipping.Shipment.ParcelPartial>? Parcels => GetReference<global::StructuredOutput.PartialList<global::Shipping.Shipment.ParcelPartial>>(10);
 
         /// <summary>The items of <c>Codes</c> begun so far; null before the list starts (or when it is null).</summary>
@@ -95,10 +95,10 @@ partial record Shipment : global::StructuredOutput.ILlmExtractable<global::Shipp
         {
         }
 
-        /// <summary><c>Weight</c> once it is complete and valid; null before (or when it is null).</summary>
+        /// <summary><c>Weight</c> once it is complete and valid; null before.</summary>
         public double? Weight => GetValue<double>(0);
 
-        /// <summary><c>Carrier</c> once it is complete and valid; null before (or when it is null).</summary>
+        /// <summary><c>Carrier</c> once it is complete and valid; null before.</summary>
         public global::Shipping.Carrier? Carrier => GetValue<global::Shipping.Carrier>(1);
     }
 }

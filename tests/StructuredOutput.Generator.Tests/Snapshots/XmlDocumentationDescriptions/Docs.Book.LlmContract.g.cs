@@ -43,13 +43,13 @@ partial record Book : global::StructuredOutput.ILlmExtractable<global::Docs.Book
         /// <summary>The text of <c>Title</c> written so far (all of it once complete); null before it starts.</summary>
         public string? Title => GetText(0);
 
-        /// <summary>The partial view of <c>Author</c> as far as it is written; null before it starts (or when it is null).</summary>
+        /// <summary>The partial view of <c>Author</c> as far as it is written; null before it starts.</summary>
         public global::Docs.Book.AuthorPartial? Author => GetReference<global::Docs.Book.AuthorPartial>(1);
 
         /// <summary><c>Pages</c> once it is complete and valid; null before (or when it is null).</summary>
         public int? Pages => GetValue<int>(2);
 
-        /// <summary><c>Genre</c> once it is complete and valid; null before (or when it is null).</summary>
+        /// <summary><c>Genre</c> once it is complete and valid; null before.</summary>
         public global::Docs.Genre? Genre => GetValue<global::Docs.Genre>(3);
     }
 
