@@ -128,6 +128,7 @@ public class ErrorWordingTests
         var covered = LoopCases.Select(row => (ExtractionFailureKind)row[0]).ToHashSet();
         covered.Add(ExtractionFailureKind.None);
         covered.Add(ExtractionFailureKind.InvalidAnswer); // its wording is the errors' own (ParseCases)
+        covered.Add(ExtractionFailureKind.Interrupted); // streamed only: worded in Streaming/StreamingExtractionTests
         Assert.All(Enum.GetValues<ExtractionFailureKind>(), kind => Assert.Contains(kind, covered));
     }
 

@@ -79,7 +79,6 @@ internal static class StreamingExtraction<T>
                 int number = conversation.Attempts.Count + 1;
                 UsageDetails? usageBefore = SumUsage(conversation.Attempts);
                 PartialAnswerReader? reader = shape is null ? null : new PartialAnswerReader(shape, options?.Parsing);
-                lastView = null;
                 if (reader is not null && watchedMember >= 0)
                 {
                     reader.WatchItems(watchedMember);

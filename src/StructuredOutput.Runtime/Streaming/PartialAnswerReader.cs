@@ -48,6 +48,7 @@ internal sealed class PartialAnswerReader
     private byte[] _buffer = new byte[256];
     private int _length;
     private int _consumed;
+    private int _quiet;
     private long _chars;
     private JsonReaderState _state;
     private bool _started;
@@ -197,6 +198,23 @@ internal sealed class PartialAnswerReader
 
             changed |= DecodeText(close);
             _openString = -1;
+        }
+        else
+        {
+            // Only whitespace, commas and colons since the last token: nothing can complete, so the JSON reader waits.
+            int i = Math.Max(_quiet, _consumed);
+            int from = i;
+            while (i < _length && _buffer[i] is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r' or (byte)',' or (byte)':')
+            {
+                i++;
+            }
+
+            BytesScanned += i - from;
+            _quiet = i;
+            if (i == _length)
+            {
+                return false;
+            }
         }
 
         int origin = _consumed;

@@ -1,0 +1,421 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Net.Http;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.Extensions.AI;
+
+namespace StructuredOutput.Tests.Streaming;
+
+/// <summary>The streamed extraction loop against a scripted streaming chat client.</summary>
+public class StreamingExtractionTests
+{
+    private const string Good = """{"name":"Soup","servings":4,"level":"Easy","chef":{"name":"Ana","stars":5},"ingredients":[{"name":"salt","quantity":2,"unit":"g"},{"name":"water","quantity":1.5,"unit":"l"}],"steps":["Boil","Salt"],"scores":[7,9],"note":null,"tags":["hot"]}""";
+    private const string BadEarly = """{"name":"Soup","servings":500,"level":"Easy","chef":{"name":"Ana","stars":5},"ingredients":[{"name":"salt","quantity":2,"unit":"g"},{"name":"water","quantity":1.5,"unit":"l"}],"steps":["Boil","Salt"],"scores":[7,9],"note":null,"tags":["hot"]}""";
+    private const string BadItem = """{"name":"Soup","servings":4,"level":"Easy","chef":{"name":"Ana","stars":5},"ingredients":[{"name":"salt","quantity":2,"unit":"g"},{"name":"water","quantity":"lots","unit":"l"},{"name":"pepper"}],"steps":["Boil"],"scores":[7],"note":null,"tags":null}""";
+
+    [Fact]
+    public async Task Updates_show_the_view_growing_and_end_with_what_TryExtractAsync_returns()
+    {
+        var client = new StreamClient(Script(Good, 6, usage: (12, 34)));
+        var updates = new List<ExtractionUpdate<Dish>>();
+        var shown = new List<string>();
+        await foreach (ExtractionUpdate<Dish> update in client.ExtractStreamingAsync<Dish>("soup"))
+        {
+            updates.Add(update);
+            shown.Add(DishAnswers.Describe(update.Partial as Dish.Partial));
+        }
+
+        Assert.Equal(ExtractionUpdateKind.AttemptStarted, updates[0].Kind);
+        Assert.Null(updates[0].Partial);
+        Assert.Equal(ExtractionUpdateKind.Completed, updates[^1].Kind);
+        var partials = updates.Where(u => u.Kind == ExtractionUpdateKind.Partial).ToList();
+        Assert.Equal(updates.Count - 2, partials.Count);
+        Assert.True(partials.Count > 10);
+        Assert.All(partials, p => Assert.Same(partials[0].Partial, p.Partial));
+        Assert.All(updates, u => Assert.Equal(1, u.AttemptNumber));
+        for (int i = 2; i < updates.Count - 1; i++)
+        {
+            Assert.NotEqual(shown[i - 1], shown[i]); // an update only when the view changed
+        }
+
+        Assert.Contains(shown, s => s.Contains("Name=~\"Sou\"", StringComparison.Ordinal));
+        var view = Assert.IsType<Dish.Partial>(updates[^1].Partial);
+        Assert.True(view.IsComplete);
+
+        ExtractionResult<Dish> streamed = updates[^1].Result!;
+        ExtractionResult<Dish> whole = await new WholeClient(Good, (12, 34)).TryExtractAsync<Dish>("soup");
+        Assert.True(streamed.IsSuccess);
+        Assert.Equal(DishAnswers.Describe(whole.Value!), DishAnswers.Describe(streamed.Value!));
+        Assert.Equal(DishAnswers.Describe(streamed.Value!), DishAnswers.Describe(view));
+        Assert.Equal(whole.Attempts.Select(a => (a.RawResponse, a.FailureKind, a.FinishReason)), streamed.Attempts.Select(a => (a.RawResponse, a.FailureKind, a.FinishReason)));
+        Assert.Equal(46, streamed.Usage!.TotalTokenCount);
+        Assert.Same(streamed.Attempts[0], updates[^1].Attempt);
+        Assert.Equal(ChatResponseFormat.Json, client.Options[0]!.ResponseFormat);
+    }
+
+    [Fact]
+    public async Task A_rejected_answer_is_re_asked_and_the_next_attempt_starts_a_new_view()
+    {
+        var client = new StreamClient(Script(BadEarly, 8, usage: (10, 5)), Script(Good, 8, usage: (20, 6)));
+        var updates = await All(client.ExtractStreamingAsync<Dish>("soup"));
+
+        Assert.Equal(
+            new[] { ExtractionUpdateKind.AttemptStarted, ExtractionUpdateKind.AttemptFailed, ExtractionUpdateKind.AttemptStarted, ExtractionUpdateKind.Completed },
+            updates.Select(u => u.Kind).Where(k => k != ExtractionUpdateKind.Partial).ToArray());
+        ExtractionUpdate<Dish> failed = updates.Single(u => u.Kind == ExtractionUpdateKind.AttemptFailed);
+        Assert.Equal(1, failed.AttemptNumber);
+        Assert.Equal(BadEarly, failed.Attempt!.RawResponse);
+        Assert.Equal("$.servings", Assert.Single(failed.Errors).Path);
+        Assert.Equal(15, failed.Usage!.TotalTokenCount);
+        Assert.Equal(client.Pulled[0], client.Totals[0]); // read to its end without FailFast
+
+        // The first attempt's partial updates already carried the error, as soon as the member closed.
+        Assert.Contains(updates, u => u.Kind == ExtractionUpdateKind.Partial && u.AttemptNumber == 1 && u.Errors.Count == 1);
+
+        var first = updates.First(u => u.Kind == ExtractionUpdateKind.Partial && u.AttemptNumber == 1).Partial;
+        var second = updates.First(u => u.Kind == ExtractionUpdateKind.Partial && u.AttemptNumber == 2).Partial;
+        Assert.NotSame(first, second);
+        Assert.Equal(15, updates.First(u => u.Kind == ExtractionUpdateKind.Partial && u.AttemptNumber == 2).Usage!.TotalTokenCount);
+
+        ExtractionResult<Dish> result = updates[^1].Result!;
+        Assert.True(result.IsSuccess);
+        Assert.Equal(2, updates[^1].AttemptNumber);
+        Assert.Equal(30, result.Usage!.InputTokenCount);
+        Assert.Equal(11, result.Usage.OutputTokenCount);
+        List<ChatMessage> reask = client.Calls[1];
+        Assert.Equal(BadEarly, reask[^2].Text);
+        Assert.Contains("$.servings", reask[^1].Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Fail_fast_stops_the_stream_at_the_first_invalid_member_and_re_asks_at_once()
+    {
+        var client = new StreamClient(Script(BadEarly, 4), Script(Good, 16));
+        var updates = await All(client.ExtractStreamingAsync<Dish>("soup", new ExtractOptions { FailFast = true }));
+
+        ExtractionAttempt stopped = updates.Single(u => u.Kind == ExtractionUpdateKind.AttemptFailed).Attempt!;
+        Assert.Equal(ExtractionFailureKind.InvalidAnswer, stopped.FailureKind);
+        Assert.Equal("$.servings", Assert.Single(stopped.Errors).Path);
+        Assert.StartsWith(stopped.RawResponse!, BadEarly, StringComparison.Ordinal);
+        Assert.Contains("\"servings\":500,", stopped.RawResponse, StringComparison.Ordinal);
+        Assert.DoesNotContain("ingredients", stopped.RawResponse, StringComparison.Ordinal);
+        Assert.True(client.Pulled[0] < client.Totals[0]);
+        Assert.True(client.Disposed[0]);
+        Assert.Equal(stopped.RawResponse, client.Calls[1][^2].Text);
+        Assert.True(updates[^1].Result!.IsSuccess);
+
+        // With the retries spent, the stopped answer ends the extraction as invalid.
+        client = new StreamClient(Script(BadEarly, 4));
+        updates = await All(client.ExtractStreamingAsync<Dish>("soup", new ExtractOptions { FailFast = true, MaxRetries = 0 }));
+        ExtractionResult<Dish> result = updates[^1].Result!;
+        Assert.Equal(ExtractionFailureKind.InvalidAnswer, result.FailureKind);
+        Assert.Single(result.Attempts);
+        Assert.True(client.Pulled[0] < client.Totals[0]);
+    }
+
+    [Fact]
+    public async Task An_answer_cut_at_the_token_limit_ends_as_truncated()
+    {
+        string cut = Good[..90];
+        var client = new StreamClient(Script(cut, 7, finish: ChatFinishReason.Length));
+        var updates = await All(client.ExtractStreamingAsync<Dish>("soup"));
+
+        ExtractionResult<Dish> result = updates[^1].Result!;
+        Assert.Equal(ExtractionFailureKind.Truncated, result.FailureKind);
+        Assert.Equal(cut, Assert.Single(result.Attempts).RawResponse);
+        Assert.Equal(ChatFinishReason.Length, result.Attempts[0].FinishReason);
+        Assert.Single(client.Calls);
+        Assert.Equal("Soup", ((Dish.Partial)updates[^1].Partial!).Name);
+    }
+
+    [Fact]
+    public async Task Cancellation_stops_the_stream()
+    {
+        using var cts = new CancellationTokenSource();
+        var client = new StreamClient(Script(Good, 3));
+        int partials = 0;
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
+        {
+            await foreach (ExtractionUpdate<Dish> update in client.ExtractStreamingAsync<Dish>("soup", cancellationToken: cts.Token))
+            {
+                if (update.Kind == ExtractionUpdateKind.Partial && ++partials == 3)
+                {
+                    cts.Cancel();
+                }
+            }
+        });
+        Assert.Equal(3, partials);
+        Assert.True(client.Pulled[0] < client.Totals[0]);
+        Assert.True(client.Disposed[0]);
+    }
+
+    [Fact]
+    public async Task An_attempt_that_runs_out_of_time_keeps_the_text_received()
+    {
+        var client = new StreamClient(Script(Good[..40], 10).Append(Hang.Instance).ToArray());
+        var updates = await All(client.ExtractStreamingAsync<Dish>("soup", new ExtractOptions { AttemptTimeout = TimeSpan.FromMilliseconds(300) }));
+
+        ExtractionResult<Dish> result = updates[^1].Result!;
+        Assert.Equal(ExtractionFailureKind.TimedOut, result.FailureKind);
+        ExtractionAttempt attempt = Assert.Single(result.Attempts);
+        Assert.Equal(Good[..40], attempt.RawResponse);
+        Assert.Contains("time-out", attempt.FailureMessage, StringComparison.Ordinal);
+        Assert.Equal("Soup", ((Dish.Partial)updates[^1].Partial!).Name);
+    }
+
+    [Fact]
+    public async Task A_stream_cut_after_text_arrived_ends_as_interrupted_with_that_text()
+    {
+        var cut = new IOException("The response ended prematurely.");
+        var client = new StreamClient(Script(Good[..70], 10).Append(cut).ToArray());
+        var updates = await All(client.ExtractStreamingAsync<Dish>("soup"));
+
+        ExtractionResult<Dish> result = updates[^1].Result!;
+        Assert.Equal(ExtractionFailureKind.Interrupted, result.FailureKind);
+        ExtractionAttempt attempt = Assert.Single(result.Attempts);
+        Assert.Equal(Good[..70], attempt.RawResponse);
+        Assert.Equal("the answer broke off while it streamed: IOException: The response ended prematurely.", attempt.FailureMessage);
+        Assert.Same(cut, result.Cause);
+        Assert.Single(client.Calls);
+
+        // The items stream throws it as ExtractionException, the client's exception inside.
+        client = new StreamClient(Script(Good[..70], 10).Append(cut).ToArray());
+        var thrown = await Assert.ThrowsAsync<ExtractionException>(() => All(client.ExtractItemsStreamingAsync<Dish, Ingredient>("soup", nameof(Dish.Ingredients))));
+        Assert.Equal(ExtractionFailureKind.Interrupted, thrown.FailureKind);
+        Assert.StartsWith("Could not extract Dish after 1 attempt: the streamed answer broke off. Last attempt: the answer broke off while it streamed: IOException:", thrown.Message, StringComparison.Ordinal);
+        Assert.Same(cut, thrown.InnerException);
+        Assert.Equal(Good[..70], thrown.Attempts[0].RawResponse);
+    }
+
+    [Fact]
+    public async Task A_failure_before_any_text_propagates_with_the_earlier_attempts()
+    {
+        var refused = new HttpRequestException("503");
+        var client = new StreamClient(new object[] { refused });
+        Assert.Same(refused, await Assert.ThrowsAsync<HttpRequestException>(() => All(client.ExtractStreamingAsync<Dish>("soup"))));
+
+        client = new StreamClient(Script(BadEarly, 50), new object[] { refused });
+        var thrown = await Assert.ThrowsAsync<HttpRequestException>(() => All(client.ExtractStreamingAsync<Dish>("soup")));
+        var attempts = Assert.IsAssignableFrom<IReadOnlyList<ExtractionAttempt>>(thrown.Data[ExtractionException.AttemptsDataKey]);
+        Assert.Equal(BadEarly, Assert.Single(attempts).RawResponse);
+    }
+
+    [Fact]
+    public async Task Items_stream_typed_as_they_close_and_start_again_after_a_re_ask()
+    {
+        var client = new StreamClient(Script(BadItem, 5), Script(Good, 5));
+        var items = new List<(ExtractionItem<Ingredient> Item, int Pulled)>();
+        await foreach (ExtractionItem<Ingredient> item in client.ExtractItemsStreamingAsync<Dish, Ingredient>("soup", nameof(Dish.Ingredients)))
+        {
+            items.Add((item, client.Pulled[item.AttemptNumber - 1]));
+        }
+
+        Assert.Equal(
+            new[] { (1, 0, "salt"), (2, 0, "salt"), (2, 1, "water") },
+            items.Select(i => (i.Item.AttemptNumber, i.Item.Index, i.Item.Value.Name)).ToArray());
+        Assert.Equal(new Ingredient("water", 1.5, "l"), items[2].Item.Value);
+        Assert.All(items, i => Assert.True(i.Pulled < client.Totals[i.Item.AttemptNumber - 1])); // yielded while the answer still streamed
+        Assert.Equal(2, client.Calls.Count);
+    }
+
+    [Fact]
+    public async Task Items_of_an_extraction_that_fails_end_in_ExtractionException()
+    {
+        var client = new StreamClient(Script(BadItem, 9));
+        var seen = new List<string>();
+        var thrown = await Assert.ThrowsAsync<ExtractionException>(async () =>
+        {
+            await foreach (ExtractionItem<Ingredient> item in client.ExtractItemsStreamingAsync<Dish, Ingredient>("soup", nameof(Dish.Ingredients), new ExtractOptions { MaxRetries = 0 }))
+            {
+                seen.Add(item.Value.Name);
+            }
+        });
+        Assert.Equal(new[] { "salt" }, seen);
+        Assert.Equal(ExtractionFailureKind.InvalidAnswer, thrown.FailureKind);
+        Assert.Equal("$.ingredients[1].quantity", thrown.Errors[0].Path);
+    }
+
+    [Fact]
+    public void A_wrong_list_member_or_item_type_is_refused_at_the_call()
+    {
+        var client = new StreamClient();
+        var notList = Assert.Throws<ArgumentException>(() => client.ExtractItemsStreamingAsync<Dish, string>("soup", nameof(Dish.Name)));
+        Assert.Contains("Dish", notList.Message, StringComparison.Ordinal);
+        Assert.Contains("\"Name\"", notList.Message, StringComparison.Ordinal);
+        var unknown = Assert.Throws<ArgumentException>(() => client.ExtractItemsStreamingAsync<Dish, string>("soup", "ingredients"));
+        Assert.Contains("\"ingredients\"", unknown.Message, StringComparison.Ordinal);
+        var wrongType = Assert.Throws<ArgumentException>(() => client.ExtractItemsStreamingAsync<Dish, string>("soup", nameof(Dish.Ingredients)));
+        Assert.Contains("Dish.Ingredients", wrongType.Message, StringComparison.Ordinal);
+        Assert.Contains("Ingredient", wrongType.Message.Replace("Dish.Ingredients", string.Empty, StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.Contains("String", wrongType.Message, StringComparison.Ordinal);
+        Assert.Empty(client.Calls);
+    }
+
+    [Fact]
+    public async Task In_tool_call_mode_the_view_fills_in_when_the_call_arrives_at_the_end()
+    {
+        var arguments = JsonSerializer.Deserialize<Dictionary<string, object?>>(Good)!;
+        var call = new FunctionCallContent("call_1", Dish.SchemaName, arguments);
+        var client = new StreamClient(new object[] { call, ChatFinishReason.ToolCalls });
+        var updates = await All(client.ExtractStreamingAsync<Dish>("soup", new ExtractOptions { Mode = ExtractionMode.ToolCall }));
+
+        Assert.Equal(
+            new[] { ExtractionUpdateKind.AttemptStarted, ExtractionUpdateKind.Partial, ExtractionUpdateKind.Completed },
+            updates.Select(u => u.Kind).ToArray());
+        var view = Assert.IsType<Dish.Partial>(updates[1].Partial);
+        Assert.True(view.IsComplete);
+        ExtractionResult<Dish> result = updates[^1].Result!;
+        Assert.True(result.IsSuccess);
+        Assert.Equal(DishAnswers.Describe(result.Value!), DishAnswers.Describe(view));
+        Assert.Single(client.Options[0]!.Tools!);
+
+        var items = await All(new StreamClient(new object[] { call }).ExtractItemsStreamingAsync<Dish, Ingredient>("soup", nameof(Dish.Ingredients), new ExtractOptions { Mode = ExtractionMode.ToolCall }));
+        Assert.Equal(new[] { "salt", "water" }, items.Select(i => i.Value.Name).ToArray());
+    }
+
+    [Fact]
+    public async Task Prose_and_a_fence_around_the_answer_stream_too_and_a_repair_is_left_to_the_end()
+    {
+        string text = "Here you go:\n```json\n" + Good.Replace("\"hot\"]", "\"hot\",]", StringComparison.Ordinal) + "\n```";
+        var client = new StreamClient(Script(text, 5));
+        var updates = await All(client.ExtractStreamingAsync<Dish>("soup"));
+        var view = (Dish.Partial)updates[^1].Partial!;
+        Assert.Equal("Soup", view.Name);
+        Assert.Equal(2, view.Ingredients!.CompleteCount);
+        Assert.False(view.IsMemberComplete(nameof(Dish.Tags))); // the trailing comma stopped the view
+        ExtractionResult<Dish> result = updates[^1].Result!;
+        Assert.True(result.IsSuccess);
+        Assert.NotEmpty(result.Attempts[0].Repairs);
+    }
+
+    private static async Task<List<TItem>> All<TItem>(IAsyncEnumerable<TItem> items)
+    {
+        var list = new List<TItem>();
+        await foreach (TItem item in items)
+        {
+            list.Add(item);
+        }
+
+        return list;
+    }
+
+    private static object[] Script(string text, int size, (int Input, int Output)? usage = null, ChatFinishReason? finish = null)
+    {
+        var steps = new List<object>();
+        for (int i = 0; i < text.Length; i += size)
+        {
+            steps.Add(text.Substring(i, Math.Min(size, text.Length - i)));
+        }
+
+        steps.Add(finish ?? ChatFinishReason.Stop);
+        if (usage is { } u)
+        {
+            steps.Add(new UsageDetails { InputTokenCount = u.Input, OutputTokenCount = u.Output, TotalTokenCount = u.Input + u.Output });
+        }
+
+        return steps.ToArray();
+    }
+
+    private sealed class Hang
+    {
+        public static readonly Hang Instance = new();
+    }
+
+    /// <summary>Streams each request's script: text pieces, a finish reason, usage, a function call, an exception, or a hang until cancelled.</summary>
+    private sealed class StreamClient : IChatClient
+    {
+        private readonly Queue<object[]> _scripts;
+
+        public StreamClient(params object[][] scripts) => _scripts = new Queue<object[]>(scripts);
+
+        public List<List<ChatMessage>> Calls { get; } = new();
+
+        public List<ChatOptions?> Options { get; } = new();
+
+        /// <summary>Per request: how many steps were handed out, of how many, and whether the stream was disposed.</summary>
+        public List<int> Pulled { get; } = new();
+
+        public List<int> Totals { get; } = new();
+
+        public List<bool> Disposed { get; } = new();
+
+        public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+            throw new NotSupportedException();
+
+        public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
+            IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        {
+            Calls.Add(messages.ToList());
+            Options.Add(options);
+            object[] script = _scripts.Dequeue();
+            int call = Pulled.Count;
+            Pulled.Add(0);
+            Totals.Add(script.Length);
+            Disposed.Add(false);
+            try
+            {
+                foreach (object step in script)
+                {
+                    await Task.Yield();
+                    cancellationToken.ThrowIfCancellationRequested();
+                    Pulled[call]++;
+                    switch (step)
+                    {
+                        case string text:
+                            yield return new ChatResponseUpdate(ChatRole.Assistant, text);
+                            break;
+                        case ChatFinishReason finish:
+                            yield return new ChatResponseUpdate { Role = ChatRole.Assistant, FinishReason = finish };
+                            break;
+                        case UsageDetails usage:
+                            yield return new ChatResponseUpdate { Contents = { new UsageContent(usage) } };
+                            break;
+                        case AIContent content:
+                            yield return new ChatResponseUpdate(ChatRole.Assistant, new List<AIContent> { content });
+                            break;
+                        case Exception exception:
+                            throw exception;
+                        default:
+                            await Task.Delay(Timeout.Infinite, cancellationToken);
+                            break;
+                    }
+                }
+            }
+            finally
+            {
+                Disposed[call] = true;
+            }
+        }
+
+        public object? GetService(Type serviceType, object? serviceKey = null) => null;
+
+        public void Dispose()
+        {
+        }
+    }
+
+    /// <summary>Answers one request whole, for comparison.</summary>
+    private sealed class WholeClient(string text, (int Input, int Output) usage) : IChatClient
+    {
+        public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+            Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, text))
+            {
+                FinishReason = ChatFinishReason.Stop,
+                Usage = new UsageDetails { InputTokenCount = usage.Input, OutputTokenCount = usage.Output, TotalTokenCount = usage.Input + usage.Output },
+            });
+
+        public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+            throw new NotSupportedException();
+
+        public object? GetService(Type serviceType, object? serviceKey = null) => null;
+
+        public void Dispose()
+        {
+        }
+    }
+}
