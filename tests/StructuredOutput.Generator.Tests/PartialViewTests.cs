@@ -45,7 +45,7 @@ public class PartialViewTests
 
             public record Node(string Label, List<Node> Children, Node? Next);
 
-            public record Chore(string Title, bool IsComplete, string ChorePartial);
+            public record Chore(string Title, bool IsComplete, string ChorePartial, string GetText);
 
             [LlmExtract]
             public partial record Project(
@@ -152,6 +152,7 @@ public class PartialViewTests
         var chore = ViewOf("ChorePartial2");
         Assert.Equal(typeof(bool?), chore.GetProperty("IsComplete", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly)!.PropertyType);
         Assert.Equal(typeof(string), chore.GetProperty("ChorePartial")!.PropertyType);
+        Assert.Equal(typeof(string), chore.GetProperty("GetText")!.PropertyType); // the view reads its slots through base.GetText
         Assert.Equal(ViewOf("AddressPartial"), ViewOf("PersonPartial").GetProperty("Home")!.PropertyType);
         Assert.Equal(List(ViewOf("NodePartial")), ViewOf("NodePartial").GetProperty("Children")!.PropertyType);
         Assert.Same(runtime, typeof(PartialList<>).Assembly);
@@ -349,6 +350,65 @@ public class PartialViewTests
         Assert.DoesNotContain(Harness.Analyze(run.Output), d => d.Id == "LLMX017");
     }
 
+    [Fact]
+    public void AContractDerivedFromAContractHidesItsBasesViews()
+    {
+        // Both get views named Partial and LinePartial; the derived type's hide the base's without a warning (CS0108).
+        var run = Harness.Run("""
+            using System.Collections.Generic;
+            using StructuredOutput;
+
+            namespace Inherit;
+
+            public record Line(string Sku);
+
+            [LlmExtract]
+            public partial record BaseOrder(string Id, List<Line> Lines);
+
+            [LlmExtract]
+            public partial record RushOrder(string Id, List<Line> Lines, int Hours) : BaseOrder(Id, Lines);
+            """).AssertCompilesCleanly();
+        var warnings = run.CompilationDiagnostics.Where(d => d.Severity >= DiagnosticSeverity.Warning).ToList();
+        Assert.True(warnings.Count == 0, run.Describe(warnings));
+        using var assembly = LoadedAssembly.Load(run.Output);
+        Assert.Equal("RushOrder", StreamingShape(assembly.GetType("Inherit.RushOrder"))!.TypeName);
+        Assert.Equal("BaseOrder", StreamingShape(assembly.GetType("Inherit.BaseOrder"))!.TypeName);
+        Assert.NotNull(assembly.GetType("Inherit.RushOrder+LinePartial"));
+
+        // The analyzer, which sees the generated views of both, finds no clash either.
+        Assert.DoesNotContain(Harness.Analyze(run.Output), d => d.Id == "LLMX017");
+    }
+
+    [Fact]
+    public void AContractDerivedFromAContractOfAnotherAssemblyHidesItsViews()
+    {
+        var library = Harness.Run("""
+            using System.Collections.Generic;
+            using StructuredOutput;
+
+            namespace Library;
+
+            public record Line(string Sku);
+
+            [LlmExtract]
+            public partial record BaseOrder(string Id, List<Line> Lines);
+            """).AssertCompilesCleanly();
+        var compilation = Harness.Compile(DocumentationMode.None, """
+            using System.Collections.Generic;
+            using StructuredOutput;
+            using Library;
+
+            namespace App;
+
+            [LlmExtract]
+            public partial record RushOrder(string Id, List<Line> Lines, int Hours) : BaseOrder(Id, Lines);
+            """).AddReferences(Image(library.Output));
+        var run = Harness.Run(compilation).AssertCompilesCleanly();
+        var warnings = run.CompilationDiagnostics.Where(d => d.Severity >= DiagnosticSeverity.Warning).ToList();
+        Assert.True(warnings.Count == 0, run.Describe(warnings));
+        Assert.Contains("public new sealed class LinePartial", run.Sources.Values.Single(), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("public partial record Order(string Id, Line Partial")]
     [InlineData("public partial record Order(string Id, List<Line> Lines) { public class Partial")]
@@ -389,6 +449,14 @@ public class PartialViewTests
         }
 
         return (PartialShape?)map.TargetMethods[index].Invoke(null, null);
+    }
+
+    // The compilation as a built assembly, whose types are read from metadata (generated views included).
+    private static MetadataReference Image(Compilation compilation)
+    {
+        using var stream = new System.IO.MemoryStream();
+        Assert.True(compilation.Emit(stream).Success);
+        return MetadataReference.CreateFromImage(stream.ToArray());
     }
 
     private static PartialShape StreamingShapeOf(PartialObject view) =>

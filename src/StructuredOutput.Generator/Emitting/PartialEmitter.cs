@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using System.Globalization;
 using StructuredOutput.Generator.Model;
 
@@ -17,7 +18,8 @@ internal sealed class PartialEmitter
     private const string PartialShape = "global::StructuredOutput.Streaming.PartialShape";
     private const string PartialList = "global::StructuredOutput.PartialList";
 
-    // Members of PartialObject and object a view's property of the same name hides on purpose.
+    // Members of PartialObject and object a view's property of the same name hides on purpose (the views call the
+    // base's getters as base.GetText and so on, so a property named GetText still compiles).
     private static readonly HashSet<string> InheritedNames = new()
     {
         "IsComplete", "IsMemberComplete", "GetValue", "GetReference", "GetText", "Equals", "GetHashCode", "GetType",
@@ -62,7 +64,8 @@ internal sealed class PartialEmitter
             _w.Line("/// shows its text so far, an object or a list fills in as it is written, any other member appears once complete and valid.");
             _w.Line("/// </summary>");
             _w.Line(_generatedCode);
-            _w.Open($"public sealed class {name} : global::StructuredOutput.PartialObject");
+            string modifiers = _names.Model.InheritedViewNames.Contains(name) ? "public new" : "public";
+            _w.Open($"{modifiers} sealed class {name} : global::StructuredOutput.PartialObject");
             _w.Line($"internal {name}()");
             _w.Line($"    : base({_contractRef}.{ShapeField(name)})");
             _w.Line("{");
@@ -88,23 +91,23 @@ internal sealed class PartialEmitter
         {
             case PartialViews.Kind.Text:
                 _w.Line($"/// <summary>The text of <c>{m.ClrName}</c> written so far (all of it once complete); null before it starts.</summary>");
-                _w.Line($"{modifiers} string? {name} => GetText({i});");
+                _w.Line($"{modifiers} string? {name} => base.GetText({i});");
                 break;
             case PartialViews.Kind.Object:
                 string view = ViewType(m.Type);
                 _w.Line($"/// <summary>The partial view of <c>{m.ClrName}</c> as far as it is written; null before it starts{orNull}.</summary>");
-                _w.Line($"{modifiers} {view}? {name} => GetReference<{view}>({i});");
+                _w.Line($"{modifiers} {view}? {name} => base.GetReference<{view}>({i});");
                 break;
             case PartialViews.Kind.List:
                 string list = $"{PartialList}<{ItemType(m.Type.Element!)}>";
                 _w.Line($"/// <summary>The items of <c>{m.ClrName}</c> begun so far; null before the list starts{orNull}.</summary>");
-                _w.Line($"{modifiers} {list}? {name} => GetReference<{list}>({i});");
+                _w.Line($"{modifiers} {list}? {name} => base.GetReference<{list}>({i});");
                 break;
             default:
                 string type = ReaderEmitter.CSharpType(m.Type.AsNonNullable());
                 string get = m.Type.IsValueType ? "GetValue" : "GetReference";
                 _w.Line($"/// <summary><c>{m.ClrName}</c> once it is complete and valid; null before{orNull}.</summary>");
-                _w.Line($"{modifiers} {type}? {name} => {get}<{type}>({i});");
+                _w.Line($"{modifiers} {type}? {name} => base.{get}<{type}>({i});");
                 break;
         }
     }

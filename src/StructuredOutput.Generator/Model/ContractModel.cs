@@ -17,6 +17,10 @@ namespace StructuredOutput.Generator.Model;
 /// Whether the partial views for streaming are generated (<see cref="PartialViews"/>); false when the root type
 /// already has a member or nested type of a view's name (LLMX017).
 /// </param>
+/// <param name="InheritedViewNames">
+/// The names of this contract's views that a base type's generated views already use (a contract derived from a
+/// contract): those views hide the base's with <c>new</c>. Sorted; empty in the common case.
+/// </param>
 internal sealed record ContractModel(
     TypeDeclarationModel Declaration,
     string SchemaName,
@@ -27,7 +31,8 @@ internal sealed record ContractModel(
     ContractMode Mode,
     EquatableArray<DialectInfo> Dialects,
     Microsoft.CodeAnalysis.CSharp.LanguageVersion LanguageVersion,
-    bool HasPartialViews = true)
+    bool HasPartialViews = true,
+    EquatableArray<string> InheritedViewNames = default)
 {
     public ObjectModel Root => Objects[0];
 }

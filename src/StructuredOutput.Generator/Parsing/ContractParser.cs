@@ -162,10 +162,9 @@ internal sealed partial class ContractParser
         }
 
         CheckDialects(model);
-        if (!CheckPartialViewNames(model))
-        {
-            model = model with { HasPartialViews = false };
-        }
+        model = CheckPartialViewNames(model)
+            ? model with { InheritedViewNames = InheritedViewNames(model) }
+            : model with { HasPartialViews = false };
 
         return Done(model);
     }

@@ -41,16 +41,16 @@ partial class Invoice : global::StructuredOutput.ILlmExtractable<global::Setting
         }
 
         /// <summary>The text of <c>Number</c> written so far (all of it once complete); null before it starts.</summary>
-        public string? Number => GetText(0);
+        public string? Number => base.GetText(0);
 
         /// <summary>The text of <c>Customer</c> written so far (all of it once complete); null before it starts.</summary>
-        public string? Customer => GetText(1);
+        public string? Customer => base.GetText(1);
 
         /// <summary><c>Total</c> once it is complete and valid; null before.</summary>
-        public int? Total => GetValue<int>(2);
+        public int? Total => base.GetValue<int>(2);
 
         /// <summary>The items of <c>Lines</c> begun so far; null before the list starts.</summary>
-        public global::StructuredOutput.PartialList<global::Settings.Invoice.LinePartial>? Lines => GetReference<global::StructuredOutput.PartialList<global::Settings.Invoice.LinePartial>>(3);
+        public global::StructuredOutput.PartialList<global::Settings.Invoice.LinePartial>? Lines => base.GetReference<global::StructuredOutput.PartialList<global::Settings.Invoice.LinePartial>>(3);
     }
 
     /// <summary>
@@ -66,10 +66,10 @@ partial class Invoice : global::StructuredOutput.ILlmExtractable<global::Setting
         }
 
         /// <summary>The text of <c>Sku</c> written so far (all of it once complete); null before it starts.</summary>
-        public string? Sku => GetText(0);
+        public string? Sku => base.GetText(0);
 
         /// <summary><c>Qty</c> once it is complete and valid; null before.</summary>
-        public int? Qty => GetValue<int>(1);
+        public int? Qty => base.GetValue<int>(1);
     }
 }
 

@@ -41,22 +41,22 @@ partial record Invoice : global::StructuredOutput.ILlmExtractable<global::Billin
         }
 
         /// <summary>The text of <c>Number</c> written so far (all of it once complete); null before it starts.</summary>
-        public string? Number => GetText(0);
+        public string? Number => base.GetText(0);
 
         /// <summary><c>Issued</c> once it is complete and valid; null before.</summary>
-        public global::System.DateOnly? Issued => GetValue<global::System.DateOnly>(1);
+        public global::System.DateOnly? Issued => base.GetValue<global::System.DateOnly>(1);
 
         /// <summary>The items of <c>Lines</c> begun so far; null before the list starts.</summary>
-        public global::StructuredOutput.PartialList<global::Billing.Invoice.LinePartial>? Lines => GetReference<global::StructuredOutput.PartialList<global::Billing.Invoice.LinePartial>>(2);
+        public global::StructuredOutput.PartialList<global::Billing.Invoice.LinePartial>? Lines => base.GetReference<global::StructuredOutput.PartialList<global::Billing.Invoice.LinePartial>>(2);
 
         /// <summary><c>Total</c> once it is complete and valid; null before.</summary>
-        public decimal? Total => GetValue<decimal>(3);
+        public decimal? Total => base.GetValue<decimal>(3);
 
         /// <summary><c>Status</c> once it is complete and valid; null before.</summary>
-        public global::Billing.Status? Status => GetValue<global::Billing.Status>(4);
+        public global::Billing.Status? Status => base.GetValue<global::Billing.Status>(4);
 
         /// <summary><c>Currency</c> once it is complete and valid; null before.</summary>
-        public global::Billing.Currency? Currency => GetValue<global::Billing.Currency>(5);
+        public global::Billing.Currency? Currency => base.GetValue<global::Billing.Currency>(5);
     }
 
     /// <summary>
@@ -72,13 +72,13 @@ partial record Invoice : global::StructuredOutput.ILlmExtractable<global::Billin
         }
 
         /// <summary>The text of <c>Sku</c> written so far (all of it once complete); null before it starts.</summary>
-        public string? Sku => GetText(0);
+        public string? Sku => base.GetText(0);
 
         /// <summary><c>Qty</c> once it is complete and valid; null before.</summary>
-        public int? Qty => GetValue<int>(1);
+        public int? Qty => base.GetValue<int>(1);
 
         /// <summary><c>Id</c> once it is complete and valid; null before.</summary>
-        public global::System.Guid? Id => GetValue<global::System.Guid>(2);
+        public global::System.Guid? Id => base.GetValue<global::System.Guid>(2);
     }
 }
 

@@ -41,10 +41,10 @@ partial record Renamed : global::StructuredOutput.ILlmExtractable<global::Naming
         }
 
         /// <summary>The text of <c>FullName</c> written so far (all of it once complete); null before it starts.</summary>
-        public string? FullName => GetText(0);
+        public string? FullName => base.GetText(0);
 
         /// <summary>The text of <c>Quoted</c> written so far (all of it once complete); null before it starts.</summary>
-        public string? Quoted => GetText(1);
+        public string? Quoted => base.GetText(1);
     }
 }
 

@@ -41,16 +41,16 @@ partial class Ticket : global::StructuredOutput.ILlmExtractable<global::Naming.T
         }
 
         /// <summary>The text of <c>Id</c> written so far (all of it once complete); null before it starts.</summary>
-        public string? Id => GetText(0);
+        public string? Id => base.GetText(0);
 
         /// <summary>The text of <c>Note</c> written so far (all of it once complete); null before it starts.</summary>
-        public string? Note => GetText(1);
+        public string? Note => base.GetText(1);
 
         /// <summary>The text of <c>URL</c> written so far (all of it once complete); null before it starts.</summary>
-        public string? URL => GetText(2);
+        public string? URL => base.GetText(2);
 
         /// <summary><c>Status</c> once it is complete and valid; null before.</summary>
-        public global::Naming.Status? Status => GetValue<global::Naming.Status>(3);
+        public global::Naming.Status? Status => base.GetValue<global::Naming.Status>(3);
     }
 }
 

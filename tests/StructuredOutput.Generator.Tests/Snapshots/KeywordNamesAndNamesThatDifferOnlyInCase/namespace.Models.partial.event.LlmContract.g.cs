@@ -43,13 +43,13 @@ partial class partial
             }
 
             /// <summary>The text of <c>class</c> written so far (all of it once complete); null before it starts.</summary>
-            public string? @class => GetText(0);
+            public string? @class => base.GetText(0);
 
             /// <summary><c>Upper</c> once it is complete and valid; null before.</summary>
-            public global::A.Kind? Upper => GetValue<global::A.Kind>(1);
+            public global::A.Kind? Upper => base.GetValue<global::A.Kind>(1);
 
             /// <summary><c>Lower</c> once it is complete and valid; null before.</summary>
-            public global::B.kind? Lower => GetValue<global::B.kind>(2);
+            public global::B.kind? Lower => base.GetValue<global::B.kind>(2);
         }
     }
 }

@@ -41,10 +41,10 @@ partial record Ticket : global::StructuredOutput.ILlmExtractable<global::Tasks.T
         }
 
         /// <summary>The text of <c>Subject</c> written so far (all of it once complete); null before it starts.</summary>
-        public string? Subject => GetText(0);
+        public string? Subject => base.GetText(0);
 
         /// <summary><c>Priority</c> once it is complete and valid; null before.</summary>
-        public global::Tasks.Priority? Priority => GetValue<global::Tasks.Priority>(1);
+        public global::Tasks.Priority? Priority => base.GetValue<global::Tasks.Priority>(1);
     }
 }
 

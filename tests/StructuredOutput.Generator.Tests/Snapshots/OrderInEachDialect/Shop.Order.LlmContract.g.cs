@@ -41,43 +41,43 @@ partial record Order : global::StructuredOutput.ILlmExtractable<global::Shop.Ord
         }
 
         /// <summary>The text of <c>Id</c> written so far (all of it once complete); null before it starts.</summary>
-        public string? Id => GetText(0);
+        public string? Id => base.GetText(0);
 
         /// <summary><c>Placed</c> once it is complete and valid; null before.</summary>
-        public global::System.DateTimeOffset? Placed => GetValue<global::System.DateTimeOffset>(1);
+        public global::System.DateTimeOffset? Placed => base.GetValue<global::System.DateTimeOffset>(1);
 
         /// <summary><c>Due</c> once it is complete and valid; null before (or when it is null).</summary>
-        public global::System.DateOnly? Due => GetValue<global::System.DateOnly>(2);
+        public global::System.DateOnly? Due => base.GetValue<global::System.DateOnly>(2);
 
         /// <summary>The partial view of <c>Customer</c> as far as it is written; null before it starts.</summary>
-        public global::Shop.Order.AddressPartial? Customer => GetReference<global::Shop.Order.AddressPartial>(3);
+        public global::Shop.Order.AddressPartial? Customer => base.GetReference<global::Shop.Order.AddressPartial>(3);
 
         /// <summary>The partial view of <c>ShipTo</c> as far as it is written; null before it starts (or when it is null).</summary>
-        public global::Shop.Order.AddressPartial? ShipTo => GetReference<global::Shop.Order.AddressPartial>(4);
+        public global::Shop.Order.AddressPartial? ShipTo => base.GetReference<global::Shop.Order.AddressPartial>(4);
 
         /// <summary><c>Tags</c> once it is complete and valid; null before.</summary>
-        public global::System.Collections.Generic.HashSet<string>? Tags => GetReference<global::System.Collections.Generic.HashSet<string>>(5);
+        public global::System.Collections.Generic.HashSet<string>? Tags => base.GetReference<global::System.Collections.Generic.HashSet<string>>(5);
 
         /// <summary><c>Discount</c> once it is complete and valid; null before.</summary>
-        public double? Discount => GetValue<double>(6);
+        public double? Discount => base.GetValue<double>(6);
 
         /// <summary>The text of <c>Code</c> written so far (all of it once complete); null before it starts.</summary>
-        public string? Code => GetText(7);
+        public string? Code => base.GetText(7);
 
         /// <summary><c>Priority</c> once it is complete and valid; null before.</summary>
-        public int? Priority => GetValue<int>(8);
+        public int? Priority => base.GetValue<int>(8);
 
         /// <summary><c>Status</c> once it is complete and valid; null before (or when it is null).</summary>
-        public global::Shop.Status? Status => GetValue<global::Shop.Status>(9);
+        public global::Shop.Status? Status => base.GetValue<global::Shop.Status>(9);
 
         /// <summary><c>Reference</c> once it is complete and valid; null before.</summary>
-        public global::System.Guid? Reference => GetValue<global::System.Guid>(10);
+        public global::System.Guid? Reference => base.GetValue<global::System.Guid>(10);
 
         /// <summary>The text of <c>Note</c> written so far (all of it once complete); null before it starts.</summary>
-        public string? Note => GetText(11);
+        public string? Note => base.GetText(11);
 
         /// <summary><c>Lines</c> once it is complete and valid; null before.</summary>
-        public int? Lines => GetValue<int>(12);
+        public int? Lines => base.GetValue<int>(12);
     }
 
     /// <summary>
@@ -93,10 +93,10 @@ partial record Order : global::StructuredOutput.ILlmExtractable<global::Shop.Ord
         }
 
         /// <summary>The text of <c>Street</c> written so far (all of it once complete); null before it starts.</summary>
-        public string? Street => GetText(0);
+        public string? Street => base.GetText(0);
 
         /// <summary>The text of <c>City</c> written so far (all of it once complete); null before it starts.</summary>
-        public string? City => GetText(1);
+        public string? City => base.GetText(1);
     }
 }
 

@@ -41,10 +41,10 @@ partial record ChatTurn : global::StructuredOutput.ILlmExtractable<global::Chat.
         }
 
         /// <summary>The text of <c>Prompt</c> written so far (all of it once complete); null before it starts.</summary>
-        public string? Prompt => GetText(0);
+        public string? Prompt => base.GetText(0);
 
         /// <summary>The text of <c>Answer</c> written so far (all of it once complete); null before it starts.</summary>
-        public string? Answer => GetText(1);
+        public string? Answer => base.GetText(1);
     }
 }
 

@@ -41,19 +41,19 @@ partial class Parser : global::StructuredOutput.ILlmExtractable<global::Chat.Par
         }
 
         /// <summary>The text of <c>JsonSchema</c> written so far (all of it once complete); null before it starts.</summary>
-        public string? JsonSchema => GetText(0);
+        public string? JsonSchema => base.GetText(0);
 
         /// <summary>The text of <c>Parse</c> written so far (all of it once complete); null before it starts.</summary>
-        public string? Parse => GetText(1);
+        public string? Parse => base.GetText(1);
 
         /// <summary>The text of <c>Value</c> written so far (all of it once complete); null before it starts.</summary>
-        public string? Value => GetText(2);
+        public string? Value => base.GetText(2);
 
         /// <summary>The text of <c>Reader</c> written so far (all of it once complete); null before it starts.</summary>
-        public string? Reader => GetText(3);
+        public string? Reader => base.GetText(3);
 
         /// <summary>The text of <c>class</c> written so far (all of it once complete); null before it starts.</summary>
-        public string? @class => GetText(4);
+        public string? @class => base.GetText(4);
     }
 }
 

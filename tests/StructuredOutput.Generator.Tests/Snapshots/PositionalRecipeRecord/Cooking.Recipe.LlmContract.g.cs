@@ -41,46 +41,46 @@ partial record Recipe : global::StructuredOutput.ILlmExtractable<global::Cooking
         }
 
         /// <summary>The text of <c>Name</c> written so far (all of it once complete); null before it starts.</summary>
-        public string? Name => GetText(0);
+        public string? Name => base.GetText(0);
 
         /// <summary><c>Servings</c> once it is complete and valid; null before.</summary>
-        public int? Servings => GetValue<int>(1);
+        public int? Servings => base.GetValue<int>(1);
 
         /// <summary><c>Cuisine</c> once it is complete and valid; null before.</summary>
-        public global::Cooking.Cuisine? Cuisine => GetValue<global::Cooking.Cuisine>(2);
+        public global::Cooking.Cuisine? Cuisine => base.GetValue<global::Cooking.Cuisine>(2);
 
         /// <summary><c>Difficulty</c> once it is complete and valid; null before (or when it is null).</summary>
-        public global::Cooking.Difficulty? Difficulty => GetValue<global::Cooking.Difficulty>(3);
+        public global::Cooking.Difficulty? Difficulty => base.GetValue<global::Cooking.Difficulty>(3);
 
         /// <summary>The items of <c>Ingredients</c> begun so far; null before the list starts.</summary>
-        public global::StructuredOutput.PartialList<global::Cooking.Recipe.IngredientPartial>? Ingredients => GetReference<global::StructuredOutput.PartialList<global::Cooking.Recipe.IngredientPartial>>(4);
+        public global::StructuredOutput.PartialList<global::Cooking.Recipe.IngredientPartial>? Ingredients => base.GetReference<global::StructuredOutput.PartialList<global::Cooking.Recipe.IngredientPartial>>(4);
 
         /// <summary>The items of <c>Steps</c> begun so far; null before the list starts.</summary>
-        public global::StructuredOutput.PartialList<string?>? Steps => GetReference<global::StructuredOutput.PartialList<string?>>(5);
+        public global::StructuredOutput.PartialList<string?>? Steps => base.GetReference<global::StructuredOutput.PartialList<string?>>(5);
 
         /// <summary>The items of <c>Tags</c> begun so far; null before the list starts.</summary>
-        public global::StructuredOutput.PartialList<string?>? Tags => GetReference<global::StructuredOutput.PartialList<string?>>(6);
+        public global::StructuredOutput.PartialList<string?>? Tags => base.GetReference<global::StructuredOutput.PartialList<string?>>(6);
 
         /// <summary>The items of <c>Garnishes</c> begun so far; null before the list starts (or when it is null).</summary>
-        public global::StructuredOutput.PartialList<global::Cooking.Recipe.IngredientPartial>? Garnishes => GetReference<global::StructuredOutput.PartialList<global::Cooking.Recipe.IngredientPartial>>(7);
+        public global::StructuredOutput.PartialList<global::Cooking.Recipe.IngredientPartial>? Garnishes => base.GetReference<global::StructuredOutput.PartialList<global::Cooking.Recipe.IngredientPartial>>(7);
 
         /// <summary><c>TotalMinutes</c> once it is complete and valid; null before (or when it is null).</summary>
-        public int? TotalMinutes => GetValue<int>(8);
+        public int? TotalMinutes => base.GetValue<int>(8);
 
         /// <summary>The text of <c>Source</c> written so far (all of it once complete); null before it starts.</summary>
-        public string? Source => GetText(9);
+        public string? Source => base.GetText(9);
 
         /// <summary><c>Rating</c> once it is complete and valid; null before.</summary>
-        public double? Rating => GetValue<double>(10);
+        public double? Rating => base.GetValue<double>(10);
 
         /// <summary><c>Cost</c> once it is complete and valid; null before.</summary>
-        public decimal? Cost => GetValue<decimal>(11);
+        public decimal? Cost => base.GetValue<decimal>(11);
 
         /// <summary><c>Calories</c> once it is complete and valid; null before.</summary>
-        public long? Calories => GetValue<long>(12);
+        public long? Calories => base.GetValue<long>(12);
 
         /// <summary><c>Vegetarian</c> once it is complete and valid; null before.</summary>
-        public bool? Vegetarian => GetValue<bool>(13);
+        public bool? Vegetarian => base.GetValue<bool>(13);
     }
 
     /// <summary>
@@ -96,16 +96,16 @@ partial record Recipe : global::StructuredOutput.ILlmExtractable<global::Cooking
         }
 
         /// <summary>The text of <c>Name</c> written so far (all of it once complete); null before it starts.</summary>
-        public string? Name => GetText(0);
+        public string? Name => base.GetText(0);
 
         /// <summary><c>Quantity</c> once it is complete and valid; null before (or when it is null).</summary>
-        public double? Quantity => GetValue<double>(1);
+        public double? Quantity => base.GetValue<double>(1);
 
         /// <summary>The text of <c>Unit</c> written so far (all of it once complete); null before it starts.</summary>
-        public string? Unit => GetText(2);
+        public string? Unit => base.GetText(2);
 
         /// <summary>The items of <c>Notes</c> begun so far; null before the list starts.</summary>
-        public global::StructuredOutput.PartialList<string?>? Notes => GetReference<global::StructuredOutput.PartialList<string?>>(3);
+        public global::StructuredOutput.PartialList<string?>? Notes => base.GetReference<global::StructuredOutput.PartialList<string?>>(3);
     }
 }
 

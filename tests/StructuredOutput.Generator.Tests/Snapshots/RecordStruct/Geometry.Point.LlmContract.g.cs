@@ -41,13 +41,13 @@ partial record struct Point : global::StructuredOutput.ILlmExtractable<global::G
         }
 
         /// <summary><c>X</c> once it is complete and valid; null before.</summary>
-        public double? X => GetValue<double>(0);
+        public double? X => base.GetValue<double>(0);
 
         /// <summary><c>Y</c> once it is complete and valid; null before.</summary>
-        public double? Y => GetValue<double>(1);
+        public double? Y => base.GetValue<double>(1);
 
         /// <summary>The partial view of <c>Label</c> as far as it is written; null before it starts (or when it is null).</summary>
-        public global::Geometry.Point.LabelPartial? Label => GetReference<global::Geometry.Point.LabelPartial>(2);
+        public global::Geometry.Point.LabelPartial? Label => base.GetReference<global::Geometry.Point.LabelPartial>(2);
     }
 
     /// <summary>
@@ -63,7 +63,7 @@ partial record struct Point : global::StructuredOutput.ILlmExtractable<global::G
         }
 
         /// <summary>The text of <c>Text</c> written so far (all of it once complete); null before it starts.</summary>
-        public string? Text => GetText(0);
+        public string? Text => base.GetText(0);
     }
 }
 

@@ -41,10 +41,10 @@ partial record Category : global::StructuredOutput.ILlmExtractable<global::Trees
         }
 
         /// <summary>The text of <c>Name</c> written so far (all of it once complete); null before it starts.</summary>
-        public string? Name => GetText(0);
+        public string? Name => base.GetText(0);
 
         /// <summary>The items of <c>Subcategories</c> begun so far; null before the list starts.</summary>
-        public global::StructuredOutput.PartialList<global::Trees.Category.Partial>? Subcategories => GetReference<global::StructuredOutput.PartialList<global::Trees.Category.Partial>>(1);
+        public global::StructuredOutput.PartialList<global::Trees.Category.Partial>? Subcategories => base.GetReference<global::StructuredOutput.PartialList<global::Trees.Category.Partial>>(1);
     }
 }
 

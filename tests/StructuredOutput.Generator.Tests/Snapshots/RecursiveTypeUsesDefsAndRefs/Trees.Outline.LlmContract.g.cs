@@ -41,16 +41,16 @@ partial record Outline : global::StructuredOutput.ILlmExtractable<global::Trees.
         }
 
         /// <summary>The text of <c>Title</c> written so far (all of it once complete); null before it starts.</summary>
-        public string? Title => GetText(0);
+        public string? Title => base.GetText(0);
 
         /// <summary>The partial view of <c>Root</c> as far as it is written; null before it starts.</summary>
-        public global::Trees.Outline.TreeNodePartial? Root => GetReference<global::Trees.Outline.TreeNodePartial>(1);
+        public global::Trees.Outline.TreeNodePartial? Root => base.GetReference<global::Trees.Outline.TreeNodePartial>(1);
 
         /// <summary>The partial view of <c>Author</c> as far as it is written; null before it starts.</summary>
-        public global::Trees.Outline.PersonPartial? Author => GetReference<global::Trees.Outline.PersonPartial>(2);
+        public global::Trees.Outline.PersonPartial? Author => base.GetReference<global::Trees.Outline.PersonPartial>(2);
 
         /// <summary>The partial view of <c>Editor</c> as far as it is written; null before it starts (or when it is null).</summary>
-        public global::Trees.Outline.PersonPartial? Editor => GetReference<global::Trees.Outline.PersonPartial>(3);
+        public global::Trees.Outline.PersonPartial? Editor => base.GetReference<global::Trees.Outline.PersonPartial>(3);
     }
 
     /// <summary>
@@ -66,13 +66,13 @@ partial record Outline : global::StructuredOutput.ILlmExtractable<global::Trees.
         }
 
         /// <summary>The text of <c>Label</c> written so far (all of it once complete); null before it starts.</summary>
-        public string? Label => GetText(0);
+        public string? Label => base.GetText(0);
 
         /// <summary>The items of <c>Children</c> begun so far; null before the list starts.</summary>
-        public global::StructuredOutput.PartialList<global::Trees.Outline.TreeNodePartial>? Children => GetReference<global::StructuredOutput.PartialList<global::Trees.Outline.TreeNodePartial>>(1);
+        public global::StructuredOutput.PartialList<global::Trees.Outline.TreeNodePartial>? Children => base.GetReference<global::StructuredOutput.PartialList<global::Trees.Outline.TreeNodePartial>>(1);
 
         /// <summary>The partial view of <c>Parent</c> as far as it is written; null before it starts (or when it is null).</summary>
-        public global::Trees.Outline.TreeNodePartial? Parent => GetReference<global::Trees.Outline.TreeNodePartial>(2);
+        public global::Trees.Outline.TreeNodePartial? Parent => base.GetReference<global::Trees.Outline.TreeNodePartial>(2);
     }
 
     /// <summary>
@@ -88,7 +88,7 @@ partial record Outline : global::StructuredOutput.ILlmExtractable<global::Trees.
         }
 
         /// <summary>The text of <c>Name</c> written so far (all of it once complete); null before it starts.</summary>
-        public string? Name => GetText(0);
+        public string? Name => base.GetText(0);
     }
 }
 

@@ -39,13 +39,13 @@ partial record Contact : global::StructuredOutput.ILlmExtractable<global::Contac
         }
 
         /// <summary>The text of <c>Name</c> written so far (all of it once complete); null before it starts.</summary>
-        public string? Name => GetText(0);
+        public string? Name => base.GetText(0);
 
         /// <summary>The text of <c>Email</c> written so far (all of it once complete); null before it starts.</summary>
-        public string? Email => GetText(1);
+        public string? Email => base.GetText(1);
 
         /// <summary>The partial view of <c>Address</c> as far as it is written; null before it starts.</summary>
-        public global::Contact.AddressPartial? Address => GetReference<global::Contact.AddressPartial>(2);
+        public global::Contact.AddressPartial? Address => base.GetReference<global::Contact.AddressPartial>(2);
     }
 
     /// <summary>
@@ -61,10 +61,10 @@ partial record Contact : global::StructuredOutput.ILlmExtractable<global::Contac
         }
 
         /// <summary>The text of <c>City</c> written so far (all of it once complete); null before it starts.</summary>
-        public string? City => GetText(0);
+        public string? City => base.GetText(0);
 
         /// <summary>The text of <c>Country</c> written so far (all of it once complete); null before it starts.</summary>
-        public string? Country => GetText(1);
+        public string? Country => base.GetText(1);
     }
 }
 

@@ -45,10 +45,10 @@ partial class Outer
                 }
 
                 /// <summary>The text of <c>Value</c> written so far (all of it once complete); null before it starts.</summary>
-                public string? Value => GetText(0);
+                public string? Value => base.GetText(0);
 
                 /// <summary>The partial view of <c>Detail</c> as far as it is written; null before it starts.</summary>
-                public global::Company.Product.Feature.Outer.Middle.Inner.DetailPartial? Detail => GetReference<global::Company.Product.Feature.Outer.Middle.Inner.DetailPartial>(1);
+                public global::Company.Product.Feature.Outer.Middle.Inner.DetailPartial? Detail => base.GetReference<global::Company.Product.Feature.Outer.Middle.Inner.DetailPartial>(1);
             }
 
             /// <summary>
@@ -64,7 +64,7 @@ partial class Outer
                 }
 
                 /// <summary><c>Level</c> once it is complete and valid; null before.</summary>
-                public int? Level => GetValue<int>(0);
+                public int? Level => base.GetValue<int>(0);
             }
         }
     }

@@ -41,16 +41,16 @@ partial record Order : global::StructuredOutput.ILlmExtractable<global::Payments
         }
 
         /// <summary>The text of <c>Id</c> written so far (all of it once complete); null before it starts.</summary>
-        public string? Id => GetText(0);
+        public string? Id => base.GetText(0);
 
         /// <summary><c>Payment</c> once it is complete and valid; null before.</summary>
-        public global::Payments.Payment? Payment => GetReference<global::Payments.Payment>(1);
+        public global::Payments.Payment? Payment => base.GetReference<global::Payments.Payment>(1);
 
         /// <summary><c>Receipt</c> once it is complete and valid; null before (or when it is null).</summary>
-        public global::Payments.IReceipt? Receipt => GetReference<global::Payments.IReceipt>(2);
+        public global::Payments.IReceipt? Receipt => base.GetReference<global::Payments.IReceipt>(2);
 
         /// <summary><c>Refunds</c> once it is complete and valid; null before.</summary>
-        public global::System.Collections.Generic.Dictionary<string, global::Payments.Payment>? Refunds => GetReference<global::System.Collections.Generic.Dictionary<string, global::Payments.Payment>>(3);
+        public global::System.Collections.Generic.Dictionary<string, global::Payments.Payment>? Refunds => base.GetReference<global::System.Collections.Generic.Dictionary<string, global::Payments.Payment>>(3);
     }
 }
 

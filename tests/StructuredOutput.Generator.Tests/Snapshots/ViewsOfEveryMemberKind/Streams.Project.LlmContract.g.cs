@@ -41,55 +41,55 @@ partial record Project : global::StructuredOutput.ILlmExtractable<global::Stream
         }
 
         /// <summary>The text of <c>Name</c> written so far (all of it once complete); null before it starts.</summary>
-        public string? Name => GetText(0);
+        public string? Name => base.GetText(0);
 
         /// <summary>The partial view of <c>Owner</c> as far as it is written; null before it starts.</summary>
-        public global::Streams.Project.PersonPartial? Owner => GetReference<global::Streams.Project.PersonPartial>(1);
+        public global::Streams.Project.PersonPartial? Owner => base.GetReference<global::Streams.Project.PersonPartial>(1);
 
         /// <summary>The items of <c>Members</c> begun so far; null before the list starts.</summary>
-        public global::StructuredOutput.PartialList<global::Streams.Project.PersonPartial>? Members => GetReference<global::StructuredOutput.PartialList<global::Streams.Project.PersonPartial>>(2);
+        public global::StructuredOutput.PartialList<global::Streams.Project.PersonPartial>? Members => base.GetReference<global::StructuredOutput.PartialList<global::Streams.Project.PersonPartial>>(2);
 
         /// <summary>The items of <c>Tags</c> begun so far; null before the list starts.</summary>
-        public global::StructuredOutput.PartialList<string?>? Tags => GetReference<global::StructuredOutput.PartialList<string?>>(3);
+        public global::StructuredOutput.PartialList<string?>? Tags => base.GetReference<global::StructuredOutput.PartialList<string?>>(3);
 
         /// <summary>The items of <c>Scores</c> begun so far; null before the list starts.</summary>
-        public global::StructuredOutput.PartialList<int>? Scores => GetReference<global::StructuredOutput.PartialList<int>>(4);
+        public global::StructuredOutput.PartialList<int>? Scores => base.GetReference<global::StructuredOutput.PartialList<int>>(4);
 
         /// <summary>The items of <c>Priorities</c> begun so far; null before the list starts.</summary>
-        public global::StructuredOutput.PartialList<global::Streams.Priority>? Priorities => GetReference<global::StructuredOutput.PartialList<global::Streams.Priority>>(5);
+        public global::StructuredOutput.PartialList<global::Streams.Priority>? Priorities => base.GetReference<global::StructuredOutput.PartialList<global::Streams.Priority>>(5);
 
         /// <summary>The items of <c>Grid</c> begun so far; null before the list starts.</summary>
-        public global::StructuredOutput.PartialList<global::System.Collections.Generic.List<int>>? Grid => GetReference<global::StructuredOutput.PartialList<global::System.Collections.Generic.List<int>>>(6);
+        public global::StructuredOutput.PartialList<global::System.Collections.Generic.List<int>>? Grid => base.GetReference<global::StructuredOutput.PartialList<global::System.Collections.Generic.List<int>>>(6);
 
         /// <summary><c>Budget</c> once it is complete and valid; null before.</summary>
-        public global::System.Collections.Generic.Dictionary<string, int>? Budget => GetReference<global::System.Collections.Generic.Dictionary<string, int>>(7);
+        public global::System.Collections.Generic.Dictionary<string, int>? Budget => base.GetReference<global::System.Collections.Generic.Dictionary<string, int>>(7);
 
         /// <summary><c>Labels</c> once it is complete and valid; null before.</summary>
-        public global::System.Collections.Generic.HashSet<string>? Labels => GetReference<global::System.Collections.Generic.HashSet<string>>(8);
+        public global::System.Collections.Generic.HashSet<string>? Labels => base.GetReference<global::System.Collections.Generic.HashSet<string>>(8);
 
         /// <summary><c>Cover</c> once it is complete and valid; null before.</summary>
-        public global::Streams.Attachment? Cover => GetReference<global::Streams.Attachment>(9);
+        public global::Streams.Attachment? Cover => base.GetReference<global::Streams.Attachment>(9);
 
         /// <summary>The items of <c>Attachments</c> begun so far; null before the list starts.</summary>
-        public global::StructuredOutput.PartialList<global::Streams.Attachment?>? Attachments => GetReference<global::StructuredOutput.PartialList<global::Streams.Attachment?>>(10);
+        public global::StructuredOutput.PartialList<global::Streams.Attachment?>? Attachments => base.GetReference<global::StructuredOutput.PartialList<global::Streams.Attachment?>>(10);
 
         /// <summary>The partial view of <c>Tree</c> as far as it is written; null before it starts.</summary>
-        public global::Streams.Project.NodePartial? Tree => GetReference<global::Streams.Project.NodePartial>(11);
+        public global::Streams.Project.NodePartial? Tree => base.GetReference<global::Streams.Project.NodePartial>(11);
 
         /// <summary>The items of <c>Chores</c> begun so far; null before the list starts.</summary>
-        public global::StructuredOutput.PartialList<global::Streams.Project.ChorePartial2?>? Chores => GetReference<global::StructuredOutput.PartialList<global::Streams.Project.ChorePartial2?>>(12);
+        public global::StructuredOutput.PartialList<global::Streams.Project.ChorePartial2?>? Chores => base.GetReference<global::StructuredOutput.PartialList<global::Streams.Project.ChorePartial2?>>(12);
 
         /// <summary>The partial view of <c>Billing</c> as far as it is written; null before it starts.</summary>
-        public global::Streams.Project.AddressPartial2? Billing => GetReference<global::Streams.Project.AddressPartial2>(13);
+        public global::Streams.Project.AddressPartial2? Billing => base.GetReference<global::Streams.Project.AddressPartial2>(13);
 
         /// <summary>The text of <c>Code</c> written so far (all of it once complete); null before it starts.</summary>
-        public string? Code => GetText(14);
+        public string? Code => base.GetText(14);
 
         /// <summary><c>Rating</c> once it is complete and valid; null before.</summary>
-        public int? Rating => GetValue<int>(15);
+        public int? Rating => base.GetValue<int>(15);
 
         /// <summary><c>Due</c> once it is complete and valid; null before (or when it is null).</summary>
-        public global::System.DateOnly? Due => GetValue<global::System.DateOnly>(16);
+        public global::System.DateOnly? Due => base.GetValue<global::System.DateOnly>(16);
     }
 
     /// <summary>
@@ -105,13 +105,13 @@ partial record Project : global::StructuredOutput.ILlmExtractable<global::Stream
         }
 
         /// <summary>The text of <c>Name</c> written so far (all of it once complete); null before it starts.</summary>
-        public string? Name => GetText(0);
+        public string? Name => base.GetText(0);
 
         /// <summary>The partial view of <c>Home</c> as far as it is written; null before it starts (or when it is null).</summary>
-        public global::Streams.Project.AddressPartial? Home => GetReference<global::Streams.Project.AddressPartial>(1);
+        public global::Streams.Project.AddressPartial? Home => base.GetReference<global::Streams.Project.AddressPartial>(1);
 
         /// <summary>The items of <c>Emails</c> begun so far; null before the list starts.</summary>
-        public global::StructuredOutput.PartialList<string?>? Emails => GetReference<global::StructuredOutput.PartialList<string?>>(2);
+        public global::StructuredOutput.PartialList<string?>? Emails => base.GetReference<global::StructuredOutput.PartialList<string?>>(2);
     }
 
     /// <summary>
@@ -127,10 +127,10 @@ partial record Project : global::StructuredOutput.ILlmExtractable<global::Stream
         }
 
         /// <summary>The text of <c>Street</c> written so far (all of it once complete); null before it starts.</summary>
-        public string? Street => GetText(0);
+        public string? Street => base.GetText(0);
 
         /// <summary>The text of <c>City</c> written so far (all of it once complete); null before it starts.</summary>
-        public string? City => GetText(1);
+        public string? City => base.GetText(1);
     }
 
     /// <summary>
@@ -146,13 +146,13 @@ partial record Project : global::StructuredOutput.ILlmExtractable<global::Stream
         }
 
         /// <summary>The text of <c>Label</c> written so far (all of it once complete); null before it starts.</summary>
-        public string? Label => GetText(0);
+        public string? Label => base.GetText(0);
 
         /// <summary>The items of <c>Children</c> begun so far; null before the list starts.</summary>
-        public global::StructuredOutput.PartialList<global::Streams.Project.NodePartial>? Children => GetReference<global::StructuredOutput.PartialList<global::Streams.Project.NodePartial>>(1);
+        public global::StructuredOutput.PartialList<global::Streams.Project.NodePartial>? Children => base.GetReference<global::StructuredOutput.PartialList<global::Streams.Project.NodePartial>>(1);
 
         /// <summary>The partial view of <c>Next</c> as far as it is written; null before it starts (or when it is null).</summary>
-        public global::Streams.Project.NodePartial? Next => GetReference<global::Streams.Project.NodePartial>(2);
+        public global::Streams.Project.NodePartial? Next => base.GetReference<global::Streams.Project.NodePartial>(2);
     }
 
     /// <summary>
@@ -168,13 +168,16 @@ partial record Project : global::StructuredOutput.ILlmExtractable<global::Stream
         }
 
         /// <summary>The text of <c>Title</c> written so far (all of it once complete); null before it starts.</summary>
-        public string? Title => GetText(0);
+        public string? Title => base.GetText(0);
 
         /// <summary><c>IsComplete</c> once it is complete and valid; null before.</summary>
-        public new bool? IsComplete => GetValue<bool>(1);
+        public new bool? IsComplete => base.GetValue<bool>(1);
 
         /// <summary>The text of <c>ChorePartial</c> written so far (all of it once complete); null before it starts.</summary>
-        public string? ChorePartial => GetText(2);
+        public string? ChorePartial => base.GetText(2);
+
+        /// <summary>The text of <c>GetText</c> written so far (all of it once complete); null before it starts.</summary>
+        public new string? GetText => base.GetText(3);
     }
 
     /// <summary>
@@ -190,7 +193,7 @@ partial record Project : global::StructuredOutput.ILlmExtractable<global::Stream
         }
 
         /// <summary>The text of <c>Line</c> written so far (all of it once complete); null before it starts.</summary>
-        public string? Line => GetText(0);
+        public string? Line => base.GetText(0);
     }
 }
 
@@ -294,9 +297,12 @@ file static class __Project_LlmContract
                   },
                   "chorePartial": {
                     "type": "string"
+                  },
+                  "getText": {
+                    "type": "string"
                   }
                 },
-                "required": ["title", "isComplete", "chorePartial"],
+                "required": ["title", "isComplete", "chorePartial", "getText"],
                 "additionalProperties": false
               }
             },
@@ -490,6 +496,7 @@ file static class __Project_LlmContract
          title: string;
          isComplete: boolean;
          chorePartial: string;
+         getText: string;
         };
 
         type Address2 = {
@@ -1127,6 +1134,8 @@ file static class __Project_LlmContract
         bool hasIsComplete = false;
         string mChorePartial = default!;
         bool hasChorePartial = false;
+        string mGetText = default!;
+        bool hasGetText = false;
         while (reader.Read() && reader.TokenType == global::System.Text.Json.JsonTokenType.PropertyName)
         {
             if (reader.ValueTextEquals("title"u8))
@@ -1153,6 +1162,14 @@ file static class __Project_LlmContract
                     context.Exit();
                 }
             }
+            else if (reader.ValueTextEquals("getText"u8))
+            {
+                if (context.EnterMember(ref reader, "getText", ref hasGetText))
+                {
+                    global::StructuredOutput.Reading.JsonReaders.ReadString(ref reader, context, out mGetText);
+                    context.Exit();
+                }
+            }
             else
             {
                 context.SkipUnknownMember(ref reader);
@@ -1171,6 +1188,10 @@ file static class __Project_LlmContract
         {
             context.ReportMissing("chorePartial", global::StructuredOutput.Reading.ExpectedValues.String);
         }
+        if (!hasGetText)
+        {
+            context.ReportMissing("getText", global::StructuredOutput.Reading.ExpectedValues.String);
+        }
         if (context.ErrorCount != errorsBefore)
         {
             return false;
@@ -1178,7 +1199,7 @@ file static class __Project_LlmContract
 
         try
         {
-            value = new global::Streams.Chore(mTitle, mIsComplete, mChorePartial);
+            value = new global::Streams.Chore(mTitle, mIsComplete, mChorePartial, mGetText);
         }
         catch (global::System.Exception exception)
         {
@@ -1488,6 +1509,7 @@ file static class __Project_LlmContract
         global::StructuredOutput.Writing.JsonWriters.WriteProperty(writer, "title"u8, value.Title, global::StructuredOutput.Writing.JsonWriters.WriteString);
         global::StructuredOutput.Writing.JsonWriters.WriteProperty(writer, "isComplete"u8, value.IsComplete, global::StructuredOutput.Writing.JsonWriters.WriteBoolean);
         global::StructuredOutput.Writing.JsonWriters.WriteProperty(writer, "chorePartial"u8, value.ChorePartial, global::StructuredOutput.Writing.JsonWriters.WriteString);
+        global::StructuredOutput.Writing.JsonWriters.WriteProperty(writer, "getText"u8, value.GetText, global::StructuredOutput.Writing.JsonWriters.WriteString);
         writer.WriteEndObject();
     }
 
@@ -1619,11 +1641,12 @@ file static class __Project_LlmContract
         global::StructuredOutput.Streaming.PartialMember.Text("Title", "title", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader25),
         global::StructuredOutput.Streaming.PartialMember.Value("IsComplete", "isComplete", true, global::StructuredOutput.Reading.ExpectedValues.Boolean, MemberReader26),
         global::StructuredOutput.Streaming.PartialMember.Text("ChorePartial", "chorePartial", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader27),
+        global::StructuredOutput.Streaming.PartialMember.Text("GetText", "getText", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader28),
     });
 
     internal static readonly global::StructuredOutput.Streaming.PartialShape ShapeOfAddressPartial2 = new("Address", new global::StructuredOutput.Streaming.PartialMember[]
     {
-        global::StructuredOutput.Streaming.PartialMember.Text("Line", "line", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader28),
+        global::StructuredOutput.Streaming.PartialMember.Text("Line", "line", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader29),
     });
 
     // Project.Name
@@ -2037,8 +2060,19 @@ file static class __Project_LlmContract
         return ok;
     }
 
-    // Address.Line
+    // Chore.GetText
     internal static bool MemberReader28(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        string mGetText = default!;
+        global::StructuredOutput.Reading.JsonReaders.ReadString(ref reader, context, out mGetText);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? mGetText : null;
+        return ok;
+    }
+
+    // Address.Line
+    internal static bool MemberReader29(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
     {
         int errorsBefore = context.ErrorCount;
         string mLine = default!;

@@ -41,46 +41,46 @@ partial record Shipment : global::StructuredOutput.ILlmExtractable<global::Shipp
         }
 
         /// <summary><c>Id</c> once it is complete and valid; null before.</summary>
-        public global::System.Guid? Id => GetValue<global::System.Guid>(0);
+        public global::System.Guid? Id => base.GetValue<global::System.Guid>(0);
 
         /// <summary><c>Day</c> once it is complete and valid; null before.</summary>
-        public global::System.DateOnly? Day => GetValue<global::System.DateOnly>(1);
+        public global::System.DateOnly? Day => base.GetValue<global::System.DateOnly>(1);
 
         /// <summary><c>Pickup</c> once it is complete and valid; null before (or when it is null).</summary>
-        public global::System.TimeOnly? Pickup => GetValue<global::System.TimeOnly>(2);
+        public global::System.TimeOnly? Pickup => base.GetValue<global::System.TimeOnly>(2);
 
         /// <summary><c>Transit</c> once it is complete and valid; null before.</summary>
-        public global::System.TimeSpan? Transit => GetValue<global::System.TimeSpan>(3);
+        public global::System.TimeSpan? Transit => base.GetValue<global::System.TimeSpan>(3);
 
         /// <summary><c>Sent</c> once it is complete and valid; null before.</summary>
-        public global::System.DateTimeOffset? Sent => GetValue<global::System.DateTimeOffset>(4);
+        public global::System.DateTimeOffset? Sent => base.GetValue<global::System.DateTimeOffset>(4);
 
         /// <summary><c>Tracking</c> once it is complete and valid; null before (or when it is null).</summary>
-        public global::System.Uri? Tracking => GetReference<global::System.Uri>(5);
+        public global::System.Uri? Tracking => base.GetReference<global::System.Uri>(5);
 
         /// <summary><c>Grade</c> once it is complete and valid; null before.</summary>
-        public char? Grade => GetValue<char>(6);
+        public char? Grade => base.GetValue<char>(6);
 
         /// <summary><c>Counts</c> once it is complete and valid; null before.</summary>
-        public global::System.Collections.Generic.Dictionary<string, int>? Counts => GetReference<global::System.Collections.Generic.Dictionary<string, int>>(7);
+        public global::System.Collections.Generic.Dictionary<string, int>? Counts => base.GetReference<global::System.Collections.Generic.Dictionary<string, int>>(7);
 
         /// <summary><c>Options</c> once it is complete and valid; null before (or when it is null).</summary>
-        public global::System.Collections.Generic.IReadOnlyDictionary<string, global::System.Collections.Generic.List<global::Shipping.Carrier?>>? Options => GetReference<global::System.Collections.Generic.IReadOnlyDictionary<string, global::System.Collections.Generic.List<global::Shipping.Carrier?>>>(8);
+        public global::System.Collections.Generic.IReadOnlyDictionary<string, global::System.Collections.Generic.List<global::Shipping.Carrier?>>? Options => base.GetReference<global::System.Collections.Generic.IReadOnlyDictionary<string, global::System.Collections.Generic.List<global::Shipping.Carrier?>>>(8);
 
         /// <summary><c>Labels</c> once it is complete and valid; null before.</summary>
-        public global::System.Collections.Generic.HashSet<string>? Labels => GetReference<global::System.Collections.Generic.HashSet<string>>(9);
+        public global::System.Collections.Generic.HashSet<string>? Labels => base.GetReference<global::System.Collections.Generic.HashSet<string>>(9);
 
         /// <summary>The items of <c>Parcels</c> begun so far; null before the list starts.</summary>
-        public global::StructuredOutput.PartialList<global::Shipping.Shipment.ParcelPartial>? Parcels => GetReference<global::StructuredOutput.PartialList<global::Shipping.Shipment.ParcelPartial>>(10);
+        public global::StructuredOutput.PartialList<global::Shipping.Shipment.ParcelPartial>? Parcels => base.GetReference<global::StructuredOutput.PartialList<global::Shipping.Shipment.ParcelPartial>>(10);
 
         /// <summary>The items of <c>Codes</c> begun so far; null before the list starts (or when it is null).</summary>
-        public global::StructuredOutput.PartialList<int>? Codes => GetReference<global::StructuredOutput.PartialList<int>>(11);
+        public global::StructuredOutput.PartialList<int>? Codes => base.GetReference<global::StructuredOutput.PartialList<int>>(11);
 
         /// <summary>The partial view of <c>Spare</c> as far as it is written; null before it starts (or when it is null).</summary>
-        public global::Shipping.Shipment.ParcelPartial? Spare => GetReference<global::Shipping.Shipment.ParcelPartial>(12);
+        public global::Shipping.Shipment.ParcelPartial? Spare => base.GetReference<global::Shipping.Shipment.ParcelPartial>(12);
 
         /// <summary>The text of <c>Note</c> written so far (all of it once complete); null before it starts.</summary>
-        public string? Note => GetText(13);
+        public string? Note => base.GetText(13);
     }
 
     /// <summary>
@@ -96,10 +96,10 @@ partial record Shipment : global::StructuredOutput.ILlmExtractable<global::Shipp
         }
 
         /// <summary><c>Weight</c> once it is complete and valid; null before.</summary>
-        public double? Weight => GetValue<double>(0);
+        public double? Weight => base.GetValue<double>(0);
 
         /// <summary><c>Carrier</c> once it is complete and valid; null before.</summary>
-        public global::Shipping.Carrier? Carrier => GetValue<global::Shipping.Carrier>(1);
+        public global::Shipping.Carrier? Carrier => base.GetValue<global::Shipping.Carrier>(1);
     }
 }
 

@@ -41,16 +41,16 @@ partial record Book : global::StructuredOutput.ILlmExtractable<global::Docs.Book
         }
 
         /// <summary>The text of <c>Title</c> written so far (all of it once complete); null before it starts.</summary>
-        public string? Title => GetText(0);
+        public string? Title => base.GetText(0);
 
         /// <summary>The partial view of <c>Author</c> as far as it is written; null before it starts.</summary>
-        public global::Docs.Book.AuthorPartial? Author => GetReference<global::Docs.Book.AuthorPartial>(1);
+        public global::Docs.Book.AuthorPartial? Author => base.GetReference<global::Docs.Book.AuthorPartial>(1);
 
         /// <summary><c>Pages</c> once it is complete and valid; null before (or when it is null).</summary>
-        public int? Pages => GetValue<int>(2);
+        public int? Pages => base.GetValue<int>(2);
 
         /// <summary><c>Genre</c> once it is complete and valid; null before.</summary>
-        public global::Docs.Genre? Genre => GetValue<global::Docs.Genre>(3);
+        public global::Docs.Genre? Genre => base.GetValue<global::Docs.Genre>(3);
     }
 
     /// <summary>
@@ -66,10 +66,10 @@ partial record Book : global::StructuredOutput.ILlmExtractable<global::Docs.Book
         }
 
         /// <summary>The text of <c>Name</c> written so far (all of it once complete); null before it starts.</summary>
-        public string? Name => GetText(0);
+        public string? Name => base.GetText(0);
 
         /// <summary><c>Born</c> once it is complete and valid; null before (or when it is null).</summary>
-        public int? Born => GetValue<int>(1);
+        public int? Born => base.GetValue<int>(1);
     }
 }
 
