@@ -33,7 +33,10 @@ public sealed class ScriptedChatClient : IChatClient
     public int ChunkSize { get; init; } = 6;
 
     /// <summary>The pause before each streamed chunk after the first; zero streams as fast as the reader reads.</summary>
-    public TimeSpan Pace { get; init; } = TimeSpan.FromMilliseconds(15);
+    public TimeSpan Pace { get; init; } = DefaultPace;
+
+    /// <summary>The pause between streamed chunks when none is given: 15 ms, about 400 characters a second.</summary>
+    public static readonly TimeSpan DefaultPace = TimeSpan.FromMilliseconds(15);
 
     public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
