@@ -277,6 +277,7 @@ internal sealed class ReaderEmitter
         _w.Line("int errorsBefore = context.ErrorCount;");
         _w.Line(LocalDeclaration(m));
         EmitMemberRead(o, m);
+        _w.Line();
         _w.Line("bool ok = context.ErrorCount == errorsBefore;");
         _w.Line($"value = ok ? {Local(m)} : null;");
         _w.Line("return ok;");

@@ -412,6 +412,7 @@ file static class __Invoice_LlmContract
         int errorsBefore = context.ErrorCount;
         string mNumber = default!;
         global::StructuredOutput.Reading.JsonReaders.ReadString(ref reader, context, out mNumber);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mNumber : null;
         return ok;
@@ -423,6 +424,7 @@ file static class __Invoice_LlmContract
         int errorsBefore = context.ErrorCount;
         string? mCustomer = null;
         ReadNullableString(ref reader, context, out mCustomer);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mCustomer : null;
         return ok;
@@ -434,6 +436,7 @@ file static class __Invoice_LlmContract
         int errorsBefore = context.ErrorCount;
         int mTotal = default;
         global::StructuredOutput.Reading.JsonReaders.ReadInt32(ref reader, context, out mTotal);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mTotal : null;
         return ok;
@@ -445,6 +448,7 @@ file static class __Invoice_LlmContract
         int errorsBefore = context.ErrorCount;
         global::System.Collections.Generic.List<global::Settings.Line> mLines = default!;
         ReadListOfLine(ref reader, context, out mLines);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mLines : null;
         return ok;
@@ -466,6 +470,7 @@ file static class __Invoice_LlmContract
         int errorsBefore = context.ErrorCount;
         string mSku = default!;
         global::StructuredOutput.Reading.JsonReaders.ReadString(ref reader, context, out mSku);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mSku : null;
         return ok;
@@ -477,6 +482,7 @@ file static class __Invoice_LlmContract
         int errorsBefore = context.ErrorCount;
         int mQty = default;
         global::StructuredOutput.Reading.JsonReaders.ReadInt32(ref reader, context, out mQty);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mQty : null;
         return ok;

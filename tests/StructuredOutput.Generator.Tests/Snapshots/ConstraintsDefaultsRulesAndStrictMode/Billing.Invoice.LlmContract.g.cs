@@ -565,6 +565,7 @@ file static class __Invoice_LlmContract
         {
             global::StructuredOutput.Validation.JsonValidators.CheckPattern(context, v, s_Invoice_Number_Pattern);
         }
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mNumber : null;
         return ok;
@@ -576,6 +577,7 @@ file static class __Invoice_LlmContract
         int errorsBefore = context.ErrorCount;
         global::System.DateOnly mIssued = default;
         global::StructuredOutput.Reading.JsonReaders.ReadDateOnly(ref reader, context, out mIssued);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mIssued : null;
         return ok;
@@ -590,6 +592,7 @@ file static class __Invoice_LlmContract
         {
             global::StructuredOutput.Validation.JsonValidators.CheckCount(context, v, 1, null);
         }
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mLines : null;
         return ok;
@@ -614,6 +617,7 @@ file static class __Invoice_LlmContract
         {
             global::StructuredOutput.Validation.JsonValidators.CheckRange(context, (decimal)v, 0m, false, 1000000m, false);
         }
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mTotal : null;
         return ok;
@@ -628,6 +632,7 @@ file static class __Invoice_LlmContract
         {
             global::StructuredOutput.Validation.JsonValidators.CheckAllowed(context, v, s_Invoice_Status_Allowed, "[\"Open\", \"Paid\"]");
         }
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mStatus : null;
         return ok;
@@ -646,6 +651,7 @@ file static class __Invoice_LlmContract
         {
             ReadCurrency(ref reader, context, out mCurrency);
         }
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mCurrency : null;
         return ok;
@@ -657,6 +663,7 @@ file static class __Invoice_LlmContract
         int errorsBefore = context.ErrorCount;
         string mSku = default!;
         global::StructuredOutput.Reading.JsonReaders.ReadString(ref reader, context, out mSku);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mSku : null;
         return ok;
@@ -671,6 +678,7 @@ file static class __Invoice_LlmContract
         {
             global::StructuredOutput.Validation.JsonValidators.CheckRange(context, (decimal)v, 1m, false, 999m, false);
         }
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mQty : null;
         return ok;
@@ -682,6 +690,7 @@ file static class __Invoice_LlmContract
         int errorsBefore = context.ErrorCount;
         global::System.Guid mId = default;
         global::StructuredOutput.Reading.JsonReaders.ReadGuid(ref reader, context, out mId);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mId : null;
         return ok;

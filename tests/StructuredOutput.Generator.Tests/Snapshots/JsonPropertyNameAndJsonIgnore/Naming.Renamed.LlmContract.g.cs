@@ -203,6 +203,7 @@ file static class __Renamed_LlmContract
         int errorsBefore = context.ErrorCount;
         string mFullName = default!;
         global::StructuredOutput.Reading.JsonReaders.ReadString(ref reader, context, out mFullName);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mFullName : null;
         return ok;
@@ -214,6 +215,7 @@ file static class __Renamed_LlmContract
         int errorsBefore = context.ErrorCount;
         string? mQuoted = null;
         ReadNullableString(ref reader, context, out mQuoted);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mQuoted : null;
         return ok;

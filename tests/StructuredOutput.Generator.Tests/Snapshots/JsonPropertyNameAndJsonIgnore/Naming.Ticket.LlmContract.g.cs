@@ -270,6 +270,7 @@ file static class __Ticket_LlmContract
         int errorsBefore = context.ErrorCount;
         string mId = default!;
         global::StructuredOutput.Reading.JsonReaders.ReadString(ref reader, context, out mId);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mId : null;
         return ok;
@@ -281,6 +282,7 @@ file static class __Ticket_LlmContract
         int errorsBefore = context.ErrorCount;
         string? mNote = null;
         ReadNullableString(ref reader, context, out mNote);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mNote : null;
         return ok;
@@ -292,6 +294,7 @@ file static class __Ticket_LlmContract
         int errorsBefore = context.ErrorCount;
         string mURL = default!;
         global::StructuredOutput.Reading.JsonReaders.ReadString(ref reader, context, out mURL);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mURL : null;
         return ok;
@@ -303,6 +306,7 @@ file static class __Ticket_LlmContract
         int errorsBefore = context.ErrorCount;
         global::Naming.Status mStatus = default;
         ReadStatus(ref reader, context, out mStatus);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mStatus : null;
         return ok;

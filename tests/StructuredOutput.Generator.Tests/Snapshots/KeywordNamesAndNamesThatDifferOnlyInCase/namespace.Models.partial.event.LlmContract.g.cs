@@ -250,6 +250,7 @@ file static class __event_LlmContract
         int errorsBefore = context.ErrorCount;
         string mclass = default!;
         global::StructuredOutput.Reading.JsonReaders.ReadString(ref reader, context, out mclass);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mclass : null;
         return ok;
@@ -261,6 +262,7 @@ file static class __event_LlmContract
         int errorsBefore = context.ErrorCount;
         global::A.Kind mUpper = default;
         ReadKind(ref reader, context, out mUpper);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mUpper : null;
         return ok;
@@ -272,6 +274,7 @@ file static class __event_LlmContract
         int errorsBefore = context.ErrorCount;
         global::B.kind mLower = default;
         Readkind(ref reader, context, out mLower);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mLower : null;
         return ok;

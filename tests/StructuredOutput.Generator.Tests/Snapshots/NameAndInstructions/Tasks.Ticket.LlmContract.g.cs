@@ -215,6 +215,7 @@ file static class __Ticket_LlmContract
         int errorsBefore = context.ErrorCount;
         string mSubject = default!;
         global::StructuredOutput.Reading.JsonReaders.ReadString(ref reader, context, out mSubject);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mSubject : null;
         return ok;
@@ -226,6 +227,7 @@ file static class __Ticket_LlmContract
         int errorsBefore = context.ErrorCount;
         global::Tasks.Priority mPriority = default;
         ReadPriority(ref reader, context, out mPriority);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mPriority : null;
         return ok;

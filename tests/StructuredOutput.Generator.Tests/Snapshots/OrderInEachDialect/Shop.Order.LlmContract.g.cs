@@ -976,6 +976,7 @@ file static class __Order_LlmContract
         int errorsBefore = context.ErrorCount;
         string mId = default!;
         global::StructuredOutput.Reading.JsonReaders.ReadString(ref reader, context, out mId);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mId : null;
         return ok;
@@ -987,6 +988,7 @@ file static class __Order_LlmContract
         int errorsBefore = context.ErrorCount;
         global::System.DateTimeOffset mPlaced = default;
         global::StructuredOutput.Reading.JsonReaders.ReadDateTimeOffset(ref reader, context, out mPlaced);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mPlaced : null;
         return ok;
@@ -998,6 +1000,7 @@ file static class __Order_LlmContract
         int errorsBefore = context.ErrorCount;
         global::System.DateOnly? mDue = null;
         ReadNullableDateOnly(ref reader, context, out mDue);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mDue : null;
         return ok;
@@ -1009,6 +1012,7 @@ file static class __Order_LlmContract
         int errorsBefore = context.ErrorCount;
         global::Shop.Address mCustomer = default!;
         ReadAddress(ref reader, context, out mCustomer);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mCustomer : null;
         return ok;
@@ -1020,6 +1024,7 @@ file static class __Order_LlmContract
         int errorsBefore = context.ErrorCount;
         global::Shop.Address? mShipTo = null;
         ReadNullableAddress(ref reader, context, out mShipTo);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mShipTo : null;
         return ok;
@@ -1031,6 +1036,7 @@ file static class __Order_LlmContract
         int errorsBefore = context.ErrorCount;
         global::System.Collections.Generic.HashSet<string> mTags = default!;
         ReadHashSetOfString(ref reader, context, out mTags);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mTags : null;
         return ok;
@@ -1045,6 +1051,7 @@ file static class __Order_LlmContract
         {
             global::StructuredOutput.Validation.JsonValidators.CheckRange(context, (double)v, 0d, true, 1d, false);
         }
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mDiscount : null;
         return ok;
@@ -1060,6 +1067,7 @@ file static class __Order_LlmContract
             global::StructuredOutput.Validation.JsonValidators.CheckLength(context, v, 4, 12);
             global::StructuredOutput.Validation.JsonValidators.CheckPattern(context, v, s_Order_Code_Pattern);
         }
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mCode : null;
         return ok;
@@ -1074,6 +1082,7 @@ file static class __Order_LlmContract
         {
             global::StructuredOutput.Validation.JsonValidators.CheckAllowed(context, v, s_Order_Priority_Allowed, "[1, 2, 3]");
         }
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mPriority : null;
         return ok;
@@ -1085,6 +1094,7 @@ file static class __Order_LlmContract
         int errorsBefore = context.ErrorCount;
         global::Shop.Status? mStatus = null;
         ReadNullableStatus(ref reader, context, out mStatus);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mStatus : null;
         return ok;
@@ -1096,6 +1106,7 @@ file static class __Order_LlmContract
         int errorsBefore = context.ErrorCount;
         global::System.Guid mReference = default;
         global::StructuredOutput.Reading.JsonReaders.ReadGuid(ref reader, context, out mReference);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mReference : null;
         return ok;
@@ -1110,6 +1121,7 @@ file static class __Order_LlmContract
         {
             global::StructuredOutput.Validation.JsonValidators.CheckDenied(context, v, s_Order_Note_Denied, "[\"n/a\"]");
         }
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mNote : null;
         return ok;
@@ -1128,6 +1140,7 @@ file static class __Order_LlmContract
         {
             global::StructuredOutput.Reading.JsonReaders.ReadInt32(ref reader, context, out mLines);
         }
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mLines : null;
         return ok;
@@ -1139,6 +1152,7 @@ file static class __Order_LlmContract
         int errorsBefore = context.ErrorCount;
         string mStreet = default!;
         global::StructuredOutput.Reading.JsonReaders.ReadString(ref reader, context, out mStreet);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mStreet : null;
         return ok;
@@ -1150,6 +1164,7 @@ file static class __Order_LlmContract
         int errorsBefore = context.ErrorCount;
         string mCity = default!;
         global::StructuredOutput.Reading.JsonReaders.ReadString(ref reader, context, out mCity);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mCity : null;
         return ok;

@@ -197,6 +197,7 @@ file static class __ChatTurn_LlmContract
         int errorsBefore = context.ErrorCount;
         string mPrompt = default!;
         global::StructuredOutput.Reading.JsonReaders.ReadString(ref reader, context, out mPrompt);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mPrompt : null;
         return ok;
@@ -208,6 +209,7 @@ file static class __ChatTurn_LlmContract
         int errorsBefore = context.ErrorCount;
         string mAnswer = default!;
         global::StructuredOutput.Reading.JsonReaders.ReadString(ref reader, context, out mAnswer);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mAnswer : null;
         return ok;

@@ -282,6 +282,7 @@ file static class __Parser_LlmContract
         int errorsBefore = context.ErrorCount;
         string mJsonSchema = default!;
         global::StructuredOutput.Reading.JsonReaders.ReadString(ref reader, context, out mJsonSchema);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mJsonSchema : null;
         return ok;
@@ -293,6 +294,7 @@ file static class __Parser_LlmContract
         int errorsBefore = context.ErrorCount;
         string mParse = default!;
         global::StructuredOutput.Reading.JsonReaders.ReadString(ref reader, context, out mParse);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mParse : null;
         return ok;
@@ -304,6 +306,7 @@ file static class __Parser_LlmContract
         int errorsBefore = context.ErrorCount;
         string mValue = default!;
         global::StructuredOutput.Reading.JsonReaders.ReadString(ref reader, context, out mValue);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mValue : null;
         return ok;
@@ -315,6 +318,7 @@ file static class __Parser_LlmContract
         int errorsBefore = context.ErrorCount;
         string mReader = default!;
         global::StructuredOutput.Reading.JsonReaders.ReadString(ref reader, context, out mReader);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mReader : null;
         return ok;
@@ -326,6 +330,7 @@ file static class __Parser_LlmContract
         int errorsBefore = context.ErrorCount;
         string mclass = default!;
         global::StructuredOutput.Reading.JsonReaders.ReadString(ref reader, context, out mclass);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mclass : null;
         return ok;

@@ -844,6 +844,7 @@ file static class __Recipe_LlmContract
         int errorsBefore = context.ErrorCount;
         string mName = default!;
         global::StructuredOutput.Reading.JsonReaders.ReadString(ref reader, context, out mName);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mName : null;
         return ok;
@@ -855,6 +856,7 @@ file static class __Recipe_LlmContract
         int errorsBefore = context.ErrorCount;
         int mServings = default;
         global::StructuredOutput.Reading.JsonReaders.ReadInt32(ref reader, context, out mServings);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mServings : null;
         return ok;
@@ -866,6 +868,7 @@ file static class __Recipe_LlmContract
         int errorsBefore = context.ErrorCount;
         global::Cooking.Cuisine mCuisine = default;
         ReadCuisine(ref reader, context, out mCuisine);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mCuisine : null;
         return ok;
@@ -877,6 +880,7 @@ file static class __Recipe_LlmContract
         int errorsBefore = context.ErrorCount;
         global::Cooking.Difficulty? mDifficulty = null;
         ReadNullableDifficulty(ref reader, context, out mDifficulty);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mDifficulty : null;
         return ok;
@@ -888,6 +892,7 @@ file static class __Recipe_LlmContract
         int errorsBefore = context.ErrorCount;
         global::System.Collections.Generic.List<global::Cooking.Ingredient> mIngredients = default!;
         ReadListOfIngredient(ref reader, context, out mIngredients);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mIngredients : null;
         return ok;
@@ -909,6 +914,7 @@ file static class __Recipe_LlmContract
         int errorsBefore = context.ErrorCount;
         string[] mSteps = default!;
         ReadArrayOfString(ref reader, context, out mSteps);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mSteps : null;
         return ok;
@@ -930,6 +936,7 @@ file static class __Recipe_LlmContract
         int errorsBefore = context.ErrorCount;
         global::System.Collections.Generic.IReadOnlyList<string> mTags = default!;
         ReadIReadOnlyListOfString(ref reader, context, out mTags);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mTags : null;
         return ok;
@@ -951,6 +958,7 @@ file static class __Recipe_LlmContract
         int errorsBefore = context.ErrorCount;
         global::System.Collections.Generic.IList<global::Cooking.Ingredient>? mGarnishes = null;
         ReadNullableIListOfIngredient(ref reader, context, out mGarnishes);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mGarnishes : null;
         return ok;
@@ -972,6 +980,7 @@ file static class __Recipe_LlmContract
         int errorsBefore = context.ErrorCount;
         int? mTotalMinutes = null;
         ReadNullableInt32(ref reader, context, out mTotalMinutes);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mTotalMinutes : null;
         return ok;
@@ -983,6 +992,7 @@ file static class __Recipe_LlmContract
         int errorsBefore = context.ErrorCount;
         string? mSource = null;
         ReadNullableString(ref reader, context, out mSource);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mSource : null;
         return ok;
@@ -994,6 +1004,7 @@ file static class __Recipe_LlmContract
         int errorsBefore = context.ErrorCount;
         double mRating = default;
         global::StructuredOutput.Reading.JsonReaders.ReadDouble(ref reader, context, out mRating);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mRating : null;
         return ok;
@@ -1005,6 +1016,7 @@ file static class __Recipe_LlmContract
         int errorsBefore = context.ErrorCount;
         decimal mCost = default;
         global::StructuredOutput.Reading.JsonReaders.ReadDecimal(ref reader, context, out mCost);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mCost : null;
         return ok;
@@ -1016,6 +1028,7 @@ file static class __Recipe_LlmContract
         int errorsBefore = context.ErrorCount;
         long mCalories = default;
         global::StructuredOutput.Reading.JsonReaders.ReadInt64(ref reader, context, out mCalories);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mCalories : null;
         return ok;
@@ -1027,6 +1040,7 @@ file static class __Recipe_LlmContract
         int errorsBefore = context.ErrorCount;
         bool mVegetarian = default;
         global::StructuredOutput.Reading.JsonReaders.ReadBoolean(ref reader, context, out mVegetarian);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mVegetarian : null;
         return ok;
@@ -1038,6 +1052,7 @@ file static class __Recipe_LlmContract
         int errorsBefore = context.ErrorCount;
         string mName = default!;
         global::StructuredOutput.Reading.JsonReaders.ReadString(ref reader, context, out mName);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mName : null;
         return ok;
@@ -1049,6 +1064,7 @@ file static class __Recipe_LlmContract
         int errorsBefore = context.ErrorCount;
         double? mQuantity = null;
         ReadNullableDouble(ref reader, context, out mQuantity);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mQuantity : null;
         return ok;
@@ -1060,6 +1076,7 @@ file static class __Recipe_LlmContract
         int errorsBefore = context.ErrorCount;
         string? mUnit = null;
         ReadNullableString(ref reader, context, out mUnit);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mUnit : null;
         return ok;
@@ -1071,6 +1088,7 @@ file static class __Recipe_LlmContract
         int errorsBefore = context.ErrorCount;
         global::System.Collections.Generic.List<string?> mNotes = default!;
         ReadListOfNullableString(ref reader, context, out mNotes);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mNotes : null;
         return ok;

@@ -317,6 +317,7 @@ file static class __Point_LlmContract
         int errorsBefore = context.ErrorCount;
         double mX = default;
         global::StructuredOutput.Reading.JsonReaders.ReadDouble(ref reader, context, out mX);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mX : null;
         return ok;
@@ -328,6 +329,7 @@ file static class __Point_LlmContract
         int errorsBefore = context.ErrorCount;
         double mY = default;
         global::StructuredOutput.Reading.JsonReaders.ReadDouble(ref reader, context, out mY);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mY : null;
         return ok;
@@ -339,6 +341,7 @@ file static class __Point_LlmContract
         int errorsBefore = context.ErrorCount;
         global::Geometry.Label? mLabel = null;
         ReadNullableLabel(ref reader, context, out mLabel);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mLabel : null;
         return ok;
@@ -350,6 +353,7 @@ file static class __Point_LlmContract
         int errorsBefore = context.ErrorCount;
         string mText = default!;
         global::StructuredOutput.Reading.JsonReaders.ReadString(ref reader, context, out mText);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mText : null;
         return ok;

@@ -213,6 +213,7 @@ file static class __Category_LlmContract
         int errorsBefore = context.ErrorCount;
         string mName = default!;
         global::StructuredOutput.Reading.JsonReaders.ReadString(ref reader, context, out mName);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mName : null;
         return ok;
@@ -224,6 +225,7 @@ file static class __Category_LlmContract
         int errorsBefore = context.ErrorCount;
         global::System.Collections.Generic.List<global::Trees.Category> mSubcategories = default!;
         ReadListOfCategory(ref reader, context, out mSubcategories);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mSubcategories : null;
         return ok;

@@ -567,6 +567,7 @@ file static class __Outline_LlmContract
         int errorsBefore = context.ErrorCount;
         string mTitle = default!;
         global::StructuredOutput.Reading.JsonReaders.ReadString(ref reader, context, out mTitle);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mTitle : null;
         return ok;
@@ -578,6 +579,7 @@ file static class __Outline_LlmContract
         int errorsBefore = context.ErrorCount;
         global::Trees.TreeNode mRoot = default!;
         ReadTreeNode(ref reader, context, out mRoot);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mRoot : null;
         return ok;
@@ -589,6 +591,7 @@ file static class __Outline_LlmContract
         int errorsBefore = context.ErrorCount;
         global::Trees.Person mAuthor = default!;
         ReadPerson(ref reader, context, out mAuthor);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mAuthor : null;
         return ok;
@@ -600,6 +603,7 @@ file static class __Outline_LlmContract
         int errorsBefore = context.ErrorCount;
         global::Trees.Person? mEditor = null;
         ReadNullablePerson(ref reader, context, out mEditor);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mEditor : null;
         return ok;
@@ -611,6 +615,7 @@ file static class __Outline_LlmContract
         int errorsBefore = context.ErrorCount;
         string mLabel = default!;
         global::StructuredOutput.Reading.JsonReaders.ReadString(ref reader, context, out mLabel);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mLabel : null;
         return ok;
@@ -622,6 +627,7 @@ file static class __Outline_LlmContract
         int errorsBefore = context.ErrorCount;
         global::System.Collections.Generic.List<global::Trees.TreeNode> mChildren = default!;
         ReadListOfTreeNode(ref reader, context, out mChildren);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mChildren : null;
         return ok;
@@ -643,6 +649,7 @@ file static class __Outline_LlmContract
         int errorsBefore = context.ErrorCount;
         global::Trees.TreeNode? mParent = null;
         ReadNullableTreeNode(ref reader, context, out mParent);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mParent : null;
         return ok;
@@ -654,6 +661,7 @@ file static class __Outline_LlmContract
         int errorsBefore = context.ErrorCount;
         string mName = default!;
         global::StructuredOutput.Reading.JsonReaders.ReadString(ref reader, context, out mName);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mName : null;
         return ok;

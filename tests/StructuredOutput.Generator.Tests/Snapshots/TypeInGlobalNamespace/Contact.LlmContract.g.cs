@@ -350,6 +350,7 @@ file static class __Contact_LlmContract
         int errorsBefore = context.ErrorCount;
         string mName = default!;
         global::StructuredOutput.Reading.JsonReaders.ReadString(ref reader, context, out mName);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mName : null;
         return ok;
@@ -361,6 +362,7 @@ file static class __Contact_LlmContract
         int errorsBefore = context.ErrorCount;
         string? mEmail = null;
         ReadNullableString(ref reader, context, out mEmail);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mEmail : null;
         return ok;
@@ -372,6 +374,7 @@ file static class __Contact_LlmContract
         int errorsBefore = context.ErrorCount;
         global::Address mAddress = default!;
         ReadAddress(ref reader, context, out mAddress);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mAddress : null;
         return ok;
@@ -383,6 +386,7 @@ file static class __Contact_LlmContract
         int errorsBefore = context.ErrorCount;
         string mCity = default!;
         global::StructuredOutput.Reading.JsonReaders.ReadString(ref reader, context, out mCity);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mCity : null;
         return ok;
@@ -394,6 +398,7 @@ file static class __Contact_LlmContract
         int errorsBefore = context.ErrorCount;
         string mCountry = default!;
         global::StructuredOutput.Reading.JsonReaders.ReadString(ref reader, context, out mCountry);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mCountry : null;
         return ok;

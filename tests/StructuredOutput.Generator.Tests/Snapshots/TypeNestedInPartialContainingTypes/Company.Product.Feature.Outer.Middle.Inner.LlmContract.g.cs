@@ -314,6 +314,7 @@ file static class __Inner_LlmContract
         int errorsBefore = context.ErrorCount;
         string mValue = default!;
         global::StructuredOutput.Reading.JsonReaders.ReadString(ref reader, context, out mValue);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mValue : null;
         return ok;
@@ -325,6 +326,7 @@ file static class __Inner_LlmContract
         int errorsBefore = context.ErrorCount;
         global::Company.Product.Feature.Outer.Middle.Detail mDetail = default!;
         ReadDetail(ref reader, context, out mDetail);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mDetail : null;
         return ok;
@@ -336,6 +338,7 @@ file static class __Inner_LlmContract
         int errorsBefore = context.ErrorCount;
         int mLevel = default;
         global::StructuredOutput.Reading.JsonReaders.ReadInt32(ref reader, context, out mLevel);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mLevel : null;
         return ok;

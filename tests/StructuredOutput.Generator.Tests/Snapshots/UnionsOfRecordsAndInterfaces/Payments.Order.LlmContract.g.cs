@@ -843,6 +843,7 @@ file static class __Order_LlmContract
         int errorsBefore = context.ErrorCount;
         string mId = default!;
         global::StructuredOutput.Reading.JsonReaders.ReadString(ref reader, context, out mId);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mId : null;
         return ok;
@@ -854,6 +855,7 @@ file static class __Order_LlmContract
         int errorsBefore = context.ErrorCount;
         global::Payments.Payment mPayment = default!;
         ReadPayment(ref reader, context, out mPayment);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mPayment : null;
         return ok;
@@ -865,6 +867,7 @@ file static class __Order_LlmContract
         int errorsBefore = context.ErrorCount;
         global::Payments.IReceipt? mReceipt = null;
         ReadNullableIReceipt(ref reader, context, out mReceipt);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mReceipt : null;
         return ok;
@@ -876,6 +879,7 @@ file static class __Order_LlmContract
         int errorsBefore = context.ErrorCount;
         global::System.Collections.Generic.Dictionary<string, global::Payments.Payment> mRefunds = default!;
         ReadDictionaryOfPayment(ref reader, context, out mRefunds);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mRefunds : null;
         return ok;

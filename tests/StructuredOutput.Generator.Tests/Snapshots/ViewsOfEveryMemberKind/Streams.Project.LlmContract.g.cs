@@ -1655,6 +1655,7 @@ file static class __Project_LlmContract
         int errorsBefore = context.ErrorCount;
         string mName = default!;
         global::StructuredOutput.Reading.JsonReaders.ReadString(ref reader, context, out mName);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mName : null;
         return ok;
@@ -1666,6 +1667,7 @@ file static class __Project_LlmContract
         int errorsBefore = context.ErrorCount;
         global::Streams.Person mOwner = default!;
         ReadPerson(ref reader, context, out mOwner);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mOwner : null;
         return ok;
@@ -1677,6 +1679,7 @@ file static class __Project_LlmContract
         int errorsBefore = context.ErrorCount;
         global::System.Collections.Generic.List<global::Streams.Person> mMembers = default!;
         ReadListOfPerson(ref reader, context, out mMembers);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mMembers : null;
         return ok;
@@ -1698,6 +1701,7 @@ file static class __Project_LlmContract
         int errorsBefore = context.ErrorCount;
         global::System.Collections.Generic.IReadOnlyList<string> mTags = default!;
         ReadIReadOnlyListOfString(ref reader, context, out mTags);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mTags : null;
         return ok;
@@ -1719,6 +1723,7 @@ file static class __Project_LlmContract
         int errorsBefore = context.ErrorCount;
         int[] mScores = default!;
         ReadArrayOfInt32(ref reader, context, out mScores);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mScores : null;
         return ok;
@@ -1740,6 +1745,7 @@ file static class __Project_LlmContract
         int errorsBefore = context.ErrorCount;
         global::System.Collections.Immutable.ImmutableArray<global::Streams.Priority> mPriorities = default;
         ReadImmutableArrayOfPriority(ref reader, context, out mPriorities);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mPriorities : null;
         return ok;
@@ -1761,6 +1767,7 @@ file static class __Project_LlmContract
         int errorsBefore = context.ErrorCount;
         global::System.Collections.Generic.List<global::System.Collections.Generic.List<int>> mGrid = default!;
         ReadListOfListOfInt32(ref reader, context, out mGrid);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mGrid : null;
         return ok;
@@ -1782,6 +1789,7 @@ file static class __Project_LlmContract
         int errorsBefore = context.ErrorCount;
         global::System.Collections.Generic.Dictionary<string, int> mBudget = default!;
         ReadDictionaryOfInt32(ref reader, context, out mBudget);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mBudget : null;
         return ok;
@@ -1793,6 +1801,7 @@ file static class __Project_LlmContract
         int errorsBefore = context.ErrorCount;
         global::System.Collections.Generic.HashSet<string> mLabels = default!;
         ReadHashSetOfString(ref reader, context, out mLabels);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mLabels : null;
         return ok;
@@ -1804,6 +1813,7 @@ file static class __Project_LlmContract
         int errorsBefore = context.ErrorCount;
         global::Streams.Attachment mCover = default!;
         ReadAttachment(ref reader, context, out mCover);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mCover : null;
         return ok;
@@ -1815,6 +1825,7 @@ file static class __Project_LlmContract
         int errorsBefore = context.ErrorCount;
         global::System.Collections.Generic.List<global::Streams.Attachment?> mAttachments = default!;
         ReadListOfNullableAttachment(ref reader, context, out mAttachments);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mAttachments : null;
         return ok;
@@ -1836,6 +1847,7 @@ file static class __Project_LlmContract
         int errorsBefore = context.ErrorCount;
         global::Streams.Node mTree = default!;
         ReadNode(ref reader, context, out mTree);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mTree : null;
         return ok;
@@ -1847,6 +1859,7 @@ file static class __Project_LlmContract
         int errorsBefore = context.ErrorCount;
         global::System.Collections.Generic.List<global::Streams.Chore?> mChores = default!;
         ReadListOfNullableChore(ref reader, context, out mChores);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mChores : null;
         return ok;
@@ -1868,6 +1881,7 @@ file static class __Project_LlmContract
         int errorsBefore = context.ErrorCount;
         global::Streams.Other.Address mBilling = default!;
         ReadAddress2(ref reader, context, out mBilling);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mBilling : null;
         return ok;
@@ -1882,6 +1896,7 @@ file static class __Project_LlmContract
         {
             global::StructuredOutput.Validation.JsonValidators.CheckPattern(context, v, s_Project_Code_Pattern);
         }
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mCode : null;
         return ok;
@@ -1900,6 +1915,7 @@ file static class __Project_LlmContract
         {
             global::StructuredOutput.Validation.JsonValidators.CheckRange(context, (decimal)v, 1m, false, 5m, false);
         }
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mRating : null;
         return ok;
@@ -1911,6 +1927,7 @@ file static class __Project_LlmContract
         int errorsBefore = context.ErrorCount;
         global::System.DateOnly? mDue = null;
         ReadNullableDateOnly(ref reader, context, out mDue);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mDue : null;
         return ok;
@@ -1922,6 +1939,7 @@ file static class __Project_LlmContract
         int errorsBefore = context.ErrorCount;
         string mName = default!;
         global::StructuredOutput.Reading.JsonReaders.ReadString(ref reader, context, out mName);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mName : null;
         return ok;
@@ -1933,6 +1951,7 @@ file static class __Project_LlmContract
         int errorsBefore = context.ErrorCount;
         global::Streams.Address? mHome = null;
         ReadNullableAddress(ref reader, context, out mHome);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mHome : null;
         return ok;
@@ -1947,6 +1966,7 @@ file static class __Project_LlmContract
         {
             global::StructuredOutput.Validation.JsonValidators.CheckCount(context, v, 1, null);
         }
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mEmails : null;
         return ok;
@@ -1968,6 +1988,7 @@ file static class __Project_LlmContract
         int errorsBefore = context.ErrorCount;
         string mStreet = default!;
         global::StructuredOutput.Reading.JsonReaders.ReadString(ref reader, context, out mStreet);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mStreet : null;
         return ok;
@@ -1979,6 +2000,7 @@ file static class __Project_LlmContract
         int errorsBefore = context.ErrorCount;
         string mCity = default!;
         global::StructuredOutput.Reading.JsonReaders.ReadString(ref reader, context, out mCity);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mCity : null;
         return ok;
@@ -1990,6 +2012,7 @@ file static class __Project_LlmContract
         int errorsBefore = context.ErrorCount;
         string mLabel = default!;
         global::StructuredOutput.Reading.JsonReaders.ReadString(ref reader, context, out mLabel);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mLabel : null;
         return ok;
@@ -2001,6 +2024,7 @@ file static class __Project_LlmContract
         int errorsBefore = context.ErrorCount;
         global::System.Collections.Generic.List<global::Streams.Node> mChildren = default!;
         ReadListOfNode(ref reader, context, out mChildren);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mChildren : null;
         return ok;
@@ -2022,6 +2046,7 @@ file static class __Project_LlmContract
         int errorsBefore = context.ErrorCount;
         global::Streams.Node? mNext = null;
         ReadNullableNode(ref reader, context, out mNext);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mNext : null;
         return ok;
@@ -2033,6 +2058,7 @@ file static class __Project_LlmContract
         int errorsBefore = context.ErrorCount;
         string mTitle = default!;
         global::StructuredOutput.Reading.JsonReaders.ReadString(ref reader, context, out mTitle);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mTitle : null;
         return ok;
@@ -2044,6 +2070,7 @@ file static class __Project_LlmContract
         int errorsBefore = context.ErrorCount;
         bool mIsComplete = default;
         global::StructuredOutput.Reading.JsonReaders.ReadBoolean(ref reader, context, out mIsComplete);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mIsComplete : null;
         return ok;
@@ -2055,6 +2082,7 @@ file static class __Project_LlmContract
         int errorsBefore = context.ErrorCount;
         string mChorePartial = default!;
         global::StructuredOutput.Reading.JsonReaders.ReadString(ref reader, context, out mChorePartial);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mChorePartial : null;
         return ok;
@@ -2066,6 +2094,7 @@ file static class __Project_LlmContract
         int errorsBefore = context.ErrorCount;
         string mGetText = default!;
         global::StructuredOutput.Reading.JsonReaders.ReadString(ref reader, context, out mGetText);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mGetText : null;
         return ok;
@@ -2077,6 +2106,7 @@ file static class __Project_LlmContract
         int errorsBefore = context.ErrorCount;
         string mLine = default!;
         global::StructuredOutput.Reading.JsonReaders.ReadString(ref reader, context, out mLine);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mLine : null;
         return ok;

@@ -716,6 +716,7 @@ file static class __Shipment_LlmContract
         int errorsBefore = context.ErrorCount;
         global::System.Guid mId = default;
         global::StructuredOutput.Reading.JsonReaders.ReadGuid(ref reader, context, out mId);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mId : null;
         return ok;
@@ -727,6 +728,7 @@ file static class __Shipment_LlmContract
         int errorsBefore = context.ErrorCount;
         global::System.DateOnly mDay = default;
         global::StructuredOutput.Reading.JsonReaders.ReadDateOnly(ref reader, context, out mDay);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mDay : null;
         return ok;
@@ -738,6 +740,7 @@ file static class __Shipment_LlmContract
         int errorsBefore = context.ErrorCount;
         global::System.TimeOnly? mPickup = null;
         ReadNullableTimeOnly(ref reader, context, out mPickup);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mPickup : null;
         return ok;
@@ -749,6 +752,7 @@ file static class __Shipment_LlmContract
         int errorsBefore = context.ErrorCount;
         global::System.TimeSpan mTransit = default;
         global::StructuredOutput.Reading.JsonReaders.ReadTimeSpan(ref reader, context, out mTransit);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mTransit : null;
         return ok;
@@ -760,6 +764,7 @@ file static class __Shipment_LlmContract
         int errorsBefore = context.ErrorCount;
         global::System.DateTimeOffset mSent = default;
         global::StructuredOutput.Reading.JsonReaders.ReadDateTimeOffset(ref reader, context, out mSent);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mSent : null;
         return ok;
@@ -771,6 +776,7 @@ file static class __Shipment_LlmContract
         int errorsBefore = context.ErrorCount;
         global::System.Uri? mTracking = null;
         ReadNullableUri(ref reader, context, out mTracking);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mTracking : null;
         return ok;
@@ -782,6 +788,7 @@ file static class __Shipment_LlmContract
         int errorsBefore = context.ErrorCount;
         char mGrade = default;
         global::StructuredOutput.Reading.JsonReaders.ReadChar(ref reader, context, out mGrade);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mGrade : null;
         return ok;
@@ -793,6 +800,7 @@ file static class __Shipment_LlmContract
         int errorsBefore = context.ErrorCount;
         global::System.Collections.Generic.Dictionary<string, int> mCounts = default!;
         ReadDictionaryOfInt32(ref reader, context, out mCounts);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mCounts : null;
         return ok;
@@ -804,6 +812,7 @@ file static class __Shipment_LlmContract
         int errorsBefore = context.ErrorCount;
         global::System.Collections.Generic.IReadOnlyDictionary<string, global::System.Collections.Generic.List<global::Shipping.Carrier?>>? mOptions = null;
         ReadNullableIReadOnlyDictionaryOfListOfNullableCarrier(ref reader, context, out mOptions);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mOptions : null;
         return ok;
@@ -815,6 +824,7 @@ file static class __Shipment_LlmContract
         int errorsBefore = context.ErrorCount;
         global::System.Collections.Generic.HashSet<string> mLabels = default!;
         ReadHashSetOfString(ref reader, context, out mLabels);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mLabels : null;
         return ok;
@@ -826,6 +836,7 @@ file static class __Shipment_LlmContract
         int errorsBefore = context.ErrorCount;
         global::System.Collections.Immutable.ImmutableArray<global::Shipping.Parcel> mParcels = default;
         ReadImmutableArrayOfParcel(ref reader, context, out mParcels);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mParcels : null;
         return ok;
@@ -847,6 +858,7 @@ file static class __Shipment_LlmContract
         int errorsBefore = context.ErrorCount;
         global::System.Collections.Immutable.ImmutableArray<int>? mCodes = null;
         ReadNullableImmutableArrayOfInt32(ref reader, context, out mCodes);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mCodes : null;
         return ok;
@@ -868,6 +880,7 @@ file static class __Shipment_LlmContract
         int errorsBefore = context.ErrorCount;
         global::Shipping.Parcel? mSpare = null;
         ReadNullableParcel(ref reader, context, out mSpare);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mSpare : null;
         return ok;
@@ -879,6 +892,7 @@ file static class __Shipment_LlmContract
         int errorsBefore = context.ErrorCount;
         string? mNote = "none";
         ReadNullableString(ref reader, context, out mNote);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mNote : null;
         return ok;
@@ -890,6 +904,7 @@ file static class __Shipment_LlmContract
         int errorsBefore = context.ErrorCount;
         double mWeight = default;
         global::StructuredOutput.Reading.JsonReaders.ReadDouble(ref reader, context, out mWeight);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mWeight : null;
         return ok;
@@ -901,6 +916,7 @@ file static class __Shipment_LlmContract
         int errorsBefore = context.ErrorCount;
         global::Shipping.Carrier mCarrier = default;
         ReadCarrier(ref reader, context, out mCarrier);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mCarrier : null;
         return ok;

@@ -426,6 +426,7 @@ file static class __Book_LlmContract
         int errorsBefore = context.ErrorCount;
         string mTitle = default!;
         global::StructuredOutput.Reading.JsonReaders.ReadString(ref reader, context, out mTitle);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mTitle : null;
         return ok;
@@ -437,6 +438,7 @@ file static class __Book_LlmContract
         int errorsBefore = context.ErrorCount;
         global::Docs.Author mAuthor = default!;
         ReadAuthor(ref reader, context, out mAuthor);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mAuthor : null;
         return ok;
@@ -448,6 +450,7 @@ file static class __Book_LlmContract
         int errorsBefore = context.ErrorCount;
         int? mPages = null;
         ReadNullableInt32(ref reader, context, out mPages);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mPages : null;
         return ok;
@@ -459,6 +462,7 @@ file static class __Book_LlmContract
         int errorsBefore = context.ErrorCount;
         global::Docs.Genre mGenre = default;
         ReadGenre(ref reader, context, out mGenre);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mGenre : null;
         return ok;
@@ -470,6 +474,7 @@ file static class __Book_LlmContract
         int errorsBefore = context.ErrorCount;
         string mName = default!;
         global::StructuredOutput.Reading.JsonReaders.ReadString(ref reader, context, out mName);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mName : null;
         return ok;
@@ -481,6 +486,7 @@ file static class __Book_LlmContract
         int errorsBefore = context.ErrorCount;
         int? mBorn = null;
         ReadNullableInt32(ref reader, context, out mBorn);
+
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mBorn : null;
         return ok;
