@@ -206,6 +206,44 @@ public sealed class StreamingWireTests : ServerTestBase
         Assert.Equal(stopped.RawResponse, _server.Requests[1].Conversation[^2].Text);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Fail_fast_on_a_handler_that_does_not_drain_leaves_the_rest_of_the_answer_unread(bool drain)
+    {
+        // Held after the invalid member until the attempt has failed, then sent at once: only a client that has
+        // closed the connection by then misses it. .NET's HTTP handler drains an abandoned response (by default up to
+        // 1 MB or 2 seconds) to reuse the connection; with MaxResponseDrainSize = 0 it closes the connection instead.
+        var failed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var bad = StreamedResponse.Chunked(Bad, 6);
+        int holdAfter = PieceIndexAfter(bad, "\"six\",") + 2;
+        _server.Enqueue(bad with { Hold = failed.Task, HoldAfter = holdAfter });
+        _server.EnqueueStream(Good, 9);
+        var options = _server.CreateClientOptions();
+        using var handler = new System.Net.Http.SocketsHttpHandler { MaxResponseDrainSize = drain ? 1024 * 1024 : 0 };
+        options.Transport = new System.ClientModel.Primitives.HttpClientPipelineTransport(new System.Net.Http.HttpClient(handler));
+        using var client = FakeOpenAIServer.CreateChatClient(options);
+
+        ExtractionResult<Recipe>? result = null;
+        await foreach (var update in client.ExtractStreamingAsync<Recipe>(Input, new ExtractOptions { FailFast = true }, Limit()))
+        {
+            if (update.Kind == ExtractionUpdateKind.AttemptFailed)
+            {
+                failed.SetResult();
+            }
+
+            result = update.Result ?? result;
+        }
+
+        Assert.True(result!.IsSuccess);
+        var log = _server.Streams[0];
+        await log.Ended.WaitAsync(TimeSpan.FromSeconds(30));
+        // Draining, the handler reads the released rest to its end; not draining, the server finds the client gone.
+        // (Should the extractor one day abort the connection itself on fail-fast, the draining case flips too.)
+        Assert.Equal(drain, log.Finished);
+        Assert.Equal(!drain, log.ClientAborted);
+    }
+
     [Fact]
     public async Task Without_fail_fast_the_same_invalid_answer_is_read_to_its_end()
     {
