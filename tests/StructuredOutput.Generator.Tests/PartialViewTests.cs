@@ -409,6 +409,57 @@ public class PartialViewTests
         Assert.Contains("public new sealed class LinePartial", run.Sources.Values.Single(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void MembersNamedLikeTheViewsOwnMembersCompileWithoutWarnings()
+    {
+        var run = Harness.Run(Harness.Compile(DocumentationMode.Diagnose, """
+            using StructuredOutput;
+
+            namespace Names;
+
+            /// <summary>Members named like PartialObject's.</summary>
+            [LlmExtract]
+            public partial class Odd
+            {
+                /// <summary>A.</summary>
+                public int GetValue { get; set; }
+
+                /// <summary>B.</summary>
+                public string GetReference { get; set; } = "";
+
+                /// <summary>C.</summary>
+                public bool IsComplete { get; set; }
+
+                /// <summary>D.</summary>
+                public string IsMemberComplete { get; set; } = "";
+
+                /// <summary>E.</summary>
+                public Inner? @base { get; set; }
+            }
+
+            /// <summary>An object whose member is named like its view.</summary>
+            public class Inner
+            {
+                /// <summary>F.</summary>
+                public string InnerPartial { get; set; } = "";
+
+                /// <summary>G.</summary>
+                public long GetText { get; set; }
+            }
+            """)).AssertCompilesCleanly();
+        var generated = run.CompilationDiagnostics
+            .Where(d => d.Severity >= DiagnosticSeverity.Warning && d.Location.SourceTree is { } tree && !run.Input.SyntaxTrees.Contains(tree))
+            .ToList();
+        Assert.True(generated.Count == 0, run.Describe(generated));
+
+        using var assembly = LoadedAssembly.Load(run.Output);
+        var view = assembly.GetType("Names.Odd+Partial");
+        Assert.Equal(typeof(int?), view.GetProperty("GetValue")!.PropertyType);
+        Assert.Equal(typeof(bool?), view.GetProperty("IsComplete", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly)!.PropertyType);
+        Assert.Equal(assembly.GetType("Names.Odd+InnerPartial2"), view.GetProperty("base")!.PropertyType);
+        Assert.Equal(typeof(long?), assembly.GetType("Names.Odd+InnerPartial2").GetProperty("GetText")!.PropertyType);
+    }
+
     [Theory]
     [InlineData("public partial record Order(string Id, Line Partial")]
     [InlineData("public partial record Order(string Id, List<Line> Lines) { public class Partial")]

@@ -18,12 +18,13 @@ internal sealed class PartialEmitter
     private const string PartialShape = "global::StructuredOutput.Streaming.PartialShape";
     private const string PartialList = "global::StructuredOutput.PartialList";
 
-    // Members of PartialObject and object a view's property of the same name hides on purpose (the views call the
-    // base's getters as base.GetText and so on, so a property named GetText still compiles).
+    // Members of PartialObject and object that a view's property of the same name hides on purpose (the views call
+    // the base's getters as base.GetText and so on, so a property named GetText still compiles). The generic
+    // GetValue<T> and GetReference<T> are not hidden by a property: their arity differs.
     private static readonly HashSet<string> InheritedNames = new()
     {
-        "IsComplete", "IsMemberComplete", "GetValue", "GetReference", "GetText", "Equals", "GetHashCode", "GetType",
-        "ToString", "MemberwiseClone", "ReferenceEquals",
+        "IsComplete", "IsMemberComplete", "GetText", "Equals", "GetHashCode", "GetType", "ToString", "MemberwiseClone",
+        "ReferenceEquals",
     };
 
     private readonly ContractNames _names;
@@ -120,6 +121,7 @@ internal sealed class PartialEmitter
     {
         int next = 0;
         var methods = new List<(string Name, ObjectModel Object, MemberModel Member, TypeRef? Element)>();
+        var itemReaders = new Dictionary<string, string>(); // one per element type, shared by the lists of it
         foreach (var view in _views)
         {
             var o = _names.FindObject(view.Key);
@@ -130,19 +132,23 @@ internal sealed class PartialEmitter
                 string k = (next++).ToString(CultureInfo.InvariantCulture);
                 string reader = "MemberReader" + k;
                 methods.Add((reader, o, m, null));
+                string? itemReader = null;
+                if (PartialViews.MemberKind(m.Type) == PartialViews.Kind.List
+                    && !itemReaders.TryGetValue(ReaderEmitter.CSharpType(m.Type.Element!), out itemReader))
+                {
+                    itemReader = "ItemReader" + k;
+                    itemReaders[ReaderEmitter.CSharpType(m.Type.Element!)] = itemReader;
+                    methods.Add((itemReader, o, m, m.Type.Element));
+                }
+
                 string head = $"{Literals.CSharp(m.ClrName)}, {Literals.CSharp(m.JsonName)}, {(ReaderEmitter.IsRequired(m) ? "true" : "false")}, {readers.MemberExpected(m)}, {reader}";
                 string line = PartialViews.MemberKind(m.Type) switch
                 {
                     PartialViews.Kind.Text => $"{PartialMember}.Text({head})",
                     PartialViews.Kind.Object => $"{PartialMember}.Object({head}, {Create(m.Type)}, {Bool(_names.FindObject(m.Type.Target!).IsValidatable)})",
-                    PartialViews.Kind.List => $"{PartialMember}.List({head}, {Element(m.Type.Element!, "ItemReader" + k)}, {Bool(readers.HasChecks(o, m))})",
+                    PartialViews.Kind.List => $"{PartialMember}.List({head}, {Element(m.Type.Element!, itemReader!)}, {Bool(readers.HasChecks(o, m))})",
                     _ => $"{PartialMember}.Value({head})",
                 };
-                if (PartialViews.MemberKind(m.Type) == PartialViews.Kind.List)
-                {
-                    methods.Add(("ItemReader" + k, o, m, m.Type.Element));
-                }
-
                 _w.Line($"    {line},");
             }
 
@@ -152,7 +158,7 @@ internal sealed class PartialEmitter
 
         foreach (var (name, o, m, element) in methods)
         {
-            _w.Line(element is null ? $"// {o.Name}.{m.ClrName}" : $"// an item of {o.Name}.{m.ClrName}");
+            _w.Line(element is null ? $"// {o.Name}.{m.ClrName}" : $"// an item of {o.Name}.{m.ClrName} and of every list of the same element type");
             if (element is null)
             {
                 readers.EmitMemberReader(name, o, m);

@@ -454,7 +454,7 @@ file static class __Invoice_LlmContract
         return ok;
     }
 
-    // an item of Invoice.Lines
+    // an item of Invoice.Lines and of every list of the same element type
     internal static bool ItemReader3(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
     {
         int errorsBefore = context.ErrorCount;

@@ -820,8 +820,8 @@ file static class __Recipe_LlmContract
         global::StructuredOutput.Streaming.PartialMember.Value("Difficulty", "difficulty", false, s_DifficultyNames.Expected + " or null", MemberReader3),
         global::StructuredOutput.Streaming.PartialMember.List("Ingredients", "ingredients", true, global::StructuredOutput.Reading.ExpectedValues.Array, MemberReader4, global::StructuredOutput.Streaming.PartialElement.Object<global::Cooking.Ingredient, global::Cooking.Recipe.IngredientPartial>(ItemReader4, static () => new global::Cooking.Recipe.IngredientPartial()), false),
         global::StructuredOutput.Streaming.PartialMember.List("Steps", "steps", true, global::StructuredOutput.Reading.ExpectedValues.Array, MemberReader5, global::StructuredOutput.Streaming.PartialElement.Text(ItemReader5), false),
-        global::StructuredOutput.Streaming.PartialMember.List("Tags", "tags", true, global::StructuredOutput.Reading.ExpectedValues.Array, MemberReader6, global::StructuredOutput.Streaming.PartialElement.Text(ItemReader6), false),
-        global::StructuredOutput.Streaming.PartialMember.List("Garnishes", "garnishes", false, global::StructuredOutput.Reading.ExpectedValues.Array + " or null", MemberReader7, global::StructuredOutput.Streaming.PartialElement.Object<global::Cooking.Ingredient, global::Cooking.Recipe.IngredientPartial>(ItemReader7, static () => new global::Cooking.Recipe.IngredientPartial()), false),
+        global::StructuredOutput.Streaming.PartialMember.List("Tags", "tags", true, global::StructuredOutput.Reading.ExpectedValues.Array, MemberReader6, global::StructuredOutput.Streaming.PartialElement.Text(ItemReader5), false),
+        global::StructuredOutput.Streaming.PartialMember.List("Garnishes", "garnishes", false, global::StructuredOutput.Reading.ExpectedValues.Array + " or null", MemberReader7, global::StructuredOutput.Streaming.PartialElement.Object<global::Cooking.Ingredient, global::Cooking.Recipe.IngredientPartial>(ItemReader4, static () => new global::Cooking.Recipe.IngredientPartial()), false),
         global::StructuredOutput.Streaming.PartialMember.Value("TotalMinutes", "totalMinutes", false, global::StructuredOutput.Reading.ExpectedValues.Integer + " or null", MemberReader8),
         global::StructuredOutput.Streaming.PartialMember.Text("Source", "source", false, global::StructuredOutput.Reading.ExpectedValues.String + " or null", MemberReader9),
         global::StructuredOutput.Streaming.PartialMember.Value("Rating", "rating", true, global::StructuredOutput.Reading.ExpectedValues.Number, MemberReader10),
@@ -898,7 +898,7 @@ file static class __Recipe_LlmContract
         return ok;
     }
 
-    // an item of Recipe.Ingredients
+    // an item of Recipe.Ingredients and of every list of the same element type
     internal static bool ItemReader4(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
     {
         int errorsBefore = context.ErrorCount;
@@ -920,7 +920,7 @@ file static class __Recipe_LlmContract
         return ok;
     }
 
-    // an item of Recipe.Steps
+    // an item of Recipe.Steps and of every list of the same element type
     internal static bool ItemReader5(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
     {
         int errorsBefore = context.ErrorCount;
@@ -942,16 +942,6 @@ file static class __Recipe_LlmContract
         return ok;
     }
 
-    // an item of Recipe.Tags
-    internal static bool ItemReader6(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
-    {
-        int errorsBefore = context.ErrorCount;
-        global::StructuredOutput.Reading.JsonReaders.ReadString(ref reader, context, out string item);
-        bool ok = context.ErrorCount == errorsBefore;
-        value = ok ? item : null;
-        return ok;
-    }
-
     // Recipe.Garnishes
     internal static bool MemberReader7(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
     {
@@ -961,16 +951,6 @@ file static class __Recipe_LlmContract
 
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mGarnishes : null;
-        return ok;
-    }
-
-    // an item of Recipe.Garnishes
-    internal static bool ItemReader7(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
-    {
-        int errorsBefore = context.ErrorCount;
-        ReadIngredient(ref reader, context, out global::Cooking.Ingredient item);
-        bool ok = context.ErrorCount == errorsBefore;
-        value = ok ? item : null;
         return ok;
     }
 
@@ -1094,7 +1074,7 @@ file static class __Recipe_LlmContract
         return ok;
     }
 
-    // an item of Ingredient.Notes
+    // an item of Ingredient.Notes and of every list of the same element type
     internal static bool ItemReader17(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
     {
         int errorsBefore = context.ErrorCount;

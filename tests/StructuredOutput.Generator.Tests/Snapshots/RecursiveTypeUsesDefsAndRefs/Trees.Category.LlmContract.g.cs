@@ -231,7 +231,7 @@ file static class __Category_LlmContract
         return ok;
     }
 
-    // an item of Category.Subcategories
+    // an item of Category.Subcategories and of every list of the same element type
     internal static bool ItemReader1(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
     {
         int errorsBefore = context.ErrorCount;

@@ -633,7 +633,7 @@ file static class __Outline_LlmContract
         return ok;
     }
 
-    // an item of TreeNode.Children
+    // an item of TreeNode.Children and of every list of the same element type
     internal static bool ItemReader5(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
     {
         int errorsBefore = context.ErrorCount;

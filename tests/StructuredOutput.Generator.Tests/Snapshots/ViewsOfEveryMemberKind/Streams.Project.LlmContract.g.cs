@@ -1620,7 +1620,7 @@ file static class __Project_LlmContract
     {
         global::StructuredOutput.Streaming.PartialMember.Text("Name", "name", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader17),
         global::StructuredOutput.Streaming.PartialMember.Object("Home", "home", false, global::StructuredOutput.Reading.ExpectedValues.Object + " or null", MemberReader18, static () => new global::Streams.Project.AddressPartial(), false),
-        global::StructuredOutput.Streaming.PartialMember.List("Emails", "emails", true, global::StructuredOutput.Reading.ExpectedValues.Array, MemberReader19, global::StructuredOutput.Streaming.PartialElement.Text(ItemReader19), true),
+        global::StructuredOutput.Streaming.PartialMember.List("Emails", "emails", true, global::StructuredOutput.Reading.ExpectedValues.Array, MemberReader19, global::StructuredOutput.Streaming.PartialElement.Text(ItemReader3), true),
     });
 
     internal static readonly global::StructuredOutput.Streaming.PartialShape ShapeOfAddressPartial = new("Address", new global::StructuredOutput.Streaming.PartialMember[]
@@ -1685,7 +1685,7 @@ file static class __Project_LlmContract
         return ok;
     }
 
-    // an item of Project.Members
+    // an item of Project.Members and of every list of the same element type
     internal static bool ItemReader2(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
     {
         int errorsBefore = context.ErrorCount;
@@ -1707,7 +1707,7 @@ file static class __Project_LlmContract
         return ok;
     }
 
-    // an item of Project.Tags
+    // an item of Project.Tags and of every list of the same element type
     internal static bool ItemReader3(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
     {
         int errorsBefore = context.ErrorCount;
@@ -1729,7 +1729,7 @@ file static class __Project_LlmContract
         return ok;
     }
 
-    // an item of Project.Scores
+    // an item of Project.Scores and of every list of the same element type
     internal static bool ItemReader4(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
     {
         int errorsBefore = context.ErrorCount;
@@ -1751,7 +1751,7 @@ file static class __Project_LlmContract
         return ok;
     }
 
-    // an item of Project.Priorities
+    // an item of Project.Priorities and of every list of the same element type
     internal static bool ItemReader5(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
     {
         int errorsBefore = context.ErrorCount;
@@ -1773,7 +1773,7 @@ file static class __Project_LlmContract
         return ok;
     }
 
-    // an item of Project.Grid
+    // an item of Project.Grid and of every list of the same element type
     internal static bool ItemReader6(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
     {
         int errorsBefore = context.ErrorCount;
@@ -1831,7 +1831,7 @@ file static class __Project_LlmContract
         return ok;
     }
 
-    // an item of Project.Attachments
+    // an item of Project.Attachments and of every list of the same element type
     internal static bool ItemReader10(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
     {
         int errorsBefore = context.ErrorCount;
@@ -1865,7 +1865,7 @@ file static class __Project_LlmContract
         return ok;
     }
 
-    // an item of Project.Chores
+    // an item of Project.Chores and of every list of the same element type
     internal static bool ItemReader12(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
     {
         int errorsBefore = context.ErrorCount;
@@ -1972,16 +1972,6 @@ file static class __Project_LlmContract
         return ok;
     }
 
-    // an item of Person.Emails
-    internal static bool ItemReader19(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
-    {
-        int errorsBefore = context.ErrorCount;
-        global::StructuredOutput.Reading.JsonReaders.ReadString(ref reader, context, out string item);
-        bool ok = context.ErrorCount == errorsBefore;
-        value = ok ? item : null;
-        return ok;
-    }
-
     // Address.Street
     internal static bool MemberReader20(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
     {
@@ -2030,7 +2020,7 @@ file static class __Project_LlmContract
         return ok;
     }
 
-    // an item of Node.Children
+    // an item of Node.Children and of every list of the same element type
     internal static bool ItemReader23(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
     {
         int errorsBefore = context.ErrorCount;

@@ -842,7 +842,7 @@ file static class __Shipment_LlmContract
         return ok;
     }
 
-    // an item of Shipment.Parcels
+    // an item of Shipment.Parcels and of every list of the same element type
     internal static bool ItemReader10(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
     {
         int errorsBefore = context.ErrorCount;
@@ -864,7 +864,7 @@ file static class __Shipment_LlmContract
         return ok;
     }
 
-    // an item of Shipment.Codes
+    // an item of Shipment.Codes and of every list of the same element type
     internal static bool ItemReader11(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
     {
         int errorsBefore = context.ErrorCount;
