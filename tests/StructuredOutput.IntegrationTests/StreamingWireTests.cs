@@ -319,6 +319,32 @@ public sealed class StreamingWireTests : ServerTestBase
     }
 
     [Fact]
+    public async Task The_attempt_time_out_works_mid_stream_and_keeps_the_text_received()
+    {
+        // The server sends the answer up to the cuisine, then nothing more: only the time-out can end the attempt. It is
+        // long enough for the first pieces to arrive on a busy machine; the test waits for it once.
+        var never = new TaskCompletionSource().Task;
+        var script = StreamedResponse.Chunked(Good, 8);
+        int holdAfter = PieceIndexAfter(script, "\"Italian\",") + 1;
+        _server.Enqueue(script with { Hold = never, HoldAfter = holdAfter });
+
+        ExtractionResult<Recipe>? result = null;
+        await foreach (var update in _client.ExtractStreamingAsync<Recipe>(Input, new ExtractOptions { AttemptTimeout = TimeSpan.FromSeconds(5) }, Limit()))
+        {
+            result = update.Result ?? result;
+        }
+
+        Assert.Equal(ExtractionFailureKind.TimedOut, result!.FailureKind);
+        var attempt = Assert.Single(result.Attempts);
+        Assert.Equal(string.Concat(script.Pieces.Take(holdAfter)), attempt.RawResponse);
+        Assert.Single(_server.Requests); // a timed-out request is not re-asked
+        var log = Assert.Single(_server.Streams);
+        await log.Ended.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(log.ClientAborted);
+        Assert.Equal(holdAfter, log.PiecesSent);
+    }
+
+    [Fact]
     public async Task A_connection_cut_mid_stream_ends_as_Interrupted_with_the_text_received()
     {
         var script = StreamedResponse.Chunked(Good, 8);
