@@ -42,10 +42,12 @@ internal sealed class PartialAnswerReader
     private readonly PartialShape _shape;
     private readonly int _maxDepth;
     private readonly int _maxLength;
-    private readonly Encoder _encoder;
+    private char _highSurrogate; // the first half of a pair whose second half is in the next chunk
     private readonly JsonReadContext _context = new();
     private readonly List<Frame> _frames = new();
+    private readonly Stack<Frame> _freeFrames = new();
     private byte[] _buffer = new byte[256];
+    private bool _pooled;
     private int _length;
     private int _consumed;
     private int _quiet;
@@ -61,7 +63,7 @@ internal sealed class PartialAnswerReader
 
     // The text of a string member or item still being written: where its decoding goes on.
     private PartialText? _text;
-    private int _textPosition;
+    private int _lastEscape = -1;
 
     // The root list member whose closed items are reported, and those items not yet taken.
     private int _watched = -1;
@@ -75,7 +77,6 @@ internal sealed class PartialAnswerReader
         options ??= ParseOptions.Default;
         _maxDepth = options.MaxDepth;
         _maxLength = options.MaxAnswerLength;
-        _encoder = StrictUtf8.GetEncoder();
         _state = new JsonReaderState(new JsonReaderOptions { MaxDepth = _maxDepth });
     }
 
@@ -147,10 +148,25 @@ internal sealed class PartialAnswerReader
         }
 
         int start = _length;
-        EnsureCapacity(_length + StrictUtf8.GetMaxByteCount(chunk.Length));
         try
         {
-            _length += _encoder.GetBytes(chunk, _buffer.AsSpan(_length), flush: false);
+            // A pair split between chunks is joined here (a stateful Encoder costs more per call than a whole chunk of text).
+            EnsureCapacity(_length + StrictUtf8.GetMaxByteCount(chunk.Length + 1));
+            if (_highSurrogate != '\0')
+            {
+                Span<char> pair = stackalloc char[2] { _highSurrogate, chunk[0] };
+                _highSurrogate = '\0';
+                _length += StrictUtf8.GetBytes(pair, _buffer.AsSpan(_length));
+                chunk = chunk.Slice(1);
+            }
+
+            if (chunk.Length > 0 && char.IsHighSurrogate(chunk[^1]))
+            {
+                _highSurrogate = chunk[^1];
+                chunk = chunk.Slice(0, chunk.Length - 1);
+            }
+
+            _length += StrictUtf8.GetBytes(chunk, _buffer.AsSpan(_length));
         }
         catch (EncoderFallbackException)
         {
@@ -262,6 +278,7 @@ internal sealed class PartialAnswerReader
 
         _openString = at + i;
         _stringScan = at + i + 1;
+        _lastEscape = -1;
         bool changed = BeginText(at + i + 1);
         int close = ScanString();
         if (close >= 0)
@@ -293,26 +310,28 @@ internal sealed class PartialAnswerReader
         int from = i;
         while (i < end)
         {
-            byte b = _buffer[i];
-            if (b == (byte)'"')
+            int next = _buffer.AsSpan(i, end - i).IndexOfAny((byte)'"', (byte)'\\');
+            if (next < 0)
+            {
+                i = end;
+                break;
+            }
+
+            i += next;
+            if (_buffer[i] == (byte)'"')
             {
                 BytesScanned += i - from;
                 _stringScan = i;
                 return i;
             }
 
-            if (b == (byte)'\\')
+            _lastEscape = i;
+            if (i + 1 >= end)
             {
-                if (i + 1 >= end)
-                {
-                    break;
-                }
-
-                i += 2;
-                continue;
+                break; // a backslash whose escaped character has not arrived
             }
 
-            i++;
+            i += 2;
         }
 
         BytesScanned += i - from;
@@ -337,16 +356,14 @@ internal sealed class PartialAnswerReader
                 return false;
             }
 
-            _text = new PartialText();
-            _textPosition = contentStart;
+            _text = new PartialText(this, contentStart);
             frame.View.SetSlot(frame.Member, _text);
             return true;
         }
 
         if (frame.Kind == FrameKind.List && !frame.Stopped && frame.Element!.Kind == PartialKind.Text && !frame.ItemShown)
         {
-            _text = new PartialText();
-            _textPosition = contentStart;
+            _text = new PartialText(this, contentStart);
             frame.List!.Add(_text);
             frame.ItemShown = true;
             return true;
@@ -356,15 +373,37 @@ internal sealed class PartialAnswerReader
     }
 
     // Decodes the open string's text up to 'limit' (exclusive), never splitting an escape or a UTF-8 sequence.
+    // Extends the open string's text to 'limit' (exclusive), short of an escape or a UTF-8 sequence that has not fully
+    // arrived. The text is decoded only when the view is read (PartialText.ToString), so a stream nobody looks at does
+    // not pay for it. Returns whether the text grew.
     private bool DecodeText(int limit)
     {
-        if (_text is null || _textPosition >= limit)
+        if (_text is null)
         {
             return false;
         }
 
-        int before = _text.Length;
-        int i = _textPosition;
+        int safe = limit;
+        if (_lastEscape >= _text.Position && _lastEscape < safe && !TryDecodeEscape(_lastEscape, safe, out _, out _, out _))
+        {
+            safe = _lastEscape;
+        }
+
+        safe = CompleteSequencesEnd(Math.Max(_text.Limit, safe - 4), safe);
+        if (safe <= _text.Limit)
+        {
+            return false;
+        }
+
+        _text.Limit = safe;
+        return true;
+    }
+
+    /// <summary>Decodes the text of <paramref name="text"/> that has arrived but was not read yet.</summary>
+    internal void Decode(PartialText text)
+    {
+        int limit = text.Limit;
+        int i = text.Position;
         while (i < limit)
         {
             byte b = _buffer[i];
@@ -375,7 +414,12 @@ internal sealed class PartialAnswerReader
                     break;
                 }
 
-                _text.Append(second == '\0' ? first.ToString() : new string(new[] { first, second }));
+                text.Append(first);
+                if (second != '\0')
+                {
+                    text.Append(second);
+                }
+
                 i += length;
                 continue;
             }
@@ -389,7 +433,7 @@ internal sealed class PartialAnswerReader
 
             if (end > i)
             {
-                _text.Append(StrictUtf8.GetString(_buffer, i, end - i));
+                AppendUtf8(text, _buffer.AsSpan(i, end - i));
             }
 
             BytesScanned += end - i;
@@ -402,8 +446,26 @@ internal sealed class PartialAnswerReader
             i = end;
         }
 
-        _textPosition = i;
-        return _text.Length != before;
+        text.Position = i;
+    }
+
+    private static void AppendUtf8(PartialText text, ReadOnlySpan<byte> utf8)
+    {
+        const int StackLimit = 256;
+        char[]? rented = utf8.Length > StackLimit ? ArrayPool<char>.Shared.Rent(utf8.Length) : null;
+        Span<char> chars = rented ?? stackalloc char[StackLimit];
+        try
+        {
+            int count = StrictUtf8.GetChars(utf8, chars);
+            text.Append(chars.Slice(0, count));
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<char>.Shared.Return(rented);
+            }
+        }
     }
 
     // The end of the last complete UTF-8 sequence in [start, end).
@@ -523,7 +585,7 @@ internal sealed class PartialAnswerReader
             // The root: the buffer begins at its '{'.
             PartialObject root = CreateRootView();
             Root = root;
-            _frames.Add(Frame.ForObject(root, root.Shape, tokenStart, _context.ErrorCount, reader.CurrentDepth));
+            _frames.Add(Rent().AsObject(root, root.Shape, tokenStart, _context.ErrorCount, reader.CurrentDepth));
             return true;
         }
 
@@ -533,7 +595,7 @@ internal sealed class PartialAnswerReader
             case FrameKind.Whole:
                 if ((token is JsonTokenType.EndObject or JsonTokenType.EndArray) && reader.CurrentDepth == frame.Depth)
                 {
-                    _frames.RemoveAt(_frames.Count - 1);
+                    PopFrame();
                     return frame.Whole is { } whole && OnValueRead(whole, frame.Start, tokenEnd);
                 }
 
@@ -593,7 +655,7 @@ internal sealed class PartialAnswerReader
             case Pending.Unknown:
                 if (container)
                 {
-                    _frames.Add(Frame.ForWhole(null, tokenStart, reader.CurrentDepth));
+                    _frames.Add(Rent().AsWhole(null, tokenStart, reader.CurrentDepth));
                 }
 
                 return false;
@@ -603,7 +665,7 @@ internal sealed class PartialAnswerReader
                 _context.Exit();
                 if (container)
                 {
-                    _frames.Add(Frame.ForWhole(null, tokenStart, reader.CurrentDepth));
+                    _frames.Add(Rent().AsWhole(null, tokenStart, reader.CurrentDepth));
                 }
 
                 return true;
@@ -615,7 +677,7 @@ internal sealed class PartialAnswerReader
         {
             PartialObject view = member.CreateObject!();
             frame.View!.SetSlot(frame.Member, view);
-            _frames.Add(Frame.ForObject(view, view.Shape, tokenStart, _context.ErrorCount, reader.CurrentDepth, target));
+            _frames.Add(Rent().AsObject(view, view.Shape, tokenStart, _context.ErrorCount, reader.CurrentDepth, target));
             return true;
         }
 
@@ -623,13 +685,13 @@ internal sealed class PartialAnswerReader
         {
             IPartialList list = (IPartialList)member.Element!.CreateList();
             frame.View!.SetSlot(frame.Member, list);
-            _frames.Add(Frame.ForList(list, member.Element, tokenStart, _context.ErrorCount, reader.CurrentDepth, target));
+            _frames.Add(Rent().AsList(list, member.Element, tokenStart, _context.ErrorCount, reader.CurrentDepth, target));
             return true;
         }
 
         if (container)
         {
-            _frames.Add(Frame.ForWhole(target, tokenStart, reader.CurrentDepth));
+            _frames.Add(Rent().AsWhole(target, tokenStart, reader.CurrentDepth));
             return false;
         }
 
@@ -648,7 +710,7 @@ internal sealed class PartialAnswerReader
         {
             if (container)
             {
-                _frames.Add(Frame.ForWhole(null, tokenStart, reader.CurrentDepth));
+                _frames.Add(Rent().AsWhole(null, tokenStart, reader.CurrentDepth));
             }
 
             return false;
@@ -662,13 +724,13 @@ internal sealed class PartialAnswerReader
             PartialObject view = element.CreateObject!();
             frame.List!.Add(view);
             frame.ItemShown = true;
-            _frames.Add(Frame.ForObject(view, view.Shape, tokenStart, _context.ErrorCount, reader.CurrentDepth, target));
+            _frames.Add(Rent().AsObject(view, view.Shape, tokenStart, _context.ErrorCount, reader.CurrentDepth, target));
             return true;
         }
 
         if (container)
         {
-            _frames.Add(Frame.ForWhole(target, tokenStart, reader.CurrentDepth));
+            _frames.Add(Rent().AsWhole(target, tokenStart, reader.CurrentDepth));
             return false;
         }
 
@@ -758,7 +820,7 @@ internal sealed class PartialAnswerReader
             }
         }
 
-        _frames.RemoveAt(_frames.Count - 1);
+        PopFrame();
         PartialObject view = frame.View!;
         if (frame.Parent is not { } target)
         {
@@ -818,7 +880,7 @@ internal sealed class PartialAnswerReader
 
     private bool CloseList(Frame frame, int end)
     {
-        _frames.RemoveAt(_frames.Count - 1);
+        PopFrame();
         Target target = frame.Parent!.Value;
         Frame parent = target.Frame;
         bool valid = !frame.Stopped && _context.ErrorCount == frame.ErrorsBefore;
@@ -836,6 +898,16 @@ internal sealed class PartialAnswerReader
 
         _context.Exit();
         return true;
+    }
+
+    // Frames are reused: one popped is taken again by the next push, after its closing has been handled.
+    private Frame Rent() => _freeFrames.Count > 0 ? _freeFrames.Pop() : new Frame();
+
+    private void PopFrame()
+    {
+        Frame top = _frames[^1];
+        _frames.RemoveAt(_frames.Count - 1);
+        _freeFrames.Push(top);
     }
 
     private bool IsWatched(Frame list) =>
@@ -878,11 +950,21 @@ internal sealed class PartialAnswerReader
         }
     }
 
+    // Grows the buffer by doubling; the outgrown buffers go back to the pool (the last one is left to the collector,
+    // since nothing marks the end of the reader's use).
     private void EnsureCapacity(int needed)
     {
         if (needed > _buffer.Length)
         {
-            Array.Resize(ref _buffer, Math.Max(needed, _buffer.Length * 2));
+            byte[] grown = ArrayPool<byte>.Shared.Rent(Math.Max(needed, _buffer.Length * 2));
+            _buffer.AsSpan(0, _length).CopyTo(grown);
+            if (_pooled)
+            {
+                ArrayPool<byte>.Shared.Return(_buffer);
+            }
+
+            _buffer = grown;
+            _pooled = true;
         }
     }
 
@@ -929,36 +1011,57 @@ internal sealed class PartialAnswerReader
         // Whole values: where the value goes once read (null when it is skipped).
         public Target? Whole;
 
-        public static Frame ForObject(PartialObject view, PartialShape shape, int start, int errorsBefore, int depth, Target? parent = null) => new()
+        public Frame AsObject(PartialObject view, PartialShape shape, int start, int errorsBefore, int depth, Target? parent = null)
         {
-            Kind = FrameKind.Object,
-            View = view,
-            Shape = shape,
-            Seen = new bool[shape.Members.Count],
-            Start = start,
-            ErrorsBefore = errorsBefore,
-            Depth = depth,
-            Parent = parent,
-        };
+            Reset(FrameKind.Object, start, depth, errorsBefore, parent);
+            View = view;
+            Shape = shape;
+            int count = shape.Members.Count;
+            if (Seen is null || Seen.Length < count)
+            {
+                Seen = new bool[Math.Max(count, 8)];
+            }
+            else
+            {
+                Array.Clear(Seen);
+            }
 
-        public static Frame ForList(IPartialList list, PartialElement element, int start, int errorsBefore, int depth, Target parent) => new()
-        {
-            Kind = FrameKind.List,
-            List = list,
-            Element = element,
-            Start = start,
-            ErrorsBefore = errorsBefore,
-            Depth = depth,
-            Parent = parent,
-        };
+            return this;
+        }
 
-        public static Frame ForWhole(Target? target, int start, int depth) => new()
+        public Frame AsList(IPartialList list, PartialElement element, int start, int errorsBefore, int depth, Target parent)
         {
-            Kind = FrameKind.Whole,
-            Whole = target,
-            Start = start,
-            Depth = depth,
-        };
+            Reset(FrameKind.List, start, depth, errorsBefore, parent);
+            List = list;
+            Element = element;
+            return this;
+        }
+
+        public Frame AsWhole(Target? target, int start, int depth)
+        {
+            Reset(FrameKind.Whole, start, depth, 0, null);
+            Whole = target;
+            return this;
+        }
+
+        private void Reset(FrameKind kind, int start, int depth, int errorsBefore, Target? parent)
+        {
+            Kind = kind;
+            Start = start;
+            Depth = depth;
+            ErrorsBefore = errorsBefore;
+            Parent = parent;
+            View = null;
+            Shape = null;
+            Member = -1;
+            Pending = Pending.None;
+            List = null;
+            Element = null;
+            Index = 0;
+            Stopped = false;
+            ItemShown = false;
+            Whole = null;
+        }
     }
 
     /// <summary>The view of a shape whose contract gives no way to create its own view type.</summary>
