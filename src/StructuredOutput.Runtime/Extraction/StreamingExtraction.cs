@@ -75,7 +75,6 @@ internal static class StreamingExtraction<T>
                     throw Propagate(new OperationCanceledException(cancellationToken), conversation, trace, cancellationToken);
                 }
 
-                trace?.Resume();
                 int number = conversation.Attempts.Count + 1;
                 UsageDetails? usageBefore = SumUsage(conversation.Attempts);
                 PartialAnswerReader? reader = shape is null ? null : new PartialAnswerReader(shape, options?.Parsing);
@@ -103,6 +102,7 @@ internal static class StreamingExtraction<T>
                     CancellationToken token = timeout?.Token ?? cancellationToken;
                     try
                     {
+                        trace?.Resume(); // after a yield this method runs in its consumer's context
                         stream = client.GetStreamingResponseAsync(conversation.Messages, conversation.ChatOptions, token).GetAsyncEnumerator(token);
                     }
                     catch (Exception e)
@@ -115,6 +115,7 @@ internal static class StreamingExtraction<T>
                         bool moved;
                         try
                         {
+                            trace?.Resume();
                             moved = await stream!.MoveNextAsync().ConfigureAwait(false);
                         }
                         catch (Exception e)

@@ -17,8 +17,8 @@ namespace StructuredOutput.Streaming;
 /// answer's first <c>{</c> (prose, a markdown fence) is dropped, and the rest goes through one
 /// <see cref="Utf8JsonReader"/> with <c>isFinalBlock: false</c>, its state carried from chunk to chunk, over one growing
 /// buffer. Each byte is read by the JSON reader about once: while a string is still open, only a scan for its closing
-/// quote runs on each chunk (and, for a string member or item, a decoder of the text so far); a complete value is read
-/// once more by its member's reader, over its own bytes.
+/// quote runs on each chunk; the text so far of a string member or item is decoded when the view is read, from where
+/// the last read stopped; a complete value is read once more by its member's reader, over its own bytes.
 /// </para>
 /// <para>
 /// Complete values are judged as <c>Parse</c> judges them: each by its member's or item's reader, with its JSON path,

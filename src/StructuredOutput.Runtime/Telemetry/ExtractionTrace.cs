@@ -78,8 +78,9 @@ internal sealed class ExtractionTrace : IDisposable
     }
 
     /// <summary>
-    /// Makes the span current again. An async iterator resumes in its caller's context after each item it yields, so a
-    /// streamed extraction calls this before each request to keep the chat client's spans under its own.
+    /// Makes the span current again. An async iterator resumes in its consumer's context after each item it yields, so a
+    /// streamed extraction calls this before each call into the chat client (the request, each step of its stream) to
+    /// keep the chat client's spans under its own.
     /// </summary>
     public void Resume()
     {

@@ -293,6 +293,36 @@ public class StreamingExtractionTests
         Assert.NotEmpty(result.Attempts[0].Repairs);
     }
 
+    [Fact]
+    public async Task One_extraction_span_parents_the_chat_spans_of_every_attempt()
+    {
+        using var spans = new Telemetry.SpanRecorder();
+        var inner = new StreamClient(Script(BadEarly, 20), Script(Good, 20));
+        using IChatClient client = new ChatClientBuilder(inner).UseOpenTelemetry().Build();
+        var updates = await All(client.ExtractStreamingAsync<Dish>("soup"));
+
+        Assert.True(updates[^1].Result!.IsSuccess);
+        System.Diagnostics.Activity extraction = spans.Extraction;
+        Assert.Equal("extract Dish", extraction.DisplayName);
+        Assert.Equal(spans.Root.SpanId, extraction.ParentSpanId);
+        Assert.Equal(2, spans.Chats.Count);
+        Assert.All(spans.Chats, chat => Assert.Equal(extraction.SpanId, chat.ParentSpanId));
+        Assert.All(inner.CurrentAtCall, current => Assert.Same(extraction, current!.Parent)); // the chat span, under the extraction's
+        Assert.Equal(2, extraction.Events.Count(e => e.Name == global::StructuredOutput.Telemetry.TelemetryNames.AttemptEvent));
+        Assert.Same(spans.Root, System.Diagnostics.Activity.Current); // the extraction's span did not leak into the consumer
+    }
+
+    [Fact]
+    public async Task A_contract_streams_its_result_whatever_its_view()
+    {
+        const string answer = "{\"x\":3,\"y\":4}";
+        var updates = await All(new StreamClient(Script(answer, 3)).ExtractStreamingAsync<Point>("(3, 4)"));
+        Assert.Equal(ExtractionUpdateKind.AttemptStarted, updates[0].Kind);
+        ExtractionResult<Point> result = updates[^1].Result!;
+        Assert.Equal(new Point(3, 4), result.Value);
+        Assert.Equal(answer, result.Attempts[0].RawResponse);
+    }
+
     private static async Task<List<TItem>> All<TItem>(IAsyncEnumerable<TItem> items)
     {
         var list = new List<TItem>();
@@ -337,6 +367,8 @@ public class StreamingExtractionTests
 
         public List<ChatOptions?> Options { get; } = new();
 
+        public List<System.Diagnostics.Activity?> CurrentAtCall { get; } = new();
+
         /// <summary>Per request: how many steps were handed out, of how many, and whether the stream was disposed.</summary>
         public List<int> Pulled { get; } = new();
 
@@ -352,6 +384,7 @@ public class StreamingExtractionTests
         {
             Calls.Add(messages.ToList());
             Options.Add(options);
+            CurrentAtCall.Add(System.Diagnostics.Activity.Current);
             object[] script = _scripts.Dequeue();
             int call = Pulled.Count;
             Pulled.Add(0);
