@@ -85,7 +85,9 @@ public sealed class ExtractOptions
     /// (a wrong type, an unknown enum value, a broken constraint or format, a missing required member of a closed object)
     /// and re-ask at once, instead of paying for the rest of an answer that will be rejected. Default
     /// <see langword="false"/>: the answer is read to its end and judged whole. The stopped attempt keeps the text
-    /// received and the errors found; it counts against <see cref="MaxRetries"/> like any rejected answer.
+    /// received and the errors found; it counts against <see cref="MaxRetries"/> like any rejected answer. It needs the
+    /// type's partial view (<c>T.Partial</c>); an answer of a type without one is read to its end. Only members read
+    /// while the answer is strict JSON are judged early: from where an answer needs a repair, it is judged whole at its end.
     /// </summary>
     public bool FailFast { get; set; }
 

@@ -32,7 +32,9 @@ namespace StructuredOutput.Streaming;
 /// An invalid list item stops its list: the items before it stay complete, the invalid item stays as the list's last,
 /// incomplete item when it was being shown (a view, a text), no later item is shown, and neither the list nor its
 /// member ever completes. An invalid member of an object keeps that object (and whatever holds it) from completing.
-/// So a complete member or item is always the value the final <c>Parse</c> gives, when that succeeds.
+/// So a complete member or item is the value the final <c>Parse</c> gives whenever the answer stays strict JSON; once
+/// it does not, a repair at the end may read earlier text differently (a stray bracket dropped, a quote taken into a
+/// string), and the attempt's result, not its view, is what counts.
 /// </para>
 /// </remarks>
 internal sealed class PartialAnswerReader
@@ -41,6 +43,7 @@ internal sealed class PartialAnswerReader
 
     private readonly PartialShape _shape;
     private readonly int _maxDepth;
+    private readonly JsonReaderOptions _sliceOptions;
     private readonly int _maxLength;
     private char _highSurrogate; // the first half of a pair whose second half is in the next chunk
     private readonly JsonReadContext _context = new();
@@ -77,7 +80,8 @@ internal sealed class PartialAnswerReader
         options ??= ParseOptions.Default;
         _maxDepth = options.MaxDepth;
         _maxLength = options.MaxAnswerLength;
-        _state = new JsonReaderState(new JsonReaderOptions { MaxDepth = _maxDepth });
+        _sliceOptions = new JsonReaderOptions { MaxDepth = _maxDepth };
+        _state = new JsonReaderState(_sliceOptions);
     }
 
     /// <summary>The root object's view; null until the answer's first <c>{</c>.</summary>
@@ -209,7 +213,7 @@ internal sealed class PartialAnswerReader
             int close = ScanString();
             if (close < 0)
             {
-                return DecodeText(_stringScan) | changed;
+                return DecodeText(_stringScan) | changed; // (up to an invalid escape, which also ends the reading)
             }
 
             changed |= DecodeText(close);
@@ -329,6 +333,30 @@ internal sealed class PartialAnswerReader
             if (i + 1 >= end)
             {
                 break; // a backslash whose escaped character has not arrived
+            }
+
+            byte escaped = _buffer[i + 1];
+            if (escaped == (byte)'u')
+            {
+                if (i + 6 > end)
+                {
+                    break; // its four hex digits have not all arrived
+                }
+
+                if (Hex4(i + 2) < 0)
+                {
+                    _strict = false; // not an escape of JSON: the repairs decide at the end
+                    break;
+                }
+
+                i += 6;
+                continue;
+            }
+
+            if (escaped is not ((byte)'"' or (byte)'\\' or (byte)'/' or (byte)'b' or (byte)'f' or (byte)'n' or (byte)'r' or (byte)'t'))
+            {
+                _strict = false;
+                break;
             }
 
             i += 2;
@@ -924,7 +952,7 @@ internal sealed class PartialAnswerReader
     private bool ReadSlice(PartialValueReader read, int start, int end, out object? value)
     {
         BytesScanned += end - start;
-        var reader = new Utf8JsonReader(_buffer.AsSpan(start, end - start), new JsonReaderOptions { MaxDepth = _maxDepth });
+        var reader = new Utf8JsonReader(_buffer.AsSpan(start, end - start), _sliceOptions);
         reader.Read();
         int before = _context.ErrorCount;
         bool ok = read(ref reader, _context, out value);

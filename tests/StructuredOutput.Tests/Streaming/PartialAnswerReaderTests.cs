@@ -47,6 +47,50 @@ public class PartialAnswerReaderTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Seeds))]
+    public void A_damaged_answer_never_throws_and_what_completes_is_what_Parse_gives_when_it_succeeds(int seed)
+    {
+        var random = new Random(1000 + seed);
+        const string Noise = "{}[]\",:\\ntu0 9e-é😀'";
+        for (int round = 0; round < 40; round++)
+        {
+            var text = new StringBuilder(DishAnswers.Json(DishAnswers.Random(random), random));
+            for (int edits = random.Next(1, 4); edits > 0; edits--)
+            {
+                int at = random.Next(text.Length);
+                switch (random.Next(3))
+                {
+                    case 0:
+                        text.Remove(at, 1);
+                        break;
+                    case 1:
+                        text.Insert(at, Noise[random.Next(Noise.Length)]);
+                        break;
+                    default:
+                        text.Length = Math.Max(1, at); // cut
+                        break;
+                }
+            }
+
+            string damaged = text.ToString();
+            var reader = new PartialAnswerReader(DishContract.DishShape, null);
+            foreach (string chunk in RandomChunks(damaged, random))
+            {
+                reader.Append(chunk);
+            }
+
+            // When the text stayed strict JSON, Parse reads what the reader read. (Once it is not, a repair at the end may
+            // read earlier text differently, a stray bracket dropped or a quote taken as part of a string: the result
+            // of the attempt, not its view, is then what counts.)
+            ParseResult<Dish> parsed = Dish.Parse(damaged);
+            if (parsed.IsSuccess && reader.Root is Dish.Partial view && (reader.IsStrict || parsed.Repairs.Count == 0))
+            {
+                Consistent(view, parsed.Value!);
+            }
+        }
+    }
+
     [Fact]
     public void The_view_grows_as_the_text_arrives()
     {
@@ -172,6 +216,20 @@ public class PartialAnswerReaderTests
         Assert.Null(view.Steps);
         Assert.Empty(reader.Errors);
         Assert.False(reader.Append("more"));
+
+        // An escape JSON does not have ends the reading where it stands, before it shows.
+        reader = new PartialAnswerReader(DishContract.DishShape, null);
+        reader.Append("{\"name\":\"a\\u00e9b");
+        Assert.True(reader.IsStrict);
+        reader.Append("\\,c");
+        Assert.False(reader.IsStrict);
+        Assert.Equal("aéb", ((Dish.Partial)reader.Root!).Name);
+        reader = new PartialAnswerReader(DishContract.DishShape, null);
+        reader.Append("{\"name\":\"a\\u00");
+        Assert.True(reader.IsStrict);
+        reader.Append("zz\"}");
+        Assert.False(reader.IsStrict);
+        Assert.Equal("a", ((Dish.Partial)reader.Root!).Name);
     }
 
     [Fact]

@@ -323,6 +323,21 @@ public class StreamingExtractionTests
         Assert.Equal(answer, result.Attempts[0].RawResponse);
     }
 
+    [Fact]
+    public async Task A_message_or_a_conversation_is_sent_as_ExtractAsync_sends_it()
+    {
+        var message = new ChatMessage(ChatRole.User, "soup for four");
+        var client = new StreamClient(Script(Good, 40), Script(Good, 40), Script(Good, 40), Script(Good, 40));
+        Assert.True((await All(client.ExtractStreamingAsync<Dish>(message)))[^1].Result!.IsSuccess);
+        Assert.True((await All(client.ExtractStreamingAsync<Dish>(new[] { new ChatMessage(ChatRole.System, "Be brief."), message })))[^1].Result!.IsSuccess);
+        Assert.Equal(2, (await All(client.ExtractItemsStreamingAsync<Dish, Ingredient>(message, nameof(Dish.Ingredients)))).Count);
+        Assert.Equal(2, (await All(client.ExtractItemsStreamingAsync<Dish, Ingredient>(new[] { message }, nameof(Dish.Ingredients)))).Count);
+        Assert.All(client.Calls, call => Assert.Contains("soup for four", call[^1].Text, StringComparison.Ordinal));
+        Assert.Equal("Be brief.", client.Calls[1][1].Text);
+        Assert.Throws<ArgumentException>(() => client.ExtractStreamingAsync<Dish>(new ChatMessage(ChatRole.Assistant, "x")));
+        Assert.Throws<ArgumentNullException>(() => client.ExtractStreamingAsync<Dish>((string)null!));
+    }
+
     private static async Task<List<TItem>> All<TItem>(IAsyncEnumerable<TItem> items)
     {
         var list = new List<TItem>();
