@@ -251,6 +251,36 @@ public sealed class JsonReadContext
         return sb.Append('"').ToString();
     }
 
+    /// <summary>
+    /// Forgets which value was marked nullable (<see cref="MarkNullable"/>): a reader that reads values one by one, each
+    /// over its own bytes (so that token offsets repeat), calls it before each value.
+    /// </summary>
+    internal void ForgetNullable() => _nullableTokenStart = -1;
+
+    /// <summary>The state of the context, to go back to with <see cref="Restore"/>.</summary>
+    internal Mark Save() => new(_errorCount, _errors?.Count ?? 0, _repairs?.Count ?? 0, _depth, _nullableTokenStart);
+
+    /// <summary>Forgets what was recorded since <paramref name="mark"/> (a read that is done again another way).</summary>
+    internal void Restore(Mark mark)
+    {
+        _errorCount = mark.ErrorCount;
+        if (_errors is not null && _errors.Count > mark.Listed)
+        {
+            _errors.RemoveRange(mark.Listed, _errors.Count - mark.Listed);
+        }
+
+        if (_repairs is not null && _repairs.Count > mark.Repairs)
+        {
+            _repairs.RemoveRange(mark.Repairs, _repairs.Count - mark.Repairs);
+        }
+
+        _depth = mark.Depth;
+        _nullableTokenStart = mark.NullableTokenStart;
+    }
+
+    /// <summary>A saved state of the context.</summary>
+    internal readonly record struct Mark(int ErrorCount, int Listed, int Repairs, int Depth, long NullableTokenStart);
+
     private void Push(PathSegment segment)
     {
         if (_depth == _path.Length)

@@ -624,7 +624,7 @@ internal sealed class PartialAnswerReader
                 if ((token is JsonTokenType.EndObject or JsonTokenType.EndArray) && reader.CurrentDepth == frame.Depth)
                 {
                     PopFrame();
-                    return frame.Whole is { } whole && OnValueRead(whole, frame.Start, tokenEnd);
+                    return frame.Whole is { } whole && OnValueRead(whole, frame.Start, tokenEnd, ref reader, primitive: false);
                 }
 
                 return false;
@@ -723,7 +723,7 @@ internal sealed class PartialAnswerReader
             return false;
         }
 
-        return OnValueRead(target, tokenStart, tokenEnd);
+        return OnValueRead(target, tokenStart, tokenEnd, ref reader, primitive: true);
     }
 
     private bool OnListToken(ref Utf8JsonReader reader, Frame frame, JsonTokenType token, int tokenStart, int tokenEnd)
@@ -762,18 +762,18 @@ internal sealed class PartialAnswerReader
             return false;
         }
 
-        return OnValueRead(target, tokenStart, tokenEnd);
+        return OnValueRead(target, tokenStart, tokenEnd, ref reader, primitive: true);
     }
 
     // A whole value of a member or an item is in [start, end): read it with its reader and complete the target.
-    private bool OnValueRead(Target target, int start, int end)
+    private bool OnValueRead(Target target, int start, int end, ref Utf8JsonReader token, bool primitive)
     {
         Frame frame = target.Frame;
         _text = null;
         if (frame.Kind == FrameKind.Object)
         {
             PartialMember member = frame.Shape!.Members[target.Index];
-            if (ReadSlice(member.Read, start, end, out object? value))
+            if (ReadValue(member.Read, start, end, ref token, primitive, out object? value))
             {
                 frame.View!.Complete(target.Index, Shown(member.Kind, member.Element, value));
             }
@@ -783,7 +783,7 @@ internal sealed class PartialAnswerReader
         }
 
         PartialElement element = frame.Element!;
-        if (ReadSlice(element.Read, start, end, out object? item))
+        if (ReadValue(element.Read, start, end, ref token, primitive, out object? item))
         {
             if (frame.ItemShown)
             {
@@ -949,9 +949,35 @@ internal sealed class PartialAnswerReader
         }
     }
 
+    // A complete scalar is read where the JSON reader stands (a copy of it), which saves a reader per value; a value
+    // reader that skips the value after an error (which a reader of partial JSON refuses) reads it again alone.
+    private bool ReadValue(PartialValueReader read, int start, int end, ref Utf8JsonReader token, bool primitive, out object? value)
+    {
+        if (!primitive)
+        {
+            return ReadSlice(read, start, end, out value);
+        }
+
+        BytesScanned += end - start;
+        _context.ForgetNullable(); // token offsets are those of this run of the reader, so they repeat from run to run
+        JsonReadContext.Mark mark = _context.Save();
+        Utf8JsonReader copy = token;
+        try
+        {
+            bool ok = read(ref copy, _context, out value);
+            return ok && _context.ErrorCount == mark.ErrorCount;
+        }
+        catch (InvalidOperationException)
+        {
+            _context.Restore(mark);
+            return ReadSlice(read, start, end, out value);
+        }
+    }
+
     private bool ReadSlice(PartialValueReader read, int start, int end, out object? value)
     {
         BytesScanned += end - start;
+        _context.ForgetNullable(); // every slice starts at offset 0
         var reader = new Utf8JsonReader(_buffer.AsSpan(start, end - start), _sliceOptions);
         reader.Read();
         int before = _context.ErrorCount;

@@ -156,6 +156,8 @@ public class PartialAnswerReaderTests
     {
         { "{\"name\":\"A\",\"servings\":500,|\"chef\":{\"name\":\"B\"}}", "$.servings", "ConstraintViolated" },
         { "{\"servings\":\"many\"|}", "$.servings", "WrongKind" },
+        { "{\"level\":\"Easy\",\"servings\":\"many\"|}", "$.servings", "WrongKind" },
+        { "{\"chef\":{\"name\":\"A\",\"stars\":3},\"scores\":[1,\"x\"|]}", "$.scores[1]", "WrongKind" },
         { "{\"name\":\"A\",\"level\":\"Medium\"|}", "$.level", "UnknownEnumValue" },
         { "{\"chef\":{\"stars\":3}|,\"name\":\"A\"}", "$.chef.name", "MissingProperty" },
         { "{\"name\":\"A\"}|", "$.servings", "MissingProperty" },
