@@ -219,7 +219,10 @@ public sealed class StreamingWireTests : ServerTestBase
         var failed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var bad = StreamedResponse.Chunked(Bad, 6);
         int holdAfter = PieceIndexAfter(bad, "\"six\",") + 2;
-        _server.Enqueue(bad with { Hold = failed.Task, HoldAfter = holdAfter });
+        // A short pause between pieces lets a closed connection be noticed: on loopback the first write after the
+        // client closed may still succeed, the reset it draws fails the next. The rest (about 90 pieces) still comes
+        // well within the handler's 2-second drain.
+        _server.Enqueue(bad with { Hold = failed.Task, HoldAfter = holdAfter, PieceDelay = TimeSpan.FromMilliseconds(5) });
         _server.EnqueueStream(Good, 9);
         var options = _server.CreateClientOptions();
         using var handler = new System.Net.Http.SocketsHttpHandler { MaxResponseDrainSize = drain ? 1024 * 1024 : 0 };
