@@ -19,6 +19,11 @@ public static class PayloadTexts
     /// <summary>A recipe of about a megabyte: the same shape, with 12,000 ingredients and 3,000 steps.</summary>
     public static readonly string LargeRecipe = BuildRecipe(12_000, 3_000);
 
+    /// <summary>
+    /// A recipe of about 40 KB (about 10,000 tokens), the streaming benchmark's answer: 400 ingredients and 250 steps.
+    /// </summary>
+    public static readonly string StreamingRecipe = BuildRecipe(400, 250);
+
     /// <summary>An invoice with 100 line items.</summary>
     public static readonly string Invoice = BuildInvoice(100);
 

@@ -16,13 +16,18 @@ public static class RecipeApp
 
     private const string Usage = """
         Usage: RecipeExtractor [FILE | -] [options]
+               RecipeExtractor --stream [FILE | -] [--fail-fast] [options]
                RecipeExtractor --batch [FOLDER] [--resume JOURNAL] [options]
 
         Extracts a recipe from FILE (default: the bundled carbonara; '-' reads standard input) and prints it.
+        With --stream, the recipe fills in live while the model writes it: the name, then each ingredient as it closes.
         With --batch, extracts one from every *.txt file of FOLDER (default: the bundled recipes) in one batch run,
         through OpenAI's Batch API (offline: the scripted demo), with a progress bar and a summary table.
 
         Options:
+          --stream           stream the answer and show the recipe filling in (redrawn in place on a terminal)
+          --fail-fast        with --stream: stop an answer at its first invalid member and re-ask at once
+          --pace MS          with --stream offline: the scripted stand-in's pause between chunks (default 15)
           --batch [FOLDER]   extract every *.txt file of FOLDER; the run's journal is a temporary file named on screen
           --resume JOURNAL   with --batch: go on from the journal of a stopped run (same folder, same options)
           --poll SECONDS     with --batch on the Batch API: the wait before the first poll, doubled up to 5 minutes (default 10)
@@ -48,8 +53,8 @@ public static class RecipeApp
         Func<string, string?> environment)
     {
         string? file = null, batchFolder = null, journal = null;
-        bool offline = false, raw = false, trace = false, batch = false;
-        TimeSpan? poll = null;
+        bool offline = false, raw = false, trace = false, batch = false, stream = false;
+        TimeSpan? poll = null, pace = null;
         var options = new ExtractOptions();
         for (int i = 0; i < args.Length; i++)
         {
@@ -72,6 +77,16 @@ public static class RecipeApp
                     break;
                 case "--trace":
                     trace = true;
+                    break;
+                case "--stream":
+                    stream = true;
+                    break;
+                case "--fail-fast":
+                    options.FailFast = true;
+                    break;
+                case "--pace" when i + 1 < args.Length && int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out int ms):
+                    pace = TimeSpan.FromMilliseconds(ms);
+                    i++;
                     break;
                 case "--batch":
                     batch = true;
@@ -103,6 +118,18 @@ public static class RecipeApp
                     file = args[i];
                     break;
             }
+        }
+
+        if (batch && stream)
+        {
+            stderr.WriteLine("--stream and --batch do not go together: a batch has no live answer to show.");
+            return 2;
+        }
+
+        if (!stream && (options.FailFast || pace is not null))
+        {
+            stderr.WriteLine("--fail-fast and --pace go with --stream.");
+            return 2;
         }
 
         if (batch && (file is not null || raw || trace))
@@ -143,8 +170,18 @@ public static class RecipeApp
         if (offline || string.IsNullOrWhiteSpace(apiKey))
         {
             var script = OfflineDemo.ScriptFor(input);
-            stdout.WriteLine("OFFLINE DEMO: no model is called. A scripted stand-in returns canned answers (a flawed one first,");
-            stdout.WriteLine("then a corrected one) so that you can watch the library parse, reject, re-ask and accept.");
+            if (stream)
+            {
+                stdout.WriteLine("OFFLINE DEMO: no model is called. The output below is scripted, not a model's: a stand-in streams canned");
+                stdout.WriteLine("answers (a flawed one first, then a corrected one) in small chunks, so that you can watch the recipe fill");
+                stdout.WriteLine("in, be rejected, re-asked and accepted as it would with a model.");
+            }
+            else
+            {
+                stdout.WriteLine("OFFLINE DEMO: no model is called. A scripted stand-in returns canned answers (a flawed one first,");
+                stdout.WriteLine("then a corrected one) so that you can watch the library parse, reject, re-ask and accept.");
+            }
+
             stdout.WriteLine("Set OPENAI_API_KEY (and optionally OPENAI_BASE_URL, OPENAI_MODEL) to extract with a real model.");
             stdout.WriteLine();
             if (script is null)
@@ -154,7 +191,7 @@ public static class RecipeApp
                 return 2;
             }
 
-            client = new ScriptedChatClient(script);
+            client = new ScriptedChatClient(script) { Pace = pace ?? ScriptedChatClient.DefaultPace };
         }
         else
         {
@@ -181,6 +218,15 @@ public static class RecipeApp
         {
             // The chat client's own spans (one per request), beneath the extraction's span.
             client = client.AsBuilder().UseOpenTelemetry().Build();
+        }
+
+        if (stream)
+        {
+            using (client)
+            using (trace ? new TracePrinter(stdout) : null)
+            {
+                return await StreamCommand.RunAsync(client, input, options, raw, stdout, stderr);
+            }
         }
 
         using (client)
@@ -216,7 +262,8 @@ public static class RecipeApp
         return 0;
     }
 
-    private static void PrintAttempts(TextWriter stdout, ExtractionResult<Recipe> result, bool raw)
+    /// <summary>Prints each attempt's verdict, errors and repairs (and with <paramref name="raw"/>, its raw answer).</summary>
+    internal static void PrintAttempts(TextWriter stdout, ExtractionResult<Recipe> result, bool raw)
     {
         foreach (var attempt in result.Attempts)
         {
@@ -248,7 +295,8 @@ public static class RecipeApp
         }
     }
 
-    private static void PrintRecipe(TextWriter stdout, Recipe recipe)
+    /// <summary>Prints the recipe: name, facts, ingredients and steps.</summary>
+    internal static void PrintRecipe(TextWriter stdout, Recipe recipe)
     {
         stdout.WriteLine(recipe.Name);
         stdout.WriteLine(new string('=', recipe.Name.Length));

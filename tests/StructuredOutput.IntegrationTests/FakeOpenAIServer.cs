@@ -51,6 +51,121 @@ public sealed record DelayedResponse(TimeSpan Delay, ScriptedResponse Then) : Sc
 public sealed record HangResponse : ScriptedResponse;
 
 /// <summary>
+/// A streamed answer, served as OpenAI's server-sent events (<c>text/event-stream</c>) to a request with
+/// <c>"stream": true</c>: a first chunk with the role, one <c>chat.completion.chunk</c> per piece of
+/// <paramref name="Pieces"/> (content pieces, or the argument pieces of one tool call when <see cref="ToolName"/> is set),
+/// a chunk with the finish reason, a usage chunk with no choices when the request asks
+/// <c>stream_options.include_usage</c>, and <c>data: [DONE]</c>. To a request without <c>"stream": true</c> the same
+/// answer is one plain completion of the joined pieces, so one script serves both kinds of request.
+/// </summary>
+public sealed record StreamedResponse(IReadOnlyList<string> Pieces) : ScriptedResponse
+{
+    /// <summary>The finish reason of the last choice chunk; null sends <c>null</c>.</summary>
+    public string? FinishReason { get; init; } = "stop";
+
+    /// <summary>Input tokens in the usage chunk.</summary>
+    public int PromptTokens { get; init; } = 10;
+
+    /// <summary>Output tokens in the usage chunk.</summary>
+    public int CompletionTokens { get; init; } = 5;
+
+    /// <summary>Sends no usage chunk even when the request asks for one.</summary>
+    public bool OmitUsage { get; init; }
+
+    /// <summary>Refusal pieces (<c>delta.refusal</c>) sent after the content pieces.</summary>
+    public IReadOnlyList<string>? RefusalPieces { get; init; }
+
+    /// <summary>When set, the pieces are the arguments of one call of this function (<c>delta.tool_calls[0]</c>).</summary>
+    public string? ToolName { get; init; }
+
+    /// <summary>The id of the tool call.</summary>
+    public string ToolCallId { get; init; } = "call_0";
+
+    /// <summary>Sends a <c>: keep-alive</c> comment line before every piece (clients must skip them).</summary>
+    public bool Comments { get; init; }
+
+    /// <summary>
+    /// Aborts the connection after this many pieces were sent and flushed (and <see cref="CutWhen"/> completed): no finish
+    /// reason, no <c>[DONE]</c>.
+    /// </summary>
+    public int? CutAfter { get; init; }
+
+    /// <summary>
+    /// What the cut waits for: an abort resets the connection, and a reset can discard what the client has not read yet,
+    /// so a test that wants the pieces before the cut delivered completes this once the client has shown them.
+    /// </summary>
+    public Task? CutWhen { get; init; }
+
+    /// <summary>The wait before each piece after the first; the client going away during it ends the stream.</summary>
+    public TimeSpan PieceDelay { get; init; }
+
+    /// <summary>Holds the rest of the stream, after <see cref="HoldAfter"/> pieces, until this task completes.</summary>
+    public Task? Hold { get; init; }
+
+    /// <summary>How many pieces are sent before <see cref="Hold"/> is awaited.</summary>
+    public int HoldAfter { get; init; }
+
+    /// <summary>The pieces joined: the whole answer text.</summary>
+    public string Text => string.Concat(Pieces);
+
+    /// <summary>Splits <paramref name="text"/> into pieces of <paramref name="size"/> characters.</summary>
+    public static StreamedResponse Chunked(string text, int size)
+    {
+        var pieces = new List<string>();
+        for (int i = 0; i < text.Length; i += size)
+        {
+            pieces.Add(text.Substring(i, Math.Min(size, text.Length - i)));
+        }
+
+        return new StreamedResponse(pieces);
+    }
+}
+
+/// <summary>What the server saw while it served one <see cref="StreamedResponse"/>.</summary>
+public sealed class StreamLog
+{
+    private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _piecesSent;
+
+    internal StreamLog(StreamedResponse response, RecordedRequest request)
+    {
+        Response = response;
+        Request = request;
+    }
+
+    /// <summary>The script it served.</summary>
+    public StreamedResponse Response { get; }
+
+    /// <summary>The request it answered.</summary>
+    public RecordedRequest Request { get; }
+
+    /// <summary>How many pieces were written and flushed before the stream ended.</summary>
+    public int PiecesSent => Volatile.Read(ref _piecesSent);
+
+    /// <summary>Whether the client went away before the stream was written in full.</summary>
+    public bool ClientAborted { get; private set; }
+
+    /// <summary>Whether the server cut the connection (<see cref="StreamedResponse.CutAfter"/>).</summary>
+    public bool Cut { get; private set; }
+
+    /// <summary>Whether everything up to <c>data: [DONE]</c> was written.</summary>
+    public bool Finished { get; private set; }
+
+    /// <summary>Completes when the server is done with the stream, for whatever reason.</summary>
+    public Task Ended => _ended.Task;
+
+    internal void PieceSent() => Interlocked.Increment(ref _piecesSent);
+
+    internal void End(bool finished, bool clientAborted, bool cut)
+    {
+        Finished = finished;
+        ClientAborted = clientAborted;
+        Cut = cut;
+        _ended.TrySetResult();
+    }
+}
+
+/// <summary>
 /// A real Kestrel server on 127.0.0.1 (random port) that speaks enough of the OpenAI Chat Completions wire format for
 /// the official SDK: <c>POST /v1/chat/completions</c>. It records every request and answers from a queue of scripted
 /// responses, or from <see cref="Fallback"/> when the queue is empty.
@@ -58,6 +173,7 @@ public sealed record HangResponse : ScriptedResponse;
 public sealed class FakeOpenAIServer : IAsyncDisposable
 {
     private readonly ConcurrentQueue<ScriptedResponse> _script = new();
+    private readonly List<StreamLog> _streams = new();
     private LoopbackServer _host = null!;
     private int _completionCounter;
 
@@ -85,6 +201,18 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
     /// <summary>How many held or delayed requests (<see cref="EnqueueHang"/>, <see cref="DelayedResponse"/>) the client aborted.</summary>
     public int AbortedRequests => _host.AbortedRequests;
 
+    /// <summary>A snapshot of every streamed answer served so far, in order, with what the server saw while serving it.</summary>
+    public IReadOnlyList<StreamLog> Streams
+    {
+        get
+        {
+            lock (_streams)
+            {
+                return _streams.ToArray();
+            }
+        }
+    }
+
     /// <summary>The body of the last response sent.</summary>
     public string? LastResponseBody => _host.LastResponseBody;
 
@@ -110,6 +238,9 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
     /// <summary>An answer that is one call of <paramref name="name"/> with <paramref name="arguments"/> as sent, finish reason <c>tool_calls</c>.</summary>
     public void EnqueueToolCall(string name, string arguments, string id = "call_0") =>
         _script.Enqueue(new CompletionResponse(null, "tool_calls", 10, 5, Calls: new[] { new ScriptedToolCall(name, arguments, id) }));
+
+    /// <summary>A streamed answer of <paramref name="text"/> in pieces of <paramref name="size"/> characters.</summary>
+    public void EnqueueStream(string text, int size = 8) => _script.Enqueue(StreamedResponse.Chunked(text, size));
 
     /// <summary>Any scripted response.</summary>
     public void Enqueue(ScriptedResponse response) => _script.Enqueue(response);
@@ -284,7 +415,183 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
             case HangResponse:
                 await _host.WaitAsync(context, Timeout.InfiniteTimeSpan);
                 break;
+            case StreamedResponse streamed when !IsStreamRequest(request):
+                n = Interlocked.Increment(ref _completionCounter);
+                var whole = streamed.ToolName is { } tool
+                    ? new CompletionResponse(null, streamed.FinishReason, streamed.PromptTokens, streamed.CompletionTokens, Calls: new[] { new ScriptedToolCall(tool, streamed.Text, streamed.ToolCallId) })
+                    : new CompletionResponse(streamed.Text, streamed.FinishReason, streamed.PromptTokens, streamed.CompletionTokens, streamed.RefusalPieces is { } r ? string.Concat(r) : null);
+                await WriteJsonAsync(context, 200, CompletionJson(whole, (string?)request.Json["model"] ?? "unknown-model", "chatcmpl-fake" + n, 1_764_000_000 + n));
+                break;
+            case StreamedResponse streamed:
+                await StreamAsync(context, request, streamed);
+                break;
         }
+    }
+
+    /// <summary>Whether the request asks for a streamed answer (<c>"stream": true</c>).</summary>
+    public static bool IsStreamRequest(RecordedRequest request) => request.Json["stream"] is JsonValue v && v.TryGetValue(out bool b) && b;
+
+    /// <summary>Whether the request asks for the usage chunk (<c>stream_options.include_usage</c>).</summary>
+    public static bool AsksForUsage(RecordedRequest request) =>
+        request.Json["stream_options"]?["include_usage"] is JsonValue v && v.TryGetValue(out bool b) && b;
+
+    private async Task StreamAsync(HttpContext context, RecordedRequest request, StreamedResponse script)
+    {
+        var log = new StreamLog(script, request);
+        lock (_streams)
+        {
+            _streams.Add(log);
+        }
+
+        int n = Interlocked.Increment(ref _completionCounter);
+        string id = "chatcmpl-fake" + n;
+        long created = 1_764_000_000 + n;
+        string model = (string?)request.Json["model"] ?? "unknown-model";
+        bool usage = AsksForUsage(request) && !script.OmitUsage;
+        var aborted = context.RequestAborted;
+        bool finished = false, cut = false;
+        try
+        {
+            context.Response.StatusCode = 200;
+            context.Response.ContentType = "text/event-stream; charset=utf-8";
+            context.Response.Headers.CacheControl = "no-cache";
+            await context.Response.StartAsync(aborted);
+
+            var first = new JsonObject { ["role"] = "assistant" };
+            if (script.ToolName is null)
+            {
+                first["content"] = string.Empty;
+                first["refusal"] = null;
+            }
+
+            await SendAsync(ChunkJson(id, created, model, first, null, usage));
+            for (int i = 0; i < script.Pieces.Count; i++)
+            {
+                if (i == script.HoldAfter && script.Hold is { } hold)
+                {
+                    await hold.WaitAsync(aborted);
+                }
+
+                if (i > 0 && script.PieceDelay > TimeSpan.Zero && !await _host.WaitAsync(context, script.PieceDelay))
+                {
+                    return;
+                }
+
+                if (script.Comments)
+                {
+                    await context.Response.WriteAsync(": keep-alive\n\n", aborted);
+                }
+
+                JsonObject delta = script.ToolName is { } tool
+                    ? new JsonObject
+                    {
+                        ["tool_calls"] = new JsonArray(i == 0
+                            ? new JsonObject
+                            {
+                                ["index"] = 0,
+                                ["id"] = script.ToolCallId,
+                                ["type"] = "function",
+                                ["function"] = new JsonObject { ["name"] = tool, ["arguments"] = script.Pieces[i] },
+                            }
+                            : new JsonObject { ["index"] = 0, ["function"] = new JsonObject { ["arguments"] = script.Pieces[i] } }),
+                    }
+                    : new JsonObject { ["content"] = script.Pieces[i] };
+                await SendAsync(ChunkJson(id, created, model, delta, null, usage));
+                log.PieceSent();
+                if (script.CutAfter == i + 1)
+                {
+                    await CutAsync();
+                    return;
+                }
+            }
+
+            if (script.CutAfter == 0)
+            {
+                await CutAsync();
+                return;
+            }
+
+            foreach (string refusal in script.RefusalPieces ?? Array.Empty<string>())
+            {
+                await SendAsync(ChunkJson(id, created, model, new JsonObject { ["refusal"] = refusal }, null, usage));
+            }
+
+            await SendAsync(ChunkJson(id, created, model, new JsonObject(), script.FinishReason ?? (object?)null, usage));
+            if (usage)
+            {
+                var last = new JsonObject
+                {
+                    ["id"] = id,
+                    ["object"] = "chat.completion.chunk",
+                    ["created"] = created,
+                    ["model"] = model,
+                    ["system_fingerprint"] = "fp_fake",
+                    ["choices"] = new JsonArray(),
+                    ["usage"] = new JsonObject
+                    {
+                        ["prompt_tokens"] = script.PromptTokens,
+                        ["completion_tokens"] = script.CompletionTokens,
+                        ["total_tokens"] = script.PromptTokens + script.CompletionTokens,
+                    },
+                };
+                await SendAsync(last.ToJsonString());
+            }
+
+            await context.Response.WriteAsync("data: [DONE]\n\n", aborted);
+            await context.Response.Body.FlushAsync(aborted);
+            finished = true;
+        }
+        catch (Exception e) when (e is OperationCanceledException or System.IO.IOException)
+        {
+            // The client went away while the server waited or wrote.
+        }
+        finally
+        {
+            log.End(finished, !finished && !cut, cut);
+        }
+
+        async Task CutAsync()
+        {
+            if (script.CutWhen is { } gate)
+            {
+                await gate.WaitAsync(aborted);
+            }
+
+            cut = true;
+            context.Abort();
+        }
+
+        async Task SendAsync(string json)
+        {
+            await context.Response.WriteAsync("data: " + json + "\n\n", aborted);
+            await context.Response.Body.FlushAsync(aborted);
+        }
+    }
+
+    /// <summary>One <c>chat.completion.chunk</c> with one choice.</summary>
+    private static string ChunkJson(string id, long created, string model, JsonObject delta, object? finishReason, bool usage)
+    {
+        var chunk = new JsonObject
+        {
+            ["id"] = id,
+            ["object"] = "chat.completion.chunk",
+            ["created"] = created,
+            ["model"] = model,
+            ["system_fingerprint"] = "fp_fake",
+            ["choices"] = new JsonArray(new JsonObject
+            {
+                ["index"] = 0,
+                ["delta"] = delta,
+                ["logprobs"] = null,
+                ["finish_reason"] = finishReason is string reason ? JsonValue.Create(reason) : null,
+            }),
+        };
+        if (usage)
+        {
+            chunk["usage"] = null;
+        }
+
+        return chunk.ToJsonString();
     }
 
     private Task WriteJsonAsync(HttpContext context, int status, string json) => _host.WriteAsync(context, status, "application/json", json);
