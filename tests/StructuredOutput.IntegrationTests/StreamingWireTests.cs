@@ -211,11 +211,12 @@ public sealed class StreamingWireTests : ServerTestBase
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public async Task Fail_fast_on_a_handler_that_does_not_drain_leaves_the_rest_of_the_answer_unread(bool drain)
+    public async Task Fail_fast_closes_the_connection_so_the_rest_of_the_answer_is_never_read_whatever_the_handler_drains(bool drain)
     {
         // Held after the invalid member until the attempt has failed, then sent at once: only a client that has
-        // closed the connection by then misses it. .NET's HTTP handler drains an abandoned response (by default up to
-        // 1 MB or 2 seconds) to reuse the connection; with MaxResponseDrainSize = 0 it closes the connection instead.
+        // closed the connection by then misses it. .NET's HTTP handler drains a response that is merely disposed (by
+        // default up to 1 MB or 2 seconds) to reuse the connection; the extractor cancels its pending read instead,
+        // which closes the connection whether the handler would drain or not.
         var failed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var bad = StreamedResponse.Chunked(Bad, 6);
         int holdAfter = PieceIndexAfter(bad, "\"six\",") + 2;
@@ -243,10 +244,47 @@ public sealed class StreamingWireTests : ServerTestBase
         Assert.True(result!.IsSuccess);
         var log = _server.Streams[0];
         await log.Ended.WaitAsync(TimeSpan.FromSeconds(30));
-        // Draining, the handler reads the released rest to its end; not draining, the server finds the client gone.
-        // (Should the extractor one day abort the connection itself on fail-fast, the draining case flips too.)
-        Assert.Equal(drain, log.Finished);
-        Assert.Equal(!drain, log.ClientAborted);
+        // Either way the server finds the client gone and never gets to the end of the answer.
+        Assert.False(log.Finished);
+        Assert.True(log.ClientAborted);
+    }
+
+    [Fact]
+    public async Task A_streamed_refusal_ends_as_a_refusal_through_the_companion_client_and_is_not_re_asked()
+    {
+        _server.Enqueue(new StreamedResponse(Array.Empty<string>()) { RefusalPieces = new[] { "I can't ", "help with that." } });
+        _server.EnqueueStream(Good, 9);
+        using IChatClient client = new StreamingRefusalChatClient(_server.CreateChatClient());
+
+        var updates = new List<ExtractionUpdate<Recipe>>();
+        await foreach (var update in client.ExtractStreamingAsync<Recipe>(Input, cancellationToken: Limit()))
+        {
+            updates.Add(update);
+        }
+
+        var result = updates[^1].Result!;
+        Assert.Equal(ExtractionFailureKind.Refusal, result.FailureKind);
+        Assert.Equal("I can't help with that.", Assert.Single(result.Attempts).Refusal);
+        Assert.Single(_server.Requests);
+        Assert.DoesNotContain(updates, u => u.Kind == ExtractionUpdateKind.AttemptFailed);
+    }
+
+    [Fact]
+    public async Task A_streamed_refusal_without_the_companion_client_is_an_empty_answer_that_is_re_asked()
+    {
+        // What the plain Microsoft.Extensions.AI.OpenAI client gives: the refusal is only on the raw SDK updates.
+        _server.Enqueue(new StreamedResponse(Array.Empty<string>()) { RefusalPieces = new[] { "I can't ", "help with that." } });
+        _server.EnqueueStream(Good, 9);
+
+        ExtractionResult<Recipe>? result = null;
+        await foreach (var update in _client.ExtractStreamingAsync<Recipe>(Input, cancellationToken: Limit()))
+        {
+            result = update.Result ?? result;
+        }
+
+        Assert.True(result!.IsSuccess);
+        Assert.Equal(ExtractionFailureKind.InvalidAnswer, result.Attempts[0].FailureKind);
+        Assert.Null(result.Attempts[0].Refusal);
     }
 
     [Fact]

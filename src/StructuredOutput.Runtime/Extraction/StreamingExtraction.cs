@@ -51,6 +51,9 @@ internal readonly struct StreamStep<T>
 internal static class StreamingExtraction<T>
     where T : ILlmExtractable<T>
 {
+    // How many chunks already received fail-fast reads through before it cancels the read anyway.
+    private const int MaxBufferedReads = 1_000;
+
     public static async IAsyncEnumerable<StreamStep<T>> RunAsync(
         IChatClient client,
         ExtractionInput input,
@@ -89,17 +92,19 @@ internal static class StreamingExtraction<T>
                 }
 
                 var updates = new List<ChatResponseUpdate>();
+                int textAt = -1;
                 var text = new StringBuilder();
                 UsageDetails? usageNow = null;
                 IReadOnlyList<ExtractionError> errorsShown = Array.Empty<ExtractionError>();
                 Exception? failure = null;
                 bool stopped = false;
                 CancellationTokenSource? timeout = attemptTimeout is null ? null : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                CancellationTokenSource? stop = failFast ? CancellationTokenSource.CreateLinkedTokenSource(timeout?.Token ?? cancellationToken) : null;
                 IAsyncEnumerator<ChatResponseUpdate>? stream = null;
                 try
                 {
                     timeout?.CancelAfter(attemptTimeout!.Value);
-                    CancellationToken token = timeout?.Token ?? cancellationToken;
+                    CancellationToken token = stop?.Token ?? timeout?.Token ?? cancellationToken;
                     try
                     {
                         trace?.Resume(); // after a yield this method runs in its consumer's context
@@ -130,7 +135,7 @@ internal static class StreamingExtraction<T>
                         }
 
                         ChatResponseUpdate update = stream.Current;
-                        updates.Add(update);
+                        AnswerUpdates.Keep(updates, update, ref textAt);
                         bool changed = false;
                         IList<AIContent> contents = update.Contents;
                         for (int i = 0; i < contents.Count; i++)
@@ -184,6 +189,11 @@ internal static class StreamingExtraction<T>
                 {
                     if (stream is not null)
                     {
+                        if (stopped)
+                        {
+                            await AbandonAsync(stream, stop!).ConfigureAwait(false);
+                        }
+
                         try
                         {
                             await stream.DisposeAsync().ConfigureAwait(false);
@@ -195,6 +205,7 @@ internal static class StreamingExtraction<T>
                         }
                     }
 
+                    stop?.Dispose();
                     timeout?.Dispose();
                 }
 
@@ -214,6 +225,12 @@ internal static class StreamingExtraction<T>
                         case ClientFailure.Unreadable:
                             attempt = conversation.RecordUnreadable(failure);
                             break;
+                        case ClientFailure.Other when failure is OperationCanceledException canceled && stop is not null
+                            && cancellationToken.IsCancellationRequested && canceled.CancellationToken != cancellationToken:
+                            // The caller's cancellation, seen through the fail-fast token.
+                            Exception byCaller = ConversationRunner.CancelledByCaller(canceled, conversation.Attempts, cancellationToken);
+                            trace?.Failed(byCaller, cancelled: true);
+                            throw byCaller;
                         default:
                             if (text.Length > 0 && failure is not OperationCanceledException)
                             {
@@ -226,13 +243,13 @@ internal static class StreamingExtraction<T>
                 }
                 else if (stopped)
                 {
-                    ChatResponse partial = updates.ToChatResponse();
+                    ChatResponse partial = AnswerUpdates.ToResponse(updates, textAt, text);
                     parseStarted = trace is null ? 0 : ExtractionTrace.ParseStarted();
                     attempt = conversation.RecordStopped(partial, text.ToString(), new List<ExtractionError>(reader!.Errors).ToArray());
                 }
                 else
                 {
-                    ChatResponse response = updates.ToChatResponse();
+                    ChatResponse response = AnswerUpdates.ToResponse(updates, textAt, text);
                     if (reader is not null && conversation.Mode == ExtractionMode.ToolCall && ToolArguments(response) is { } arguments)
                     {
                         // The chat client hands over a tool call's arguments whole, when the stream ends: the view fills in at once.
@@ -274,6 +291,42 @@ internal static class StreamingExtraction<T>
         finally
         {
             trace?.Dispose();
+        }
+    }
+
+    // Stops reading an answer that fail-fast gave up on. Disposing the stream alone would let an HTTP/1.1 transport drain
+    // the rest of the answer to reuse the connection (up to its drain limit), while the server goes on writing it: the
+    // chunks already received are read through until a read waits on the network, and that read is cancelled, which
+    // makes the transport drop the connection and the server stop.
+    private static async ValueTask AbandonAsync(IAsyncEnumerator<ChatResponseUpdate> stream, CancellationTokenSource stop)
+    {
+        try
+        {
+            for (int read = 0; read < MaxBufferedReads; read++)
+            {
+                ValueTask<bool> next = stream.MoveNextAsync();
+                if (!next.IsCompleted)
+                {
+                    stop.Cancel();
+                    await next.ConfigureAwait(false);
+                    return;
+                }
+
+                if (!next.Result)
+                {
+                    return;
+                }
+            }
+
+            stop.Cancel();
+        }
+        catch (Exception e) when (e is OperationCanceledException || stop.IsCancellationRequested)
+        {
+            // The cancelled read: what was read stands.
+        }
+        catch (Exception)
+        {
+            // The transport may complain about a stream given up half-way; the attempt is already judged.
         }
     }
 

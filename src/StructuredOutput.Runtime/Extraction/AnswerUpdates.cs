@@ -1,0 +1,85 @@
+using System.Collections.Generic;
+using System.Text;
+using Microsoft.Extensions.AI;
+
+namespace StructuredOutput.Extraction;
+
+/// <summary>
+/// Keeps what a streamed answer's updates hold beyond their text, so that the response judged at the end is the one
+/// <c>ToChatResponse</c> would make of every update, without keeping a thousand text pieces to join again: the text is
+/// already joined once as it arrives. Updates that carry only text are kept as one placeholder (the first of them,
+/// whose message the text belongs to); updates that carry more are kept, with their text taken out.
+/// </summary>
+internal static class AnswerUpdates
+{
+    /// <summary>Keeps <paramref name="update"/> in <paramref name="kept"/> as far as it holds more than text; <paramref name="textAt"/> is where the joined text goes.</summary>
+    public static void Keep(List<ChatResponseUpdate> kept, ChatResponseUpdate update, ref int textAt)
+    {
+        IList<AIContent> contents = update.Contents;
+        int texts = 0;
+        for (int i = 0; i < contents.Count; i++)
+        {
+            if (contents[i] is TextContent)
+            {
+                texts++;
+            }
+        }
+
+        if (texts > 0 && textAt < 0)
+        {
+            textAt = kept.Count;
+            kept.Add(new ChatResponseUpdate
+            {
+                Role = update.Role,
+                MessageId = update.MessageId,
+                ResponseId = update.ResponseId,
+                ConversationId = update.ConversationId,
+                ModelId = update.ModelId,
+                CreatedAt = update.CreatedAt,
+                AuthorName = update.AuthorName,
+            });
+        }
+
+        bool onlyText = texts == contents.Count && update.FinishReason is null && update.AdditionalProperties is null;
+        if (texts == 0)
+        {
+            kept.Add(update);
+        }
+        else if (!onlyText)
+        {
+            var others = new List<AIContent>(contents.Count - texts);
+            for (int i = 0; i < contents.Count; i++)
+            {
+                if (contents[i] is not TextContent)
+                {
+                    others.Add(contents[i]);
+                }
+            }
+
+            kept.Add(new ChatResponseUpdate(update.Role, others)
+            {
+                MessageId = update.MessageId,
+                ResponseId = update.ResponseId,
+                ConversationId = update.ConversationId,
+                ModelId = update.ModelId,
+                CreatedAt = update.CreatedAt,
+                AuthorName = update.AuthorName,
+                FinishReason = update.FinishReason,
+                AdditionalProperties = update.AdditionalProperties,
+                RawRepresentation = update.RawRepresentation,
+                ContinuationToken = update.ContinuationToken,
+            });
+        }
+    }
+
+    /// <summary>The response of the kept updates, the joined <paramref name="text"/> in the placeholder at <paramref name="textAt"/>.</summary>
+    public static ChatResponse ToResponse(List<ChatResponseUpdate> kept, int textAt, StringBuilder text)
+    {
+        if (textAt >= 0)
+        {
+            kept[textAt].Contents = new List<AIContent> { new TextContent(text.ToString()) };
+        }
+
+        return kept.ToChatResponse();
+    }
+}
