@@ -51,8 +51,9 @@ internal readonly struct StreamStep<T>
 internal static class StreamingExtraction<T>
     where T : ILlmExtractable<T>
 {
-    // How many chunks already received fail-fast reads through before it cancels the read anyway.
-    private const int MaxBufferedReads = 1_000;
+    // How many chunks already received fail-fast reads through, at most, before it cancels anyway (a client that has
+    // the whole answer at hand, such as a replay, never makes a read wait).
+    private const int MaxBufferedReads = 16;
 
     public static async IAsyncEnumerable<StreamStep<T>> RunAsync(
         IChatClient client,
