@@ -232,6 +232,18 @@ public class GeneratedStreamingPropertyTests
         string compact = LlmContract<StreamedDocument>.ToJson(document);
         yield return compact;
         yield return new VariedWriter(random, null).Write(JsonNode.Parse(compact));
+
+        // Optional members left out: a null one, and one equal to its default.
+        JsonObject shorter = JsonNode.Parse(compact)!.AsObject();
+        foreach (string name in new[] { "origin", "comment", "ratio", "active" })
+        {
+            if (shorter[name] is null || (name == "active" && shorter[name]!.GetValue<bool>()))
+            {
+                shorter.Remove(name);
+            }
+        }
+
+        yield return new VariedWriter(random, null).Write(shorter);
     }
 
     // Reads the chunks, checking after each that the view is the generated one, holds only what the final value
@@ -279,6 +291,10 @@ public class GeneratedStreamingPropertyTests
         Assert.Empty(reader.Errors);
         var done = Assert.IsType<StreamedDocument.Partial>(reader.Root);
         Assert.True(done.IsComplete);
+
+        // The complete view, read through its typed properties, is the final value, members left out included.
+        JsonNode? shown = ToNode(done, typeof(StreamedDocument.Partial));
+        Assert.True(JsonNode.DeepEquals(final, shown), $"the final view {shown?.ToJsonString()} is not {final.ToJsonString()}");
         return done;
     }
 
