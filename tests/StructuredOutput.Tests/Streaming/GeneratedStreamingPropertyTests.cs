@@ -118,16 +118,7 @@ public class GeneratedStreamingPropertyTests
         var random = new Random(seed * 31 + (int)damage);
         for (int round = 0; round < 4; round++)
         {
-            StreamedDocument document = Documents.Random(random);
-            JsonObject root = JsonNode.Parse(LlmContract<StreamedDocument>.ToJson(document))!.AsObject();
-            JsonNode marked = Break(root, damage, random, out bool endsAtDelimiter);
-            var writer = new VariedWriter(random, marked);
-            string text = writer.Write(root);
-
-            // Where the text becomes certainly invalid: the end of the damaged value (a number only when what follows
-            // it arrives), or the closing brace of the object a member is missing from.
-            int certain = writer.MarkedEnd + (endsAtDelimiter ? 1 : 0);
-
+            (string text, int certain) = Damaged(damage, random);
             ParseResult<StreamedDocument> parsed = LlmContract<StreamedDocument>.Parse(text);
             Assert.False(parsed.IsSuccess, text);
             ExtractionError expected = parsed.Errors[0];
@@ -158,6 +149,43 @@ public class GeneratedStreamingPropertyTests
                 Assert.True(reported);
                 Assert.True(reader.IsStrict);
             }
+        }
+    }
+
+    public static TheoryData<Damage> EveryDamage => new(Enum.GetValues<Damage>());
+
+    [Theory]
+    [MemberData(nameof(EveryDamage))]
+    public async Task Fail_fast_stops_an_invalid_answer_at_the_chunk_that_makes_it_certain_with_Parses_first_error(Damage damage)
+    {
+        var random = new Random(400 + (int)damage);
+        for (int round = 0; round < 6; round++)
+        {
+            (string text, int certain) = Damaged(damage, random);
+            ExtractionError expected = LlmContract<StreamedDocument>.Parse(text).Errors[0];
+            string[] chunks = RandomChunks(text, random).ToArray();
+            int upTo = 0;
+            foreach (string chunk in chunks)
+            {
+                upTo += chunk.Length;
+                if (upTo >= certain)
+                {
+                    break;
+                }
+            }
+
+            var client = new ScriptedStreamClient(chunks);
+            ExtractionUpdate<StreamedDocument>? last = null;
+            await foreach (ExtractionUpdate<StreamedDocument> update in client.ExtractStreamingAsync<StreamedDocument>("the document", new ExtractOptions { FailFast = true, MaxRetries = 0 }))
+            {
+                last = update;
+            }
+
+            ExtractionResult<StreamedDocument> result = last!.Result!;
+            Assert.Equal(ExtractionFailureKind.InvalidAnswer, result.FailureKind);
+            ExtractionAttempt attempt = Assert.Single(result.Attempts);
+            Assert.Equal(text[..upTo], attempt.RawResponse);
+            Assert.Equal((expected.Path, expected.Kind), (attempt.Errors[0].Path, attempt.Errors[0].Kind));
         }
     }
 
@@ -454,6 +482,20 @@ public class GeneratedStreamingPropertyTests
             default:
                 return JsonSerializer.Serialize(value, value.GetType().BaseType is { IsAbstract: true } b && b != typeof(object) && b != typeof(ValueType) ? b : value.GetType(), ValueJson);
         }
+    }
+
+    // A random document with one damage, and the length of text that makes it certainly invalid: up to the end of
+    // the damaged value (a number's only once what follows it arrives), or to the closing brace of the object a
+    // member is missing from.
+    private static (string Text, int Certain) Damaged(Damage damage, Random random)
+    {
+        StreamedDocument document = Documents.Random(random);
+        JsonObject root = JsonNode.Parse(LlmContract<StreamedDocument>.ToJson(document))!.AsObject();
+        JsonNode marked = Break(root, damage, random, out bool endsAtDelimiter);
+        var writer = new VariedWriter(random, marked);
+        string text = writer.Write(root);
+        Assert.True(writer.MarkedEnd > 0);
+        return (text, writer.MarkedEnd + (endsAtDelimiter ? 1 : 0));
     }
 
     // Damages one value of a valid document, returning the node whose end makes the text certainly invalid.
