@@ -237,11 +237,30 @@ public class GeneratedStreamingPropertyTests
                 items.Add(item);
             }
 
-            List<StreamedTag> expected = LlmContract<StreamedDocument>.Parse(text).Value!.Tags;
-            Assert.Equal(expected, items.Select(i => i.Value).ToList());
-            Assert.Equal(Enumerable.Range(0, expected.Count), items.Select(i => i.Index));
+            StreamedDocument parsed = LlmContract<StreamedDocument>.Parse(text).Value!;
+            Assert.Equal(parsed.Tags, items.Select(i => i.Value).ToList());
+            Assert.Equal(Enumerable.Range(0, parsed.Tags.Count), items.Select(i => i.Index));
             Assert.All(items, i => Assert.Equal(1, i.AttemptNumber));
+
+            // Lists of strings, of integers and of enum values stream their items too.
+            Assert.Equal(parsed.Lines, await Items<string>(text, nameof(StreamedDocument.Lines), random));
+            Assert.Equal(parsed.Numbers, await Items<int>(text, nameof(StreamedDocument.Numbers), random));
+            Assert.Equal(parsed.Kinds, await Items<StreamedKind>(text, nameof(StreamedDocument.Kinds), random));
         }
+    }
+
+    private static async Task<List<TItem>> Items<TItem>(string text, string member, Random random)
+    {
+        var client = new ScriptedStreamClient(RandomChunks(text, random).ToArray());
+        var items = new List<TItem>();
+        int index = 0;
+        await foreach (ExtractionItem<TItem> item in client.ExtractItemsStreamingAsync<StreamedDocument, TItem>("the document", member))
+        {
+            Assert.Equal(index++, item.Index);
+            items.Add(item.Value);
+        }
+
+        return items;
     }
 
     // The whole text's value, checked to be the generated one, as JSON.
