@@ -92,6 +92,11 @@ public class GeneratedStreamingPropertyTests
         TooManyTags,
         FigureUnknownType,
         NodeNameAsNumber,
+        OwnerAsText,
+        DeepNodeChildrenMissing,
+        ScoreAsText,
+        BoxWidthAsText,
+        TitleNull,
     }
 
     public static TheoryData<Damage, int> Damages
@@ -511,7 +516,7 @@ public class GeneratedStreamingPropertyTests
         StreamedDocument document = Documents.Random(random);
         JsonObject root = JsonNode.Parse(LlmContract<StreamedDocument>.ToJson(document))!.AsObject();
         JsonNode marked = Break(root, damage, random, out bool endsAtDelimiter);
-        var writer = new VariedWriter(random, marked);
+        var writer = new VariedWriter(random, marked, ReferenceEquals(marked, NullTitle) ? "title" : null);
         string text = writer.Write(root);
         Assert.True(writer.MarkedEnd > 0);
         return (text, writer.MarkedEnd + (endsAtDelimiter ? 1 : 0));
@@ -586,6 +591,37 @@ public class GeneratedStreamingPropertyTests
 
             case Damage.FigureUnknownType:
                 return Set(root, "figure", new JsonObject { ["$type"] = "triangle", ["side"] = 3 });
+            case Damage.OwnerAsText:
+                return Set(root, "owner", JsonValue.Create("Ana"));
+            case Damage.DeepNodeChildrenMissing:
+            {
+                JsonObject node = root["tree"]!.AsObject();
+                while (node["children"]!.AsArray().Count > 0)
+                {
+                    node = node["children"]!.AsArray()[random.Next(node["children"]!.AsArray().Count)]!.AsObject();
+                }
+
+                node.Remove("children");
+                return node;
+            }
+
+            // A dictionary and a union are values the reader reads whole: an entry or a field in them is judged
+            // when the whole value closes, not as soon as it ends.
+            case Damage.ScoreAsText:
+            {
+                JsonObject scores = root["scores"]!.AsObject();
+                scores["zz"] = "high";
+                return scores;
+            }
+
+            case Damage.BoxWidthAsText:
+                return Set(root, "figure", new JsonObject { ["$type"] = "box", ["width"] = "wide", ["height"] = 2 });
+
+            case Damage.TitleNull:
+                // A literal ends with its last letter.
+                root["title"] = null;
+                return NullTitle;
+
             default:
             {
                 var node = new JsonObject { ["name"] = 42, ["children"] = new JsonArray(), ["next"] = null };
@@ -595,6 +631,9 @@ public class GeneratedStreamingPropertyTests
             }
         }
     }
+
+    // Marks the root's null "title" (a null has no node of its own).
+    private static readonly JsonObject NullTitle = new();
 
     private static JsonNode Set(JsonObject target, string name, JsonNode value)
     {
@@ -672,7 +711,7 @@ public class GeneratedStreamingPropertyTests
     /// Writes JSON with random whitespace (none, indented, scattered) and strings escaped in varied ways (raw text
     /// outside ASCII, \u escapes, short escapes); records where one node's text ends.
     /// </summary>
-    private sealed class VariedWriter(Random random, JsonNode? marked)
+    private sealed class VariedWriter(Random random, JsonNode? marked, string? markedNullMember = null)
     {
         private readonly StringBuilder _sb = new();
         private int _style;
@@ -710,6 +749,10 @@ public class GeneratedStreamingPropertyTests
                         _sb.Append(':');
                         Space(always: _style == 1);
                         Value(value, depth + 1);
+                        if (value is null && depth == 0 && name == markedNullMember)
+                        {
+                            MarkedEnd = _sb.Length;
+                        }
                     }
 
                     if (obj.Count > 0)
