@@ -846,6 +846,19 @@ internal sealed class PartialAnswerReader
             {
                 _context.ReportMissing(member.JsonName, member.Expected);
             }
+            else if (!frame.Seen[i])
+            {
+                // A member left out takes the value Parse gives it, as for null: its default.
+                var absent = new Utf8JsonReader("null"u8);
+                absent.Read();
+                _context.EnterProperty(member.JsonName);
+                if (member.Read(ref absent, _context, out object? value))
+                {
+                    frame.View!.Complete(i, value);
+                }
+
+                _context.Exit();
+            }
         }
 
         PopFrame();
