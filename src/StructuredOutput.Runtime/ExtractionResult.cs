@@ -38,7 +38,8 @@ public sealed class ExtractionResult<T>
     /// <summary>The chat client's exception behind a time-out or an unreadable response; it becomes the inner exception.</summary>
     internal Exception? Cause { get; }
 
-    private static UsageDetails? SumUsage(IReadOnlyList<ExtractionAttempt> attempts)
+    /// <summary>The usage of <paramref name="attempts"/> summed; null when none reported any.</summary>
+    internal static UsageDetails? SumUsage(IReadOnlyList<ExtractionAttempt> attempts)
     {
         UsageDetails? total = null;
         for (int i = 0; i < attempts.Count; i++)

@@ -28,16 +28,7 @@ internal static class AnswerUpdates
         if (texts > 0 && textAt < 0)
         {
             textAt = kept.Count;
-            kept.Add(new ChatResponseUpdate
-            {
-                Role = update.Role,
-                MessageId = update.MessageId,
-                ResponseId = update.ResponseId,
-                ConversationId = update.ConversationId,
-                ModelId = update.ModelId,
-                CreatedAt = update.CreatedAt,
-                AuthorName = update.AuthorName,
-            });
+            kept.Add(WithHeaderOf(update, new ChatResponseUpdate { Role = update.Role }));
         }
 
         bool onlyText = texts == contents.Count && update.FinishReason is null && update.AdditionalProperties is null;
@@ -56,20 +47,25 @@ internal static class AnswerUpdates
                 }
             }
 
-            kept.Add(new ChatResponseUpdate(update.Role, others)
-            {
-                MessageId = update.MessageId,
-                ResponseId = update.ResponseId,
-                ConversationId = update.ConversationId,
-                ModelId = update.ModelId,
-                CreatedAt = update.CreatedAt,
-                AuthorName = update.AuthorName,
-                FinishReason = update.FinishReason,
-                AdditionalProperties = update.AdditionalProperties,
-                RawRepresentation = update.RawRepresentation,
-                ContinuationToken = update.ContinuationToken,
-            });
+            ChatResponseUpdate rest = WithHeaderOf(update, new ChatResponseUpdate(update.Role, others));
+            rest.FinishReason = update.FinishReason;
+            rest.AdditionalProperties = update.AdditionalProperties;
+            rest.RawRepresentation = update.RawRepresentation;
+            rest.ContinuationToken = update.ContinuationToken;
+            kept.Add(rest);
         }
+    }
+
+    // Copies what places an update in its response and message (ids, model, time, author) onto 'target'.
+    private static ChatResponseUpdate WithHeaderOf(ChatResponseUpdate update, ChatResponseUpdate target)
+    {
+        target.MessageId = update.MessageId;
+        target.ResponseId = update.ResponseId;
+        target.ConversationId = update.ConversationId;
+        target.ModelId = update.ModelId;
+        target.CreatedAt = update.CreatedAt;
+        target.AuthorName = update.AuthorName;
+        return target;
     }
 
     /// <summary>The response of the kept updates, the joined <paramref name="text"/> in the placeholder at <paramref name="textAt"/>.</summary>

@@ -80,7 +80,7 @@ internal static class StreamingExtraction<T>
                 }
 
                 int number = conversation.Attempts.Count + 1;
-                UsageDetails? usageBefore = SumUsage(conversation.Attempts);
+                UsageDetails? usageBefore = ExtractionResult<T>.SumUsage(conversation.Attempts);
                 PartialAnswerReader? reader = shape is null ? null : new PartialAnswerReader(shape, options?.Parsing);
                 if (reader is not null && watchedMember >= 0)
                 {
@@ -280,7 +280,7 @@ internal static class StreamingExtraction<T>
                 trace?.Attempted(attempt, parseStarted);
                 if (!conversation.IsFinished && partialUpdates)
                 {
-                    yield return new StreamStep<T>(new ExtractionUpdate<T>(ExtractionUpdateKind.AttemptFailed, number, reader?.Root, attempt.Errors, SumUsage(conversation.Attempts), attempt, null));
+                    yield return new StreamStep<T>(new ExtractionUpdate<T>(ExtractionUpdateKind.AttemptFailed, number, reader?.Root, attempt.Errors, ExtractionResult<T>.SumUsage(conversation.Attempts), attempt, null));
                 }
             }
 
@@ -352,21 +352,6 @@ internal static class StreamingExtraction<T>
     // The reader's errors as a list that does not change later; the same list while no error was added.
     private static IReadOnlyList<ExtractionError> Snapshot(PartialAnswerReader reader, IReadOnlyList<ExtractionError> previous) =>
         reader.Errors.Count == previous.Count ? previous : new List<ExtractionError>(reader.Errors).ToArray();
-
-    private static UsageDetails? SumUsage(IReadOnlyList<ExtractionAttempt> attempts)
-    {
-        UsageDetails? total = null;
-        for (int i = 0; i < attempts.Count; i++)
-        {
-            if (attempts[i].Usage is { } usage)
-            {
-                total ??= new UsageDetails();
-                total.Add(usage);
-            }
-        }
-
-        return total;
-    }
 
     private static UsageDetails? Add(UsageDetails? before, UsageDetails? now)
     {
