@@ -101,6 +101,29 @@ public class StreamingBenchmarks
         throw new InvalidOperationException("The name never completed.");
     }
 
+    /// <summary>
+    /// (g) The incremental reader alone, fed the 1,000 chunks (no chat client, no updates, no final judgement): the
+    /// parse CPU a stream adds before the answer is judged whole. (g) + (b) is the parse CPU over the stream.
+    /// </summary>
+    [Benchmark, BenchmarkCategory(Category)]
+    public int Incremental_reader_alone()
+    {
+        var reader = new StructuredOutput.Streaming.PartialAnswerReader(ShapeOf<Recipe>(), null);
+        int changes = 0;
+        foreach (var update in _client.Updates)
+        {
+            if (reader.Append(update.Text.AsSpan()))
+            {
+                changes++;
+            }
+        }
+
+        return reader.IsRootClosed && reader.ErrorCount == 0 ? changes : throw new InvalidOperationException("The reader did not read the answer whole and valid.");
+    }
+
+    private static StructuredOutput.Streaming.PartialShape ShapeOf<T>()
+        where T : ILlmExtractable<T> => T.StreamingShape ?? throw new InvalidOperationException($"{typeof(T).Name} has no partial view.");
+
     /// <summary>(b) One parse of the final text: what a caller that waits for the whole answer pays.</summary>
     [Benchmark(Baseline = true), BenchmarkCategory(Category)]
     public Recipe Parse_final_text()
