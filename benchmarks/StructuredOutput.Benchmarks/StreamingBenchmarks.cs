@@ -118,7 +118,9 @@ public class StreamingBenchmarks
             }
         }
 
-        return reader.IsRootClosed && reader.ErrorCount == 0 ? changes : throw new InvalidOperationException("The reader did not read the answer whole and valid.");
+        bool whole = reader.IsRootClosed && reader.ErrorCount == 0;
+        reader.Release(); // as a streamed extraction does once the attempt is judged
+        return whole ? changes : throw new InvalidOperationException("The reader did not read the answer whole and valid.");
     }
 
     private static StructuredOutput.Streaming.PartialShape ShapeOf<T>()

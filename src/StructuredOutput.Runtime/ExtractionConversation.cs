@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 using StructuredOutput.Extraction;
+using StructuredOutput.Streaming;
 
 namespace StructuredOutput;
 
@@ -91,11 +92,14 @@ public sealed class ExtractionConversation<T>
     /// <returns>The judged attempt, also added to <see cref="Attempts"/>.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="response"/> is null.</exception>
     /// <exception cref="InvalidOperationException">The conversation has already finished.</exception>
-    public ExtractionAttempt Record(ChatResponse response)
+    public ExtractionAttempt Record(ChatResponse response) => RecordStreamed(response, null);
+
+    /// <summary>Judges a streamed response, with the reader that read its answer as it arrived (see <see cref="AnswerJudge"/>).</summary>
+    internal ExtractionAttempt RecordStreamed(ChatResponse response, PartialAnswerReader? streamed)
     {
         ArgumentNullException.ThrowIfNull(response);
         ThrowIfFinished();
-        ExtractionAttempt attempt = AnswerJudge.Judge(_attempts.Count + 1, response, _mode, _options, ChatOptions.MaxOutputTokens, out T? value);
+        ExtractionAttempt attempt = AnswerJudge.Judge(_attempts.Count + 1, response, _mode, _options, ChatOptions.MaxOutputTokens, out T? value, streamed);
         return Judged(attempt, value, response);
     }
 

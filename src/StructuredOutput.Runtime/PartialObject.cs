@@ -17,7 +17,8 @@ namespace StructuredOutput;
 public abstract class PartialObject
 {
     private readonly object?[] _values;
-    private readonly bool[] _complete;
+    private readonly bool[]? _completeMany; // for a shape of more than 64 members; otherwise a bit each in _complete
+    private ulong _complete;
 
     /// <summary>Creates an empty view of the shape's type. Called by generated code.</summary>
     /// <param name="shape">The generated shape of the view's type.</param>
@@ -27,7 +28,7 @@ public abstract class PartialObject
         ArgumentNullException.ThrowIfNull(shape);
         Shape = shape;
         _values = new object?[shape.Members.Count];
-        _complete = new bool[shape.Members.Count];
+        _completeMany = shape.Members.Count > 64 ? new bool[shape.Members.Count] : null;
     }
 
     /// <summary>Whether the object is closed: every member it will have is complete.</summary>
@@ -49,7 +50,7 @@ public abstract class PartialObject
             throw new ArgumentException($"{Shape.TypeName} has no member named \"{memberName}\" in its contract; pass the C# name of a member, such as nameof({Shape.TypeName}.{Shape.Members[0].MemberName}).", nameof(memberName));
         }
 
-        return _complete[index];
+        return IsCompleteAt(index);
     }
 
     /// <summary>The value of a member of a value type, or null while it is not complete (or is null). Called by generated code.</summary>
@@ -84,11 +85,18 @@ public abstract class PartialObject
     internal void Complete(int member, object? value)
     {
         _values[member] = value;
-        _complete[member] = true;
+        if (_completeMany is null)
+        {
+            _complete |= 1UL << member;
+        }
+        else
+        {
+            _completeMany[member] = true;
+        }
     }
 
     /// <summary>Whether the member at <paramref name="member"/> is complete.</summary>
-    internal bool IsCompleteAt(int member) => _complete[member];
+    internal bool IsCompleteAt(int member) => _completeMany is null ? (_complete & (1UL << member)) != 0 : _completeMany[member];
 
     /// <summary>Marks the object closed.</summary>
     internal void Close() => IsComplete = true;

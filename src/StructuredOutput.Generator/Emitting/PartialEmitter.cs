@@ -17,6 +17,9 @@ internal sealed class PartialEmitter
     private const string PartialElement = "global::StructuredOutput.Streaming.PartialElement";
     private const string PartialShape = "global::StructuredOutput.Streaming.PartialShape";
     private const string PartialList = "global::StructuredOutput.PartialList";
+    private const string PartialValues = "global::StructuredOutput.Streaming.PartialValues";
+    private const string PartialObject = "global::StructuredOutput.PartialObject";
+    private const string Context = "global::StructuredOutput.Reading.JsonReadContext";
 
     // Members of PartialObject and object that a view's property of the same name hides on purpose (the views call
     // the base's getters as base.GetText and so on, so a property named GetText still compiles). The generic
@@ -114,8 +117,9 @@ internal sealed class PartialEmitter
     }
 
     /// <summary>
-    /// Writes the shapes and their readers into the file-local contract class. Every name written here starts with
-    /// <c>ShapeOf</c>, <c>MemberReader</c> or <c>ItemReader</c>, which no other name of that class does.
+    /// Writes the shapes, their readers and the builders of values from complete views into the file-local contract
+    /// class. Every name written here starts with <c>ShapeOf</c>, <c>MemberReader</c>, <c>ItemReader</c> or
+    /// <c>BuildFrom</c>, which no other name of that class does.
     /// </summary>
     public void EmitShapes(ReaderEmitter readers)
     {
@@ -152,7 +156,8 @@ internal sealed class PartialEmitter
                 _w.Line($"    {line},");
             }
 
-            _w.Line($"}}, static () => new {_names.Model.Declaration.FullyQualifiedName}.{view.Value}());");
+            string build = view.Value == PartialViews.RootViewName && CanBuild ? ", " + BoxedBuilder : string.Empty;
+            _w.Line($"}}, static () => new {_names.Model.Declaration.FullyQualifiedName}.{view.Value}(){build});");
             _w.Line();
         }
 
@@ -168,7 +173,102 @@ internal sealed class PartialEmitter
                 readers.EmitElementReader(name, element);
             }
         }
+
+        if (CanBuild)
+        {
+            EmitBuilders(readers);
+        }
     }
+
+    /// <summary>
+    /// Whether every view's value can be built from the view: not when an object member or a list's object element is
+    /// a nullable struct (its view holds the struct's view, the builder gives the struct), which then is parsed whole.
+    /// </summary>
+    private bool CanBuild => _views.All(view => _names.FindObject(view.Key).Members.All(m => PartialViews.MemberKind(m.Type) switch
+    {
+        PartialViews.Kind.Object => !(m.Type.IsNullable && m.Type.IsValueType),
+        PartialViews.Kind.List => PartialViews.ElementKind(m.Type.Element!) != PartialViews.Kind.Object || !(m.Type.Element!.IsNullable && m.Type.Element.IsValueType),
+        _ => true,
+    }));
+
+    private const string BoxedBuilder = "BuildFromPartialBoxed";
+
+    // One builder per view: each member's value taken from the complete view (an object's and a list item's built by
+    // their own builder), then the object constructed and checked exactly as its reader does.
+    private void EmitBuilders(ReaderEmitter readers)
+    {
+        string root = _names.Model.Root.FullyQualifiedName;
+        _w.Line($"// The root's value from its complete view, boxed for the shape.");
+        _w.Open($"private static bool {BoxedBuilder}({PartialObject} view, {Context} context, out object? value)");
+        _w.Line($"bool ok = {Builder(PartialViews.RootViewName)}(view, context, out {root} built);");
+        _w.Line("value = built;");
+        _w.Line("return ok;");
+        _w.Close();
+        _w.Line();
+        foreach (var view in _views)
+        {
+            var o = _names.FindObject(view.Key);
+            _w.Line($"// {o.Name} from its complete view");
+            _w.Open($"private static bool {Builder(view.Value)}({PartialObject} view, {Context} context, out {o.FullyQualifiedName} value)");
+            _w.Line("value = default!;");
+            for (int i = 0; i < o.Members.Count; i++)
+            {
+                EmitTake(o.Members[i], i.ToString(CultureInfo.InvariantCulture));
+            }
+
+            _w.Line();
+            readers.EmitConstruction(o);
+            _w.Close();
+            _w.Line();
+        }
+    }
+
+    // The statements that set member m's local from slot i of the complete view.
+    private void EmitTake(MemberModel m, string i)
+    {
+        string local = ReaderEmitter.Local(m);
+        string type = ReaderEmitter.CSharpType(m.Type);
+        switch (PartialViews.MemberKind(m.Type))
+        {
+            case PartialViews.Kind.Object:
+                _w.Line($"{type} {local} = default!;");
+                _w.Open($"if ({PartialValues}.Object(view, {i}) is {{ }} view{i} && !{Builder(_viewOf[m.Type.Target!])}(view{i}, context, out {local}))");
+                _w.Line("return false;");
+                _w.Close();
+                break;
+            case PartialViews.Kind.List:
+                var element = m.Type.Element!;
+                string items = "items" + i;
+                if (PartialViews.ElementKind(element) == PartialViews.Kind.Object)
+                {
+                    _w.Open($"if (!{PartialValues}.List<{ReaderEmitter.CSharpType(element)}>(view, {i}, {Builder(_viewOf[element.Target!])}, context, out var {items}))");
+                    _w.Line("return false;");
+                    _w.Close();
+                }
+                else
+                {
+                    _w.Line($"var {items} = {PartialValues}.List<{ReaderEmitter.CSharpType(element)}>(view, {i});");
+                }
+
+                _w.Line($"{type} {local} = {Collection(m.Type, items)};");
+                break;
+            default:
+                _w.Line($"{type} {local} = {PartialValues}.Member<{type}>(view, {i});");
+                break;
+        }
+    }
+
+    // The member's collection from the list of its items, as the collection's reader makes it from the list it reads.
+    private static string Collection(TypeRef type, string items) => type.Collection switch
+    {
+        CollectionKind.Array => type.IsNullable ? $"{items}?.ToArray()" : $"{items}!.ToArray()",
+        CollectionKind.ImmutableArray => type.IsNullable
+            ? $"{items} is null ? null : global::System.Collections.Immutable.ImmutableArray.CreateRange({items})"
+            : $"global::System.Collections.Immutable.ImmutableArray.CreateRange({items}!)",
+        _ => type.IsNullable ? items : items + "!",
+    };
+
+    private static string Builder(string view) => "BuildFrom" + view;
 
     private string Element(TypeRef element, string reader) => PartialViews.ElementKind(element) switch
     {

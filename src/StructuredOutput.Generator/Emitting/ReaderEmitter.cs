@@ -173,6 +173,19 @@ internal sealed class ReaderEmitter
         _w.Line("return false;");
         _w.Close();
         _w.Line();
+        EmitConstruction(o);
+        _w.Close();
+        _w.Line();
+    }
+
+    /// <summary>
+    /// Writes the end of a reader or builder of object <paramref name="o"/>: <c>value</c> constructed from the members'
+    /// locals (<c>m{Name}</c>), a constructor's exception reported, then the type's own rules; the object's reader and
+    /// its streaming builder both end with exactly these statements.
+    /// </summary>
+    public void EmitConstruction(ObjectModel o)
+    {
+        string type = o.FullyQualifiedName;
         _w.Open("try");
         var arguments = o.Members.Where(m => m.ConstructorParameterIndex >= 0).OrderBy(m => m.ConstructorParameterIndex).Select(Local);
         var initialized = o.Members.Where(m => m.ConstructorParameterIndex < 0).ToList();
@@ -207,8 +220,6 @@ internal sealed class ReaderEmitter
         {
             _w.Line("return true;");
         }
-        _w.Close();
-        _w.Line();
     }
 
     // The statements that read member m of o into its local (declared by LocalDeclaration), with its default for a
@@ -542,7 +553,8 @@ internal sealed class ReaderEmitter
 
     private string EnumMap(EnumModel e) => _names.EnumMapField(e);
 
-    private static string Local(MemberModel m) => "m" + m.ClrName;
+    /// <summary>The local a member's value is read or taken into.</summary>
+    public static string Local(MemberModel m) => "m" + m.ClrName;
 
     private static string Seen(MemberModel m) => "has" + m.ClrName;
 

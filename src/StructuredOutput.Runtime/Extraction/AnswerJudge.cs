@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using Microsoft.Extensions.AI;
+using StructuredOutput.Streaming;
 
 namespace StructuredOutput.Extraction;
 
@@ -12,7 +13,11 @@ namespace StructuredOutput.Extraction;
 internal static class AnswerJudge
 {
     /// <summary>Reads and judges <paramref name="response"/>; <paramref name="value"/> is set when the attempt is accepted.</summary>
-    public static ExtractionAttempt Judge<T>(int number, ChatResponse response, ExtractionMode mode, ExtractOptions? options, int? maxOutputTokens, out T? value)
+    /// <remarks>
+    /// A streamed answer comes with the reader that read it as it arrived: when that reader read all of it exactly as
+    /// <c>Parse</c> does, its value is built from the view instead of reading the text again (the same result).
+    /// </remarks>
+    public static ExtractionAttempt Judge<T>(int number, ChatResponse response, ExtractionMode mode, ExtractOptions? options, int? maxOutputTokens, out T? value, PartialAnswerReader? streamed = null)
         where T : ILlmExtractable<T>
     {
         value = default;
@@ -40,7 +45,9 @@ internal static class AnswerJudge
         }
         else
         {
-            ParseResult<T> parsed = T.Parse(answer ?? string.Empty, options?.Parsing);
+            ParseResult<T> parsed = streamed is not null && answer is not null && streamed.TryBuild(answer, out ParseResult<T> built)
+                ? built
+                : T.Parse(answer ?? string.Empty, options?.Parsing);
             if (parsed.IsSuccess && !(stopped && parsed.Repairs.Count > 0))
             {
                 value = parsed.Value;

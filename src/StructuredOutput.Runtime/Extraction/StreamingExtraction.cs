@@ -70,6 +70,7 @@ internal static class StreamingExtraction<T>
         ExtractionTrace? trace = ExtractionTrace.Start<T>(client, conversation.ChatOptions, conversation.Mode, options);
         var closedItems = new List<(int Index, object? Value)>();
         PartialObject? lastView = null;
+        PartialAnswerReader? reading = null; // the reader of the attempt under way
         try
         {
             while (!conversation.IsFinished)
@@ -82,6 +83,7 @@ internal static class StreamingExtraction<T>
                 int number = conversation.Attempts.Count + 1;
                 UsageDetails? usageBefore = ExtractionResult<T>.SumUsage(conversation.Attempts);
                 PartialAnswerReader? reader = shape is null ? null : new PartialAnswerReader(shape, options?.Parsing);
+                reading = reader;
                 if (reader is not null && watchedMember >= 0)
                 {
                     reader.WatchItems(watchedMember);
@@ -273,10 +275,12 @@ internal static class StreamingExtraction<T>
                     }
 
                     parseStarted = trace is null ? 0 : ExtractionTrace.ParseStarted();
-                    attempt = conversation.Record(response);
+                    attempt = conversation.RecordStreamed(response, reader);
                 }
 
                 lastView = reader?.Root;
+                reader?.Release(); // the view stays readable; its buffer goes back to the pool
+                reading = null;
                 trace?.Attempted(attempt, parseStarted);
                 if (!conversation.IsFinished && partialUpdates)
                 {
@@ -291,6 +295,7 @@ internal static class StreamingExtraction<T>
         }
         finally
         {
+            reading?.Release(); // a stream abandoned, or ended by an exception, mid-answer
             trace?.Dispose();
         }
     }

@@ -5,6 +5,8 @@ internal interface IPartialList
 {
     int Count { get; }
 
+    bool IsComplete { get; }
+
     /// <summary>The raw item: a boxed value, a <see cref="PartialText"/> or a view.</summary>
     object? this[int index] { get; }
 

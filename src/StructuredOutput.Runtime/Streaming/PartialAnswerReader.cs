@@ -60,6 +60,12 @@ internal sealed class PartialAnswerReader
     private bool _done;
     private bool _strict = true;
 
+    // Whether the answer so far is one Parse reads exactly as this reader did: every member present, none unknown,
+    // nothing shown differently from its value. With no error and no repair, the value is built from the view.
+    private bool _exact = true;
+    private long _charsFed;
+    private int _rootEnd = -1;
+
     // A string the JSON reader stopped in: where it opens, and where the scan for its closing quote goes on.
     private int _openString = -1;
     private int _stringScan;
@@ -71,6 +77,9 @@ internal sealed class PartialAnswerReader
     // The root list member whose closed items are reported, and those items not yet taken.
     private int _watched = -1;
     private readonly List<(int Index, object? Value)> _closedItems = new();
+
+    // Texts of strings that closed invalid: they stay in the view, not decoded yet, until the buffer is released.
+    private List<PartialText>? _keptTexts;
 
     /// <summary>Creates a reader for answers of the type whose shape is <paramref name="shape"/>.</summary>
     public PartialAnswerReader(PartialShape shape, ParseOptions? options)
@@ -135,10 +144,116 @@ internal sealed class PartialAnswerReader
         return count;
     }
 
+    /// <summary>How many characters were given to <see cref="Append"/>, read or not.</summary>
+    public long CharsFed => _charsFed;
+
+    /// <summary>
+    /// The result <c>Parse</c> gives on <paramref name="answer"/>, built from the complete view instead of reading the
+    /// answer again, when this reader read all of it exactly as <c>Parse</c> does: <paramref name="answer"/> is the text
+    /// given to <see cref="Append"/>, strict JSON whose root object (the one <c>Parse</c> locates) closed with every
+    /// member present and none unknown, no error and no repair, and the type's shape has a builder. Otherwise (or when
+    /// the builder meets anything else) false, and the answer is to be parsed.
+    /// </summary>
+    /// <typeparam name="T">The extraction type.</typeparam>
+    /// <param name="answer">The whole answer.</param>
+    /// <param name="result">The value, with the repairs of locating it (a fence, prose around it).</param>
+    /// <returns>Whether the result was built.</returns>
+    public bool TryBuild<T>(string answer, out ParseResult<T> result)
+    {
+        result = null!;
+        if (!_strict || !_done || !_exact || _context.ErrorCount > 0 || _context.Repairs.Count > 0 || _shape.Build is not { } build
+            || Root is not { IsComplete: true } root || answer.Length != _charsFed || answer.Length > _maxLength)
+        {
+            return false;
+        }
+
+        // The object Parse reads must be the one read here. With nothing but white space around it, Parse takes it as it
+        // stands (this reader has checked its syntax and depth as Parse's reader does); otherwise it is located in the
+        // whole answer as Parse locates it, with the repairs that notes (a fence, prose around it).
+        int start = answer.IndexOf('{');
+        int end = start + Encoding.UTF8.GetCharCount(_buffer, 0, _rootEnd);
+        IReadOnlyList<string> repairs = Array.Empty<string>();
+        if (!IsWhiteSpace(answer.AsSpan(0, start)) || answer[0] == '\uFEFF' || !IsWhiteSpace(answer.AsSpan(end)))
+        {
+            var located = new JsonReadContext();
+            if (!JsonTextLocator.TryLocate(answer, _maxDepth, located, out int locatedStart, out int length) || locatedStart != start || length != end - start)
+            {
+                return false;
+            }
+
+            repairs = located.Repairs;
+        }
+
+        try
+        {
+            var built = new JsonReadContext();
+            if (!build(root, built, out object? value) || built.ErrorCount > 0 || built.Repairs.Count > 0 || value is not T typed)
+            {
+                return false;
+            }
+
+            result = ParseResult<T>.Success(typed, repairs);
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false; // a view the builder cannot take (see PartialValues): Parse decides
+        }
+    }
+
+    /// <summary>
+    /// Ends the reading: the text still to be decoded from the buffer (an open string's, an invalid string's kept in the
+    /// view) is decoded, and the buffer goes back to the pool. The view stays readable; nothing more is appended.
+    /// </summary>
+    public void Release()
+    {
+        if (_text is { } open && open.Position < open.Limit)
+        {
+            Decode(open);
+        }
+
+        if (_keptTexts is not null)
+        {
+            foreach (PartialText kept in _keptTexts)
+            {
+                if (kept.Position < kept.Limit)
+                {
+                    Decode(kept);
+                }
+            }
+        }
+
+        _text = null;
+        _keptTexts = null;
+        _strict = false; // nothing more is read
+        if (_pooled)
+        {
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _pooled = false;
+        }
+
+        _buffer = Array.Empty<byte>();
+        _length = 0;
+    }
+
+    private static bool IsWhiteSpace(ReadOnlySpan<char> text)
+    {
+        foreach (char c in text)
+        {
+            if (!char.IsWhiteSpace(c))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>Reads the next piece of the answer's text.</summary>
     /// <returns>Whether the view changed.</returns>
     public bool Append(ReadOnlySpan<char> chunk)
     {
+        _charsFed += chunk.Length;
         if (!_strict || _done || chunk.IsEmpty)
         {
             return false;
@@ -653,6 +768,7 @@ internal sealed class PartialAnswerReader
             if (index < 0)
             {
                 frame.Pending = Pending.Unknown;
+                _exact = false; // Parse notes it as a repair
             }
             else if (frame.Seen![index])
             {
@@ -769,13 +885,20 @@ internal sealed class PartialAnswerReader
     private bool OnValueRead(Target target, int start, int end, ref Utf8JsonReader token, bool primitive)
     {
         Frame frame = target.Frame;
+        PartialText? closing = _text;
         _text = null;
         if (frame.Kind == FrameKind.Object)
         {
             PartialMember member = frame.Shape!.Members[target.Index];
             if (ReadValue(member.Read, start, end, ref token, primitive, out object? value))
             {
-                frame.View!.Complete(target.Index, Shown(member.Kind, member.Element, value));
+                object? shown = Shown(member.Kind, member.Element, value);
+                _exact &= shown is not null || value is null;
+                frame.View!.Complete(target.Index, shown);
+            }
+            else if (closing is not null)
+            {
+                (_keptTexts ??= new()).Add(closing);
             }
 
             _context.Exit();
@@ -799,6 +922,10 @@ internal sealed class PartialAnswerReader
         else
         {
             frame.Stopped = true;
+            if (closing is not null)
+            {
+                (_keptTexts ??= new()).Add(closing);
+            }
         }
 
         frame.ItemShown = false;
@@ -848,6 +975,7 @@ internal sealed class PartialAnswerReader
             }
             else if (!frame.Seen[i])
             {
+                _exact = false; // Parse takes the member's declared default, or notes a null
                 // A member left out takes the value Parse gives it, as for null: its default.
                 var absent = new Utf8JsonReader("null"u8);
                 absent.Read();
@@ -866,6 +994,7 @@ internal sealed class PartialAnswerReader
         if (frame.Parent is not { } target)
         {
             _done = true;
+            _rootEnd = end;
             if (_context.ErrorCount == frame.ErrorsBefore)
             {
                 view.Close();

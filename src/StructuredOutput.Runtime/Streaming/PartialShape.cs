@@ -35,6 +35,21 @@ public sealed class PartialShape
         CreateView = createView;
     }
 
+    /// <summary>
+    /// Creates the shape of the root type, with the factory of its view and the builder of its value from a complete view
+    /// (so that an answer read strictly while it streamed is not read again at its end).
+    /// </summary>
+    /// <param name="typeName">The type's name as the schema and the errors call it.</param>
+    /// <param name="members">Its members, in the order the view's indexes use.</param>
+    /// <param name="createView">Creates an empty view of the type (the generated <c>T.Partial</c>).</param>
+    /// <param name="build">Builds the type's value from a complete view, boxed.</param>
+    public PartialShape(string typeName, PartialMember[] members, Func<PartialObject> createView, PartialValueBuilder<object?> build)
+        : this(typeName, members, createView)
+    {
+        ArgumentNullException.ThrowIfNull(build);
+        Build = build;
+    }
+
     /// <summary>The type's name.</summary>
     public string TypeName { get; }
 
@@ -43,6 +58,9 @@ public sealed class PartialShape
     /// fills in a view of the shape's members, but not one of the generated view type.
     /// </summary>
     internal Func<PartialObject>? CreateView { get; }
+
+    /// <summary>Builds the value from a complete view, when the shape was given the builder.</summary>
+    internal PartialValueBuilder<object?>? Build { get; }
 
     /// <summary>The members, in index order.</summary>
     public IReadOnlyList<PartialMember> Members => _members;

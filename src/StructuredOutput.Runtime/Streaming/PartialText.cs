@@ -11,7 +11,7 @@ namespace StructuredOutput.Streaming;
 /// </summary>
 internal sealed class PartialText
 {
-    private readonly StringBuilder _text = new();
+    private StringBuilder? _text; // made when the first piece is decoded: a text nobody reads costs none
     private readonly PartialAnswerReader? _source;
     private string? _cached;
 
@@ -32,7 +32,7 @@ internal sealed class PartialText
     /// <summary>Where the bytes that have arrived end (exclusive), short of a character not yet complete.</summary>
     public int Limit { get; set; }
 
-    public int Length => _text.Length;
+    public int Length => _text?.Length ?? 0;
 
     public void Append(string piece) => Append(piece.AsSpan());
 
@@ -40,14 +40,14 @@ internal sealed class PartialText
     {
         if (piece.Length > 0)
         {
-            _text.Append(piece);
+            (_text ??= new StringBuilder(piece.Length)).Append(piece);
             _cached = null;
         }
     }
 
     public void Append(char c)
     {
-        _text.Append(c);
+        (_text ??= new StringBuilder()).Append(c);
         _cached = null;
     }
 
@@ -58,7 +58,7 @@ internal sealed class PartialText
             _source.Decode(this);
         }
 
-        return _cached ??= _text.ToString();
+        return _cached ??= _text?.ToString() ?? string.Empty;
     }
 
     /// <summary>The text of a slot that holds a string or a <see cref="PartialText"/>; null otherwise.</summary>

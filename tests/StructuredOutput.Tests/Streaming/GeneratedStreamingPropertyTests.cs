@@ -21,7 +21,7 @@ namespace StructuredOutput.Tests.Streaming;
 /// what <c>Parse</c> gives on the whole text; random invalid answers report Parse's first error at exactly the chunk
 /// that makes them certainly invalid; and the streamed extraction ends with what the whole-answer extraction returns.
 /// </summary>
-public class GeneratedStreamingPropertyTests
+public partial class GeneratedStreamingPropertyTests
 {
     private static readonly JsonSerializerOptions ValueJson = new()
     {

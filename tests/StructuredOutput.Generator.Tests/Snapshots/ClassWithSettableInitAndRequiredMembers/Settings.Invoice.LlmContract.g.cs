@@ -398,7 +398,7 @@ file static class __Invoice_LlmContract
         global::StructuredOutput.Streaming.PartialMember.Text("Customer", "customer", false, global::StructuredOutput.Reading.ExpectedValues.String + " or null", MemberReader1),
         global::StructuredOutput.Streaming.PartialMember.Value("Total", "total", true, global::StructuredOutput.Reading.ExpectedValues.Integer, MemberReader2),
         global::StructuredOutput.Streaming.PartialMember.List("Lines", "lines", true, global::StructuredOutput.Reading.ExpectedValues.Array, MemberReader3, global::StructuredOutput.Streaming.PartialElement.Object<global::Settings.Line, global::Settings.Invoice.LinePartial>(ItemReader3, static () => new global::Settings.Invoice.LinePartial()), false),
-    }, static () => new global::Settings.Invoice.Partial());
+    }, static () => new global::Settings.Invoice.Partial(), BuildFromPartialBoxed);
 
     internal static readonly global::StructuredOutput.Streaming.PartialShape ShapeOfLinePartial = new("Line", new global::StructuredOutput.Streaming.PartialMember[]
     {
@@ -486,5 +486,67 @@ file static class __Invoice_LlmContract
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mQty : null;
         return ok;
+    }
+
+    // The root's value from its complete view, boxed for the shape.
+    private static bool BuildFromPartialBoxed(global::StructuredOutput.PartialObject view, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        bool ok = BuildFromPartial(view, context, out global::Settings.Invoice built);
+        value = built;
+        return ok;
+    }
+
+    // Invoice from its complete view
+    private static bool BuildFromPartial(global::StructuredOutput.PartialObject view, global::StructuredOutput.Reading.JsonReadContext context, out global::Settings.Invoice value)
+    {
+        value = default!;
+        string mNumber = global::StructuredOutput.Streaming.PartialValues.Member<string>(view, 0);
+        string? mCustomer = global::StructuredOutput.Streaming.PartialValues.Member<string?>(view, 1);
+        int mTotal = global::StructuredOutput.Streaming.PartialValues.Member<int>(view, 2);
+        if (!global::StructuredOutput.Streaming.PartialValues.List<global::Settings.Line>(view, 3, BuildFromLinePartial, context, out var items3))
+        {
+            return false;
+        }
+        global::System.Collections.Generic.List<global::Settings.Line> mLines = items3!;
+
+        try
+        {
+            value = new global::Settings.Invoice()
+            {
+                Number = mNumber,
+                Customer = mCustomer,
+                Total = mTotal,
+                Lines = mLines,
+            };
+        }
+        catch (global::System.Exception exception)
+        {
+            return context.ReportConstructionFailed(exception);
+        }
+
+        return true;
+    }
+
+    // Line from its complete view
+    private static bool BuildFromLinePartial(global::StructuredOutput.PartialObject view, global::StructuredOutput.Reading.JsonReadContext context, out global::Settings.Line value)
+    {
+        value = default!;
+        string mSku = global::StructuredOutput.Streaming.PartialValues.Member<string>(view, 0);
+        int mQty = global::StructuredOutput.Streaming.PartialValues.Member<int>(view, 1);
+
+        try
+        {
+            value = new global::Settings.Line()
+            {
+                Sku = mSku,
+                Qty = mQty,
+            };
+        }
+        catch (global::System.Exception exception)
+        {
+            return context.ReportConstructionFailed(exception);
+        }
+
+        return true;
     }
 }

@@ -547,7 +547,7 @@ file static class __Invoice_LlmContract
         global::StructuredOutput.Streaming.PartialMember.Value("Total", "total", true, global::StructuredOutput.Reading.ExpectedValues.Number, MemberReader3),
         global::StructuredOutput.Streaming.PartialMember.Value("Status", "status", true, s_StatusNames.Expected, MemberReader4),
         global::StructuredOutput.Streaming.PartialMember.Value("Currency", "currency", false, s_CurrencyNames.Expected, MemberReader5),
-    }, static () => new global::Billing.Invoice.Partial());
+    }, static () => new global::Billing.Invoice.Partial(), BuildFromPartialBoxed);
 
     internal static readonly global::StructuredOutput.Streaming.PartialShape ShapeOfLinePartial = new("Line", new global::StructuredOutput.Streaming.PartialMember[]
     {
@@ -694,5 +694,60 @@ file static class __Invoice_LlmContract
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mId : null;
         return ok;
+    }
+
+    // The root's value from its complete view, boxed for the shape.
+    private static bool BuildFromPartialBoxed(global::StructuredOutput.PartialObject view, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        bool ok = BuildFromPartial(view, context, out global::Billing.Invoice built);
+        value = built;
+        return ok;
+    }
+
+    // Invoice from its complete view
+    private static bool BuildFromPartial(global::StructuredOutput.PartialObject view, global::StructuredOutput.Reading.JsonReadContext context, out global::Billing.Invoice value)
+    {
+        value = default!;
+        string mNumber = global::StructuredOutput.Streaming.PartialValues.Member<string>(view, 0);
+        global::System.DateOnly mIssued = global::StructuredOutput.Streaming.PartialValues.Member<global::System.DateOnly>(view, 1);
+        if (!global::StructuredOutput.Streaming.PartialValues.List<global::Billing.Line>(view, 2, BuildFromLinePartial, context, out var items2))
+        {
+            return false;
+        }
+        global::System.Collections.Generic.List<global::Billing.Line> mLines = items2!;
+        decimal mTotal = global::StructuredOutput.Streaming.PartialValues.Member<decimal>(view, 3);
+        global::Billing.Status mStatus = global::StructuredOutput.Streaming.PartialValues.Member<global::Billing.Status>(view, 4);
+        global::Billing.Currency mCurrency = global::StructuredOutput.Streaming.PartialValues.Member<global::Billing.Currency>(view, 5);
+
+        try
+        {
+            value = new global::Billing.Invoice(mNumber, mIssued, mLines, mTotal, mStatus, mCurrency);
+        }
+        catch (global::System.Exception exception)
+        {
+            return context.ReportConstructionFailed(exception);
+        }
+
+        return global::StructuredOutput.Validation.JsonValidators.ValidateObject(context, value, "Invoice", s_Invoice_MemberNames);
+    }
+
+    // Line from its complete view
+    private static bool BuildFromLinePartial(global::StructuredOutput.PartialObject view, global::StructuredOutput.Reading.JsonReadContext context, out global::Billing.Line value)
+    {
+        value = default!;
+        string mSku = global::StructuredOutput.Streaming.PartialValues.Member<string>(view, 0);
+        int mQty = global::StructuredOutput.Streaming.PartialValues.Member<int>(view, 1);
+        global::System.Guid mId = global::StructuredOutput.Streaming.PartialValues.Member<global::System.Guid>(view, 2);
+
+        try
+        {
+            value = new global::Billing.Line(mSku, mQty, mId);
+        }
+        catch (global::System.Exception exception)
+        {
+            return context.ReportConstructionFailed(exception);
+        }
+
+        return true;
     }
 }

@@ -195,7 +195,7 @@ file static class __Renamed_LlmContract
     {
         global::StructuredOutput.Streaming.PartialMember.Text("FullName", "full name", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader0),
         global::StructuredOutput.Streaming.PartialMember.Text("Quoted", "e\"scaped\\", false, global::StructuredOutput.Reading.ExpectedValues.String + " or null", MemberReader1),
-    }, static () => new global::Naming.Renamed.Partial());
+    }, static () => new global::Naming.Renamed.Partial(), BuildFromPartialBoxed);
 
     // Renamed.FullName
     internal static bool MemberReader0(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
@@ -219,5 +219,35 @@ file static class __Renamed_LlmContract
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mQuoted : null;
         return ok;
+    }
+
+    // The root's value from its complete view, boxed for the shape.
+    private static bool BuildFromPartialBoxed(global::StructuredOutput.PartialObject view, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        bool ok = BuildFromPartial(view, context, out global::Naming.Renamed built);
+        value = built;
+        return ok;
+    }
+
+    // Renamed from its complete view
+    private static bool BuildFromPartial(global::StructuredOutput.PartialObject view, global::StructuredOutput.Reading.JsonReadContext context, out global::Naming.Renamed value)
+    {
+        value = default!;
+        string mFullName = global::StructuredOutput.Streaming.PartialValues.Member<string>(view, 0);
+        string? mQuoted = global::StructuredOutput.Streaming.PartialValues.Member<string?>(view, 1);
+
+        try
+        {
+            value = new global::Naming.Renamed(mFullName)
+            {
+                Quoted = mQuoted,
+            };
+        }
+        catch (global::System.Exception exception)
+        {
+            return context.ReportConstructionFailed(exception);
+        }
+
+        return true;
     }
 }

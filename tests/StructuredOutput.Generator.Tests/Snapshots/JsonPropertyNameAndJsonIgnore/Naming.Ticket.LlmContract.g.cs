@@ -262,7 +262,7 @@ file static class __Ticket_LlmContract
         global::StructuredOutput.Streaming.PartialMember.Text("Note", "note", false, global::StructuredOutput.Reading.ExpectedValues.String + " or null", MemberReader1),
         global::StructuredOutput.Streaming.PartialMember.Text("URL", "url", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader2),
         global::StructuredOutput.Streaming.PartialMember.Value("Status", "status", true, s_StatusNames.Expected, MemberReader3),
-    }, static () => new global::Naming.Ticket.Partial());
+    }, static () => new global::Naming.Ticket.Partial(), BuildFromPartialBoxed);
 
     // Ticket.Id
     internal static bool MemberReader0(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
@@ -310,5 +310,40 @@ file static class __Ticket_LlmContract
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mStatus : null;
         return ok;
+    }
+
+    // The root's value from its complete view, boxed for the shape.
+    private static bool BuildFromPartialBoxed(global::StructuredOutput.PartialObject view, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        bool ok = BuildFromPartial(view, context, out global::Naming.Ticket built);
+        value = built;
+        return ok;
+    }
+
+    // Ticket from its complete view
+    private static bool BuildFromPartial(global::StructuredOutput.PartialObject view, global::StructuredOutput.Reading.JsonReadContext context, out global::Naming.Ticket value)
+    {
+        value = default!;
+        string mId = global::StructuredOutput.Streaming.PartialValues.Member<string>(view, 0);
+        string? mNote = global::StructuredOutput.Streaming.PartialValues.Member<string?>(view, 1);
+        string mURL = global::StructuredOutput.Streaming.PartialValues.Member<string>(view, 2);
+        global::Naming.Status mStatus = global::StructuredOutput.Streaming.PartialValues.Member<global::Naming.Status>(view, 3);
+
+        try
+        {
+            value = new global::Naming.Ticket()
+            {
+                Id = mId,
+                Note = mNote,
+                URL = mURL,
+                Status = mStatus,
+            };
+        }
+        catch (global::System.Exception exception)
+        {
+            return context.ReportConstructionFailed(exception);
+        }
+
+        return true;
     }
 }

@@ -242,7 +242,7 @@ file static class __event_LlmContract
         global::StructuredOutput.Streaming.PartialMember.Text("class", "class", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader0),
         global::StructuredOutput.Streaming.PartialMember.Value("Upper", "upper", true, s_KindNames.Expected, MemberReader1),
         global::StructuredOutput.Streaming.PartialMember.Value("Lower", "lower", true, s_kindNames.Expected, MemberReader2),
-    }, static () => new global::@namespace.Models.partial.@event.Partial());
+    }, static () => new global::@namespace.Models.partial.@event.Partial(), BuildFromPartialBoxed);
 
     // event.class
     internal static bool MemberReader0(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
@@ -278,5 +278,33 @@ file static class __event_LlmContract
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mLower : null;
         return ok;
+    }
+
+    // The root's value from its complete view, boxed for the shape.
+    private static bool BuildFromPartialBoxed(global::StructuredOutput.PartialObject view, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        bool ok = BuildFromPartial(view, context, out global::@namespace.Models.partial.@event built);
+        value = built;
+        return ok;
+    }
+
+    // event from its complete view
+    private static bool BuildFromPartial(global::StructuredOutput.PartialObject view, global::StructuredOutput.Reading.JsonReadContext context, out global::@namespace.Models.partial.@event value)
+    {
+        value = default!;
+        string mclass = global::StructuredOutput.Streaming.PartialValues.Member<string>(view, 0);
+        global::A.Kind mUpper = global::StructuredOutput.Streaming.PartialValues.Member<global::A.Kind>(view, 1);
+        global::B.kind mLower = global::StructuredOutput.Streaming.PartialValues.Member<global::B.kind>(view, 2);
+
+        try
+        {
+            value = new global::@namespace.Models.partial.@event(mclass, mUpper, mLower);
+        }
+        catch (global::System.Exception exception)
+        {
+            return context.ReportConstructionFailed(exception);
+        }
+
+        return true;
     }
 }

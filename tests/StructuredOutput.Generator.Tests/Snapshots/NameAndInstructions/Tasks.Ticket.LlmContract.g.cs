@@ -207,7 +207,7 @@ file static class __Ticket_LlmContract
     {
         global::StructuredOutput.Streaming.PartialMember.Text("Subject", "subject", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader0),
         global::StructuredOutput.Streaming.PartialMember.Value("Priority", "priority", true, s_PriorityNames.Expected, MemberReader1),
-    }, static () => new global::Tasks.Ticket.Partial());
+    }, static () => new global::Tasks.Ticket.Partial(), BuildFromPartialBoxed);
 
     // Ticket.Subject
     internal static bool MemberReader0(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
@@ -231,5 +231,32 @@ file static class __Ticket_LlmContract
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mPriority : null;
         return ok;
+    }
+
+    // The root's value from its complete view, boxed for the shape.
+    private static bool BuildFromPartialBoxed(global::StructuredOutput.PartialObject view, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        bool ok = BuildFromPartial(view, context, out global::Tasks.Ticket built);
+        value = built;
+        return ok;
+    }
+
+    // Ticket from its complete view
+    private static bool BuildFromPartial(global::StructuredOutput.PartialObject view, global::StructuredOutput.Reading.JsonReadContext context, out global::Tasks.Ticket value)
+    {
+        value = default!;
+        string mSubject = global::StructuredOutput.Streaming.PartialValues.Member<string>(view, 0);
+        global::Tasks.Priority mPriority = global::StructuredOutput.Streaming.PartialValues.Member<global::Tasks.Priority>(view, 1);
+
+        try
+        {
+            value = new global::Tasks.Ticket(mSubject, mPriority);
+        }
+        catch (global::System.Exception exception)
+        {
+            return context.ReportConstructionFailed(exception);
+        }
+
+        return true;
     }
 }

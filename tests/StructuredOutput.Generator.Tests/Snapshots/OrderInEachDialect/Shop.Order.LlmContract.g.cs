@@ -962,7 +962,7 @@ file static class __Order_LlmContract
         global::StructuredOutput.Streaming.PartialMember.Value("Reference", "reference", true, global::StructuredOutput.Reading.ExpectedValues.Guid, MemberReader10),
         global::StructuredOutput.Streaming.PartialMember.Text("Note", "note", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader11),
         global::StructuredOutput.Streaming.PartialMember.Value("Lines", "lines", false, global::StructuredOutput.Reading.ExpectedValues.Integer, MemberReader12),
-    }, static () => new global::Shop.Order.Partial());
+    }, static () => new global::Shop.Order.Partial(), BuildFromPartialBoxed);
 
     internal static readonly global::StructuredOutput.Streaming.PartialShape ShapeOfAddressPartial = new("Address", new global::StructuredOutput.Streaming.PartialMember[]
     {
@@ -1168,5 +1168,70 @@ file static class __Order_LlmContract
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mCity : null;
         return ok;
+    }
+
+    // The root's value from its complete view, boxed for the shape.
+    private static bool BuildFromPartialBoxed(global::StructuredOutput.PartialObject view, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        bool ok = BuildFromPartial(view, context, out global::Shop.Order built);
+        value = built;
+        return ok;
+    }
+
+    // Order from its complete view
+    private static bool BuildFromPartial(global::StructuredOutput.PartialObject view, global::StructuredOutput.Reading.JsonReadContext context, out global::Shop.Order value)
+    {
+        value = default!;
+        string mId = global::StructuredOutput.Streaming.PartialValues.Member<string>(view, 0);
+        global::System.DateTimeOffset mPlaced = global::StructuredOutput.Streaming.PartialValues.Member<global::System.DateTimeOffset>(view, 1);
+        global::System.DateOnly? mDue = global::StructuredOutput.Streaming.PartialValues.Member<global::System.DateOnly?>(view, 2);
+        global::Shop.Address mCustomer = default!;
+        if (global::StructuredOutput.Streaming.PartialValues.Object(view, 3) is { } view3 && !BuildFromAddressPartial(view3, context, out mCustomer))
+        {
+            return false;
+        }
+        global::Shop.Address? mShipTo = default!;
+        if (global::StructuredOutput.Streaming.PartialValues.Object(view, 4) is { } view4 && !BuildFromAddressPartial(view4, context, out mShipTo))
+        {
+            return false;
+        }
+        global::System.Collections.Generic.HashSet<string> mTags = global::StructuredOutput.Streaming.PartialValues.Member<global::System.Collections.Generic.HashSet<string>>(view, 5);
+        double mDiscount = global::StructuredOutput.Streaming.PartialValues.Member<double>(view, 6);
+        string? mCode = global::StructuredOutput.Streaming.PartialValues.Member<string?>(view, 7);
+        int mPriority = global::StructuredOutput.Streaming.PartialValues.Member<int>(view, 8);
+        global::Shop.Status? mStatus = global::StructuredOutput.Streaming.PartialValues.Member<global::Shop.Status?>(view, 9);
+        global::System.Guid mReference = global::StructuredOutput.Streaming.PartialValues.Member<global::System.Guid>(view, 10);
+        string mNote = global::StructuredOutput.Streaming.PartialValues.Member<string>(view, 11);
+        int mLines = global::StructuredOutput.Streaming.PartialValues.Member<int>(view, 12);
+
+        try
+        {
+            value = new global::Shop.Order(mId, mPlaced, mDue, mCustomer, mShipTo, mTags, mDiscount, mCode, mPriority, mStatus, mReference, mNote, mLines);
+        }
+        catch (global::System.Exception exception)
+        {
+            return context.ReportConstructionFailed(exception);
+        }
+
+        return true;
+    }
+
+    // Address from its complete view
+    private static bool BuildFromAddressPartial(global::StructuredOutput.PartialObject view, global::StructuredOutput.Reading.JsonReadContext context, out global::Shop.Address value)
+    {
+        value = default!;
+        string mStreet = global::StructuredOutput.Streaming.PartialValues.Member<string>(view, 0);
+        string mCity = global::StructuredOutput.Streaming.PartialValues.Member<string>(view, 1);
+
+        try
+        {
+            value = new global::Shop.Address(mStreet, mCity);
+        }
+        catch (global::System.Exception exception)
+        {
+            return context.ReportConstructionFailed(exception);
+        }
+
+        return true;
     }
 }

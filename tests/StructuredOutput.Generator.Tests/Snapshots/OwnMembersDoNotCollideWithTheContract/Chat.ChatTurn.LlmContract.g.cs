@@ -189,7 +189,7 @@ file static class __ChatTurn_LlmContract
     {
         global::StructuredOutput.Streaming.PartialMember.Text("Prompt", "prompt", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader0),
         global::StructuredOutput.Streaming.PartialMember.Text("Answer", "answer", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader1),
-    }, static () => new global::Chat.ChatTurn.Partial());
+    }, static () => new global::Chat.ChatTurn.Partial(), BuildFromPartialBoxed);
 
     // ChatTurn.Prompt
     internal static bool MemberReader0(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
@@ -213,5 +213,32 @@ file static class __ChatTurn_LlmContract
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mAnswer : null;
         return ok;
+    }
+
+    // The root's value from its complete view, boxed for the shape.
+    private static bool BuildFromPartialBoxed(global::StructuredOutput.PartialObject view, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        bool ok = BuildFromPartial(view, context, out global::Chat.ChatTurn built);
+        value = built;
+        return ok;
+    }
+
+    // ChatTurn from its complete view
+    private static bool BuildFromPartial(global::StructuredOutput.PartialObject view, global::StructuredOutput.Reading.JsonReadContext context, out global::Chat.ChatTurn value)
+    {
+        value = default!;
+        string mPrompt = global::StructuredOutput.Streaming.PartialValues.Member<string>(view, 0);
+        string mAnswer = global::StructuredOutput.Streaming.PartialValues.Member<string>(view, 1);
+
+        try
+        {
+            value = new global::Chat.ChatTurn(mPrompt, mAnswer);
+        }
+        catch (global::System.Exception exception)
+        {
+            return context.ReportConstructionFailed(exception);
+        }
+
+        return true;
     }
 }

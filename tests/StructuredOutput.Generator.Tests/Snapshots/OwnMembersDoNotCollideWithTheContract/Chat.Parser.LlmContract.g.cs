@@ -274,7 +274,7 @@ file static class __Parser_LlmContract
         global::StructuredOutput.Streaming.PartialMember.Text("Value", "value", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader2),
         global::StructuredOutput.Streaming.PartialMember.Text("Reader", "reader", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader3),
         global::StructuredOutput.Streaming.PartialMember.Text("class", "class", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader4),
-    }, static () => new global::Chat.Parser.Partial());
+    }, static () => new global::Chat.Parser.Partial(), BuildFromPartialBoxed);
 
     // Parser.JsonSchema
     internal static bool MemberReader0(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
@@ -334,5 +334,42 @@ file static class __Parser_LlmContract
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mclass : null;
         return ok;
+    }
+
+    // The root's value from its complete view, boxed for the shape.
+    private static bool BuildFromPartialBoxed(global::StructuredOutput.PartialObject view, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        bool ok = BuildFromPartial(view, context, out global::Chat.Parser built);
+        value = built;
+        return ok;
+    }
+
+    // Parser from its complete view
+    private static bool BuildFromPartial(global::StructuredOutput.PartialObject view, global::StructuredOutput.Reading.JsonReadContext context, out global::Chat.Parser value)
+    {
+        value = default!;
+        string mJsonSchema = global::StructuredOutput.Streaming.PartialValues.Member<string>(view, 0);
+        string mParse = global::StructuredOutput.Streaming.PartialValues.Member<string>(view, 1);
+        string mValue = global::StructuredOutput.Streaming.PartialValues.Member<string>(view, 2);
+        string mReader = global::StructuredOutput.Streaming.PartialValues.Member<string>(view, 3);
+        string mclass = global::StructuredOutput.Streaming.PartialValues.Member<string>(view, 4);
+
+        try
+        {
+            value = new global::Chat.Parser()
+            {
+                JsonSchema = mJsonSchema,
+                Parse = mParse,
+                Value = mValue,
+                Reader = mReader,
+                @class = mclass,
+            };
+        }
+        catch (global::System.Exception exception)
+        {
+            return context.ReportConstructionFailed(exception);
+        }
+
+        return true;
     }
 }

@@ -828,7 +828,7 @@ file static class __Recipe_LlmContract
         global::StructuredOutput.Streaming.PartialMember.Value("Cost", "cost", true, global::StructuredOutput.Reading.ExpectedValues.Number, MemberReader11),
         global::StructuredOutput.Streaming.PartialMember.Value("Calories", "calories", true, global::StructuredOutput.Reading.ExpectedValues.Integer, MemberReader12),
         global::StructuredOutput.Streaming.PartialMember.Value("Vegetarian", "vegetarian", true, global::StructuredOutput.Reading.ExpectedValues.Boolean, MemberReader13),
-    }, static () => new global::Cooking.Recipe.Partial());
+    }, static () => new global::Cooking.Recipe.Partial(), BuildFromPartialBoxed);
 
     internal static readonly global::StructuredOutput.Streaming.PartialShape ShapeOfIngredientPartial = new("Ingredient", new global::StructuredOutput.Streaming.PartialMember[]
     {
@@ -1082,5 +1082,76 @@ file static class __Recipe_LlmContract
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? item : null;
         return ok;
+    }
+
+    // The root's value from its complete view, boxed for the shape.
+    private static bool BuildFromPartialBoxed(global::StructuredOutput.PartialObject view, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        bool ok = BuildFromPartial(view, context, out global::Cooking.Recipe built);
+        value = built;
+        return ok;
+    }
+
+    // Recipe from its complete view
+    private static bool BuildFromPartial(global::StructuredOutput.PartialObject view, global::StructuredOutput.Reading.JsonReadContext context, out global::Cooking.Recipe value)
+    {
+        value = default!;
+        string mName = global::StructuredOutput.Streaming.PartialValues.Member<string>(view, 0);
+        int mServings = global::StructuredOutput.Streaming.PartialValues.Member<int>(view, 1);
+        global::Cooking.Cuisine mCuisine = global::StructuredOutput.Streaming.PartialValues.Member<global::Cooking.Cuisine>(view, 2);
+        global::Cooking.Difficulty? mDifficulty = global::StructuredOutput.Streaming.PartialValues.Member<global::Cooking.Difficulty?>(view, 3);
+        if (!global::StructuredOutput.Streaming.PartialValues.List<global::Cooking.Ingredient>(view, 4, BuildFromIngredientPartial, context, out var items4))
+        {
+            return false;
+        }
+        global::System.Collections.Generic.List<global::Cooking.Ingredient> mIngredients = items4!;
+        var items5 = global::StructuredOutput.Streaming.PartialValues.List<string>(view, 5);
+        string[] mSteps = items5!.ToArray();
+        var items6 = global::StructuredOutput.Streaming.PartialValues.List<string>(view, 6);
+        global::System.Collections.Generic.IReadOnlyList<string> mTags = items6!;
+        if (!global::StructuredOutput.Streaming.PartialValues.List<global::Cooking.Ingredient>(view, 7, BuildFromIngredientPartial, context, out var items7))
+        {
+            return false;
+        }
+        global::System.Collections.Generic.IList<global::Cooking.Ingredient>? mGarnishes = items7;
+        int? mTotalMinutes = global::StructuredOutput.Streaming.PartialValues.Member<int?>(view, 8);
+        string? mSource = global::StructuredOutput.Streaming.PartialValues.Member<string?>(view, 9);
+        double mRating = global::StructuredOutput.Streaming.PartialValues.Member<double>(view, 10);
+        decimal mCost = global::StructuredOutput.Streaming.PartialValues.Member<decimal>(view, 11);
+        long mCalories = global::StructuredOutput.Streaming.PartialValues.Member<long>(view, 12);
+        bool mVegetarian = global::StructuredOutput.Streaming.PartialValues.Member<bool>(view, 13);
+
+        try
+        {
+            value = new global::Cooking.Recipe(mName, mServings, mCuisine, mDifficulty, mIngredients, mSteps, mTags, mGarnishes, mTotalMinutes, mSource, mRating, mCost, mCalories, mVegetarian);
+        }
+        catch (global::System.Exception exception)
+        {
+            return context.ReportConstructionFailed(exception);
+        }
+
+        return true;
+    }
+
+    // Ingredient from its complete view
+    private static bool BuildFromIngredientPartial(global::StructuredOutput.PartialObject view, global::StructuredOutput.Reading.JsonReadContext context, out global::Cooking.Ingredient value)
+    {
+        value = default!;
+        string mName = global::StructuredOutput.Streaming.PartialValues.Member<string>(view, 0);
+        double? mQuantity = global::StructuredOutput.Streaming.PartialValues.Member<double?>(view, 1);
+        string? mUnit = global::StructuredOutput.Streaming.PartialValues.Member<string?>(view, 2);
+        var items3 = global::StructuredOutput.Streaming.PartialValues.List<string?>(view, 3);
+        global::System.Collections.Generic.List<string?> mNotes = items3!;
+
+        try
+        {
+            value = new global::Cooking.Ingredient(mName, mQuantity, mUnit, mNotes);
+        }
+        catch (global::System.Exception exception)
+        {
+            return context.ReportConstructionFailed(exception);
+        }
+
+        return true;
     }
 }

@@ -205,7 +205,7 @@ file static class __Category_LlmContract
     {
         global::StructuredOutput.Streaming.PartialMember.Text("Name", "name", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader0),
         global::StructuredOutput.Streaming.PartialMember.List("Subcategories", "subcategories", true, global::StructuredOutput.Reading.ExpectedValues.Array, MemberReader1, global::StructuredOutput.Streaming.PartialElement.Object<global::Trees.Category, global::Trees.Category.Partial>(ItemReader1, static () => new global::Trees.Category.Partial()), false),
-    }, static () => new global::Trees.Category.Partial());
+    }, static () => new global::Trees.Category.Partial(), BuildFromPartialBoxed);
 
     // Category.Name
     internal static bool MemberReader0(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
@@ -239,5 +239,36 @@ file static class __Category_LlmContract
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? item : null;
         return ok;
+    }
+
+    // The root's value from its complete view, boxed for the shape.
+    private static bool BuildFromPartialBoxed(global::StructuredOutput.PartialObject view, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        bool ok = BuildFromPartial(view, context, out global::Trees.Category built);
+        value = built;
+        return ok;
+    }
+
+    // Category from its complete view
+    private static bool BuildFromPartial(global::StructuredOutput.PartialObject view, global::StructuredOutput.Reading.JsonReadContext context, out global::Trees.Category value)
+    {
+        value = default!;
+        string mName = global::StructuredOutput.Streaming.PartialValues.Member<string>(view, 0);
+        if (!global::StructuredOutput.Streaming.PartialValues.List<global::Trees.Category>(view, 1, BuildFromPartial, context, out var items1))
+        {
+            return false;
+        }
+        global::System.Collections.Generic.List<global::Trees.Category> mSubcategories = items1!;
+
+        try
+        {
+            value = new global::Trees.Category(mName, mSubcategories);
+        }
+        catch (global::System.Exception exception)
+        {
+            return context.ReportConstructionFailed(exception);
+        }
+
+        return true;
     }
 }

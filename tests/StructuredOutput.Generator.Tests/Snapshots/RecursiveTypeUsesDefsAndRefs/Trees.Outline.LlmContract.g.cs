@@ -547,7 +547,7 @@ file static class __Outline_LlmContract
         global::StructuredOutput.Streaming.PartialMember.Object("Root", "root", true, global::StructuredOutput.Reading.ExpectedValues.Object, MemberReader1, static () => new global::Trees.Outline.TreeNodePartial(), false),
         global::StructuredOutput.Streaming.PartialMember.Object("Author", "author", true, global::StructuredOutput.Reading.ExpectedValues.Object, MemberReader2, static () => new global::Trees.Outline.PersonPartial(), false),
         global::StructuredOutput.Streaming.PartialMember.Object("Editor", "editor", false, global::StructuredOutput.Reading.ExpectedValues.Object + " or null", MemberReader3, static () => new global::Trees.Outline.PersonPartial(), false),
-    }, static () => new global::Trees.Outline.Partial());
+    }, static () => new global::Trees.Outline.Partial(), BuildFromPartialBoxed);
 
     internal static readonly global::StructuredOutput.Streaming.PartialShape ShapeOfTreeNodePartial = new("TreeNode", new global::StructuredOutput.Streaming.PartialMember[]
     {
@@ -665,5 +665,92 @@ file static class __Outline_LlmContract
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mName : null;
         return ok;
+    }
+
+    // The root's value from its complete view, boxed for the shape.
+    private static bool BuildFromPartialBoxed(global::StructuredOutput.PartialObject view, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        bool ok = BuildFromPartial(view, context, out global::Trees.Outline built);
+        value = built;
+        return ok;
+    }
+
+    // Outline from its complete view
+    private static bool BuildFromPartial(global::StructuredOutput.PartialObject view, global::StructuredOutput.Reading.JsonReadContext context, out global::Trees.Outline value)
+    {
+        value = default!;
+        string mTitle = global::StructuredOutput.Streaming.PartialValues.Member<string>(view, 0);
+        global::Trees.TreeNode mRoot = default!;
+        if (global::StructuredOutput.Streaming.PartialValues.Object(view, 1) is { } view1 && !BuildFromTreeNodePartial(view1, context, out mRoot))
+        {
+            return false;
+        }
+        global::Trees.Person mAuthor = default!;
+        if (global::StructuredOutput.Streaming.PartialValues.Object(view, 2) is { } view2 && !BuildFromPersonPartial(view2, context, out mAuthor))
+        {
+            return false;
+        }
+        global::Trees.Person? mEditor = default!;
+        if (global::StructuredOutput.Streaming.PartialValues.Object(view, 3) is { } view3 && !BuildFromPersonPartial(view3, context, out mEditor))
+        {
+            return false;
+        }
+
+        try
+        {
+            value = new global::Trees.Outline(mTitle, mRoot, mAuthor, mEditor);
+        }
+        catch (global::System.Exception exception)
+        {
+            return context.ReportConstructionFailed(exception);
+        }
+
+        return true;
+    }
+
+    // TreeNode from its complete view
+    private static bool BuildFromTreeNodePartial(global::StructuredOutput.PartialObject view, global::StructuredOutput.Reading.JsonReadContext context, out global::Trees.TreeNode value)
+    {
+        value = default!;
+        string mLabel = global::StructuredOutput.Streaming.PartialValues.Member<string>(view, 0);
+        if (!global::StructuredOutput.Streaming.PartialValues.List<global::Trees.TreeNode>(view, 1, BuildFromTreeNodePartial, context, out var items1))
+        {
+            return false;
+        }
+        global::System.Collections.Generic.List<global::Trees.TreeNode> mChildren = items1!;
+        global::Trees.TreeNode? mParent = default!;
+        if (global::StructuredOutput.Streaming.PartialValues.Object(view, 2) is { } view2 && !BuildFromTreeNodePartial(view2, context, out mParent))
+        {
+            return false;
+        }
+
+        try
+        {
+            value = new global::Trees.TreeNode(mLabel, mChildren, mParent);
+        }
+        catch (global::System.Exception exception)
+        {
+            return context.ReportConstructionFailed(exception);
+        }
+
+        return true;
+    }
+
+    // Person from its complete view
+    private static bool BuildFromPersonPartial(global::StructuredOutput.PartialObject view, global::StructuredOutput.Reading.JsonReadContext context, out global::Trees.Person value)
+    {
+        value = default!;
+        string mName = global::StructuredOutput.Streaming.PartialValues.Member<string>(view, 0);
+
+        try
+        {
+            value = new global::Trees.Person(mName);
+        }
+        catch (global::System.Exception exception)
+        {
+            return context.ReportConstructionFailed(exception);
+        }
+
+        return true;
     }
 }

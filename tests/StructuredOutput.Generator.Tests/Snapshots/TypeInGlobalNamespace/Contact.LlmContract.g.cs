@@ -336,7 +336,7 @@ file static class __Contact_LlmContract
         global::StructuredOutput.Streaming.PartialMember.Text("Name", "name", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader0),
         global::StructuredOutput.Streaming.PartialMember.Text("Email", "email", false, global::StructuredOutput.Reading.ExpectedValues.String + " or null", MemberReader1),
         global::StructuredOutput.Streaming.PartialMember.Object("Address", "address", true, global::StructuredOutput.Reading.ExpectedValues.Object, MemberReader2, static () => new global::Contact.AddressPartial(), false),
-    }, static () => new global::Contact.Partial());
+    }, static () => new global::Contact.Partial(), BuildFromPartialBoxed);
 
     internal static readonly global::StructuredOutput.Streaming.PartialShape ShapeOfAddressPartial = new("Address", new global::StructuredOutput.Streaming.PartialMember[]
     {
@@ -402,5 +402,56 @@ file static class __Contact_LlmContract
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mCountry : null;
         return ok;
+    }
+
+    // The root's value from its complete view, boxed for the shape.
+    private static bool BuildFromPartialBoxed(global::StructuredOutput.PartialObject view, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        bool ok = BuildFromPartial(view, context, out global::Contact built);
+        value = built;
+        return ok;
+    }
+
+    // Contact from its complete view
+    private static bool BuildFromPartial(global::StructuredOutput.PartialObject view, global::StructuredOutput.Reading.JsonReadContext context, out global::Contact value)
+    {
+        value = default!;
+        string mName = global::StructuredOutput.Streaming.PartialValues.Member<string>(view, 0);
+        string? mEmail = global::StructuredOutput.Streaming.PartialValues.Member<string?>(view, 1);
+        global::Address mAddress = default!;
+        if (global::StructuredOutput.Streaming.PartialValues.Object(view, 2) is { } view2 && !BuildFromAddressPartial(view2, context, out mAddress))
+        {
+            return false;
+        }
+
+        try
+        {
+            value = new global::Contact(mName, mEmail, mAddress);
+        }
+        catch (global::System.Exception exception)
+        {
+            return context.ReportConstructionFailed(exception);
+        }
+
+        return true;
+    }
+
+    // Address from its complete view
+    private static bool BuildFromAddressPartial(global::StructuredOutput.PartialObject view, global::StructuredOutput.Reading.JsonReadContext context, out global::Address value)
+    {
+        value = default!;
+        string mCity = global::StructuredOutput.Streaming.PartialValues.Member<string>(view, 0);
+        string mCountry = global::StructuredOutput.Streaming.PartialValues.Member<string>(view, 1);
+
+        try
+        {
+            value = new global::Address(mCity, mCountry);
+        }
+        catch (global::System.Exception exception)
+        {
+            return context.ReportConstructionFailed(exception);
+        }
+
+        return true;
     }
 }

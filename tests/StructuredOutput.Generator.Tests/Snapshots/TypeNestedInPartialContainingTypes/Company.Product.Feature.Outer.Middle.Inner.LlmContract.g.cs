@@ -301,7 +301,7 @@ file static class __Inner_LlmContract
     {
         global::StructuredOutput.Streaming.PartialMember.Text("Value", "value", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader0),
         global::StructuredOutput.Streaming.PartialMember.Object("Detail", "detail", true, global::StructuredOutput.Reading.ExpectedValues.Object, MemberReader1, static () => new global::Company.Product.Feature.Outer.Middle.Inner.DetailPartial(), false),
-    }, static () => new global::Company.Product.Feature.Outer.Middle.Inner.Partial());
+    }, static () => new global::Company.Product.Feature.Outer.Middle.Inner.Partial(), BuildFromPartialBoxed);
 
     internal static readonly global::StructuredOutput.Streaming.PartialShape ShapeOfDetailPartial = new("Detail", new global::StructuredOutput.Streaming.PartialMember[]
     {
@@ -342,5 +342,61 @@ file static class __Inner_LlmContract
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mLevel : null;
         return ok;
+    }
+
+    // The root's value from its complete view, boxed for the shape.
+    private static bool BuildFromPartialBoxed(global::StructuredOutput.PartialObject view, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        bool ok = BuildFromPartial(view, context, out global::Company.Product.Feature.Outer.Middle.Inner built);
+        value = built;
+        return ok;
+    }
+
+    // Inner from its complete view
+    private static bool BuildFromPartial(global::StructuredOutput.PartialObject view, global::StructuredOutput.Reading.JsonReadContext context, out global::Company.Product.Feature.Outer.Middle.Inner value)
+    {
+        value = default!;
+        string mValue = global::StructuredOutput.Streaming.PartialValues.Member<string>(view, 0);
+        global::Company.Product.Feature.Outer.Middle.Detail mDetail = default!;
+        if (global::StructuredOutput.Streaming.PartialValues.Object(view, 1) is { } view1 && !BuildFromDetailPartial(view1, context, out mDetail))
+        {
+            return false;
+        }
+
+        try
+        {
+            value = new global::Company.Product.Feature.Outer.Middle.Inner()
+            {
+                Value = mValue,
+                Detail = mDetail,
+            };
+        }
+        catch (global::System.Exception exception)
+        {
+            return context.ReportConstructionFailed(exception);
+        }
+
+        return true;
+    }
+
+    // Detail from its complete view
+    private static bool BuildFromDetailPartial(global::StructuredOutput.PartialObject view, global::StructuredOutput.Reading.JsonReadContext context, out global::Company.Product.Feature.Outer.Middle.Detail value)
+    {
+        value = default!;
+        int mLevel = global::StructuredOutput.Streaming.PartialValues.Member<int>(view, 0);
+
+        try
+        {
+            value = new global::Company.Product.Feature.Outer.Middle.Detail()
+            {
+                Level = mLevel,
+            };
+        }
+        catch (global::System.Exception exception)
+        {
+            return context.ReportConstructionFailed(exception);
+        }
+
+        return true;
     }
 }

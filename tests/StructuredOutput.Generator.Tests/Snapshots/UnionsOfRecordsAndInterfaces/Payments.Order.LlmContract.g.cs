@@ -835,7 +835,7 @@ file static class __Order_LlmContract
         global::StructuredOutput.Streaming.PartialMember.Value("Payment", "payment", true, global::StructuredOutput.Reading.ExpectedValues.Object, MemberReader1),
         global::StructuredOutput.Streaming.PartialMember.Value("Receipt", "receipt", false, global::StructuredOutput.Reading.ExpectedValues.Object + " or null", MemberReader2),
         global::StructuredOutput.Streaming.PartialMember.Value("Refunds", "refunds", true, global::StructuredOutput.Reading.ExpectedValues.Object, MemberReader3),
-    }, static () => new global::Payments.Order.Partial());
+    }, static () => new global::Payments.Order.Partial(), BuildFromPartialBoxed);
 
     // Order.Id
     internal static bool MemberReader0(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
@@ -883,5 +883,34 @@ file static class __Order_LlmContract
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mRefunds : null;
         return ok;
+    }
+
+    // The root's value from its complete view, boxed for the shape.
+    private static bool BuildFromPartialBoxed(global::StructuredOutput.PartialObject view, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        bool ok = BuildFromPartial(view, context, out global::Payments.Order built);
+        value = built;
+        return ok;
+    }
+
+    // Order from its complete view
+    private static bool BuildFromPartial(global::StructuredOutput.PartialObject view, global::StructuredOutput.Reading.JsonReadContext context, out global::Payments.Order value)
+    {
+        value = default!;
+        string mId = global::StructuredOutput.Streaming.PartialValues.Member<string>(view, 0);
+        global::Payments.Payment mPayment = global::StructuredOutput.Streaming.PartialValues.Member<global::Payments.Payment>(view, 1);
+        global::Payments.IReceipt? mReceipt = global::StructuredOutput.Streaming.PartialValues.Member<global::Payments.IReceipt?>(view, 2);
+        global::System.Collections.Generic.Dictionary<string, global::Payments.Payment> mRefunds = global::StructuredOutput.Streaming.PartialValues.Member<global::System.Collections.Generic.Dictionary<string, global::Payments.Payment>>(view, 3);
+
+        try
+        {
+            value = new global::Payments.Order(mId, mPayment, mReceipt, mRefunds);
+        }
+        catch (global::System.Exception exception)
+        {
+            return context.ReportConstructionFailed(exception);
+        }
+
+        return true;
     }
 }

@@ -1614,7 +1614,7 @@ file static class __Project_LlmContract
         global::StructuredOutput.Streaming.PartialMember.Text("Code", "code", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader14),
         global::StructuredOutput.Streaming.PartialMember.Value("Rating", "rating", false, global::StructuredOutput.Reading.ExpectedValues.Integer, MemberReader15),
         global::StructuredOutput.Streaming.PartialMember.Value("Due", "due", false, global::StructuredOutput.Reading.ExpectedValues.DateOnly + " or null", MemberReader16),
-    }, static () => new global::Streams.Project.Partial());
+    }, static () => new global::Streams.Project.Partial(), BuildFromPartialBoxed);
 
     internal static readonly global::StructuredOutput.Streaming.PartialShape ShapeOfPersonPartial = new("Person", new global::StructuredOutput.Streaming.PartialMember[]
     {
@@ -2100,5 +2100,183 @@ file static class __Project_LlmContract
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mLine : null;
         return ok;
+    }
+
+    // The root's value from its complete view, boxed for the shape.
+    private static bool BuildFromPartialBoxed(global::StructuredOutput.PartialObject view, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        bool ok = BuildFromPartial(view, context, out global::Streams.Project built);
+        value = built;
+        return ok;
+    }
+
+    // Project from its complete view
+    private static bool BuildFromPartial(global::StructuredOutput.PartialObject view, global::StructuredOutput.Reading.JsonReadContext context, out global::Streams.Project value)
+    {
+        value = default!;
+        string mName = global::StructuredOutput.Streaming.PartialValues.Member<string>(view, 0);
+        global::Streams.Person mOwner = default!;
+        if (global::StructuredOutput.Streaming.PartialValues.Object(view, 1) is { } view1 && !BuildFromPersonPartial(view1, context, out mOwner))
+        {
+            return false;
+        }
+        if (!global::StructuredOutput.Streaming.PartialValues.List<global::Streams.Person>(view, 2, BuildFromPersonPartial, context, out var items2))
+        {
+            return false;
+        }
+        global::System.Collections.Generic.List<global::Streams.Person> mMembers = items2!;
+        var items3 = global::StructuredOutput.Streaming.PartialValues.List<string>(view, 3);
+        global::System.Collections.Generic.IReadOnlyList<string> mTags = items3!;
+        var items4 = global::StructuredOutput.Streaming.PartialValues.List<int>(view, 4);
+        int[] mScores = items4!.ToArray();
+        var items5 = global::StructuredOutput.Streaming.PartialValues.List<global::Streams.Priority>(view, 5);
+        global::System.Collections.Immutable.ImmutableArray<global::Streams.Priority> mPriorities = global::System.Collections.Immutable.ImmutableArray.CreateRange(items5!);
+        var items6 = global::StructuredOutput.Streaming.PartialValues.List<global::System.Collections.Generic.List<int>>(view, 6);
+        global::System.Collections.Generic.List<global::System.Collections.Generic.List<int>> mGrid = items6!;
+        global::System.Collections.Generic.Dictionary<string, int> mBudget = global::StructuredOutput.Streaming.PartialValues.Member<global::System.Collections.Generic.Dictionary<string, int>>(view, 7);
+        global::System.Collections.Generic.HashSet<string> mLabels = global::StructuredOutput.Streaming.PartialValues.Member<global::System.Collections.Generic.HashSet<string>>(view, 8);
+        global::Streams.Attachment mCover = global::StructuredOutput.Streaming.PartialValues.Member<global::Streams.Attachment>(view, 9);
+        var items10 = global::StructuredOutput.Streaming.PartialValues.List<global::Streams.Attachment?>(view, 10);
+        global::System.Collections.Generic.List<global::Streams.Attachment?> mAttachments = items10!;
+        global::Streams.Node mTree = default!;
+        if (global::StructuredOutput.Streaming.PartialValues.Object(view, 11) is { } view11 && !BuildFromNodePartial(view11, context, out mTree))
+        {
+            return false;
+        }
+        if (!global::StructuredOutput.Streaming.PartialValues.List<global::Streams.Chore?>(view, 12, BuildFromChorePartial2, context, out var items12))
+        {
+            return false;
+        }
+        global::System.Collections.Generic.List<global::Streams.Chore?> mChores = items12!;
+        global::Streams.Other.Address mBilling = default!;
+        if (global::StructuredOutput.Streaming.PartialValues.Object(view, 13) is { } view13 && !BuildFromAddressPartial2(view13, context, out mBilling))
+        {
+            return false;
+        }
+        string mCode = global::StructuredOutput.Streaming.PartialValues.Member<string>(view, 14);
+        int mRating = global::StructuredOutput.Streaming.PartialValues.Member<int>(view, 15);
+        global::System.DateOnly? mDue = global::StructuredOutput.Streaming.PartialValues.Member<global::System.DateOnly?>(view, 16);
+
+        try
+        {
+            value = new global::Streams.Project(mName, mOwner, mMembers, mTags, mScores, mPriorities, mGrid, mBudget, mLabels, mCover, mAttachments, mTree, mChores, mBilling, mCode, mRating, mDue);
+        }
+        catch (global::System.Exception exception)
+        {
+            return context.ReportConstructionFailed(exception);
+        }
+
+        return true;
+    }
+
+    // Person from its complete view
+    private static bool BuildFromPersonPartial(global::StructuredOutput.PartialObject view, global::StructuredOutput.Reading.JsonReadContext context, out global::Streams.Person value)
+    {
+        value = default!;
+        string mName = global::StructuredOutput.Streaming.PartialValues.Member<string>(view, 0);
+        global::Streams.Address? mHome = default!;
+        if (global::StructuredOutput.Streaming.PartialValues.Object(view, 1) is { } view1 && !BuildFromAddressPartial(view1, context, out mHome))
+        {
+            return false;
+        }
+        var items2 = global::StructuredOutput.Streaming.PartialValues.List<string>(view, 2);
+        global::System.Collections.Generic.List<string> mEmails = items2!;
+
+        try
+        {
+            value = new global::Streams.Person(mName, mHome, mEmails);
+        }
+        catch (global::System.Exception exception)
+        {
+            return context.ReportConstructionFailed(exception);
+        }
+
+        return global::StructuredOutput.Validation.JsonValidators.ValidateObject(context, value, "Person", s_Person_MemberNames);
+    }
+
+    // Address from its complete view
+    private static bool BuildFromAddressPartial(global::StructuredOutput.PartialObject view, global::StructuredOutput.Reading.JsonReadContext context, out global::Streams.Address value)
+    {
+        value = default!;
+        string mStreet = global::StructuredOutput.Streaming.PartialValues.Member<string>(view, 0);
+        string mCity = global::StructuredOutput.Streaming.PartialValues.Member<string>(view, 1);
+
+        try
+        {
+            value = new global::Streams.Address(mStreet, mCity);
+        }
+        catch (global::System.Exception exception)
+        {
+            return context.ReportConstructionFailed(exception);
+        }
+
+        return true;
+    }
+
+    // Node from its complete view
+    private static bool BuildFromNodePartial(global::StructuredOutput.PartialObject view, global::StructuredOutput.Reading.JsonReadContext context, out global::Streams.Node value)
+    {
+        value = default!;
+        string mLabel = global::StructuredOutput.Streaming.PartialValues.Member<string>(view, 0);
+        if (!global::StructuredOutput.Streaming.PartialValues.List<global::Streams.Node>(view, 1, BuildFromNodePartial, context, out var items1))
+        {
+            return false;
+        }
+        global::System.Collections.Generic.List<global::Streams.Node> mChildren = items1!;
+        global::Streams.Node? mNext = default!;
+        if (global::StructuredOutput.Streaming.PartialValues.Object(view, 2) is { } view2 && !BuildFromNodePartial(view2, context, out mNext))
+        {
+            return false;
+        }
+
+        try
+        {
+            value = new global::Streams.Node(mLabel, mChildren, mNext);
+        }
+        catch (global::System.Exception exception)
+        {
+            return context.ReportConstructionFailed(exception);
+        }
+
+        return true;
+    }
+
+    // Chore from its complete view
+    private static bool BuildFromChorePartial2(global::StructuredOutput.PartialObject view, global::StructuredOutput.Reading.JsonReadContext context, out global::Streams.Chore value)
+    {
+        value = default!;
+        string mTitle = global::StructuredOutput.Streaming.PartialValues.Member<string>(view, 0);
+        bool mIsComplete = global::StructuredOutput.Streaming.PartialValues.Member<bool>(view, 1);
+        string mChorePartial = global::StructuredOutput.Streaming.PartialValues.Member<string>(view, 2);
+        string mGetText = global::StructuredOutput.Streaming.PartialValues.Member<string>(view, 3);
+
+        try
+        {
+            value = new global::Streams.Chore(mTitle, mIsComplete, mChorePartial, mGetText);
+        }
+        catch (global::System.Exception exception)
+        {
+            return context.ReportConstructionFailed(exception);
+        }
+
+        return true;
+    }
+
+    // Address from its complete view
+    private static bool BuildFromAddressPartial2(global::StructuredOutput.PartialObject view, global::StructuredOutput.Reading.JsonReadContext context, out global::Streams.Other.Address value)
+    {
+        value = default!;
+        string mLine = global::StructuredOutput.Streaming.PartialValues.Member<string>(view, 0);
+
+        try
+        {
+            value = new global::Streams.Other.Address(mLine);
+        }
+        catch (global::System.Exception exception)
+        {
+            return context.ReportConstructionFailed(exception);
+        }
+
+        return true;
     }
 }

@@ -412,7 +412,7 @@ file static class __Book_LlmContract
         global::StructuredOutput.Streaming.PartialMember.Object("Author", "author", true, global::StructuredOutput.Reading.ExpectedValues.Object, MemberReader1, static () => new global::Docs.Book.AuthorPartial(), false),
         global::StructuredOutput.Streaming.PartialMember.Value("Pages", "pages", false, global::StructuredOutput.Reading.ExpectedValues.Integer + " or null", MemberReader2),
         global::StructuredOutput.Streaming.PartialMember.Value("Genre", "genre", true, s_GenreNames.Expected, MemberReader3),
-    }, static () => new global::Docs.Book.Partial());
+    }, static () => new global::Docs.Book.Partial(), BuildFromPartialBoxed);
 
     internal static readonly global::StructuredOutput.Streaming.PartialShape ShapeOfAuthorPartial = new("Author", new global::StructuredOutput.Streaming.PartialMember[]
     {
@@ -490,5 +490,61 @@ file static class __Book_LlmContract
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mBorn : null;
         return ok;
+    }
+
+    // The root's value from its complete view, boxed for the shape.
+    private static bool BuildFromPartialBoxed(global::StructuredOutput.PartialObject view, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        bool ok = BuildFromPartial(view, context, out global::Docs.Book built);
+        value = built;
+        return ok;
+    }
+
+    // Book from its complete view
+    private static bool BuildFromPartial(global::StructuredOutput.PartialObject view, global::StructuredOutput.Reading.JsonReadContext context, out global::Docs.Book value)
+    {
+        value = default!;
+        string mTitle = global::StructuredOutput.Streaming.PartialValues.Member<string>(view, 0);
+        global::Docs.Author mAuthor = default!;
+        if (global::StructuredOutput.Streaming.PartialValues.Object(view, 1) is { } view1 && !BuildFromAuthorPartial(view1, context, out mAuthor))
+        {
+            return false;
+        }
+        int? mPages = global::StructuredOutput.Streaming.PartialValues.Member<int?>(view, 2);
+        global::Docs.Genre mGenre = global::StructuredOutput.Streaming.PartialValues.Member<global::Docs.Genre>(view, 3);
+
+        try
+        {
+            value = new global::Docs.Book(mTitle, mAuthor, mPages, mGenre);
+        }
+        catch (global::System.Exception exception)
+        {
+            return context.ReportConstructionFailed(exception);
+        }
+
+        return true;
+    }
+
+    // Author from its complete view
+    private static bool BuildFromAuthorPartial(global::StructuredOutput.PartialObject view, global::StructuredOutput.Reading.JsonReadContext context, out global::Docs.Author value)
+    {
+        value = default!;
+        string mName = global::StructuredOutput.Streaming.PartialValues.Member<string>(view, 0);
+        int? mBorn = global::StructuredOutput.Streaming.PartialValues.Member<int?>(view, 1);
+
+        try
+        {
+            value = new global::Docs.Author()
+            {
+                Name = mName,
+                Born = mBorn,
+            };
+        }
+        catch (global::System.Exception exception)
+        {
+            return context.ReportConstructionFailed(exception);
+        }
+
+        return true;
     }
 }

@@ -1,0 +1,219 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text.Json.Nodes;
+using System.Threading.Tasks;
+using StructuredOutput.Streaming;
+
+namespace StructuredOutput.Tests.Streaming;
+
+/// <summary>
+/// The value at the end of a stream: built from the complete view when the reader read the answer exactly as
+/// <c>Parse</c> does (every member present, none unknown, nothing repaired), and then always what <c>Parse</c> gives on
+/// the whole text, repairs included; parsed whole in every other case. The view stays readable once the reader has
+/// given its buffer back.
+/// </summary>
+public partial class GeneratedStreamingPropertyTests
+{
+    [Theory]
+    [MemberData(nameof(Seeds))]
+    public void A_strict_answer_with_every_member_is_built_from_its_view_as_Parse_reads_it(int seed)
+    {
+        var random = new Random(500 + seed);
+        for (int round = 0; round < 3; round++)
+        {
+            StreamedDocument document = Documents.Random(random);
+            string compact = LlmContract<StreamedDocument>.ToJson(document);
+            foreach (string text in new[] { compact, new VariedWriter(random, null).Write(JsonNode.Parse(compact)) })
+            {
+                for (int split = 0; split < 4; split++)
+                {
+                    PartialAnswerReader reader = Fed(RandomChunks(text, random));
+                    Assert.True(reader.TryBuild(text, out ParseResult<StreamedDocument> built), text);
+                    AssertSameResult(LlmContract<StreamedDocument>.Parse(text), built);
+                }
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData("Here it is:\n```json\n{0}\n```\nDone.")]
+    [InlineData("```json\n{0}\n```")]
+    [InlineData("The document: {0}")]
+    [InlineData("{0}\nThat is all.")]
+    [InlineData("\uFEFF{0}")]
+    [InlineData(" \n\t{0} \n ")]
+    public void Prose_and_fences_around_a_built_answer_give_Parses_repairs(string frame)
+    {
+        var random = new Random(frame.Length);
+        string json = LlmContract<StreamedDocument>.ToJson(Documents.Random(random));
+        string text = frame.Replace("{0}", json, StringComparison.Ordinal);
+        PartialAnswerReader reader = Fed(RandomChunks(text, random));
+
+        ParseResult<StreamedDocument> parsed = LlmContract<StreamedDocument>.Parse(text);
+        Assert.True(reader.TryBuild(text, out ParseResult<StreamedDocument> built));
+        AssertSameResult(parsed, built);
+    }
+
+    public static TheoryData<string> Unbuilt => new()
+    {
+        "unknown member",
+        "optional member left out",
+        "required member left out",
+        "number as text",
+        "a second object after it",
+        "trailing comma",
+        "not the text that was read",
+    };
+
+    [Theory]
+    [MemberData(nameof(Unbuilt))]
+    public async Task An_answer_the_reader_did_not_read_exactly_as_Parse_is_parsed_whole_with_the_same_result(string change)
+    {
+        var random = new Random(change.Length * 7);
+        StreamedDocument document = Documents.Random(random);
+        JsonObject json = JsonNode.Parse(LlmContract<StreamedDocument>.ToJson(document))!.AsObject();
+        string? text = null;
+        switch (change)
+        {
+            case "unknown member":
+                json["notInTheContract"] = 1;
+                break;
+            case "optional member left out":
+                json.Remove("active");
+                break;
+            case "required member left out":
+                json.Remove("title");
+                break;
+            case "number as text":
+                json["count"] = json["count"]!.GetValue<int>().ToString(System.Globalization.CultureInfo.InvariantCulture);
+                break;
+            case "a second object after it":
+                text = json.ToJsonString() + "\n{\"title\":\"another\"}";
+                break;
+            case "trailing comma":
+                string compact = json.ToJsonString();
+                text = compact[..^1] + ",}";
+                break;
+        }
+
+        text ??= json.ToJsonString();
+        PartialAnswerReader reader = Fed(RandomChunks(text, random));
+        if (change == "not the text that was read")
+        {
+            Assert.False(reader.TryBuild<StreamedDocument>(text + " ", out _));
+            Assert.False(reader.TryBuild<StreamedDocument>(text[..^1], out _));
+            Assert.True(reader.TryBuild<StreamedDocument>(text, out _));
+            return;
+        }
+
+        Assert.False(reader.TryBuild<StreamedDocument>(text, out _));
+
+        // And a streamed extraction of it ends as an unstreamed one.
+        var client = new ScriptedStreamClient(RandomChunks(text, random).ToArray());
+        ExtractionResult<StreamedDocument>? streamed = null;
+        await foreach (ExtractionUpdate<StreamedDocument> update in client.ExtractStreamingAsync<StreamedDocument>("the document", new ExtractOptions { MaxRetries = 0 }))
+        {
+            streamed = update.Result ?? streamed;
+        }
+
+        ExtractionResult<StreamedDocument> whole = await new ScriptedStreamClient(text).TryExtractAsync<StreamedDocument>("the document", new ExtractOptions { MaxRetries = 0 });
+        Assert.Equal(whole.IsSuccess, streamed!.IsSuccess);
+        Assert.Equal(whole.Errors.Select(e => (e.Path, e.Kind, e.Message)), streamed.Errors.Select(e => (e.Path, e.Kind, e.Message)));
+        Assert.Equal(whole.Attempts[0].Repairs, streamed.Attempts[0].Repairs);
+        if (whole.IsSuccess)
+        {
+            Assert.Equal(LlmContract<StreamedDocument>.ToJson(whole.Value!), LlmContract<StreamedDocument>.ToJson(streamed.Value!));
+        }
+    }
+
+    [Theory]
+    [InlineData(6)]
+    [InlineData(7)]
+    [InlineData(8)]
+    [InlineData(9)]
+    public void An_answer_at_and_past_the_depth_limit_ends_as_Parse_decides(int treeDepth)
+    {
+        // The tree's nodes nest two levels each (a node, its children's list): the limit falls inside the tree.
+        var options = new ParseOptions { MaxDepth = 16 };
+        var random = new Random(treeDepth);
+        StreamedDocument document = Documents.Random(random) with { Tree = Chain(treeDepth) };
+        string text = LlmContract<StreamedDocument>.ToJson(document);
+        var reader = new PartialAnswerReader(Shape, options);
+        foreach (string chunk in RandomChunks(text, random))
+        {
+            reader.Append(chunk);
+        }
+
+        ParseResult<StreamedDocument> parsed = LlmContract<StreamedDocument>.Parse(text, options);
+        if (reader.TryBuild(text, out ParseResult<StreamedDocument> built))
+        {
+            AssertSameResult(parsed, built);
+        }
+        else
+        {
+            Assert.False(parsed.IsSuccess && reader.IsStrict && reader.IsRootClosed && reader.ErrorCount == 0, "read strictly and whole, yet not built");
+        }
+
+        static StreamedNode Chain(int depth) => new("n" + depth, depth == 0 ? new List<StreamedNode>() : new List<StreamedNode> { Chain(depth - 1) }, null);
+    }
+
+    [Fact]
+    public void The_view_stays_readable_after_the_reader_gives_its_buffer_back()
+    {
+        StreamedDocument document = Documents.Random(new Random(9)) with { Title = "A title that is cut", Code = "AB-123" };
+        string text = LlmContract<StreamedDocument>.ToJson(document);
+        int cut = text.IndexOf("is cut", StringComparison.Ordinal);
+
+        // An open string: the title so far.
+        var reader = new PartialAnswerReader(Shape, null);
+        reader.Append(text[..cut]);
+        var view = (StreamedDocument.Partial)reader.Root!;
+        reader.Release();
+        Assert.Equal("A title that ", view.Title);
+        Assert.False(reader.Append(text[cut..]));
+
+        // A string that closed invalid stays in the view as its text.
+        string broken = text.Replace("\"AB-123\"", "\"AB-12x\"", StringComparison.Ordinal);
+        int inCode = broken.IndexOf("AB-12x", StringComparison.Ordinal) + 3;
+        reader = new PartialAnswerReader(Shape, null);
+        reader.Append(broken[..inCode]);
+        reader.Append(broken[inCode..]);
+        view = (StreamedDocument.Partial)reader.Root!;
+        Assert.Contains(reader.Errors, e => e.Path == "$.code");
+        reader.Release();
+        Assert.Equal("AB-12x", view.Code);
+        Assert.False(view.IsMemberComplete(nameof(StreamedDocument.Code)));
+    }
+
+    [Fact]
+    public void A_builder_refuses_a_view_that_is_not_complete()
+    {
+        string text = LlmContract<StreamedDocument>.ToJson(Documents.Random(new Random(3)));
+        var reader = new PartialAnswerReader(Shape, null);
+        reader.Append(text[..(text.Length / 2)]);
+        PartialObject view = reader.Root!;
+
+        Assert.Throws<InvalidOperationException>(() => PartialValues.Member<string>(view, Shape.Members.Count - 1));
+        Assert.False(reader.TryBuild<StreamedDocument>(text[..(text.Length / 2)], out _));
+    }
+
+    private static PartialAnswerReader Fed(IEnumerable<string> chunks)
+    {
+        var reader = new PartialAnswerReader(Shape, null);
+        foreach (string chunk in chunks)
+        {
+            reader.Append(chunk);
+        }
+
+        return reader;
+    }
+
+    private static void AssertSameResult(ParseResult<StreamedDocument> parsed, ParseResult<StreamedDocument> built)
+    {
+        Assert.True(parsed.IsSuccess, string.Join("; ", parsed.Errors));
+        Assert.True(built.IsSuccess);
+        Assert.Equal(LlmContract<StreamedDocument>.ToJson(parsed.Value!), LlmContract<StreamedDocument>.ToJson(built.Value!));
+        Assert.Equal(parsed.Repairs, built.Repairs);
+    }
+}
