@@ -12,7 +12,8 @@ namespace StructuredOutput;
 /// <typeparam name="TItem">The item type: a generated view for objects, <see cref="string"/> for text, else the element's own type.</typeparam>
 public sealed class PartialList<TItem> : IReadOnlyList<TItem>, IPartialList
 {
-    private readonly List<object?> _items = new();
+    private object?[] _items = Array.Empty<object?>();
+    private int _count;
 
     /// <summary>Creates an empty list. The streaming reader creates them; tests may too.</summary>
     public PartialList()
@@ -20,7 +21,7 @@ public sealed class PartialList<TItem> : IReadOnlyList<TItem>, IPartialList
     }
 
     /// <summary>The number of items begun so far, complete or not.</summary>
-    public int Count => _items.Count;
+    public int Count => _count;
 
     /// <summary>How many items, from the first, are complete; they will not change again.</summary>
     public int CompleteCount { get; private set; }
@@ -36,7 +37,7 @@ public sealed class PartialList<TItem> : IReadOnlyList<TItem>, IPartialList
     {
         get
         {
-            object? item = _items[index];
+            object? item = (uint)index < (uint)_count ? _items[index] : throw new ArgumentOutOfRangeException(nameof(index), index, "The index is outside the items begun so far.");
             return item is PartialText text ? (TItem)(object)text.ToString() : (TItem)item!;
         }
     }
@@ -45,7 +46,7 @@ public sealed class PartialList<TItem> : IReadOnlyList<TItem>, IPartialList
     /// <returns>The enumerator.</returns>
     public IEnumerator<TItem> GetEnumerator()
     {
-        for (int i = 0; i < _items.Count; i++)
+        for (int i = 0; i < _count; i++)
         {
             yield return this[i];
         }
@@ -53,31 +54,42 @@ public sealed class PartialList<TItem> : IReadOnlyList<TItem>, IPartialList
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
-    int IPartialList.Count => _items.Count;
+    int IPartialList.Count => _count;
 
     object? IPartialList.this[int index] => _items[index];
 
-    void IPartialList.Add(object? item) => _items.Add(item);
+    void IPartialList.Add(object? item) => Add(item);
 
-    void IPartialList.SetLast(object? item) => _items[^1] = item;
+    void IPartialList.SetLast(object? item) => _items[_count - 1] = item;
 
     void IPartialList.CompleteLast(object? item)
     {
-        _items[^1] = item;
-        CompleteCount = _items.Count;
+        _items[_count - 1] = item;
+        CompleteCount = _count;
     }
 
     void IPartialList.AddComplete(object? item)
     {
-        _items.Add(item);
-        CompleteCount = _items.Count;
+        Add(item);
+        CompleteCount = _count;
     }
 
     void IPartialList.RemoveLast()
     {
-        _items.RemoveAt(_items.Count - 1);
-        CompleteCount = Math.Min(CompleteCount, _items.Count);
+        _items[--_count] = null;
+        CompleteCount = Math.Min(CompleteCount, _count);
     }
 
     void IPartialList.Close() => IsComplete = true;
+
+    // The items are kept in an array of their own (a list's wrapper would be one more object per list of the view).
+    private void Add(object? item)
+    {
+        if (_count == _items.Length)
+        {
+            Array.Resize(ref _items, _count == 0 ? 4 : _count * 2);
+        }
+
+        _items[_count++] = item;
+    }
 }

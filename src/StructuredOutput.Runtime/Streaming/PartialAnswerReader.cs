@@ -72,6 +72,9 @@ internal sealed class PartialAnswerReader
 
     // The text of a string member or item still being written: where its decoding goes on.
     private PartialText? _text;
+
+    // A text whose string completed: the view holds the string now, so the next open string takes it.
+    private PartialText? _spareText;
     private int _lastEscape = -1;
 
     // The root list member whose closed items are reported, and those items not yet taken.
@@ -499,20 +502,27 @@ internal sealed class PartialAnswerReader
                 return false;
             }
 
-            _text = new PartialText(this, contentStart);
+            _text = NewText(contentStart);
             frame.View.SetSlot(frame.Member, _text);
             return true;
         }
 
         if (frame.Kind == FrameKind.List && !frame.Stopped && frame.Element!.Kind == PartialKind.Text && !frame.ItemShown)
         {
-            _text = new PartialText(this, contentStart);
+            _text = NewText(contentStart);
             frame.List!.Add(_text);
             frame.ItemShown = true;
             return true;
         }
 
         return false;
+    }
+
+    private PartialText NewText(int contentStart)
+    {
+        PartialText? spare = _spareText;
+        _spareText = null;
+        return spare?.Reset(this, contentStart) ?? new PartialText(this, contentStart);
     }
 
     // Decodes the open string's text up to 'limit' (exclusive), never splitting an escape or a UTF-8 sequence.
@@ -764,7 +774,7 @@ internal sealed class PartialAnswerReader
     {
         if (token == JsonTokenType.PropertyName)
         {
-            int index = MatchMember(ref reader, frame.Shape!);
+            int index = MatchMember(ref reader, frame.Shape!, frame.Member + 1);
             if (index < 0)
             {
                 frame.Pending = Pending.Unknown;
@@ -895,6 +905,7 @@ internal sealed class PartialAnswerReader
                 object? shown = Shown(member.Kind, member.Element, value);
                 _exact &= shown is not null || value is null;
                 frame.View!.Complete(target.Index, shown);
+                _spareText = closing ?? _spareText;
             }
             else if (closing is not null)
             {
@@ -916,6 +927,8 @@ internal sealed class PartialAnswerReader
             {
                 frame.List!.AddComplete(item);
             }
+
+            _spareText = closing ?? _spareText;
 
             ItemClosed(frame, item);
         }
@@ -1127,18 +1140,18 @@ internal sealed class PartialAnswerReader
         return ok && _context.ErrorCount == before;
     }
 
-    private static int MatchMember(ref Utf8JsonReader reader, PartialShape shape)
+    private static int MatchMember(ref Utf8JsonReader reader, PartialShape shape, int expected)
     {
         if (!reader.ValueIsEscaped)
         {
-            return shape.IndexOfJsonName(reader.ValueSpan);
+            return shape.IndexOfJsonName(reader.ValueSpan, expected);
         }
 
         byte[] rented = ArrayPool<byte>.Shared.Rent(reader.ValueSpan.Length);
         try
         {
             int written = reader.CopyString(rented);
-            return shape.IndexOfJsonName(rented.AsSpan(0, written));
+            return shape.IndexOfJsonName(rented.AsSpan(0, written), expected);
         }
         finally
         {

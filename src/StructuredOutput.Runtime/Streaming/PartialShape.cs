@@ -66,8 +66,14 @@ public sealed class PartialShape
     public IReadOnlyList<PartialMember> Members => _members;
 
     /// <summary>The index of the member whose JSON name is <paramref name="utf8JsonName"/> (matched exactly, as the parser does), or -1.</summary>
-    internal int IndexOfJsonName(ReadOnlySpan<byte> utf8JsonName)
+    internal int IndexOfJsonName(ReadOnlySpan<byte> utf8JsonName, int expected = 0)
     {
+        // Members mostly come in the schema's order: the one after the last is tried first.
+        if ((uint)expected < (uint)_members.Length && utf8JsonName.SequenceEqual(_members[expected].Utf8JsonName))
+        {
+            return expected;
+        }
+
         for (int i = 0; i < _members.Length; i++)
         {
             if (utf8JsonName.SequenceEqual(_members[i].Utf8JsonName))

@@ -12,7 +12,7 @@ namespace StructuredOutput.Streaming;
 internal sealed class PartialText
 {
     private StringBuilder? _text; // made when the first piece is decoded: a text nobody reads costs none
-    private readonly PartialAnswerReader? _source;
+    private PartialAnswerReader? _source;
     private string? _cached;
 
     public PartialText()
@@ -27,6 +27,17 @@ internal sealed class PartialText
     }
 
     /// <summary>Where the bytes not yet decoded begin in the reader's buffer.</summary>
+    /// <summary>Starts over as the text of another string of <paramref name="source"/> (a text whose string completed is reused).</summary>
+    public PartialText Reset(PartialAnswerReader source, int start)
+    {
+        _source = source;
+        Position = start;
+        Limit = start;
+        _text?.Clear();
+        _cached = null;
+        return this;
+    }
+
     public int Position { get; set; }
 
     /// <summary>Where the bytes that have arrived end (exclusive), short of a character not yet complete.</summary>
