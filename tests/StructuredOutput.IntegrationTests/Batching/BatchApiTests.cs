@@ -298,7 +298,7 @@ public sealed class BatchApiTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_repeated_id_is_caught_across_windows_and_the_fixed_run_resumes_the_windows_already_read()
+    public async Task A_repeated_id_at_the_end_of_the_input_is_caught_before_anything_is_uploaded()
     {
         string[] inputs = { "good 0", "good 1", "good 2", "good 3" };
         async IAsyncEnumerable<BatchItem> WithRepeat()
@@ -320,12 +320,15 @@ public sealed class BatchApiTests : IAsyncLifetime
             }
         });
         Assert.Contains("'id-0' is repeated", e.Message, StringComparison.Ordinal);
-        Assert.Equal(4, seen.Count); // the first two windows ran; nothing of the third was uploaded
-        Assert.Equal(2, _server.Uploads.Count);
+        Assert.Empty(seen);
+        Assert.Empty(_server.Uploads);
+        Assert.Equal(0, _server.BatchCount);
 
         var fixedRun = await Collect(Extractor(o => o.MaxRequestsPerFile = 2).ExtractAsync(Items(inputs.Append("good 4"))));
-        Assert.Equal(4, fixedRun.Count(r => r.Resumed));
-        Assert.Equal(new[] { "id-4" }, Lines(_server.Uploads[2]).Select(l => (string)l["custom_id"]!));
+        Assert.Equal(Ids(5), fixedRun.Select(r => r.Id).Order());
+        Assert.All(fixedRun, r => Assert.False(r.Resumed));
+        Assert.All(fixedRun, r => Assert.Equal(int.Parse(r.Id.Substring(3)), r.Result.Value!.X));
+        Assert.Equal(new[] { 2, 2, 1 }, _server.Uploads.Select(u => Lines(u).Length));
     }
 
     [Fact]
