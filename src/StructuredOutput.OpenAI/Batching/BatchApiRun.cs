@@ -19,14 +19,20 @@ using StructuredOutput.Telemetry;
 namespace StructuredOutput.Batching;
 
 /// <summary>
-/// A batch run on OpenAI's Batch API. Items are taken in windows of up to <see cref="OpenAIBatchOptions.MaxRequestsPerFile"/>;
-/// each round of a window (first requests, then re-asks) is written to input files within the limits, uploaded and
-/// submitted through the SDK's file and batch clients, polled with back-off, and its output and error files read line
-/// by line as streams. Each answer is judged by the item's <see cref="ExtractionConversation{T}"/>; an answer to re-ask
-/// goes into the next round. The journal keeps the submitted batches, each judged attempt and each result, and for each
-/// batch read its usage and the requests it sent again, so a run stopped at any moment resumes by polling the batches it
-/// had submitted instead of submitting them again, with the same usage and resubmission counts. The journal is synced to
-/// the disk after each batch is submitted and after each batch's results are recorded.
+/// A batch run on OpenAI's Batch API. The items are first read once into a temporary spool file (<see cref="BatchSpool"/>),
+/// every id checked, so a repeat anywhere ends the run before anything is uploaded. Then batches are kept in flight:
+/// while fewer than <see cref="OpenAIBatchOptions.MaxBatchesInFlight"/> are active (and their estimated tokens leave room
+/// in <see cref="OpenAIBatchOptions.MaxEnqueuedTokens"/>), the next batch is written within the file limits, uploaded and
+/// submitted through the SDK's file and batch clients: the requests of the lowest round waiting (requests sent again,
+/// re-asks), topped up with the first requests of the next items of the spool. The active batches are polled with
+/// back-off, and each one that ends has its output and error files read line by line as streams. Each answer is judged
+/// by the item's <see cref="ExtractionConversation{T}"/>, rebuilt from the spool and the item's earlier answers (a pending
+/// item keeps only its id, its place in the spool and its answers); an answer to re-ask waits for a later batch. A batch
+/// failed with <c>token_limit_exceeded</c> while others are active is not fatal: its requests wait for one to end, and
+/// the run keeps to as many batches at once as were active. The journal keeps the submitted batches, each judged attempt
+/// and each result, and for each batch read its usage and the requests it sent again, so a run stopped at any moment
+/// resumes by polling every batch it had open instead of submitting them again, with the same usage and resubmission
+/// counts. The journal is synced to the disk after each batch is submitted and after each batch's results are recorded.
 /// </summary>
 internal sealed class BatchApiRun<T>
     where T : ILlmExtractable<T>
@@ -193,6 +199,8 @@ internal sealed class BatchApiRun<T>
                 _tally.InFlight(batch.Ids.Count);
             }
         }
+
+        openEntries.Clear();
 
         await using IAsyncEnumerator<(BatchItem Item, SpoolEntry Entry)> unread = spool.ReadAllAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
         _unread = unread;
