@@ -65,6 +65,9 @@ internal sealed class BatchApiRun<T>
     private long _activeTokens;
     private int _maxInFlight;
 
+    /// <summary>How many items read from the spool were past their first round (an earlier run re-asked them).</summary>
+    private int _readPastFirstRound;
+
     public BatchApiRun(OpenAIFileClient files, BatchClient batches, string model, OpenAIBatchOptions options, BatchTally tally)
     {
         _files = files;
@@ -347,6 +350,7 @@ internal sealed class BatchApiRun<T>
         var batch = new ActiveBatch(string.Empty, round);
         var states = new List<ItemState>();
         bool resultsWaiting = false;
+        int pastFirstRound = _readPastFirstRound;
         try
         {
             await using (var file = new FileStream(path, FileMode.Create, FileAccess.ReadWrite, FileShare.None, 64 * 1024, FileOptions.Asynchronous))
@@ -406,7 +410,9 @@ internal sealed class BatchApiRun<T>
 
                 if (batch.Ids.Count == 0)
                 {
-                    return resultsWaiting;
+                    // Call again when results wait to be returned, or when the spool gave items that wait for a later
+                    // round's batch (the next call writes theirs).
+                    return resultsWaiting || _readPastFirstRound != pastFirstRound;
                 }
 
                 file.Position = 0;
@@ -510,6 +516,8 @@ internal sealed class BatchApiRun<T>
             {
                 return (state, item.Input);
             }
+
+            _readPastFirstRound++;
         }
 
         return (null, null);

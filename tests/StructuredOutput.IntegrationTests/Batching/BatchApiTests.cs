@@ -595,6 +595,30 @@ public sealed class BatchApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_run_stopped_after_a_re_ask_was_journaled_but_not_submitted_submits_it_when_resumed()
+    {
+        string[] inputs = { "good 0", "bad 1" };
+        await foreach (var first in Extractor().ExtractAsync(Items(inputs)))
+        {
+            break; // the first batch is read ("bad 1" judged and to be re-asked), its re-ask not yet submitted
+        }
+
+        Assert.Equal(1, _server.BatchCount);
+
+        var results = await Collect(Extractor().ExtractAsync(Items(inputs)));
+
+        Assert.Equal(Ids(2), results.Select(r => r.Id).Order());
+        Assert.True(results.Single(r => r.Id == "id-0").Resumed);
+        ExtractionResult<BatchPoint> reasked = results.Single(r => r.Id == "id-1").Result;
+        Assert.Equal(new BatchPoint(1, 0), reasked.Value);
+        Assert.Equal(2, reasked.Attempts.Count);
+        Assert.Equal(2, _server.BatchCount);
+        JsonObject line = Assert.Single(Lines(_server.Uploads[1]));
+        Assert.Equal("id-1", (string)line["custom_id"]!);
+        Assert.Equal("I could not find a point.", new RecordedRequest("/v1/chat/completions", line["body"]!.ToJsonString()).Text(2));
+    }
+
+    [Fact]
     public async Task An_input_with_an_image_goes_through_the_spool_with_its_image_part()
     {
         byte[] png = TestMedia.Png(24, 16, seed: 11);
