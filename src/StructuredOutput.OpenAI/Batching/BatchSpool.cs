@@ -42,6 +42,9 @@ internal sealed class BatchSpool : IAsyncDisposable
     /// <summary>How many items the spool holds.</summary>
     public int Count { get; }
 
+    /// <summary>The spool file's path (deleted when the spool is disposed).</summary>
+    public string FilePath => _path;
+
     /// <summary>
     /// Reads every item of <paramref name="items"/>, checks that its id is new, and writes it to a new spool file;
     /// <paramref name="written"/> sees each id and its place.
