@@ -31,6 +31,7 @@ public static class BatchCommand
     /// <param name="offline">Whether to run the scripted offline demo even when OPENAI_API_KEY is set.</param>
     /// <param name="options">Retries and the other extraction options of every item.</param>
     /// <param name="pollInterval">The wait before the first poll of the Batch API; null for <see cref="DefaultPollInterval"/>.</param>
+    /// <param name="pricing">The prices of a million input and output tokens in USD, for the cost under the table; null to show none.</param>
     /// <param name="stdout">Where the progress, the table and the summary go.</param>
     /// <param name="stderr">Where errors go.</param>
     /// <param name="environment">Reads an environment variable.</param>
@@ -41,6 +42,7 @@ public static class BatchCommand
         bool offline,
         ExtractOptions options,
         TimeSpan? pollInterval,
+        BatchPricing? pricing,
         TextWriter stdout,
         TextWriter stderr,
         Func<string, string?> environment)
@@ -109,6 +111,7 @@ public static class BatchCommand
                     Extract = options,
                     JournalPath = journal,
                     Progress = progress,
+                    Pricing = pricing,
                 });
                 return new Run(extractor.ExtractAsync(items.ToAsyncEnumerable()), () => extractor.Summary);
             };
@@ -140,6 +143,7 @@ public static class BatchCommand
                     Extract = options,
                     JournalPath = journal,
                     Progress = progress,
+                    Pricing = pricing,
                     PollInterval = pollInterval ?? DefaultPollInterval,
                     MaxPollInterval = TimeSpan.FromMinutes(5),
                 });
@@ -192,16 +196,17 @@ public static class BatchCommand
         }
 
         stdout.WriteLine();
-        console.Write(SummaryTable(results));
+        console.Write(SummaryTable(results, CostLine(summary, pricing)));
         stdout.WriteLine(SummaryLine(summary, results));
         return 0;
     }
 
     // One row per item, in the order of their ids: what came of it, after how many attempts, and the recipe's name or
     // the failure's kind.
-    private static Table SummaryTable(List<BatchItemResult<Recipe>> results)
+    private static Table SummaryTable(List<BatchItemResult<Recipe>> results, string cost)
     {
         var table = new Table().Border(TableBorder.Rounded)
+            .Caption(Markup.Escape(cost))
             .AddColumn("Id")
             .AddColumn("Outcome")
             .AddColumn(new TableColumn("Attempts").RightAligned())
@@ -220,6 +225,12 @@ public static class BatchCommand
 
         return table;
     }
+
+    // The run's cost at the prices given (the summary's usage: on the Batch API, what the batches report), or how to get it.
+    private static string CostLine(BatchSummary summary, BatchPricing? pricing) =>
+        summary.Cost is { } cost && pricing is not null
+            ? string.Create(CultureInfo.InvariantCulture, $"cost: ${cost:0.######} (at ${pricing.InputPerMillionTokens} in, ${pricing.OutputPerMillionTokens} out per million tokens)")
+            : "cost: give --input-price and --output-price";
 
     // The totals as one plain line, the same in a terminal and in a captured log.
     private static string SummaryLine(BatchSummary summary, List<BatchItemResult<Recipe>> results)

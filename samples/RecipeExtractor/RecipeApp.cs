@@ -31,6 +31,8 @@ public static class RecipeApp
           --batch [FOLDER]   extract every *.txt file of FOLDER; the run's journal is a temporary file named on screen
           --resume JOURNAL   with --batch: go on from the journal of a stopped run (same folder, same options)
           --poll SECONDS     with --batch on the Batch API: the wait before the first poll, doubled up to 5 minutes (default 10)
+          --input-price USD  with --batch: the price of a million input tokens, for the run's cost (with --output-price)
+          --output-price USD with --batch: the price of a million output tokens (the Batch API bills half the usual price)
           --schema           print the JSON Schema generated for Recipe and exit
           --prompt           print the system prompt generated for Recipe and exit
           --offline          run the scripted offline demo even when OPENAI_API_KEY is set
@@ -55,6 +57,7 @@ public static class RecipeApp
         string? file = null, batchFolder = null, journal = null;
         bool offline = false, raw = false, trace = false, batch = false, stream = false;
         TimeSpan? poll = null, pace = null;
+        decimal? inputPrice = null, outputPrice = null;
         var options = new ExtractOptions();
         for (int i = 0; i < args.Length; i++)
         {
@@ -103,6 +106,14 @@ public static class RecipeApp
                     poll = TimeSpan.FromSeconds(seconds);
                     i++;
                     break;
+                case "--input-price" when i + 1 < args.Length && decimal.TryParse(args[i + 1], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out decimal price):
+                    inputPrice = price;
+                    i++;
+                    break;
+                case "--output-price" when i + 1 < args.Length && decimal.TryParse(args[i + 1], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out decimal price):
+                    outputPrice = price;
+                    i++;
+                    break;
                 case "--max-retries" when i + 1 < args.Length && int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out int retries):
                     options.MaxRetries = retries;
                     i++;
@@ -138,15 +149,22 @@ public static class RecipeApp
             return 2;
         }
 
-        if (!batch && (journal is not null || poll is not null))
+        if (!batch && (journal is not null || poll is not null || inputPrice is not null || outputPrice is not null))
         {
-            stderr.WriteLine("--resume and --poll go with --batch.");
+            stderr.WriteLine("--resume, --poll, --input-price and --output-price go with --batch.");
+            return 2;
+        }
+
+        if ((inputPrice is null) != (outputPrice is null))
+        {
+            stderr.WriteLine("--input-price and --output-price go together: the cost needs both.");
             return 2;
         }
 
         if (batch)
         {
-            return await BatchCommand.RunAsync(batchFolder, journal, offline, options, poll, stdout, stderr, environment);
+            BatchPricing? pricing = inputPrice is { } perMillionIn && outputPrice is { } perMillionOut ? new BatchPricing(perMillionIn, perMillionOut) : null;
+            return await BatchCommand.RunAsync(batchFolder, journal, offline, options, poll, pricing, stdout, stderr, environment);
         }
 
         string input;

@@ -50,12 +50,20 @@ public sealed class OpenAIBatchExtractor<T>
     /// Submits the items' requests, polls their batches and returns each item's result as its batch is read (not in the
     /// items' order); items the journal already holds come first, as they are read (<see cref="BatchItemResult{T}.Resumed"/>).
     /// </summary>
-    /// <param name="items">The items, each with an id unique in the run (the requests' <c>custom_id</c>).</param>
+    /// <param name="items">
+    /// The items, each with an id unique in the run (the requests' <c>custom_id</c>). They are read once, all of them,
+    /// before the first upload: each is written to a temporary spool file (deleted when the run ends), so the stream is
+    /// not kept in memory and need not be readable twice.
+    /// </param>
     /// <param name="cancellationToken">Stops the run; batches already submitted keep running at the provider and are polled again when it resumes from the journal.</param>
     /// <returns>One result per item.</returns>
-    /// <exception cref="ArgumentException">An item's id repeats an earlier one's (thrown before its window of items is uploaded).</exception>
+    /// <exception cref="ArgumentException">
+    /// An item's id repeats an earlier one's, or an item's messages do not serialize with Microsoft.Extensions.AI's JSON
+    /// options (both thrown before anything is uploaded, naming the item's id).
+    /// </exception>
     /// <exception cref="InvalidOperationException">
-    /// The journal is not one of this contract; the Batch API failed a batch (its errors are named); or a request was not
+    /// The journal is not one of this contract; the Batch API failed a batch (its errors are named; a batch failed with
+    /// <c>token_limit_exceeded</c> while others of the run are active is submitted again instead); or a request was not
     /// run by more batches than <see cref="OpenAIBatchOptions.MaxResubmissions"/> allows.
     /// </exception>
     public IAsyncEnumerable<BatchItemResult<T>> ExtractAsync(IAsyncEnumerable<BatchItem> items, CancellationToken cancellationToken = default)

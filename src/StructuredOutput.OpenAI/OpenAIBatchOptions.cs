@@ -16,14 +16,16 @@ public sealed class OpenAIBatchOptions : BatchOptions
     private int _maxRequestsPerFile = MaxRequestsPerFileLimit;
     private long _maxBytesPerFile = MaxBytesPerFileLimit;
     private int _maxResubmissions = 2;
+    private int _maxBatchesInFlight = 4;
+    private long? _maxEnqueuedTokens;
     private TimeSpan _pollInterval = TimeSpan.FromSeconds(30);
     private TimeSpan _maxPollInterval = TimeSpan.FromMinutes(10);
     private Func<TimeSpan, CancellationToken, Task> _delay = Task.Delay;
 
     /// <summary>
-    /// The most requests per input file, and so the most items held in memory at a time (items are run in windows of
-    /// this many, each window's rounds after the previous window's); default and at most
-    /// <see cref="MaxRequestsPerFileLimit"/>.
+    /// The most requests per input file; default and at most <see cref="MaxRequestsPerFileLimit"/>. With
+    /// <see cref="MaxBatchesInFlight"/> it bounds the items pending at a time (each kept as its id, its place in the run's
+    /// spool file and its answers so far).
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is less than 1 or above the limit.</exception>
     public int MaxRequestsPerFile
@@ -63,6 +65,45 @@ public sealed class OpenAIBatchOptions : BatchOptions
         {
             ArgumentOutOfRangeException.ThrowIfNegative(value);
             _maxResubmissions = value;
+        }
+    }
+
+    /// <summary>
+    /// The most batches of a run active at the provider at once (first requests of new items, requests sent again and
+    /// re-asks alike); default 4. A new batch is submitted whenever fewer are active (and <see cref="MaxEnqueuedTokens"/>
+    /// allows), so a long input runs as several batches side by side rather than one after another. A batch the
+    /// provider fails with <c>token_limit_exceeded</c> while others of the run are active lowers the run's own limit to
+    /// the number active then.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is less than 1.</exception>
+    public int MaxBatchesInFlight
+    {
+        get => _maxBatchesInFlight;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            _maxBatchesInFlight = value;
+        }
+    }
+
+    /// <summary>
+    /// The model's enqueued-token quota, or null (the default) for no limit: a batch is submitted only while the input
+    /// tokens of the run's active batches and its own stay within it. The tokens are an estimate, not the provider's
+    /// count: a request line's UTF-8 bytes divided by 4, rounded up. A file is filled only up to the room left; a
+    /// single request larger than the whole limit is still sent, in a file of its own, when no other batch is active.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is less than 1.</exception>
+    public long? MaxEnqueuedTokens
+    {
+        get => _maxEnqueuedTokens;
+        set
+        {
+            if (value is { } tokens)
+            {
+                ArgumentOutOfRangeException.ThrowIfLessThan(tokens, 1L, nameof(value));
+            }
+
+            _maxEnqueuedTokens = value;
         }
     }
 

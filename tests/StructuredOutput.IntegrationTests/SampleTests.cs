@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Text.Json;
@@ -214,6 +215,7 @@ public sealed class SampleTests
                 stdout,
                 StringComparison.Ordinal);
             Assert.Contains($"{ids.Length}/{ids.Length} done, 0 in flight, {retried} re-asked\n", stdout, StringComparison.Ordinal);
+            Assert.Contains("cost: give --input-price and --output-price", stdout, StringComparison.Ordinal);
 
             // A second run on the journal asks nothing again: every file comes back from it, with the same outcome.
             var (exit2, stdout2, stderr2) = await RunAsync(new[] { "--batch", folder, "--resume", journal }, NoEnvironment);
@@ -228,6 +230,18 @@ public sealed class SampleTests
         {
             File.Delete(journal);
         }
+    }
+
+    [Fact]
+    public async Task Batch_prices_go_in_pairs_and_with_batch_only()
+    {
+        var (exit, _, stderr) = await RunAsync(new[] { "--batch", "--input-price", "0.075" }, NoEnvironment);
+        Assert.Equal(2, exit);
+        Assert.Contains("--input-price and --output-price go together", stderr, StringComparison.Ordinal);
+
+        var (exit2, _, stderr2) = await RunAsync(new[] { "--input-price", "0.075", "--output-price", "0.3" }, NoEnvironment);
+        Assert.Equal(2, exit2);
+        Assert.Contains("go with --batch", stderr2, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -268,7 +282,7 @@ public sealed class SampleTests
         string folder = Path.Combine(AppContext.BaseDirectory, "recipes");
         string[] ids = Directory.GetFiles(folder, "*.txt").Select(p => Path.GetFileNameWithoutExtension(p)).Order(StringComparer.Ordinal).ToArray();
 
-        var (exit, stdout, stderr) = await RunAsync(new[] { "--batch", folder, "--poll", "0" }, environment);
+        var (exit, stdout, stderr) = await RunAsync(new[] { "--batch", folder, "--poll", "0", "--input-price", "0.075", "--output-price", "0.3" }, environment);
         string journal = JournalOf(stdout);
         try
         {
@@ -291,6 +305,13 @@ public sealed class SampleTests
             Assert.Contains(
                 $"Summary: {ids.Length} items: {recipes} succeeded, 1 failed; 0 retried (0 re-asks); "
                 + $"tokens: {(recipes * RecipeIn) + RefusalIn} in, {(recipes * RecipeOut) + RefusalOut} out.\n",
+                stdout,
+                StringComparison.Ordinal);
+
+            // Under the table, the cost at the prices given, of the usage the batch reported.
+            decimal cost = ((((recipes * RecipeIn) + RefusalIn) * 0.075m) + (((recipes * RecipeOut) + RefusalOut) * 0.3m)) / 1_000_000m;
+            Assert.Contains(
+                "cost: $" + cost.ToString("0.######", CultureInfo.InvariantCulture) + " (at $0.075 in, $0.3 out per million tokens)",
                 stdout,
                 StringComparison.Ordinal);
         }

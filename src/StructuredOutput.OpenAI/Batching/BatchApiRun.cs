@@ -19,14 +19,20 @@ using StructuredOutput.Telemetry;
 namespace StructuredOutput.Batching;
 
 /// <summary>
-/// A batch run on OpenAI's Batch API. Items are taken in windows of up to <see cref="OpenAIBatchOptions.MaxRequestsPerFile"/>;
-/// each round of a window (first requests, then re-asks) is written to input files within the limits, uploaded and
-/// submitted through the SDK's file and batch clients, polled with back-off, and its output and error files read line
-/// by line as streams. Each answer is judged by the item's <see cref="ExtractionConversation{T}"/>; an answer to re-ask
-/// goes into the next round. The journal keeps the submitted batches, each judged attempt and each result, and for each
-/// batch read its usage and the requests it sent again, so a run stopped at any moment resumes by polling the batches it
-/// had submitted instead of submitting them again, with the same usage and resubmission counts. The journal is synced to
-/// the disk after each batch is submitted and after each batch's results are recorded.
+/// A batch run on OpenAI's Batch API. The items are first read once into a temporary spool file (<see cref="BatchSpool"/>),
+/// every id checked, so a repeat anywhere ends the run before anything is uploaded. Then batches are kept in flight:
+/// while fewer than <see cref="OpenAIBatchOptions.MaxBatchesInFlight"/> are active (and their estimated tokens leave room
+/// in <see cref="OpenAIBatchOptions.MaxEnqueuedTokens"/>), the next batch is written within the file limits, uploaded and
+/// submitted through the SDK's file and batch clients: the requests of the lowest round waiting (requests sent again,
+/// re-asks), topped up with the first requests of the next items of the spool. The active batches are polled with
+/// back-off, and each one that ends has its output and error files read line by line as streams. Each answer is judged
+/// by the item's <see cref="ExtractionConversation{T}"/>, rebuilt from the spool and the item's earlier answers (a pending
+/// item keeps only its id, its place in the spool and its answers); an answer to re-ask waits for a later batch. A batch
+/// failed with <c>token_limit_exceeded</c> while others are active is not fatal: its requests wait for one to end, and
+/// the run keeps to as many batches at once as were active. The journal keeps the submitted batches, each judged attempt
+/// and each result, and for each batch read its usage and the requests it sent again, so a run stopped at any moment
+/// resumes by polling every batch it had open instead of submitting them again, with the same usage and resubmission
+/// counts. The journal is synced to the disk after each batch is submitted and after each batch's results are recorded.
 /// </summary>
 internal sealed class BatchApiRun<T>
     where T : ILlmExtractable<T>
@@ -34,6 +40,9 @@ internal sealed class BatchApiRun<T>
     private const string BatchKind = "batch";
     private const string BatchDoneKind = "batchDone";
     private const string AttemptKind = "attempt";
+
+    /// <summary>The most results of resumed items held before they are returned, while the spool is read for new items.</summary>
+    private const int MaxResumedHeld = 1024;
 
     /// <summary>The <c>gen_ai.provider.name</c> of the run's span.</summary>
     private const string Provider = "openai";
@@ -43,7 +52,21 @@ internal sealed class BatchApiRun<T>
     private readonly string _model;
     private readonly OpenAIBatchOptions _options;
     private readonly BatchTally _tally;
+    private readonly Dictionary<string, ItemState> _pending = new(StringComparer.Ordinal);
+    private readonly List<ActiveBatch> _active = new();
+    private readonly List<BatchItemResult<T>> _finished = new();
+    private readonly HashSet<string> _taken = new(StringComparer.Ordinal);
     private BatchTrace? _trace;
+    private BatchJournal? _journal;
+    private RecordedState _recorded = null!;
+    private BatchSpool _spool = null!;
+    private BatchRequestWriter _writer = null!;
+    private IAsyncEnumerator<(BatchItem Item, SpoolEntry Entry)>? _unread;
+    private long _activeTokens;
+    private int _maxInFlight;
+
+    /// <summary>How many items read from the spool were past their first round (an earlier run re-asked them).</summary>
+    private int _readPastFirstRound;
 
     public BatchApiRun(OpenAIFileClient files, BatchClient batches, string model, OpenAIBatchOptions options, BatchTally tally)
     {
@@ -108,6 +131,9 @@ internal sealed class BatchApiRun<T>
     {
         using BatchJournal? journal = _options.JournalPath is null ? null : BatchJournal.Open(_options.JournalPath, ContractNames<T>.FullName);
         var recorded = new RecordedState(journal);
+        _journal = journal;
+        _recorded = recorded;
+        _maxInFlight = _options.MaxBatchesInFlight;
 
         // What earlier runs of the journal read: the batches' usage and the requests they sent again.
         foreach (UsageDetails usage in recorded.BatchUsages)
@@ -120,71 +146,49 @@ internal sealed class BatchApiRun<T>
             _tally.Resubmitted(recorded.TotalResubmissions);
         }
 
-        using var writer = new BatchRequestWriter(_model);
-
-        // The ids of the whole input so far, not of a window: a repeat is caught wherever it is.
-        var ids = new BatchIdSet();
-        var window = new List<BatchItem>();
-        await using IAsyncEnumerator<BatchItem> enumerator = items.GetAsyncEnumerator(cancellationToken);
-        bool more = true;
-        while (more)
-        {
-            // Every id of a window is checked before anything of it is uploaded.
-            window.Clear();
-            while (window.Count < _options.MaxRequestsPerFile && (more = await enumerator.MoveNextAsync().ConfigureAwait(false)))
-            {
-                BatchItem item = enumerator.Current ?? throw new ArgumentException("The items hold a null item.", nameof(items));
-                if (!ids.Add(item.Id))
-                {
-                    throw new ArgumentException($"The item id '{item.Id}' is repeated: each item of a run needs its own id, the custom_id of its request lines.", nameof(items));
-                }
-
-                window.Add(item);
-            }
-
-            if (window.Count > 0)
-            {
-                await foreach (BatchItemResult<T> result in RunWindowAsync(window, journal, recorded, writer, cancellationToken).ConfigureAwait(false))
-                {
-                    yield return result;
-                }
-            }
-        }
-    }
-
-    private async IAsyncEnumerable<BatchItemResult<T>> RunWindowAsync(
-        List<BatchItem> window, BatchJournal? journal, RecordedState recorded, BatchRequestWriter writer, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        ExtractOptions? extract = _options.Extract;
-        var pending = new Dictionary<string, ItemState>(StringComparer.Ordinal);
-        foreach (BatchItem item in window)
-        {
-            if (journal is not null && journal.TryReadResult(item.Id, out JournalResult done))
-            {
-                ExtractionResult<T> replayed = done.Replay<T>(item.Input, extract);
-                _tally.Finished(replayed, resumed: true);
-                yield return new BatchItemResult<T>(item.Id, replayed, resumed: true);
-                continue;
-            }
-
-            var state = new ItemState(item, new ExtractionConversation<T>(item.Input, extract)) { Resubmissions = recorded.ResubmissionsOf(item.Id) };
-            foreach (JournalAnswer answer in recorded.AttemptsOf(item.Id))
-            {
-                answer.ReplayInto(state.Conversation);
-                state.Answers.Add(answer);
-            }
-
-            pending[item.Id] = state;
-        }
-
-        // Batches an earlier run submitted for these items are polled, not submitted again.
-        var active = new List<ActiveBatch>();
+        // Every item is read, its id checked and its input written to the spool before anything is uploaded; the places
+        // of the items of batches an earlier run left open are kept on the way.
+        var openEntries = new Dictionary<string, SpoolEntry?>(StringComparer.Ordinal);
         foreach (OpenBatch open in recorded.OpenBatches)
         {
-            var batch = new ActiveBatch(open.BatchId, open.Round);
             foreach (string id in open.Ids)
             {
-                if (pending.TryGetValue(id, out ItemState? state) && state.InBatch is null && state.Round == open.Round)
+                openEntries[id] = null;
+            }
+        }
+
+        Action<string, SpoolEntry>? written = openEntries.Count == 0 ? null : (id, entry) =>
+        {
+            if (openEntries.ContainsKey(id))
+            {
+                openEntries[id] = entry;
+            }
+        };
+        await using BatchSpool spool = await BatchSpool.WriteAsync(items, written, cancellationToken).ConfigureAwait(false);
+        using var writer = new BatchRequestWriter(_model);
+        _spool = spool;
+        _writer = writer;
+
+        // Batches an earlier run submitted are polled, not submitted again: their items are taken from the spool now,
+        // and skipped when the spool is read in order.
+        foreach (OpenBatch open in recorded.OpenBatches)
+        {
+            var batch = new ActiveBatch(open.BatchId, open.Round) { Tokens = open.Tokens };
+            foreach (string id in open.Ids)
+            {
+                if (openEntries.GetValueOrDefault(id) is not { } entry || (journal is not null && journal.HasResult(id)))
+                {
+                    continue; // not in this run's input, or finished (returned as resumed when the spool is read)
+                }
+
+                if (!_pending.TryGetValue(id, out ItemState? state))
+                {
+                    state = NewState(id, entry);
+                    _pending[id] = state;
+                    _taken.Add(id);
+                }
+
+                if (state.InBatch is null && state.Round == open.Round)
                 {
                     state.InBatch = batch;
                     batch.Ids.Add(id);
@@ -193,19 +197,50 @@ internal sealed class BatchApiRun<T>
 
             if (batch.Ids.Count > 0)
             {
-                active.Add(batch);
+                _active.Add(batch);
+                _activeTokens += batch.Tokens;
                 _tally.InFlight(batch.Ids.Count);
             }
         }
 
-        var finished = new List<BatchItemResult<T>>();
-        while (pending.Count > 0)
+        openEntries.Clear();
+
+        await using IAsyncEnumerator<(BatchItem Item, SpoolEntry Entry)> unread = spool.ReadAllAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
+        _unread = unread;
+        while (true)
         {
-            await SubmitAsync(pending, active, journal, writer, cancellationToken).ConfigureAwait(false);
-            (ActiveBatch batch, BatchStatus status) = await WaitForAnyAsync(active, cancellationToken).ConfigureAwait(false);
-            active.Remove(batch);
+            // New batches while there is room: fewer than the batches allowed at once, and within the token quota.
+            while (_active.Count < _maxInFlight && await SubmitNextAsync(cancellationToken).ConfigureAwait(false))
+            {
+                foreach (BatchItemResult<T> result in _finished)
+                {
+                    yield return result;
+                }
+
+                _finished.Clear();
+            }
+
+            foreach (BatchItemResult<T> result in _finished)
+            {
+                yield return result;
+            }
+
+            _finished.Clear();
+            if (_active.Count == 0)
+            {
+                if (_pending.Count == 0 && _unread is null)
+                {
+                    break;
+                }
+
+                throw new InvalidOperationException($"{_pending.Count} items wait for a batch but none could be submitted."); // a defect of the run, not of the input
+            }
+
+            (ActiveBatch batch, BatchStatus status) = await WaitForAnyAsync(_active, cancellationToken).ConfigureAwait(false);
+            _active.Remove(batch);
+            _activeTokens -= batch.Tokens;
             _tally.InFlight(-batch.Ids.Count);
-            await ReadResultsAsync(batch, status, pending, journal, finished, cancellationToken).ConfigureAwait(false);
+            await ReadResultsAsync(batch, status, cancellationToken).ConfigureAwait(false);
 
             // The batch's own usage (what the provider bills), else its answers'; recorded with the requests it sent
             // again, and synced with every result and attempt before it, before any of them is returned.
@@ -245,129 +280,271 @@ internal sealed class BatchApiRun<T>
 
             _trace?.BatchRead(batch.BatchId, status.Status, batch.Ids.Count, batch.Resubmitted.Count);
 
-            foreach (BatchItemResult<T> result in finished)
+            foreach (BatchItemResult<T> result in _finished)
             {
                 yield return result;
             }
 
-            finished.Clear();
+            _finished.Clear();
             if (status.Status == "failed")
             {
+                if (status.TokenLimitExceeded && _active.Count > 0)
+                {
+                    // The model's enqueued-token quota is full: not a fault of the requests. They wait for an active
+                    // batch to end (the batch is done in the journal, its requests not counted as sent again), and the
+                    // run keeps to as many batches at once as the quota held.
+                    _maxInFlight = _active.Count;
+                    continue;
+                }
+
                 throw new InvalidOperationException(
                     $"The Batch API failed batch {batch.BatchId}: {status.Errors ?? "no reason given"}. Its {batch.Ids.Count} requests were not run; the run resumes from the journal once the cause is fixed.");
             }
         }
     }
 
-    private async Task SubmitAsync(Dictionary<string, ItemState> pending, List<ActiveBatch> active, BatchJournal? journal, BatchRequestWriter writer, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes, uploads and submits one batch: the requests of the lowest round waiting for a batch (requests sent again,
+    /// re-asks, items an earlier run re-asked), topped up with the first requests of new items from the spool when they
+    /// are first requests too; within the file limits and the room left in <see cref="OpenAIBatchOptions.MaxEnqueuedTokens"/>.
+    /// </summary>
+    /// <returns>Whether to call again: a batch was submitted, or results of resumed items wait to be returned.</returns>
+    private async Task<bool> SubmitNextAsync(CancellationToken cancellationToken)
     {
-        var byRound = new SortedDictionary<int, List<ItemState>>();
-        foreach (ItemState state in pending.Values)
+        int round = int.MaxValue;
+        foreach (ItemState state in _pending.Values)
         {
-            if (state.InBatch is null)
+            if (state.InBatch is null && state.Round < round)
             {
-                if (!byRound.TryGetValue(state.Round, out var list))
-                {
-                    byRound[state.Round] = list = new List<ItemState>();
-                }
-
-                list.Add(state);
+                round = state.Round;
             }
         }
 
-        foreach ((int round, List<ItemState> states) in byRound)
+        var waiting = new List<ItemState>();
+        if (round != int.MaxValue)
         {
-            int next = 0;
-            while (next < states.Count)
+            foreach (ItemState state in _pending.Values)
             {
-                string path = Path.GetTempFileName();
-                var batch = new ActiveBatch(string.Empty, round);
-                try
+                if (state.InBatch is null && state.Round == round)
                 {
-                    await using (var file = new FileStream(path, FileMode.Create, FileAccess.ReadWrite, FileShare.None, 64 * 1024, FileOptions.Asynchronous))
-                    {
-                        long bytes = 0;
-                        while (next < states.Count && batch.Ids.Count < _options.MaxRequestsPerFile)
-                        {
-                            ItemState state = states[next];
-                            byte[] body = await writer.BodyAsync(state.Conversation.Messages, state.Conversation.ChatOptions, cancellationToken).ConfigureAwait(false);
-                            byte[] line = BatchRequestWriter.Line(state.Item.Id, body);
-                            if (line.Length + 1 > _options.MaxBytesPerFile)
-                            {
-                                throw new InvalidOperationException(
-                                    $"The request of item '{state.Item.Id}' takes {line.Length + 1} bytes, more than an input file may hold ({_options.MaxBytesPerFile}).");
-                            }
+                    waiting.Add(state);
+                }
+            }
+        }
+        else if (_unread is null)
+        {
+            return false; // nothing waits and nothing is left to read
+        }
+        else
+        {
+            round = 1;
+        }
 
-                            if (bytes + line.Length + 1 > _options.MaxBytesPerFile)
+        long? room = _options.MaxEnqueuedTokens is { } max ? max - _activeTokens : null;
+        if (room <= 0 && _active.Count > 0)
+        {
+            return false;
+        }
+
+        string path = Path.GetTempFileName();
+        var batch = new ActiveBatch(string.Empty, round);
+        var states = new List<ItemState>();
+        bool resultsWaiting = false;
+        int pastFirstRound = _readPastFirstRound;
+        try
+        {
+            await using (var file = new FileStream(path, FileMode.Create, FileAccess.ReadWrite, FileShare.None, 64 * 1024, FileOptions.Asynchronous))
+            {
+                long bytes = 0;
+                int next = 0;
+                while (batch.Ids.Count < _options.MaxRequestsPerFile)
+                {
+                    ItemState? state;
+                    ExtractionInput? input = null;
+                    if (next < waiting.Count)
+                    {
+                        state = waiting[next++];
+                    }
+                    else if (round == 1 && _unread is not null)
+                    {
+                        (state, input) = await ReadNewAsync(cancellationToken).ConfigureAwait(false);
+                        if (state is null)
+                        {
+                            if (batch.Ids.Count == 0 && _finished.Count >= MaxResumedHeld)
                             {
+                                resultsWaiting = true; // returned before more of the spool is read
                                 break;
                             }
 
-                            await file.WriteAsync(line, cancellationToken).ConfigureAwait(false);
-                            file.WriteByte((byte)'\n');
-                            bytes += line.Length + 1;
-                            batch.Ids.Add(state.Item.Id);
-                            next++;
+                            continue;
                         }
-
-                        file.Position = 0;
-                        OpenAIFile uploaded = await _files.UploadFileAsync(file, $"{ContractNames<T>.Name}-round{round}.jsonl", FileUploadPurpose.Batch, cancellationToken).ConfigureAwait(false);
-                        batch.BatchId = await CreateBatchAsync(uploaded.Id, cancellationToken).ConfigureAwait(false);
-                        if (journal is not null)
-                        {
-                            await journal.AppendStateAsync(
-                                w =>
-                                {
-                                    w.WriteString("batch", batch.BatchId);
-                                    w.WriteString("file", uploaded.Id);
-                                    w.WriteNumber("round", round);
-                                    w.WriteStartArray("ids");
-                                    foreach (string id in batch.Ids)
-                                    {
-                                        w.WriteStringValue(id);
-                                    }
-
-                                    w.WriteEndArray();
-                                },
-                                BatchKind,
-                                durable: true,
-                                CancellationToken.None).ConfigureAwait(false);
-                        }
-
-                        _trace?.BatchSubmitted(batch.BatchId, uploaded.Id, round, batch.Ids.Count);
                     }
-                }
-                finally
-                {
-                    File.Delete(path);
-                }
-
-                int first = 0;
-                foreach (string id in batch.Ids)
-                {
-                    ItemState state = pending[id];
-                    state.InBatch = batch;
-                    if (!state.Sent)
+                    else
                     {
-                        state.Sent = true;
-                        first++;
+                        break;
                     }
+
+                    ExtractionConversation<T> conversation = await ConversationAsync(state, input, cancellationToken).ConfigureAwait(false);
+                    byte[] body = await _writer.BodyAsync(conversation.Messages, conversation.ChatOptions, cancellationToken).ConfigureAwait(false);
+                    byte[] line = BatchRequestWriter.Line(state.Id, body);
+                    if (line.Length + 1 > _options.MaxBytesPerFile)
+                    {
+                        throw new InvalidOperationException(
+                            $"The request of item '{state.Id}' takes {line.Length + 1} bytes, more than an input file may hold ({_options.MaxBytesPerFile}).");
+                    }
+
+                    long tokens = EstimatedTokens(line.Length);
+                    if (bytes + line.Length + 1 > _options.MaxBytesPerFile
+                        || (room is { } left && batch.Tokens + tokens > left && (batch.Ids.Count > 0 || _active.Count > 0)))
+                    {
+                        break; // the item waits for the next batch
+                    }
+
+                    await file.WriteAsync(line, cancellationToken).ConfigureAwait(false);
+                    file.WriteByte((byte)'\n');
+                    bytes += line.Length + 1;
+                    batch.Tokens += tokens;
+                    batch.Ids.Add(state.Id);
+                    states.Add(state);
                 }
 
-                // A request sent again (its batch did not run it) is neither a new item nor a re-ask.
-                if (round == 1)
+                if (batch.Ids.Count == 0)
                 {
-                    _tally.Submitted(first);
-                }
-                else
-                {
-                    _tally.Retried(first);
+                    // Call again when results wait to be returned, or when the spool gave items that wait for a later
+                    // round's batch (the next call writes theirs).
+                    return resultsWaiting || _readPastFirstRound != pastFirstRound;
                 }
 
-                _tally.InFlight(batch.Ids.Count);
-                active.Add(batch);
+                file.Position = 0;
+                OpenAIFile uploaded = await _files.UploadFileAsync(file, $"{ContractNames<T>.Name}-round{round}.jsonl", FileUploadPurpose.Batch, cancellationToken).ConfigureAwait(false);
+                batch.BatchId = await CreateBatchAsync(uploaded.Id, cancellationToken).ConfigureAwait(false);
+                if (_journal is not null)
+                {
+                    await _journal.AppendStateAsync(
+                        w =>
+                        {
+                            w.WriteString("batch", batch.BatchId);
+                            w.WriteString("file", uploaded.Id);
+                            w.WriteNumber("round", round);
+                            w.WriteNumber("tokens", batch.Tokens);
+                            w.WriteStartArray("ids");
+                            foreach (string id in batch.Ids)
+                            {
+                                w.WriteStringValue(id);
+                            }
+
+                            w.WriteEndArray();
+                        },
+                        BatchKind,
+                        durable: true,
+                        CancellationToken.None).ConfigureAwait(false);
+                }
+
+                _trace?.BatchSubmitted(batch.BatchId, uploaded.Id, round, batch.Ids.Count);
             }
         }
+        finally
+        {
+            File.Delete(path);
+        }
+
+        int first = 0;
+        foreach (ItemState state in states)
+        {
+            state.InBatch = batch;
+            if (!state.Sent)
+            {
+                state.Sent = true;
+                first++;
+            }
+        }
+
+        // A request sent again (its batch did not run it) is neither a new item nor a re-ask.
+        if (round == 1)
+        {
+            _tally.Submitted(first);
+        }
+        else
+        {
+            _tally.Retried(first);
+        }
+
+        _tally.InFlight(batch.Ids.Count);
+        _active.Add(batch);
+        _activeTokens += batch.Tokens;
+        return true;
+    }
+
+    /// <summary>
+    /// The estimated input tokens of a request line of <paramref name="bytes"/> UTF-8 bytes: a quarter of them, rounded up
+    /// (what <see cref="OpenAIBatchOptions.MaxEnqueuedTokens"/> is checked against; the provider counts its own tokens).
+    /// </summary>
+    internal static long EstimatedTokens(long bytes) => (bytes + 3) / 4;
+
+    /// <summary>
+    /// Reads the spool on to the next new item whose next request is a first request (returned, and pending), returning
+    /// none after a result the journal holds (added to the results to return) or at the spool's end. Items an earlier
+    /// run re-asked become pending on the way, to wait with the others of their round.
+    /// </summary>
+    private async Task<(ItemState? State, ExtractionInput? Input)> ReadNewAsync(CancellationToken cancellationToken)
+    {
+        while (_unread is not null)
+        {
+            if (!await _unread.MoveNextAsync().ConfigureAwait(false))
+            {
+                _unread = null;
+                break;
+            }
+
+            (BatchItem item, SpoolEntry entry) = _unread.Current;
+            if (_taken.Contains(item.Id))
+            {
+                continue; // in a batch an earlier run submitted, taken before the spool was read in order
+            }
+
+            if (_journal is not null && _journal.TryReadResult(item.Id, out JournalResult done))
+            {
+                ExtractionResult<T> replayed = done.Replay<T>(item.Input, _options.Extract);
+                _tally.Finished(replayed, resumed: true);
+                _finished.Add(new BatchItemResult<T>(item.Id, replayed, resumed: true));
+                return (null, null);
+            }
+
+            ItemState state = NewState(item.Id, entry);
+            _pending[item.Id] = state;
+            if (state.Round == 1)
+            {
+                return (state, item.Input);
+            }
+
+            _readPastFirstRound++;
+        }
+
+        return (null, null);
+    }
+
+    /// <summary>A pending item at <paramref name="entry"/> of the spool, with the attempts and resubmissions the journal holds of it.</summary>
+    private ItemState NewState(string id, SpoolEntry entry)
+    {
+        var state = new ItemState(id, entry) { Resubmissions = _recorded.ResubmissionsOf(id) };
+        state.Answers.AddRange(_recorded.AttemptsOf(id));
+        return state;
+    }
+
+    /// <summary>
+    /// The item's conversation so far, rebuilt from its input (<paramref name="input"/>, or read from the spool) and its
+    /// judged attempts: a pending item keeps only its answers, not its messages.
+    /// </summary>
+    private async Task<ExtractionConversation<T>> ConversationAsync(ItemState state, ExtractionInput? input, CancellationToken cancellationToken)
+    {
+        input ??= (await _spool.ReadAsync(state.Entry, cancellationToken).ConfigureAwait(false)).Input;
+        var conversation = new ExtractionConversation<T>(input, _options.Extract);
+        foreach (JournalAnswer answer in state.Answers)
+        {
+            answer.ReplayInto(conversation);
+        }
+
+        return conversation;
     }
 
     private async Task<string> CreateBatchAsync(string inputFileId, CancellationToken cancellationToken)
@@ -410,14 +587,14 @@ internal sealed class BatchApiRun<T>
         }
     }
 
-    private async Task ReadResultsAsync(ActiveBatch batch, BatchStatus status, Dictionary<string, ItemState> pending, BatchJournal? journal, List<BatchItemResult<T>> finished, CancellationToken cancellationToken)
+    private async Task ReadResultsAsync(ActiveBatch batch, BatchStatus status, CancellationToken cancellationToken)
     {
         var answered = new HashSet<string>(StringComparer.Ordinal);
         if (status.OutputFileId is { } output)
         {
             await foreach (ReadOnlyMemory<byte> line in DownloadLinesAsync(output, cancellationToken).ConfigureAwait(false))
             {
-                await ReadLineAsync(line, batch, pending, journal, finished, answered, cancellationToken).ConfigureAwait(false);
+                await ReadLineAsync(line, batch, answered, cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -425,14 +602,14 @@ internal sealed class BatchApiRun<T>
         {
             await foreach (ReadOnlyMemory<byte> line in DownloadLinesAsync(errors, cancellationToken).ConfigureAwait(false))
             {
-                await ReadLineAsync(line, batch, pending, journal, finished, answered, cancellationToken).ConfigureAwait(false);
+                await ReadLineAsync(line, batch, answered, cancellationToken).ConfigureAwait(false);
             }
         }
 
         // Requests the batch did not run (it expired, was cancelled or failed): sent again, up to the limit.
         foreach (string id in batch.Ids)
         {
-            if (!answered.Contains(id) && pending.TryGetValue(id, out ItemState? state) && state.InBatch == batch)
+            if (!answered.Contains(id) && _pending.TryGetValue(id, out ItemState? state) && state.InBatch == batch)
             {
                 state.InBatch = null;
                 if (status.Status != "failed")
@@ -449,19 +626,26 @@ internal sealed class BatchApiRun<T>
         }
     }
 
-    private async Task ReadLineAsync(ReadOnlyMemory<byte> line, ActiveBatch batch, Dictionary<string, ItemState> pending, BatchJournal? journal, List<BatchItemResult<T>> finished, HashSet<string> answered, CancellationToken cancellationToken)
+    private async Task ReadLineAsync(ReadOnlyMemory<byte> line, ActiveBatch batch, HashSet<string> answered, CancellationToken cancellationToken)
     {
         BatchOutputLine read = BatchOutputLine.Read(line.Span); // the line is reused once this returns: nothing keeps it
-        if (read.CustomId is not { } id || !pending.TryGetValue(id, out ItemState? state) || state.InBatch != batch || !answered.Add(id))
+        if (read.CustomId is not { } id || !_pending.TryGetValue(id, out ItemState? state) || state.InBatch != batch || !answered.Add(id))
         {
             return; // not a request of this batch, or one already read
         }
 
         state.InBatch = null;
+        if (read.Response is null && ++state.Resubmissions <= _options.MaxResubmissions)
+        {
+            batch.Resubmitted.Add(id);
+            return; // a request that failed on the provider's side (the error file): sent again
+        }
+
+        ExtractionConversation<T> conversation = await ConversationAsync(state, null, cancellationToken).ConfigureAwait(false);
         JournalAnswer answer;
         if (read.Response is { } response)
         {
-            state.Conversation.Record(response);
+            conversation.Record(response);
             state.Sent = false; // the next request, if any, is a re-ask
             answer = JournalAnswer.From(response);
             _tally.Used(response.Usage);
@@ -470,33 +654,28 @@ internal sealed class BatchApiRun<T>
                 batch.AnswersUsage.Add(used);
             }
         }
-        else if (++state.Resubmissions <= _options.MaxResubmissions)
-        {
-            batch.Resubmitted.Add(id);
-            return; // a request that failed on the provider's side (the error file): sent again
-        }
         else
         {
-            ExtractionAttempt ended = state.Conversation.RecordUnreadable(new UnreadableResponseException("the Batch API reported for this request " + read.Error, read.Body));
+            ExtractionAttempt ended = conversation.RecordUnreadable(new UnreadableResponseException("the Batch API reported for this request " + read.Error, read.Body));
             answer = JournalAnswer.Ended(ended, null);
         }
 
         state.Answers.Add(answer);
-        if (state.Conversation.IsFinished)
+        if (conversation.IsFinished)
         {
-            if (journal is not null)
+            if (_journal is not null)
             {
-                await journal.AppendResultAsync(id, state.Answers, cancellationToken).ConfigureAwait(false);
+                await _journal.AppendResultAsync(id, state.Answers, cancellationToken).ConfigureAwait(false);
             }
 
-            pending.Remove(id);
-            ExtractionResult<T> result = state.Conversation.Result;
+            _pending.Remove(id);
+            ExtractionResult<T> result = conversation.Result;
             _tally.Finished(result, resumed: false);
-            finished.Add(new BatchItemResult<T>(id, result, resumed: false));
+            _finished.Add(new BatchItemResult<T>(id, result, resumed: false));
         }
-        else if (journal is not null)
+        else if (_journal is not null)
         {
-            await journal.AppendStateAsync(
+            await _journal.AppendStateAsync(
                 w =>
                 {
                     w.WriteString("id", id);
@@ -520,23 +699,26 @@ internal sealed class BatchApiRun<T>
         }
     }
 
-    /// <summary>An item not finished yet: its conversation, the attempts to journal, and the batch its request is in.</summary>
+    /// <summary>
+    /// An item not finished yet: its id, its place in the spool, its judged attempts (what the journal keeps of each),
+    /// and the batch its request is in. Its conversation is rebuilt from these when it is needed, not kept.
+    /// </summary>
     private sealed class ItemState
     {
-        public ItemState(BatchItem item, ExtractionConversation<T> conversation)
+        public ItemState(string id, SpoolEntry entry)
         {
-            Item = item;
-            Conversation = conversation;
+            Id = id;
+            Entry = entry;
         }
 
-        public BatchItem Item { get; }
+        public string Id { get; }
 
-        public ExtractionConversation<T> Conversation { get; }
+        public SpoolEntry Entry { get; }
 
         public List<JournalAnswer> Answers { get; } = new(2);
 
         /// <summary>The number of the attempt its next request is: 1 for the first request, 2 for the first re-ask…</summary>
-        public int Round => Conversation.Attempts.Count + 1;
+        public int Round => Answers.Count + 1;
 
         public ActiveBatch? InBatch { get; set; }
 
@@ -560,6 +742,9 @@ internal sealed class BatchApiRun<T>
 
         public List<string> Ids { get; } = new();
 
+        /// <summary>The estimated input tokens of its requests (<see cref="EstimatedTokens"/>).</summary>
+        public long Tokens { get; set; }
+
         /// <summary>The usage of the answers read from its output file.</summary>
         public UsageDetails AnswersUsage { get; } = new();
 
@@ -567,7 +752,7 @@ internal sealed class BatchApiRun<T>
         public List<string> Resubmitted { get; } = new();
     }
 
-    private readonly record struct OpenBatch(string BatchId, int Round, List<string> Ids);
+    private readonly record struct OpenBatch(string BatchId, int Round, List<string> Ids, long Tokens);
 
     /// <summary>What the journal holds besides results: the judged attempts of unfinished items and the batches not yet read.</summary>
     private sealed class RecordedState
@@ -605,7 +790,8 @@ internal sealed class BatchApiRun<T>
                         }
 
                         string batchId = record.GetProperty("batch").GetString()!;
-                        open[batchId] = new OpenBatch(batchId, record.GetProperty("round").GetInt32(), ids);
+                        long tokens = record.TryGetProperty("tokens", out JsonElement t) && t.TryGetInt64(out long estimate) ? estimate : 0;
+                        open[batchId] = new OpenBatch(batchId, record.GetProperty("round").GetInt32(), ids, tokens);
                         break;
                     case BatchDoneKind:
                         open.Remove(record.GetProperty("batch").GetString()!);
@@ -648,8 +834,11 @@ internal sealed class BatchApiRun<T>
 }
 
 /// <summary>What a batch's status says: its state, its result files, its errors and its usage (null when it reports none).</summary>
-internal readonly record struct BatchStatus(string Status, string? OutputFileId, string? ErrorFileId, string? Errors, UsageDetails? Usage)
+internal readonly record struct BatchStatus(string Status, string? OutputFileId, string? ErrorFileId, string? Errors, UsageDetails? Usage, bool TokenLimitExceeded = false)
 {
+    /// <summary>The error code of a batch failed because the model's enqueued-token quota was full (OpenAI and Azure OpenAI).</summary>
+    public const string TokenLimitExceededCode = "token_limit_exceeded";
+
     /// <summary>Whether the batch will change no more: completed, failed, expired or cancelled.</summary>
     public bool IsTerminal => Status is "completed" or "failed" or "expired" or "cancelled";
 
@@ -658,12 +847,15 @@ internal readonly record struct BatchStatus(string Status, string? OutputFileId,
         using var document = JsonDocument.Parse(json);
         JsonElement root = document.RootElement;
         string? errors = null;
+        bool tokenLimit = false;
         if (root.TryGetProperty("errors", out var e) && e.ValueKind == JsonValueKind.Object && e.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Array)
         {
             var messages = new List<string>();
+            tokenLimit = data.GetArrayLength() > 0;
             foreach (JsonElement error in data.EnumerateArray())
             {
-                string? code = error.TryGetProperty("code", out var c) ? c.GetString() : null;
+                string? code = error.TryGetProperty("code", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString() : null;
+                tokenLimit &= code == TokenLimitExceededCode;
                 string? message = error.TryGetProperty("message", out var m) ? m.GetString() : null;
                 messages.Add((code is null ? string.Empty : code + ": ") + message);
             }
@@ -676,7 +868,8 @@ internal readonly record struct BatchStatus(string Status, string? OutputFileId,
             root.TryGetProperty("output_file_id", out var o) && o.ValueKind == JsonValueKind.String ? o.GetString() : null,
             root.TryGetProperty("error_file_id", out var f) && f.ValueKind == JsonValueKind.String ? f.GetString() : null,
             errors,
-            root.TryGetProperty("usage", out var u) && u.ValueKind == JsonValueKind.Object ? ReadUsage(u) : null);
+            root.TryGetProperty("usage", out var u) && u.ValueKind == JsonValueKind.Object ? ReadUsage(u) : null,
+            tokenLimit);
     }
 
     // The Batch object's usage: input_tokens, output_tokens, total_tokens, input_tokens_details.cached_tokens and

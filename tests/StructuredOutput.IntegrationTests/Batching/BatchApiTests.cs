@@ -7,6 +7,7 @@ using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using System.Threading;
 using System.Threading.Tasks;
+using Microsoft.Extensions.AI;
 
 namespace StructuredOutput.IntegrationTests.Batching;
 
@@ -298,7 +299,7 @@ public sealed class BatchApiTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_repeated_id_is_caught_across_windows_and_the_fixed_run_resumes_the_windows_already_read()
+    public async Task A_repeated_id_at_the_end_of_the_input_is_caught_before_anything_is_uploaded()
     {
         string[] inputs = { "good 0", "good 1", "good 2", "good 3" };
         async IAsyncEnumerable<BatchItem> WithRepeat()
@@ -320,12 +321,15 @@ public sealed class BatchApiTests : IAsyncLifetime
             }
         });
         Assert.Contains("'id-0' is repeated", e.Message, StringComparison.Ordinal);
-        Assert.Equal(4, seen.Count); // the first two windows ran; nothing of the third was uploaded
-        Assert.Equal(2, _server.Uploads.Count);
+        Assert.Empty(seen);
+        Assert.Empty(_server.Uploads);
+        Assert.Equal(0, _server.BatchCount);
 
         var fixedRun = await Collect(Extractor(o => o.MaxRequestsPerFile = 2).ExtractAsync(Items(inputs.Append("good 4"))));
-        Assert.Equal(4, fixedRun.Count(r => r.Resumed));
-        Assert.Equal(new[] { "id-4" }, Lines(_server.Uploads[2]).Select(l => (string)l["custom_id"]!));
+        Assert.Equal(Ids(5), fixedRun.Select(r => r.Id).Order());
+        Assert.All(fixedRun, r => Assert.False(r.Resumed));
+        Assert.All(fixedRun, r => Assert.Equal(int.Parse(r.Id.Substring(3)), r.Result.Value!.X));
+        Assert.Equal(new[] { 2, 2, 1 }, _server.Uploads.Select(u => Lines(u).Length));
     }
 
     [Fact]
@@ -450,6 +454,230 @@ public sealed class BatchApiTests : IAsyncLifetime
         Assert.Equal(ActivityStatusCode.Error, span.Status);
         Assert.Equal("exception", span.GetTagItem("structured_output.outcome"));
         Assert.Equal(typeof(InvalidOperationException).FullName, span.GetTagItem("error.type"));
+    }
+
+    [Fact]
+    public async Task Several_batches_are_active_at_once_up_to_MaxBatchesInFlight_and_every_item_comes_back_once()
+    {
+        string[] inputs = Enumerable.Range(0, 7).Select(i => "good " + i).ToArray();
+        var progress = new Progress();
+
+        var results = await Collect(Extractor(o =>
+        {
+            o.MaxRequestsPerFile = 2;
+            o.MaxBatchesInFlight = 3;
+            o.Progress = progress;
+        }).ExtractAsync(Items(inputs)));
+
+        Assert.Equal(Ids(7), results.Select(r => r.Id).Order());
+        Assert.All(results, r => Assert.Equal(new BatchPoint(int.Parse(r.Id.Substring(3)), 0), r.Result.Value));
+        Assert.Equal(new[] { 2, 2, 2, 1 }, _server.Uploads.Select(u => Lines(u).Length));
+        Assert.Equal(4, _server.BatchCount);
+        Assert.Equal(3, _server.MaxActive);
+
+        // The first three batches were created before any ended; the fourth only after one had.
+        string[] events = _server.Events.ToArray();
+        int firstEnd = Array.FindIndex(events, e => e.StartsWith("end ", StringComparison.Ordinal));
+        Assert.Equal(3, events.Take(firstEnd).Count(e => e.StartsWith("create ", StringComparison.Ordinal)));
+        Assert.True(Array.IndexOf(events, "create batch_4") > firstEnd);
+        Assert.Equal(7, progress.Last!.Submitted);
+        Assert.Equal(0, progress.Last.InFlight);
+        Assert.Equal(7, progress.Last.Done);
+    }
+
+    [Fact]
+    public async Task MaxEnqueuedTokens_for_one_file_keeps_one_batch_active_at_a_time()
+    {
+        // The estimate of a file of two requests, from a first run (every line of these inputs has the same length).
+        await Collect(Extractor(o => o.MaxRequestsPerFile = 2).ExtractAsync(Items(new[] { "good 0", "good 1" })));
+        long fileTokens = _server.Uploads[0].Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Sum(l => (System.Text.Encoding.UTF8.GetByteCount(l) + 3L) / 4);
+
+        var results = await Collect(Extractor(o =>
+        {
+            o.MaxRequestsPerFile = 2;
+            o.MaxEnqueuedTokens = fileTokens;
+        }).ExtractAsync(Items(Enumerable.Range(2, 5).Select(i => "good " + i))));
+
+        Assert.Equal(5, results.Count(r => r.Result.IsSuccess));
+        Assert.Equal(new[] { 2, 2, 2, 1 }, _server.Uploads.Select(u => Lines(u).Length));
+        Assert.Equal(1, _server.MaxActive);
+
+        // A request larger than the whole limit still goes, alone.
+        var alone = await Collect(Extractor(o => o.MaxEnqueuedTokens = 1).ExtractAsync(Items(new[] { "good 7", "good 8", "good 9" })));
+        Assert.Equal(3, alone.Count(r => r.Result.IsSuccess));
+        Assert.Equal(new[] { 1, 1, 1 }, _server.Uploads.Skip(4).Select(u => Lines(u).Length));
+        Assert.Equal(1, _server.MaxActive);
+    }
+
+    [Fact]
+    public async Task A_token_limit_exceeded_batch_while_another_is_active_waits_for_it_and_the_run_keeps_to_fewer_batches()
+    {
+        _server.Plan = n => n == 2 ? new BatchPlan("failed", ErrorCode: "token_limit_exceeded") : new BatchPlan();
+        string[] inputs = Enumerable.Range(0, 6).Select(i => "good " + i).ToArray();
+        var progress = new Progress();
+        var extractor = Extractor(o =>
+        {
+            o.MaxRequestsPerFile = 2;
+            o.MaxBatchesInFlight = 3;
+            o.MaxResubmissions = 0; // the failed batch's requests are not "sent again" against this limit
+            o.Progress = progress;
+        });
+
+        var results = await Collect(extractor.ExtractAsync(Items(inputs)));
+
+        Assert.Equal(Ids(6), results.Select(r => r.Id).Order());
+        Assert.All(results, r => Assert.Equal(new BatchPoint(int.Parse(r.Id.Substring(3)), 0), r.Result.Value));
+        Assert.Equal(4, _server.BatchCount);
+        string[] failedIds = Lines(_server.Uploads[1]).Select(l => (string)l["custom_id"]!).Order().ToArray();
+        Assert.Equal(failedIds, Lines(_server.Uploads[3]).Select(l => (string)l["custom_id"]!).Order());
+
+        // Three at once before the failure; after it, at most the two that were active then, and the failed batch's
+        // requests only after one of those ended.
+        string[] events = _server.Events.ToArray();
+        int failed = Array.IndexOf(events, "end batch_2 failed");
+        Assert.True(failed > 0, string.Join(", ", events));
+        Assert.Equal(3, _server.MaxActive);
+        int active = 0;
+        for (int i = 0; i < events.Length; i++)
+        {
+            active += events[i].StartsWith("create ", StringComparison.Ordinal) ? 1 : events[i].StartsWith("end ", StringComparison.Ordinal) ? -1 : 0;
+            if (i > failed)
+            {
+                Assert.True(active <= 2, $"{active} active after the failure: {string.Join(", ", events)}");
+            }
+        }
+
+        int resent = Array.IndexOf(events, "create batch_4");
+        Assert.Contains(events.Skip(failed + 1).Take(resent - failed), e => e.StartsWith("end batch_", StringComparison.Ordinal));
+
+        // The journal has the failed batch done, so a resumed run neither polls nor counts it.
+        JsonObject done = JournalRecords().Single(r => (string?)r["record"] == "batchDone" && (string?)r["batch"] == "batch_2");
+        Assert.Equal("failed", (string?)done["status"]);
+        Assert.Null(done["resubmitted"]);
+        Assert.Equal(0, extractor.Summary.Resubmitted);
+        Assert.Equal(6, progress.Last!.Submitted);
+        Assert.Equal(0, progress.Last.InFlight);
+
+        var again = await Collect(Extractor().ExtractAsync(Items(inputs)));
+        Assert.All(again, r => Assert.True(r.Resumed));
+        Assert.Equal(4, _server.BatchCount);
+    }
+
+    [Fact]
+    public async Task A_run_stopped_with_two_batches_active_resumes_by_polling_both_without_new_batches_for_their_items()
+    {
+        string[] inputs = Enumerable.Range(0, 6).Select(i => "good " + i).ToArray();
+        var stopped = new List<BatchItemResult<BatchPoint>>();
+        await foreach (var r in Extractor(o =>
+        {
+            o.MaxRequestsPerFile = 2;
+            o.MaxBatchesInFlight = 3;
+        }).ExtractAsync(Items(inputs)))
+        {
+            stopped.Add(r);
+            break; // the caller stops after the first result, with two more batches at the provider
+        }
+
+        Assert.Single(stopped);
+        Assert.Equal(3, _server.BatchCount);
+        Assert.Single(_server.Events, e => e.StartsWith("end ", StringComparison.Ordinal));
+
+        var results = await Collect(Extractor(o => o.MaxRequestsPerFile = 2).ExtractAsync(Items(inputs)));
+
+        Assert.Equal(Ids(6), results.Select(r => r.Id).Order());
+        Assert.Equal(2, results.Count(r => r.Resumed)); // the first batch's two, from the journal
+        Assert.All(results, r => Assert.Equal(new BatchPoint(int.Parse(r.Id.Substring(3)), 0), r.Result.Value));
+        Assert.Equal(3, _server.BatchCount); // the two open batches were polled, not submitted again
+        Assert.Equal(3, _server.Uploads.Count);
+        Assert.Equal(Ids(6), _server.Uploads.SelectMany(u => Lines(u)).Select(l => (string)l["custom_id"]!).Order());
+        Assert.Equal(3, _server.Events.Count(e => e.StartsWith("end ", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task A_run_stopped_after_a_re_ask_was_journaled_but_not_submitted_submits_it_when_resumed()
+    {
+        string[] inputs = { "good 0", "bad 1" };
+        await foreach (var first in Extractor().ExtractAsync(Items(inputs)))
+        {
+            break; // the first batch is read ("bad 1" judged and to be re-asked), its re-ask not yet submitted
+        }
+
+        Assert.Equal(1, _server.BatchCount);
+
+        var results = await Collect(Extractor().ExtractAsync(Items(inputs)));
+
+        Assert.Equal(Ids(2), results.Select(r => r.Id).Order());
+        Assert.True(results.Single(r => r.Id == "id-0").Resumed);
+        ExtractionResult<BatchPoint> reasked = results.Single(r => r.Id == "id-1").Result;
+        Assert.Equal(new BatchPoint(1, 0), reasked.Value);
+        Assert.Equal(2, reasked.Attempts.Count);
+        Assert.Equal(2, _server.BatchCount);
+        JsonObject line = Assert.Single(Lines(_server.Uploads[1]));
+        Assert.Equal("id-1", (string)line["custom_id"]!);
+        Assert.Equal("I could not find a point.", new RecordedRequest("/v1/chat/completions", line["body"]!.ToJsonString()).Text(2));
+    }
+
+    [Fact]
+    public async Task An_input_with_an_image_goes_through_the_spool_with_its_image_part()
+    {
+        byte[] png = TestMedia.Png(24, 16, seed: 11);
+        async IAsyncEnumerable<BatchItem> WithImage()
+        {
+            await Task.Yield();
+            yield return new BatchItem("id-0", "good 0");
+            yield return new BatchItem("id-7", ExtractionInput.FromMessage(new ChatMessage(ChatRole.User, new List<AIContent> { new TextContent("good 7"), new DataContent(png, "image/png") })));
+        }
+
+        var results = await Collect(Extractor().ExtractAsync(WithImage()));
+
+        Assert.Equal(new BatchPoint(7, 0), results.Single(r => r.Id == "id-7").Result.Value);
+        JsonObject line = Lines(Assert.Single(_server.Uploads)).Single(l => (string)l["custom_id"]! == "id-7");
+        var request = new RecordedRequest("/v1/chat/completions", line["body"]!.ToJsonString());
+        IReadOnlyList<JsonObject> parts = request.Parts(1);
+        Assert.Equal(new[] { "text", "image_url" }, parts.Select(p => (string?)p["type"]));
+        Assert.Equal("good 7", Wire.DelimitedInput((string)parts[0]["text"]!, out _));
+        Assert.Equal("data:image/png;base64," + Convert.ToBase64String(png), (string)parts[1]["image_url"]!["url"]!);
+    }
+
+    [Fact]
+    public async Task An_input_that_cannot_be_spooled_is_an_error_naming_its_item_before_anything_is_uploaded()
+    {
+        async IAsyncEnumerable<BatchItem> WithUnknownContent()
+        {
+            await Task.Yield();
+            yield return new BatchItem("id-0", "good 0");
+            yield return new BatchItem("id-odd", ExtractionInput.FromMessage(new ChatMessage(ChatRole.User, new List<AIContent> { new TextContent("good 1"), new UnknownContent() })));
+        }
+
+        var e = await Assert.ThrowsAsync<ArgumentException>(() => Collect(Extractor().ExtractAsync(WithUnknownContent())));
+
+        Assert.Contains("'id-odd'", e.Message, StringComparison.Ordinal);
+        Assert.Empty(_server.Uploads);
+    }
+
+    [Fact]
+    public void The_in_flight_limits_are_checked_when_set()
+    {
+        var options = new OpenAIBatchOptions();
+        Assert.Equal(4, options.MaxBatchesInFlight);
+        Assert.Null(options.MaxEnqueuedTokens);
+        Assert.Throws<ArgumentOutOfRangeException>(() => options.MaxBatchesInFlight = 0);
+        Assert.Throws<ArgumentOutOfRangeException>(() => options.MaxEnqueuedTokens = 0);
+        options.MaxBatchesInFlight = 1;
+        options.MaxEnqueuedTokens = 90_000;
+        options.MaxEnqueuedTokens = null;
+        Assert.Equal(1, options.MaxBatchesInFlight);
+        Assert.Null(options.MaxEnqueuedTokens);
+    }
+
+    // Each journal line is a record, a space and its checksum.
+    private IEnumerable<JsonObject> JournalRecords() =>
+        File.ReadAllLines(JournalPath).Where(l => l.Length > 0).Select(l => JsonNode.Parse(l.Substring(0, l.LastIndexOf(' ')))!.AsObject());
+
+    /// <summary>A content part Microsoft.Extensions.AI's serialization does not know.</summary>
+    private sealed class UnknownContent : AIContent
+    {
     }
 
     private OpenAIBatchExtractor<BatchPoint> Extractor(Action<OpenAIBatchOptions>? configure = null)

@@ -54,7 +54,10 @@ public sealed class FakeBatchServer : IAsyncDisposable
     private readonly ConcurrentDictionary<string, FakeBatch> _batches = new();
     private readonly ConcurrentDictionary<string, int> _attempts = new();
     private readonly List<string> _uploads = new();
+    private readonly List<string> _events = new();
     private int _counter;
+    private int _active;
+    private int _maxActive;
 
     private FakeBatchServer(WebApplication app) => _app = app;
 
@@ -75,6 +78,33 @@ public sealed class FakeBatchServer : IAsyncDisposable
             lock (_uploads)
             {
                 return _uploads.ToArray();
+            }
+        }
+    }
+
+    /// <summary>
+    /// What happened, in order: <c>upload file-N</c>, <c>create batch_N</c>, and <c>end batch_N STATUS</c> when a
+    /// retrieval first shows a batch in its final state.
+    /// </summary>
+    public IReadOnlyList<string> Events
+    {
+        get
+        {
+            lock (_events)
+            {
+                return _events.ToArray();
+            }
+        }
+    }
+
+    /// <summary>The most batches active (created, not yet ended) at once.</summary>
+    public int MaxActive
+    {
+        get
+        {
+            lock (_events)
+            {
+                return _maxActive;
             }
         }
     }
@@ -167,6 +197,11 @@ public sealed class FakeBatchServer : IAsyncDisposable
             _uploads.Add(Encoding.UTF8.GetString(buffer.ToArray()));
         }
 
+        lock (_events)
+        {
+            _events.Add("upload " + id);
+        }
+
         await context.Response.WriteAsJsonAsync(new JsonObject
         {
             ["id"] = id,
@@ -193,6 +228,12 @@ public sealed class FakeBatchServer : IAsyncDisposable
         int number = _batches.Count + 1;
         var batch = new FakeBatch("batch_" + number, inputFile, Plan(number));
         _batches[batch.Id] = batch;
+        lock (_events)
+        {
+            _events.Add("create " + batch.Id);
+            _maxActive = Math.Max(_maxActive, ++_active);
+        }
+
         await context.Response.WriteAsJsonAsync(batch.Json());
     }
 
@@ -206,6 +247,7 @@ public sealed class FakeBatchServer : IAsyncDisposable
         Retrievals++;
         lock (batch)
         {
+            bool ended = IsFinal(batch.Status);
             batch.Status = batch.Status switch
             {
                 "validating" => batch.Plan.FinalStatus == "failed" ? "failed" : "in_progress",
@@ -219,9 +261,20 @@ public sealed class FakeBatchServer : IAsyncDisposable
                 Finish(batch);
             }
 
+            if (!ended && IsFinal(batch.Status))
+            {
+                lock (_events)
+                {
+                    _events.Add("end " + batch.Id + " " + batch.Status);
+                    _active--;
+                }
+            }
+
             return Results.Json(batch.Json());
         }
     }
+
+    private static bool IsFinal(string status) => status is "completed" or "failed" or "expired" or "cancelled";
 
     private IResult Cancel(string id)
     {
