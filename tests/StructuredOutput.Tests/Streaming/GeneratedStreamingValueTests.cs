@@ -167,18 +167,18 @@ public partial class GeneratedStreamingPropertyTests
 
         // An open string: the title so far.
         var reader = new PartialAnswerReader(Shape, null);
-        reader.Append(text[..cut]);
+        reader.Append(text.AsSpan(0, cut));
         var view = (StreamedDocument.Partial)reader.Root!;
         reader.Release();
         Assert.Equal("A title that ", view.Title);
-        Assert.False(reader.Append(text[cut..]));
+        Assert.False(reader.Append(text.AsSpan(cut)));
 
         // A string that closed invalid stays in the view as its text.
         string broken = text.Replace("\"AB-123\"", "\"AB-12x\"", StringComparison.Ordinal);
         int inCode = broken.IndexOf("AB-12x", StringComparison.Ordinal) + 3;
         reader = new PartialAnswerReader(Shape, null);
-        reader.Append(broken[..inCode]);
-        reader.Append(broken[inCode..]);
+        reader.Append(broken.AsSpan(0, inCode));
+        reader.Append(broken.AsSpan(inCode));
         view = (StreamedDocument.Partial)reader.Root!;
         Assert.Contains(reader.Errors, e => e.Path == "$.code");
         reader.Release();
