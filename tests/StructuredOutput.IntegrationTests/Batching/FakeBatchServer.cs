@@ -112,6 +112,9 @@ public sealed class FakeBatchServer : IAsyncDisposable
     /// <summary>How many batches were created.</summary>
     public int BatchCount => _batches.Count;
 
+    /// <summary>Called as each request arrives, before it is handled (a test stops its client there).</summary>
+    public Action? RequestArrived { get; set; }
+
     /// <summary>How many times each batch was retrieved.</summary>
     public int Retrievals { get; private set; }
 
@@ -128,6 +131,11 @@ public sealed class FakeBatchServer : IAsyncDisposable
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(2));
         var app = builder.Build();
         var server = new FakeBatchServer(app);
+        app.Use((context, next) =>
+        {
+            server.RequestArrived?.Invoke();
+            return next(context);
+        });
         app.MapPost("/v1/files", server.UploadAsync);
         app.MapGet("/v1/files/{id}/content", (string id) => server._files.TryGetValue(id, out var bytes)
             ? Results.Bytes(bytes, "application/octet-stream")
