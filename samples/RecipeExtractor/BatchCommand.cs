@@ -228,9 +228,10 @@ public static class BatchCommand
 
     // The run's cost at the prices given (the summary's usage: on the Batch API, what the batches report), or how to get it.
     private static string CostLine(BatchSummary summary, BatchPricing? pricing) =>
-        summary.Cost is { } cost && pricing is not null
-            ? string.Create(CultureInfo.InvariantCulture, $"cost: ${cost:0.######} (at ${pricing.InputPerMillionTokens} in, ${pricing.OutputPerMillionTokens} out per million tokens)")
-            : "cost: give --input-price and --output-price";
+        pricing is null ? "cost: give --input-price and --output-price"
+        : (summary.Usage.InputTokenCount ?? 0) + (summary.Usage.OutputTokenCount ?? 0) == 0 ? "cost: $0, no tokens reported (the stand-in spends none)"
+        : summary.Cost is { } cost ? string.Create(CultureInfo.InvariantCulture, $"cost: ${cost:0.######} (at ${pricing.InputPerMillionTokens} in, ${pricing.OutputPerMillionTokens} out per million tokens)")
+        : "cost: give --input-price and --output-price";
 
     // The totals as one plain line, the same in a terminal and in a captured log.
     private static string SummaryLine(BatchSummary summary, List<BatchItemResult<Recipe>> results)

@@ -223,6 +223,11 @@ public sealed class SampleTests
             Assert.Contains($"Journal: {journal} (resuming)", stdout2, StringComparison.Ordinal);
             var resumed = TableRows(stdout2);
             Assert.Equal(rows.Select(r => (r[0], r[1] + " (resumed)", r[2], r[3])), resumed.Select(r => (r[0], r[1], r[2], r[3])));
+
+            // Prices given offline: the stand-in reports no tokens, and the cost line says why it is nothing.
+            var (exit3, stdout3, stderr3) = await RunAsync(new[] { "--batch", folder, "--resume", journal, "--input-price", "0.075", "--output-price", "0.3" }, NoEnvironment);
+            Assert.True(exit3 == 0, stderr3 + stdout3);
+            Assert.Contains("cost: $0, no tokens reported (the stand-in spends none)", stdout3, StringComparison.Ordinal);
             Assert.Contains($"; {ids.Length} resumed from the journal.\n", stdout2, StringComparison.Ordinal);
             Assert.Contains($"{ids.Length}/{ids.Length} done, 0 in flight, 0 re-asked\n", stdout2, StringComparison.Ordinal);
         }
