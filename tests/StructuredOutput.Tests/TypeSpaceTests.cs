@@ -10,7 +10,7 @@ namespace StructuredOutput.Tests.TypeSpace;
 /// <summary>Every supported .NET type through the generated parser, schema and prompt.</summary>
 public class TypeSpaceTests
 {
-    private const string ScalarsJson = """
+    internal const string ScalarsJson = """
         {"sByte":-128,"byte":255,"int16":-32768,"uInt16":65535,"int32":-2147483648,"uInt32":4294967295,
          "int64":-9223372036854775808,"uInt64":18446744073709551615,"single":1.5,"double":2.25,"decimal":79228162514264337593543950335,
          "bool":true,"char":"é","text":"hi","when":"2024-05-01T09:30:00+02:00","at":"2024-05-01T09:30:00+02:00",
@@ -93,7 +93,7 @@ public class TypeSpaceTests
         Assert.Contains(message, error.Message);
     }
 
-    private const string CollectionsJson = """
+    internal const string CollectionsJson = """
         {"array":[1,2],"list":[3],"iList":[4],"iReadOnlyList":[5],"iCollection":[6],"iReadOnlyCollection":[7],"iEnumerable":[8,9],
          "immutable":[10,11],"set":["a","b","a"],"shades":["Light","Neon"],"map":{"x":1,"y":2},
          "points":{"origin":{"x":0,"y":0},"far":{"x":9,"y":9}},"calendar":{"holidays":["2024-12-25"],"none":null},"maybePoints":null}
