@@ -128,14 +128,16 @@ public partial class GeneratedStreamingPropertyTests
     }
 
     [Theory]
-    [InlineData(6)]
-    [InlineData(7)]
-    [InlineData(8)]
-    [InlineData(9)]
-    public void An_answer_at_and_past_the_depth_limit_ends_as_Parse_decides(int treeDepth)
+    [InlineData(6, 16)]
+    [InlineData(7, 16)]
+    [InlineData(8, 16)]
+    [InlineData(6, 15)] // the deepest list exactly at the limit
+    [InlineData(6, 14)]
+    [InlineData(5, 13)] // the deepest list exactly at the limit
+    public void An_answer_at_and_past_the_depth_limit_ends_as_Parse_decides(int treeDepth, int maxDepth)
     {
-        // The tree's nodes nest two levels each (a node, its children's list): the limit falls inside the tree.
-        var options = new ParseOptions { MaxDepth = 16 };
+        // The tree's nodes nest two levels each (a node, its children's list), the deepest list at 3 + 2 x depth.
+        var options = new ParseOptions { MaxDepth = maxDepth };
         var random = new Random(treeDepth);
         StreamedDocument document = Documents.Random(random) with { Tree = Chain(treeDepth) };
         string text = LlmContract<StreamedDocument>.ToJson(document);
@@ -155,6 +157,7 @@ public partial class GeneratedStreamingPropertyTests
             Assert.False(parsed.IsSuccess && reader.IsStrict && reader.IsRootClosed && reader.ErrorCount == 0, "read strictly and whole, yet not built");
         }
 
+        Assert.Equal(3 + (2 * treeDepth) <= maxDepth, parsed.IsSuccess);
         static StreamedNode Chain(int depth) => new("n" + depth, depth == 0 ? new List<StreamedNode>() : new List<StreamedNode> { Chain(depth - 1) }, null);
     }
 
