@@ -137,7 +137,8 @@ internal sealed class PartialEmitter
                 string reader = "MemberReader" + k;
                 methods.Add((reader, o, m, null));
                 string? itemReader = null;
-                if (PartialViews.MemberKind(m.Type) == PartialViews.Kind.List
+                bool? keyed = EntriesKeyed(m.Type);
+                if ((PartialViews.MemberKind(m.Type) == PartialViews.Kind.List || keyed is not null)
                     && !itemReaders.TryGetValue(ReaderEmitter.CSharpType(m.Type.Element!), out itemReader))
                 {
                     itemReader = "ItemReader" + k;
@@ -151,6 +152,7 @@ internal sealed class PartialEmitter
                     PartialViews.Kind.Text => $"{PartialMember}.Text({head})",
                     PartialViews.Kind.Object => $"{PartialMember}.Object({head}, {Create(m.Type)}, {Bool(_names.FindObject(m.Type.Target!).IsValidatable)})",
                     PartialViews.Kind.List => $"{PartialMember}.List({head}, {Element(m.Type.Element!, itemReader!)}, {Bool(readers.HasChecks(o, m))})",
+                    _ when keyed is { } isKeyed => $"{PartialMember}.Value({head}, {itemReader}, {Bool(isKeyed)})",
                     _ => $"{PartialMember}.Value({head})",
                 };
                 _w.Line($"    {line},");
@@ -269,6 +271,14 @@ internal sealed class PartialEmitter
     };
 
     private static string Builder(string view) => "BuildFrom" + view;
+
+    // A dictionary (keyed) or a set shown whole, whose entries are each read as they close; null for any other member.
+    private static bool? EntriesKeyed(TypeRef type) => PartialViews.MemberKind(type) != PartialViews.Kind.Value || type.Element is null ? null : type.Collection switch
+    {
+        CollectionKind.Dictionary or CollectionKind.IDictionary or CollectionKind.IReadOnlyDictionary => true,
+        CollectionKind.HashSet or CollectionKind.ISet => false,
+        _ => null,
+    };
 
     private string Element(TypeRef element, string reader) => PartialViews.ElementKind(element) switch
     {

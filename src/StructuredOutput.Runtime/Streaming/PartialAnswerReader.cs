@@ -749,15 +749,89 @@ internal sealed class PartialAnswerReader
                 if ((token is JsonTokenType.EndObject or JsonTokenType.EndArray) && reader.CurrentDepth == frame.Depth)
                 {
                     PopFrame();
+                    if (frame.EntriesFailed)
+                    {
+                        // Its entries' errors are reported already: the whole value is not read again, nor shown.
+                        _context.Exit();
+                        return true;
+                    }
+
                     return frame.Whole is { } whole && OnValueRead(whole, frame.Start, tokenEnd, ref reader, primitive: false);
                 }
 
-                return false;
+                return frame.Entries is not null && OnEntryToken(ref reader, frame, token, tokenStart, tokenEnd);
             case FrameKind.Object:
                 return OnObjectToken(ref reader, frame, token, tokenStart, tokenEnd);
             default:
                 return OnListToken(ref reader, frame, token, tokenStart, tokenEnd);
         }
+    }
+
+    // A token inside a dictionary or a set read whole: each entry's value is read as it closes, as the whole value's
+    // reader reads it (a dictionary's key given twice is an error there, its value not read), so that an invalid entry
+    // is reported at once. Returns whether an error was found.
+    private bool OnEntryToken(ref Utf8JsonReader reader, Frame frame, JsonTokenType token, int tokenStart, int tokenEnd)
+    {
+        int depth = reader.CurrentDepth;
+        if (frame.EntryStart >= 0)
+        {
+            if ((token is JsonTokenType.EndObject or JsonTokenType.EndArray) && depth == frame.Depth + 1)
+            {
+                int start = frame.EntryStart;
+                frame.EntryStart = -1;
+                return ReadEntry(frame, start, tokenEnd, ref reader, primitive: false);
+            }
+
+            return false;
+        }
+
+        if (depth != frame.Depth + 1)
+        {
+            return false;
+        }
+
+        if (token == JsonTokenType.PropertyName)
+        {
+            frame.EntryKey = reader.GetString();
+            return false;
+        }
+
+        if (token is JsonTokenType.StartObject or JsonTokenType.StartArray)
+        {
+            frame.EntryStart = tokenStart;
+            return false;
+        }
+
+        return ReadEntry(frame, tokenStart, tokenEnd, ref reader, primitive: true);
+    }
+
+    private bool ReadEntry(Frame frame, int start, int end, ref Utf8JsonReader token, bool primitive)
+    {
+        int errorsBefore = _context.ErrorCount;
+        string? key = frame.EntryKey;
+        frame.EntryKey = null;
+        if (key is not null)
+        {
+            _context.EnterProperty(key);
+            if (frame.Keys?.Contains(key) == true)
+            {
+                _context.AddError(ExtractionErrorKind.DuplicateProperty, "appears more than once; give each key once");
+            }
+            else if (ReadValue(frame.Entries!, start, end, ref token, primitive, out _))
+            {
+                (frame.Keys ??= new HashSet<string>(StringComparer.Ordinal)).Add(key);
+            }
+        }
+        else
+        {
+            _context.EnterIndex(frame.EntryIndex++);
+            ReadValue(frame.Entries!, start, end, ref token, primitive, out _);
+        }
+
+        _context.Exit();
+        bool failed = _context.ErrorCount != errorsBefore;
+        frame.EntriesFailed |= failed;
+        return failed;
     }
 
     private PartialObject CreateRootView()
@@ -845,7 +919,13 @@ internal sealed class PartialAnswerReader
 
         if (container)
         {
-            _frames.Add(Rent().AsWhole(target, tokenStart, reader.CurrentDepth));
+            Frame whole = Rent().AsWhole(target, tokenStart, reader.CurrentDepth);
+            if (member.Entries is { } entries && member.EntriesKeyed == (token == JsonTokenType.StartObject))
+            {
+                whole.Entries = entries;
+            }
+
+            _frames.Add(whole);
             return false;
         }
 
@@ -1220,6 +1300,15 @@ internal sealed class PartialAnswerReader
         // Whole values: where the value goes once read (null when it is skipped).
         public Target? Whole;
 
+        // A dictionary's or a set's entries, read each as it closes: the key of the next, where a container entry
+        // starts, the next item's index, the keys read, and whether one was invalid.
+        public PartialValueReader? Entries;
+        public string? EntryKey;
+        public int EntryStart = -1;
+        public int EntryIndex;
+        public HashSet<string>? Keys;
+        public bool EntriesFailed;
+
         public Frame AsObject(PartialObject view, PartialShape shape, int start, int errorsBefore, int depth, Target? parent = null)
         {
             Reset(FrameKind.Object, start, depth, errorsBefore, parent);
@@ -1270,6 +1359,12 @@ internal sealed class PartialAnswerReader
             Stopped = false;
             ItemShown = false;
             Whole = null;
+            Entries = null;
+            EntryKey = null;
+            EntryStart = -1;
+            EntryIndex = 0;
+            Keys = null;
+            EntriesFailed = false;
         }
     }
 

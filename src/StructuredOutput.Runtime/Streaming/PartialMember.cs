@@ -75,6 +75,12 @@ public sealed class PartialMember
     /// <summary>For <see cref="PartialKind.List"/>: the list's items.</summary>
     public PartialElement? Element { get; }
 
+    /// <summary>For a dictionary or a set: the reader of one entry's value, each judged as it closes; otherwise null.</summary>
+    public PartialValueReader? Entries { get; private init; }
+
+    /// <summary>Whether <see cref="Entries"/> are a JSON object's keyed values (a dictionary) rather than an array's items (a set).</summary>
+    public bool EntriesKeyed { get; private init; }
+
     internal byte[] Utf8JsonName { get; }
 
     /// <summary>A member shown once complete and valid.</summary>
@@ -86,6 +92,24 @@ public sealed class PartialMember
     /// <returns>The member.</returns>
     public static PartialMember Value(string memberName, string jsonName, bool required, string expected, PartialValueReader read) =>
         new(PartialKind.Value, memberName, jsonName, required, expected, read, null, null);
+
+    /// <summary>
+    /// A dictionary or a set shown once complete and valid, whose entries (a dictionary's values, a set's items) are each
+    /// judged as they close, so that an invalid one is reported before the whole value ends.
+    /// </summary>
+    /// <param name="memberName">The C# name.</param>
+    /// <param name="jsonName">The JSON name.</param>
+    /// <param name="required">Whether a missing member is an error.</param>
+    /// <param name="expected">The missing-member wording of its value.</param>
+    /// <param name="read">Reads the complete value.</param>
+    /// <param name="entries">Reads one entry's value, as the whole value's reader reads each.</param>
+    /// <param name="keyed">Whether the value is a JSON object of keyed entries (a dictionary) rather than an array (a set).</param>
+    /// <returns>The member.</returns>
+    public static PartialMember Value(string memberName, string jsonName, bool required, string expected, PartialValueReader read, PartialValueReader entries, bool keyed)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        return new(PartialKind.Value, memberName, jsonName, required, expected, read, null, null) { Entries = entries, EntriesKeyed = keyed };
+    }
 
     /// <summary>A string member shown as it grows, validated when it closes.</summary>
     /// <param name="memberName">The C# name.</param>

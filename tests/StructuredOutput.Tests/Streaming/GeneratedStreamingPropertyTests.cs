@@ -643,9 +643,11 @@ public partial class GeneratedStreamingPropertyTests
             // when the whole value closes, not as soon as it ends.
             case Damage.ScoreAsText:
             {
+                // A dictionary's value is judged as it closes, not when the whole dictionary does.
                 JsonObject scores = root["scores"]!.AsObject();
-                scores["zz"] = "high";
-                return scores;
+                var bad = JsonValue.Create("high");
+                scores["zz"] = bad;
+                return bad;
             }
 
             case Damage.BoxWidthAsText:

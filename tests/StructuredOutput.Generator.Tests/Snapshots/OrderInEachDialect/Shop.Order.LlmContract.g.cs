@@ -954,7 +954,7 @@ file static class __Order_LlmContract
         global::StructuredOutput.Streaming.PartialMember.Value("Due", "due", false, global::StructuredOutput.Reading.ExpectedValues.DateOnly + " or null", MemberReader2),
         global::StructuredOutput.Streaming.PartialMember.Object("Customer", "customer", true, global::StructuredOutput.Reading.ExpectedValues.Object, MemberReader3, static () => new global::Shop.Order.AddressPartial(), false),
         global::StructuredOutput.Streaming.PartialMember.Object("ShipTo", "shipTo", false, global::StructuredOutput.Reading.ExpectedValues.Object + " or null", MemberReader4, static () => new global::Shop.Order.AddressPartial(), false),
-        global::StructuredOutput.Streaming.PartialMember.Value("Tags", "tags", true, global::StructuredOutput.Reading.ExpectedValues.Array, MemberReader5),
+        global::StructuredOutput.Streaming.PartialMember.Value("Tags", "tags", true, global::StructuredOutput.Reading.ExpectedValues.Array, MemberReader5, ItemReader5, false),
         global::StructuredOutput.Streaming.PartialMember.Value("Discount", "discount", true, global::StructuredOutput.Reading.ExpectedValues.Number, MemberReader6),
         global::StructuredOutput.Streaming.PartialMember.Text("Code", "code", false, global::StructuredOutput.Reading.ExpectedValues.String + " or null", MemberReader7),
         global::StructuredOutput.Streaming.PartialMember.Value("Priority", "priority", true, global::StructuredOutput.Reading.ExpectedValues.Integer, MemberReader8),
@@ -1039,6 +1039,16 @@ file static class __Order_LlmContract
 
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mTags : null;
+        return ok;
+    }
+
+    // an item of Order.Tags and of every list of the same element type
+    internal static bool ItemReader5(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        global::StructuredOutput.Reading.JsonReaders.ReadString(ref reader, context, out string item);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? item : null;
         return ok;
     }
 

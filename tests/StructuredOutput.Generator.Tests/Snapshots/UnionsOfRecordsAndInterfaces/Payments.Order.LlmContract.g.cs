@@ -834,7 +834,7 @@ file static class __Order_LlmContract
         global::StructuredOutput.Streaming.PartialMember.Text("Id", "id", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader0),
         global::StructuredOutput.Streaming.PartialMember.Value("Payment", "payment", true, global::StructuredOutput.Reading.ExpectedValues.Object, MemberReader1),
         global::StructuredOutput.Streaming.PartialMember.Value("Receipt", "receipt", false, global::StructuredOutput.Reading.ExpectedValues.Object + " or null", MemberReader2),
-        global::StructuredOutput.Streaming.PartialMember.Value("Refunds", "refunds", true, global::StructuredOutput.Reading.ExpectedValues.Object, MemberReader3),
+        global::StructuredOutput.Streaming.PartialMember.Value("Refunds", "refunds", true, global::StructuredOutput.Reading.ExpectedValues.Object, MemberReader3, ItemReader3, true),
     }, static () => new global::Payments.Order.Partial(), BuildFromPartialBoxed);
 
     // Order.Id
@@ -882,6 +882,16 @@ file static class __Order_LlmContract
 
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mRefunds : null;
+        return ok;
+    }
+
+    // an item of Order.Refunds and of every list of the same element type
+    internal static bool ItemReader3(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        ReadPayment(ref reader, context, out global::Payments.Payment item);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? item : null;
         return ok;
     }
 

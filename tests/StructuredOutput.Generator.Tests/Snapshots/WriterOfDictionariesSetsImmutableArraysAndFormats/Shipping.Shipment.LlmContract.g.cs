@@ -695,11 +695,11 @@ file static class __Shipment_LlmContract
         global::StructuredOutput.Streaming.PartialMember.Value("Sent", "sent", true, global::StructuredOutput.Reading.ExpectedValues.DateTimeOffset, MemberReader4),
         global::StructuredOutput.Streaming.PartialMember.Value("Tracking", "tracking", false, global::StructuredOutput.Reading.ExpectedValues.Uri + " or null", MemberReader5),
         global::StructuredOutput.Streaming.PartialMember.Value("Grade", "grade", true, global::StructuredOutput.Reading.ExpectedValues.Char, MemberReader6),
-        global::StructuredOutput.Streaming.PartialMember.Value("Counts", "counts", true, global::StructuredOutput.Reading.ExpectedValues.Object, MemberReader7),
-        global::StructuredOutput.Streaming.PartialMember.Value("Options", "options", false, global::StructuredOutput.Reading.ExpectedValues.Object + " or null", MemberReader8),
-        global::StructuredOutput.Streaming.PartialMember.Value("Labels", "labels", true, global::StructuredOutput.Reading.ExpectedValues.Array, MemberReader9),
+        global::StructuredOutput.Streaming.PartialMember.Value("Counts", "counts", true, global::StructuredOutput.Reading.ExpectedValues.Object, MemberReader7, ItemReader7, true),
+        global::StructuredOutput.Streaming.PartialMember.Value("Options", "options", false, global::StructuredOutput.Reading.ExpectedValues.Object + " or null", MemberReader8, ItemReader8, true),
+        global::StructuredOutput.Streaming.PartialMember.Value("Labels", "labels", true, global::StructuredOutput.Reading.ExpectedValues.Array, MemberReader9, ItemReader9, false),
         global::StructuredOutput.Streaming.PartialMember.List("Parcels", "parcels", true, global::StructuredOutput.Reading.ExpectedValues.Array, MemberReader10, global::StructuredOutput.Streaming.PartialElement.Object<global::Shipping.Parcel, global::Shipping.Shipment.ParcelPartial>(ItemReader10, static () => new global::Shipping.Shipment.ParcelPartial()), false),
-        global::StructuredOutput.Streaming.PartialMember.List("Codes", "codes", false, global::StructuredOutput.Reading.ExpectedValues.Array + " or null", MemberReader11, global::StructuredOutput.Streaming.PartialElement.Value<int>(ItemReader11), false),
+        global::StructuredOutput.Streaming.PartialMember.List("Codes", "codes", false, global::StructuredOutput.Reading.ExpectedValues.Array + " or null", MemberReader11, global::StructuredOutput.Streaming.PartialElement.Value<int>(ItemReader7), false),
         global::StructuredOutput.Streaming.PartialMember.Object("Spare", "spare", false, global::StructuredOutput.Reading.ExpectedValues.Object + " or null", MemberReader12, static () => new global::Shipping.Shipment.ParcelPartial(), false),
         global::StructuredOutput.Streaming.PartialMember.Text("Note", "note", false, global::StructuredOutput.Reading.ExpectedValues.String + " or null", MemberReader13),
     }, static () => new global::Shipping.Shipment.Partial());
@@ -806,6 +806,16 @@ file static class __Shipment_LlmContract
         return ok;
     }
 
+    // an item of Shipment.Counts and of every list of the same element type
+    internal static bool ItemReader7(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        global::StructuredOutput.Reading.JsonReaders.ReadInt32(ref reader, context, out int item);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? item : null;
+        return ok;
+    }
+
     // Shipment.Options
     internal static bool MemberReader8(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
     {
@@ -818,6 +828,16 @@ file static class __Shipment_LlmContract
         return ok;
     }
 
+    // an item of Shipment.Options and of every list of the same element type
+    internal static bool ItemReader8(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        ReadListOfNullableCarrier(ref reader, context, out global::System.Collections.Generic.List<global::Shipping.Carrier?> item);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? item : null;
+        return ok;
+    }
+
     // Shipment.Labels
     internal static bool MemberReader9(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
     {
@@ -827,6 +847,16 @@ file static class __Shipment_LlmContract
 
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mLabels : null;
+        return ok;
+    }
+
+    // an item of Shipment.Labels and of every list of the same element type
+    internal static bool ItemReader9(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
+    {
+        int errorsBefore = context.ErrorCount;
+        global::StructuredOutput.Reading.JsonReaders.ReadString(ref reader, context, out string item);
+        bool ok = context.ErrorCount == errorsBefore;
+        value = ok ? item : null;
         return ok;
     }
 
@@ -861,16 +891,6 @@ file static class __Shipment_LlmContract
 
         bool ok = context.ErrorCount == errorsBefore;
         value = ok ? mCodes : null;
-        return ok;
-    }
-
-    // an item of Shipment.Codes and of every list of the same element type
-    internal static bool ItemReader11(ref global::System.Text.Json.Utf8JsonReader reader, global::StructuredOutput.Reading.JsonReadContext context, out object? value)
-    {
-        int errorsBefore = context.ErrorCount;
-        global::StructuredOutput.Reading.JsonReaders.ReadInt32(ref reader, context, out int item);
-        bool ok = context.ErrorCount == errorsBefore;
-        value = ok ? item : null;
         return ok;
     }
 
