@@ -155,6 +155,12 @@ internal sealed class PartialEmitter
                     _ when keyed is { } isKeyed => $"{PartialMember}.Value({head}, {itemReader}, {Bool(isKeyed)})",
                     _ => $"{PartialMember}.Value({head})",
                 };
+                if (m.Default is { } declared)
+                {
+                    // Left out, the member takes its declared default, as the object's reader leaves it.
+                    line += $".WithDefault((object?)(({ReaderEmitter.CSharpType(m.Type)})({Constants.CSharp(declared, m.Type)})))";
+                }
+
                 _w.Line($"    {line},");
             }
 

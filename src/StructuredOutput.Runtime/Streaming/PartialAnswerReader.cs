@@ -1066,9 +1066,13 @@ internal sealed class PartialAnswerReader
             {
                 _context.ReportMissing(member.JsonName, member.Expected);
             }
+            else if (!frame.Seen[i] && member.HasDefault)
+            {
+                frame.View!.Complete(i, member.DefaultValue); // its declared default, as Parse takes it, with no note
+            }
             else if (!frame.Seen[i])
             {
-                _exact = false; // Parse takes the member's declared default, or notes a null
+                _exact = false; // Parse notes that it took a null
                 // A member left out takes the value Parse gives it, as for null: its default.
                 var absent = new Utf8JsonReader("null"u8);
                 absent.Read();

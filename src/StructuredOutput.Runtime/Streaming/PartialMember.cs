@@ -75,6 +75,12 @@ public sealed class PartialMember
     /// <summary>For <see cref="PartialKind.List"/>: the list's items.</summary>
     public PartialElement? Element { get; }
 
+    /// <summary>Whether the member may be left out, taking <see cref="DefaultValue"/> (see <see cref="WithDefault"/>).</summary>
+    public bool HasDefault { get; private set; }
+
+    /// <summary>The value of the member when it is left out, as <c>Parse</c> gives it; meaningful when <see cref="HasDefault"/>.</summary>
+    public object? DefaultValue { get; private set; }
+
     /// <summary>For a dictionary or a set: the reader of one entry's value, each judged as it closes; otherwise null.</summary>
     public PartialValueReader? Entries { get; private init; }
 
@@ -149,6 +155,20 @@ public sealed class PartialMember
     {
         ArgumentNullException.ThrowIfNull(element);
         return new(PartialKind.List, memberName, jsonName, required, expected, read, null, element, readWhenClosed);
+    }
+
+    /// <summary>
+    /// This member, with the value it takes when the answer leaves it out (its declared default, boxed as its type):
+    /// the view shows it complete with that value, as <c>Parse</c> gives it, without a note.
+    /// </summary>
+    /// <param name="value">The default.</param>
+    /// <returns>A copy of the member that has the default.</returns>
+    public PartialMember WithDefault(object? value)
+    {
+        var copy = (PartialMember)MemberwiseClone();
+        copy.HasDefault = true;
+        copy.DefaultValue = value;
+        return copy;
     }
 }
 

@@ -58,7 +58,7 @@ public partial class GeneratedStreamingPropertyTests
     public static TheoryData<string> Unbuilt => new()
     {
         "unknown member",
-        "optional member left out",
+        "nullable member left out",
         "required member left out",
         "number as text",
         "a second object after it",
@@ -79,8 +79,8 @@ public partial class GeneratedStreamingPropertyTests
             case "unknown member":
                 json["notInTheContract"] = 1;
                 break;
-            case "optional member left out":
-                json.Remove("active");
+            case "nullable member left out":
+                json.Remove("comment"); // Parse notes that it took a null
                 break;
             case "required member left out":
                 json.Remove("title");
@@ -124,6 +124,31 @@ public partial class GeneratedStreamingPropertyTests
         if (whole.IsSuccess)
         {
             Assert.Equal(LlmContract<StreamedDocument>.ToJson(whole.Value!), LlmContract<StreamedDocument>.ToJson(streamed.Value!));
+        }
+    }
+
+    [Fact]
+    public void Members_left_out_take_their_declared_defaults_in_the_view_and_the_built_value()
+    {
+        PartialShape shape = ShapeOf<StreamedDefaults>()!;
+        foreach ((string text, string? note, int? count) in new[] { ("{\"name\":\"a\"}", "none", 5), ("{\"name\":\"a\",\"note\":null,\"count\":null}", (string?)null, (int?)null) })
+        {
+            var reader = new PartialAnswerReader(shape, null);
+            foreach (char c in text)
+            {
+                reader.Append(c.ToString());
+            }
+
+            var view = (StreamedDefaults.Partial)reader.Root!;
+            Assert.True(view.IsComplete);
+            Assert.True(view.IsMemberComplete(nameof(StreamedDefaults.Note)) && view.IsMemberComplete(nameof(StreamedDefaults.Count)));
+            Assert.Equal((note, count), (view.Note, view.Count));
+
+            ParseResult<StreamedDefaults> parsed = LlmContract<StreamedDefaults>.Parse(text);
+            Assert.True(reader.TryBuild(text, out ParseResult<StreamedDefaults> built));
+            Assert.Equal(parsed.Value, built.Value);
+            Assert.Equal(new StreamedDefaults("a", note, count), built.Value);
+            Assert.Empty(built.Repairs);
         }
     }
 
@@ -220,3 +245,7 @@ public partial class GeneratedStreamingPropertyTests
         Assert.Equal(parsed.Repairs, built.Repairs);
     }
 }
+
+/// <summary>Members with declared defaults, one of them a nullable string whose default is not null.</summary>
+[LlmExtract]
+public partial record StreamedDefaults(string Name, string? Note = "none", int? Count = 5);

@@ -546,7 +546,7 @@ file static class __Invoice_LlmContract
         global::StructuredOutput.Streaming.PartialMember.List("Lines", "lines", true, global::StructuredOutput.Reading.ExpectedValues.Array, MemberReader2, global::StructuredOutput.Streaming.PartialElement.Object<global::Billing.Line, global::Billing.Invoice.LinePartial>(ItemReader2, static () => new global::Billing.Invoice.LinePartial()), true),
         global::StructuredOutput.Streaming.PartialMember.Value("Total", "total", true, global::StructuredOutput.Reading.ExpectedValues.Number, MemberReader3),
         global::StructuredOutput.Streaming.PartialMember.Value("Status", "status", true, s_StatusNames.Expected, MemberReader4),
-        global::StructuredOutput.Streaming.PartialMember.Value("Currency", "currency", false, s_CurrencyNames.Expected, MemberReader5),
+        global::StructuredOutput.Streaming.PartialMember.Value("Currency", "currency", false, s_CurrencyNames.Expected, MemberReader5).WithDefault((object?)((global::Billing.Currency)(global::Billing.Currency.Eur))),
     }, static () => new global::Billing.Invoice.Partial(), BuildFromPartialBoxed);
 
     internal static readonly global::StructuredOutput.Streaming.PartialShape ShapeOfLinePartial = new("Line", new global::StructuredOutput.Streaming.PartialMember[]

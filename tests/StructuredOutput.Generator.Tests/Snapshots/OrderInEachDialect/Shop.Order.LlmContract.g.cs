@@ -961,7 +961,7 @@ file static class __Order_LlmContract
         global::StructuredOutput.Streaming.PartialMember.Value("Status", "status", false, s_StatusNames.Expected + " or null", MemberReader9),
         global::StructuredOutput.Streaming.PartialMember.Value("Reference", "reference", true, global::StructuredOutput.Reading.ExpectedValues.Guid, MemberReader10),
         global::StructuredOutput.Streaming.PartialMember.Text("Note", "note", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader11),
-        global::StructuredOutput.Streaming.PartialMember.Value("Lines", "lines", false, global::StructuredOutput.Reading.ExpectedValues.Integer, MemberReader12),
+        global::StructuredOutput.Streaming.PartialMember.Value("Lines", "lines", false, global::StructuredOutput.Reading.ExpectedValues.Integer, MemberReader12).WithDefault((object?)((int)(1))),
     }, static () => new global::Shop.Order.Partial(), BuildFromPartialBoxed);
 
     internal static readonly global::StructuredOutput.Streaming.PartialShape ShapeOfAddressPartial = new("Address", new global::StructuredOutput.Streaming.PartialMember[]

@@ -1612,8 +1612,8 @@ file static class __Project_LlmContract
         global::StructuredOutput.Streaming.PartialMember.List("Chores", "chores", true, global::StructuredOutput.Reading.ExpectedValues.Array, MemberReader12, global::StructuredOutput.Streaming.PartialElement.Object<global::Streams.Chore?, global::Streams.Project.ChorePartial2>(ItemReader12, static () => new global::Streams.Project.ChorePartial2()), false),
         global::StructuredOutput.Streaming.PartialMember.Object("Billing", "billing", true, global::StructuredOutput.Reading.ExpectedValues.Object, MemberReader13, static () => new global::Streams.Project.AddressPartial2(), false),
         global::StructuredOutput.Streaming.PartialMember.Text("Code", "code", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader14),
-        global::StructuredOutput.Streaming.PartialMember.Value("Rating", "rating", false, global::StructuredOutput.Reading.ExpectedValues.Integer, MemberReader15),
-        global::StructuredOutput.Streaming.PartialMember.Value("Due", "due", false, global::StructuredOutput.Reading.ExpectedValues.DateOnly + " or null", MemberReader16),
+        global::StructuredOutput.Streaming.PartialMember.Value("Rating", "rating", false, global::StructuredOutput.Reading.ExpectedValues.Integer, MemberReader15).WithDefault((object?)((int)(3))),
+        global::StructuredOutput.Streaming.PartialMember.Value("Due", "due", false, global::StructuredOutput.Reading.ExpectedValues.DateOnly + " or null", MemberReader16).WithDefault((object?)((global::System.DateOnly?)(null))),
     }, static () => new global::Streams.Project.Partial(), BuildFromPartialBoxed);
 
     internal static readonly global::StructuredOutput.Streaming.PartialShape ShapeOfPersonPartial = new("Person", new global::StructuredOutput.Streaming.PartialMember[]
