@@ -60,10 +60,12 @@ internal sealed class PartialAnswerReader
     private bool _done;
     private bool _strict = true;
 
-    // Whether the answer so far is one Parse reads exactly as this reader did: every member present, none unknown,
-    // nothing shown differently from its value. With no error and no repair, the value is built from the view.
+    // Whether the answer so far is one Parse reads exactly as this reader did: every member present (or left out with
+    // its default, or as a nullable null that both note), none unknown, nothing shown differently from its value. With
+    // no error and no repair of another kind, the value is built from the view.
     private bool _exact = true;
     private long _charsFed;
+    private int _nullsNoted; // the repairs noted for nullable members left out, Parse's own notes for them
     private int _rootEnd = -1;
 
     // A string the JSON reader stopped in: where it opens, and where the scan for its closing quote goes on.
@@ -154,8 +156,9 @@ internal sealed class PartialAnswerReader
     /// The result <c>Parse</c> gives on <paramref name="answer"/>, built from the complete view instead of reading the
     /// answer again, when this reader read all of it exactly as <c>Parse</c> does: <paramref name="answer"/> is the text
     /// given to <see cref="Append"/>, strict JSON whose root object (the one <c>Parse</c> locates) closed with every
-    /// member present and none unknown, no error and no repair, and the type's shape has a builder. Otherwise (or when
-    /// the builder meets anything else) false, and the answer is to be parsed.
+    /// member present or left out as <c>Parse</c> takes it (its default; a nullable one as null, with Parse's note) and
+    /// none unknown, no error and no other repair, and the type's shape has a builder. Otherwise (or when the builder
+    /// meets anything else) false, and the answer is to be parsed.
     /// </summary>
     /// <typeparam name="T">The extraction type.</typeparam>
     /// <param name="answer">The whole answer.</param>
@@ -164,7 +167,7 @@ internal sealed class PartialAnswerReader
     public bool TryBuild<T>(string answer, out ParseResult<T> result)
     {
         result = null!;
-        if (!_strict || !_done || !_exact || _context.ErrorCount > 0 || _context.Repairs.Count > 0 || _shape.Build is not { } build
+        if (!_strict || !_done || !_exact || _context.ErrorCount > 0 || _context.Repairs.Count != _nullsNoted || _shape.Build is not { } build
             || Root is not { IsComplete: true } root || answer.Length != _charsFed || answer.Length > _maxLength)
         {
             return false;
@@ -175,7 +178,7 @@ internal sealed class PartialAnswerReader
         // whole answer as Parse locates it, with the repairs that notes (a fence, prose around it).
         int start = answer.IndexOf('{');
         int end = start + Encoding.UTF8.GetCharCount(_buffer, 0, _rootEnd);
-        IReadOnlyList<string> repairs = Array.Empty<string>();
+        IReadOnlyList<string> repairs = _nullsNoted == 0 ? Array.Empty<string>() : [.. _context.Repairs];
         if (!IsWhiteSpace(answer.AsSpan(0, start)) || answer[0] == '\uFEFF' || !IsWhiteSpace(answer.AsSpan(end)))
         {
             var located = new JsonReadContext();
@@ -184,7 +187,7 @@ internal sealed class PartialAnswerReader
                 return false;
             }
 
-            repairs = located.Repairs;
+            repairs = located.Repairs.Count == 0 ? repairs : [.. located.Repairs, .. repairs]; // Parse locates, then reads
         }
 
         try
@@ -1072,8 +1075,9 @@ internal sealed class PartialAnswerReader
             }
             else if (!frame.Seen[i])
             {
-                _exact = false; // Parse notes that it took a null
-                // A member left out takes the value Parse gives it, as for null: its default.
+                // A nullable member left out without a default: Parse takes null and notes it, and so does this reader.
+                _context.ReportMissingAsNull(member.JsonName);
+                _nullsNoted++;
                 var absent = new Utf8JsonReader("null"u8);
                 absent.Read();
                 _context.EnterProperty(member.JsonName);
