@@ -403,22 +403,7 @@ public sealed class BatchApiTests : IAsyncLifetime
     {
         const string model = "batch-span-model";
         var spans = new List<Activity>();
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = source => source.Name == ExtractionTelemetry.SourceName,
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = a =>
-            {
-                if (a.OperationName.EndsWith(model, StringComparison.Ordinal))
-                {
-                    lock (spans)
-                    {
-                        spans.Add(a);
-                    }
-                }
-            },
-        };
-        ActivitySource.AddActivityListener(listener);
+        using ActivityListener listener = ListenToRuns(model, spans);
         string[] inputs = { "good 0", "bad 1", "error 2", "refuse 3" };
         var extractor = new OpenAIBatchExtractor<BatchPoint>(_server.CreateClient(), model, new OpenAIBatchOptions
         {
@@ -460,22 +445,7 @@ public sealed class BatchApiTests : IAsyncLifetime
     {
         const string model = "batch-stopped-model";
         var spans = new List<Activity>();
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = source => source.Name == ExtractionTelemetry.SourceName,
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = a =>
-            {
-                if (a.OperationName.EndsWith(model, StringComparison.Ordinal))
-                {
-                    lock (spans)
-                    {
-                        spans.Add(a);
-                    }
-                }
-            },
-        };
-        ActivitySource.AddActivityListener(listener);
+        using ActivityListener listener = ListenToRuns(model, spans);
         var extractor = new OpenAIBatchExtractor<BatchPoint>(_server.CreateClient(), model, new OpenAIBatchOptions { Delay = (_, _) => Task.CompletedTask });
 
         await foreach (var first in extractor.ExtractAsync(Items(new[] { "good 0", "good 1", "good 2" })))
@@ -495,22 +465,7 @@ public sealed class BatchApiTests : IAsyncLifetime
     {
         const string model = "batch-failing-model";
         var spans = new List<Activity>();
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = source => source.Name == ExtractionTelemetry.SourceName,
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = a =>
-            {
-                if (a.OperationName.EndsWith(model, StringComparison.Ordinal))
-                {
-                    lock (spans)
-                    {
-                        spans.Add(a);
-                    }
-                }
-            },
-        };
-        ActivitySource.AddActivityListener(listener);
+        using ActivityListener listener = ListenToRuns(model, spans);
         _server.Plan = _ => new BatchPlan("failed", ErrorCode: "token_limit_exceeded");
         var extractor = new OpenAIBatchExtractor<BatchPoint>(_server.CreateClient(), model, new OpenAIBatchOptions { Delay = (_, _) => Task.CompletedTask });
 
@@ -763,6 +718,28 @@ public sealed class BatchApiTests : IAsyncLifetime
         };
         configure?.Invoke(options);
         return new OpenAIBatchExtractor<BatchPoint>(_server.CreateClient(), "batch-model", options);
+    }
+
+    // Collects the spans of the runs on model as they end.
+    private static ActivityListener ListenToRuns(string model, List<Activity> spans)
+    {
+        var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == ExtractionTelemetry.SourceName,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = a =>
+            {
+                if (a.OperationName.EndsWith(model, StringComparison.Ordinal))
+                {
+                    lock (spans)
+                    {
+                        spans.Add(a);
+                    }
+                }
+            },
+        };
+        ActivitySource.AddActivityListener(listener);
+        return listener;
     }
 
     private static IEnumerable<string> Ids(int count) => Enumerable.Range(0, count).Select(i => "id-" + i).Order();
