@@ -3,6 +3,7 @@ using System.Buffers;
 using System.Collections.Generic;
 using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 using StructuredOutput.Reading;
 
 namespace StructuredOutput.Streaming;
@@ -273,50 +274,32 @@ internal sealed class PartialAnswerReader
         }
 
         int start = _length;
-        try
+        EnsureCapacity(_length + ((chunk.Length + 1) * 3));
+        if (_highSurrogate != '\0' && !JoinPair(ref chunk))
         {
-            // A pair split between chunks is joined here (a stateful Encoder costs more per call than a whole chunk of text).
-            EnsureCapacity(_length + StrictUtf8.GetMaxByteCount(chunk.Length + 1));
-            if (_highSurrogate != '\0')
-            {
-                Span<char> pair = stackalloc char[2] { _highSurrogate, chunk[0] };
-                _highSurrogate = '\0';
-                _length += StrictUtf8.GetBytes(pair, _buffer.AsSpan(_length));
-                chunk = chunk.Slice(1);
-            }
-
-            if (chunk.Length > 0 && char.IsHighSurrogate(chunk[^1]))
-            {
-                _highSurrogate = chunk[^1];
-                chunk = chunk.Slice(0, chunk.Length - 1);
-            }
-
-            _length += StrictUtf8.GetBytes(chunk, _buffer.AsSpan(_length));
+            return false;
         }
-        catch (EncoderFallbackException)
+
+        OperationStatus status = Utf8.FromUtf16(chunk, _buffer.AsSpan(_length), out int read, out int written, replaceInvalidSequences: false, isFinalBlock: false);
+        _length += written;
+        if (status == OperationStatus.NeedMoreData)
+        {
+            _highSurrogate = chunk[read]; // the first half of a pair whose second half is in the next chunk
+        }
+        else if (status != OperationStatus.Done)
         {
             _strict = false; // an unpaired surrogate: Parse reports it
             return false;
         }
 
-        if (!_started)
+        if (!_started && !Start())
         {
-            int brace = _buffer.AsSpan(start, _length - start).IndexOf((byte)'{');
-            BytesScanned += _length - start;
-            if (brace < 0)
-            {
-                _length = 0;
-                return false;
-            }
-
-            _buffer.AsSpan(start + brace, _length - start - brace).CopyTo(_buffer);
-            _length -= start + brace;
-            _started = true;
+            return false;
         }
 
         try
         {
-            return Advance();
+            return Advance(start); // (0 when the answer started in this chunk: nothing was kept before it)
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or ArgumentException)
         {
@@ -326,9 +309,43 @@ internal sealed class PartialAnswerReader
         }
     }
 
-    private bool Advance()
+    // Joins the first half of a pair, kept from the last chunk, with the first character of this one.
+    private bool JoinPair(ref ReadOnlySpan<char> chunk)
+    {
+        Span<char> pair = stackalloc char[2] { _highSurrogate, chunk[0] };
+        _highSurrogate = '\0';
+        if (Utf8.FromUtf16(pair, _buffer.AsSpan(_length), out _, out int written, replaceInvalidSequences: false) != OperationStatus.Done)
+        {
+            _strict = false; // an unpaired surrogate: Parse reports it
+            return false;
+        }
+
+        _length += written;
+        chunk = chunk.Slice(1);
+        return true;
+    }
+
+    // Drops what precedes the answer's first '{' (prose, a fence); false while it has not come.
+    private bool Start()
+    {
+        int brace = _buffer.AsSpan(0, _length).IndexOf((byte)'{');
+        BytesScanned += _length;
+        if (brace < 0)
+        {
+            _length = 0;
+            return false;
+        }
+
+        _buffer.AsSpan(brace, _length - brace).CopyTo(_buffer);
+        _length -= brace;
+        _started = true;
+        return true;
+    }
+
+    private bool Advance(int received)
     {
         bool changed = false;
+        int plain = received; // from here on, the new text is outside any string
         if (_openString >= 0)
         {
             int close = ScanString();
@@ -339,6 +356,7 @@ internal sealed class PartialAnswerReader
 
             changed |= DecodeText(close);
             _openString = -1;
+            plain = close + 1;
         }
         else
         {
@@ -358,9 +376,14 @@ internal sealed class PartialAnswerReader
             }
         }
 
+        // When the text ends in a string that opened in this chunk, the JSON reader reads up to its opening quote only:
+        // it stops there cleanly, instead of trying the unfinished string and giving it back, and the string is shown
+        // from its quote on with no second search for it.
+        int opening = OpeningOfUnfinishedString(plain);
+        int end = opening < 0 ? _length : opening;
         int origin = _consumed;
-        var reader = new Utf8JsonReader(_buffer.AsSpan(origin, _length - origin), isFinalBlock: false, _state);
-        BytesScanned += _length - origin;
+        var reader = new Utf8JsonReader(_buffer.AsSpan(origin, end - origin), isFinalBlock: false, _state);
+        BytesScanned += end - origin;
         while (!_done && reader.Read())
         {
             changed |= OnToken(ref reader, origin);
@@ -368,12 +391,42 @@ internal sealed class PartialAnswerReader
 
         _consumed = origin + (int)reader.BytesConsumed;
         _state = reader.CurrentState;
-        if (!_done)
+        if (_done)
         {
-            changed |= OnStall();
+            return changed;
         }
 
-        return changed;
+        if (opening < 0)
+        {
+            return changed | OnStall();
+        }
+
+        _openString = opening;
+        _stringScan = _length;
+        _lastEscape = -1;
+        BytesScanned += _length - opening - 1;
+        changed |= BeginText(opening + 1);
+        return changed | DecodeText(_length);
+    }
+
+    // The opening quote of a string that [from, _length) leaves unfinished, when that text (which starts outside any
+    // string) holds no backslash and its last quote follows a colon, a comma or an opening bracket; otherwise -1, and
+    // the JSON reader and OnStall find where the text stops.
+    private int OpeningOfUnfinishedString(int from)
+    {
+        ReadOnlySpan<byte> text = _buffer.AsSpan(from, _length - from);
+        if (!JsonQuotes.TryCount(text, out int quotes, out int last) || (quotes & 1) == 0)
+        {
+            return -1;
+        }
+
+        int before = from + last - 1;
+        while (before >= _consumed && _buffer[before] is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r')
+        {
+            before--;
+        }
+
+        return before >= _consumed && _buffer[before] is (byte)':' or (byte)',' or (byte)'[' or (byte)'{' ? from + last : -1;
     }
 
     // The JSON reader stopped before the end of the buffer: inside a token, or at whitespace. When the next token is a
@@ -1192,8 +1245,10 @@ internal sealed class PartialAnswerReader
         }
     }
 
-    // A complete scalar is read where the JSON reader stands (a copy of it), which saves a reader per value; a value
-    // reader that skips the value after an error (which a reader of partial JSON refuses) reads it again alone.
+    // A complete scalar is read where the JSON reader stands, which saves a reader per value: value readers look at a
+    // scalar token without moving the reader (they move it only into objects and arrays). One that skips the value
+    // after an error (which a reader of partial JSON refuses before moving) reads it again alone. Should a reader move
+    // anyway, the JSON reader's place is lost: the reading stops there and Parse decides at the end.
     private bool ReadValue(PartialValueReader read, int start, int end, ref Utf8JsonReader token, bool primitive, out object? value)
     {
         if (!primitive)
@@ -1204,17 +1259,24 @@ internal sealed class PartialAnswerReader
         BytesScanned += end - start;
         _context.ForgetNullable(); // token offsets are those of this run of the reader, so they repeat from run to run
         JsonReadContext.Mark mark = _context.Save();
-        Utf8JsonReader copy = token;
+        long consumed = token.BytesConsumed;
+        bool ok;
         try
         {
-            bool ok = read(ref copy, _context, out value);
-            return ok && _context.ErrorCount == mark.ErrorCount;
+            ok = read(ref token, _context, out value);
         }
-        catch (InvalidOperationException)
+        catch (InvalidOperationException) when (token.BytesConsumed == consumed)
         {
             _context.Restore(mark);
             return ReadSlice(read, start, end, out value);
         }
+
+        if (token.BytesConsumed != consumed)
+        {
+            throw new InvalidOperationException("A value reader moved the JSON reader off a scalar value.");
+        }
+
+        return ok && _context.ErrorCount == mark.ErrorCount;
     }
 
     private bool ReadSlice(PartialValueReader read, int start, int end, out object? value)
