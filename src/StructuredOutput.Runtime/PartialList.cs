@@ -12,7 +12,7 @@ namespace StructuredOutput;
 /// <typeparam name="TItem">The item type: a generated view for objects, <see cref="string"/> for text, else the element's own type.</typeparam>
 public sealed class PartialList<TItem> : IReadOnlyList<TItem>, IPartialList
 {
-    private object?[] _items = Array.Empty<object?>();
+    private Slot[] _items = Array.Empty<Slot>();
     private int _count;
 
     /// <summary>Creates an empty list. The streaming reader creates them; tests may too.</summary>
@@ -37,7 +37,7 @@ public sealed class PartialList<TItem> : IReadOnlyList<TItem>, IPartialList
     {
         get
         {
-            object? item = (uint)index < (uint)_count ? _items[index] : throw new ArgumentOutOfRangeException(nameof(index), index, "The index is outside the items begun so far.");
+            object? item = (uint)index < (uint)_count ? _items[index].Value : throw new ArgumentOutOfRangeException(nameof(index), index, "The index is outside the items begun so far.");
             return item is PartialText text ? (TItem)(object)text.ToString() : (TItem)item!;
         }
     }
@@ -56,15 +56,15 @@ public sealed class PartialList<TItem> : IReadOnlyList<TItem>, IPartialList
 
     int IPartialList.Count => _count;
 
-    object? IPartialList.this[int index] => _items[index];
+    object? IPartialList.this[int index] => _items[index].Value;
 
     void IPartialList.Add(object? item) => Add(item);
 
-    void IPartialList.SetLast(object? item) => _items[_count - 1] = item;
+    void IPartialList.SetLast(object? item) => _items[_count - 1].Value = item;
 
     void IPartialList.CompleteLast(object? item)
     {
-        _items[_count - 1] = item;
+        _items[_count - 1].Value = item;
         CompleteCount = _count;
     }
 
@@ -76,13 +76,14 @@ public sealed class PartialList<TItem> : IReadOnlyList<TItem>, IPartialList
 
     void IPartialList.RemoveLast()
     {
-        _items[--_count] = null;
+        _items[--_count].Value = null;
         CompleteCount = Math.Min(CompleteCount, _count);
     }
 
     void IPartialList.Close() => IsComplete = true;
 
-    // The items are kept in an array of their own (a list's wrapper would be one more object per list of the view).
+    // The items are kept in an array of their own (a list's wrapper would be one more object per list of the view), each
+    // in a struct so that storing one needs no check of the array's element type.
     private void Add(object? item)
     {
         if (_count == _items.Length)
@@ -90,6 +91,11 @@ public sealed class PartialList<TItem> : IReadOnlyList<TItem>, IPartialList
             Array.Resize(ref _items, _count == 0 ? 4 : _count * 2);
         }
 
-        _items[_count++] = item;
+        _items[_count++].Value = item;
+    }
+
+    private struct Slot
+    {
+        public object? Value;
     }
 }

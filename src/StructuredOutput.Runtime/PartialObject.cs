@@ -16,7 +16,7 @@ namespace StructuredOutput;
 /// </remarks>
 public abstract class PartialObject
 {
-    private readonly object?[] _values;
+    private readonly Slot[] _values; // each value in a struct, so that storing one needs no check of the array's element type
     private readonly bool[]? _completeMany; // for a shape of more than 64 members; otherwise a bit each in _complete
     private ulong _complete;
 
@@ -27,7 +27,7 @@ public abstract class PartialObject
     {
         ArgumentNullException.ThrowIfNull(shape);
         Shape = shape;
-        _values = new object?[shape.Members.Count];
+        _values = new Slot[shape.Members.Count];
         _completeMany = shape.Members.Count > 64 ? new bool[shape.Members.Count] : null;
     }
 
@@ -59,7 +59,7 @@ public abstract class PartialObject
     /// <returns>The value, or null.</returns>
     [EditorBrowsable(EditorBrowsableState.Never)]
     protected TValue? GetValue<TValue>(int member)
-        where TValue : struct => _values[member] is TValue value ? value : null;
+        where TValue : struct => _values[member].Value is TValue value ? value : null;
 
     /// <summary>The value of a member of a reference type (a view, a list, a whole value), or null. Called by generated code.</summary>
     /// <typeparam name="TValue">The member's type as the view shows it.</typeparam>
@@ -67,24 +67,24 @@ public abstract class PartialObject
     /// <returns>The value, or null.</returns>
     [EditorBrowsable(EditorBrowsableState.Never)]
     protected TValue? GetReference<TValue>(int member)
-        where TValue : class => _values[member] as TValue;
+        where TValue : class => _values[member].Value as TValue;
 
     /// <summary>The text of a string member written so far (all of it once complete), or null before it starts. Called by generated code.</summary>
     /// <param name="member">The member's index in the shape.</param>
     /// <returns>The text, or null.</returns>
     [EditorBrowsable(EditorBrowsableState.Never)]
-    protected string? GetText(int member) => PartialText.Materialize(_values[member]);
+    protected string? GetText(int member) => PartialText.Materialize(_values[member].Value);
 
     /// <summary>The raw slot of a member: a boxed value, a <see cref="PartialText"/>, a view or a list.</summary>
-    internal object? GetSlot(int member) => _values[member];
+    internal object? GetSlot(int member) => _values[member].Value;
 
     /// <summary>Sets the slot of a member that is still being written.</summary>
-    internal void SetSlot(int member, object? value) => _values[member] = value;
+    internal void SetSlot(int member, object? value) => _values[member].Value = value;
 
     /// <summary>Sets a member's final value and marks it complete.</summary>
     internal void Complete(int member, object? value)
     {
-        _values[member] = value;
+        _values[member].Value = value;
         if (_completeMany is null)
         {
             _complete |= 1UL << member;
@@ -100,4 +100,9 @@ public abstract class PartialObject
 
     /// <summary>Marks the object closed.</summary>
     internal void Close() => IsComplete = true;
+
+    private struct Slot
+    {
+        public object? Value;
+    }
 }

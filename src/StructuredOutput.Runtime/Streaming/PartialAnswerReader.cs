@@ -409,13 +409,17 @@ internal sealed class PartialAnswerReader
         return changed | DecodeText(_length);
     }
 
+    // Beyond this many new bytes, the quotes are not counted: the JSON reader's try at an unfinished string is then a
+    // small part of reading the chunk.
+    private const int LongChunk = 1024;
+
     // The opening quote of a string that [from, _length) leaves unfinished, when that text (which starts outside any
     // string) holds no backslash and its last quote follows a colon, a comma or an opening bracket; otherwise -1, and
     // the JSON reader and OnStall find where the text stops.
     private int OpeningOfUnfinishedString(int from)
     {
         ReadOnlySpan<byte> text = _buffer.AsSpan(from, _length - from);
-        if (!JsonQuotes.TryCount(text, out int quotes, out int last) || (quotes & 1) == 0)
+        if (text.Length > LongChunk || !JsonQuotes.TryCount(text, out int quotes, out int last) || (quotes & 1) == 0)
         {
             return -1;
         }
@@ -550,7 +554,7 @@ internal sealed class PartialAnswerReader
         }
 
         Frame frame = _frames[^1];
-        if (frame.Kind == FrameKind.Object && frame.Pending == Pending.Member && frame.Shape!.Members[frame.Member].Kind == PartialKind.Text)
+        if (frame.Kind == FrameKind.Object && frame.Pending == Pending.Member && frame.Shape!.MemberArray[frame.Member].Kind == PartialKind.Text)
         {
             if (frame.View!.GetSlot(frame.Member) is PartialText existing)
             {
@@ -920,7 +924,7 @@ internal sealed class PartialAnswerReader
                 frame.Seen[index] = true;
                 frame.Pending = Pending.Member;
                 frame.Member = index;
-                _context.EnterProperty(frame.Shape!.Members[index].JsonName);
+                _context.EnterProperty(frame.Shape!.MemberArray[index].JsonName);
             }
 
             return false;
@@ -944,7 +948,7 @@ internal sealed class PartialAnswerReader
 
                 return false;
             case Pending.Duplicate:
-                _context.EnterProperty(frame.Shape!.Members[frame.Member].JsonName);
+                _context.EnterProperty(frame.Shape!.MemberArray[frame.Member].JsonName);
                 _context.AddError(ExtractionErrorKind.DuplicateProperty, $"expected once per object, found again with {JsonReadContext.Describe(ref reader)}");
                 _context.Exit();
                 if (container)
@@ -956,7 +960,7 @@ internal sealed class PartialAnswerReader
         }
 
         var target = new Target(frame, frame.Member);
-        PartialMember member = frame.Shape!.Members[frame.Member];
+        PartialMember member = frame.Shape!.MemberArray[frame.Member];
         if (token == JsonTokenType.StartObject && member.Kind == PartialKind.Object)
         {
             PartialObject view = member.CreateObject!();
@@ -1035,7 +1039,7 @@ internal sealed class PartialAnswerReader
         _text = null;
         if (frame.Kind == FrameKind.Object)
         {
-            PartialMember member = frame.Shape!.Members[target.Index];
+            PartialMember member = frame.Shape!.MemberArray[target.Index];
             if (ReadValue(member.Read, start, end, ref token, primitive, out object? value))
             {
                 object? shown = Shown(member.Kind, member.Element, value);
@@ -1084,7 +1088,10 @@ internal sealed class PartialAnswerReader
     }
 
     // What the view shows for a complete value read whole: views and lists only as views and lists.
-    private static object? Shown(PartialKind kind, PartialElement? element, object? value)
+    private static object? Shown(PartialKind kind, PartialElement? element, object? value) =>
+        kind is PartialKind.Text or PartialKind.Value ? value : ShownAsView(kind, element, value);
+
+    private static object? ShownAsView(PartialKind kind, PartialElement? element, object? value)
     {
         if (kind == PartialKind.Object)
         {
@@ -1115,9 +1122,9 @@ internal sealed class PartialAnswerReader
     private bool CloseObject(Frame frame, int end)
     {
         PartialShape shape = frame.Shape!;
-        for (int i = 0; i < shape.Members.Count; i++)
+        for (int i = 0; i < shape.MemberArray.Length; i++)
         {
-            PartialMember member = shape.Members[i];
+            PartialMember member = shape.MemberArray[i];
             if (!frame.Seen![i] && member.IsRequired)
             {
                 _context.ReportMissing(member.JsonName, member.Expected);
@@ -1161,7 +1168,7 @@ internal sealed class PartialAnswerReader
         bool valid = _context.ErrorCount == frame.ErrorsBefore;
         if (parent.Kind == FrameKind.Object)
         {
-            PartialMember member = parent.Shape!.Members[target.Index];
+            PartialMember member = parent.Shape!.MemberArray[target.Index];
             if (valid && member.ReadWhenClosed)
             {
                 valid = ReadSlice(member.Read, frame.Start, end, out _);
@@ -1208,7 +1215,7 @@ internal sealed class PartialAnswerReader
         Target target = frame.Parent!.Value;
         Frame parent = target.Frame;
         bool valid = !frame.Stopped && _context.ErrorCount == frame.ErrorsBefore;
-        PartialMember? member = parent.Kind == FrameKind.Object ? parent.Shape!.Members[target.Index] : null;
+        PartialMember? member = parent.Kind == FrameKind.Object ? parent.Shape!.MemberArray[target.Index] : null;
         if (valid && member is { ReadWhenClosed: true })
         {
             valid = ReadSlice(member.Read, frame.Start, end, out _);

@@ -65,6 +65,9 @@ public sealed class PartialShape
     /// <summary>The members, in index order.</summary>
     public IReadOnlyList<PartialMember> Members => _members;
 
+    /// <summary>The members, in index order, as the array they are kept in (indexed without an interface call).</summary>
+    internal PartialMember[] MemberArray => _members;
+
     /// <summary>The index of the member whose JSON name is <paramref name="utf8JsonName"/> (matched exactly, as the parser does), or -1.</summary>
     internal int IndexOfJsonName(ReadOnlySpan<byte> utf8JsonName, int expected = 0)
     {

@@ -382,6 +382,49 @@ public class PartialAnswerReaderTests
     }
 
     [Fact]
+    public void A_value_reader_that_moves_off_its_scalar_stops_the_reader_instead_of_misreading_what_follows()
+    {
+        // Value readers look at a scalar without moving the JSON reader; one that moves it anyway (here, one token on)
+        // would make the incremental reader lose its place, so the reading stops there and Parse decides at the end.
+        PartialValueReader readAndMove = (ref System.Text.Json.Utf8JsonReader r, Reading.JsonReadContext c, out object? v) =>
+        {
+            bool ok = Reading.JsonReaders.ReadInt32(ref r, c, out int i);
+            r.Read();
+            v = i;
+            return ok;
+        };
+        PartialValueReader readInt = (ref System.Text.Json.Utf8JsonReader r, Reading.JsonReadContext c, out object? v) =>
+        {
+            bool ok = Reading.JsonReaders.ReadInt32(ref r, c, out int i);
+            v = i;
+            return ok;
+        };
+        var shape = new PartialShape("Pair", new[]
+        {
+            PartialMember.Value("First", "first", true, Reading.ExpectedValues.Integer, readAndMove),
+            PartialMember.Value("Second", "second", true, Reading.ExpectedValues.Integer, readInt),
+        });
+
+        var reader = new PartialAnswerReader(shape, null);
+        reader.Append("{\"first\":1,\"second\":2}");
+        Assert.False(reader.IsStrict);
+        Assert.False(reader.Root!.IsMemberComplete("Second"));
+        Assert.False(reader.IsRootClosed);
+        Assert.Empty(reader.Errors);
+
+        // The same shape with a reader that stays put reads both.
+        shape = new PartialShape("Pair", new[]
+        {
+            PartialMember.Value("First", "first", true, Reading.ExpectedValues.Integer, readInt),
+            PartialMember.Value("Second", "second", true, Reading.ExpectedValues.Integer, readInt),
+        });
+        reader = new PartialAnswerReader(shape, null);
+        reader.Append("{\"first\":1,\"second\":2}");
+        Assert.True(reader.IsStrict);
+        Assert.True(reader.Root!.IsComplete);
+    }
+
+    [Fact]
     public void Nesting_deeper_than_the_limit_stops_the_reader()
     {
         var reader = new PartialAnswerReader(DishContract.DishShape, new ParseOptions { MaxDepth = 3 });
