@@ -23,7 +23,9 @@ namespace StructuredOutput;
 /// <remarks>
 /// The extractor takes the pieces out of what it judges and sends back. Code that joins the updates itself
 /// (<c>ToChatResponse</c>) finds them in the message beside the whole call; Microsoft.Extensions.AI.OpenAI leaves content
-/// it does not know out of the request when that message is sent again, so the arguments still go out once.
+/// it does not know out of the request when that message is sent again, so the arguments still go out once. A client
+/// placed above this one sees the pieces as well: Microsoft.Extensions.AI's telemetry client with sensitive data on
+/// writes them as parts of the response beside the call, so the arguments appear twice in that span's output messages.
 /// </remarks>
 /// <example>
 /// <code>

@@ -722,6 +722,42 @@ public sealed class StreamingWireTests : ServerTestBase
         Assert.Single(_server.Requests[1].Messages[1]!["tool_calls"]!.AsArray());
     }
 
+    [Fact]
+    public async Task The_companion_client_pieces_pass_through_the_telemetry_client_with_sensitive_data()
+    {
+        // Microsoft.Extensions.AI's telemetry client, above the companion client, sees the pieces too: with sensitive data
+        // on it writes every part of the response, the pieces beside the call. Nothing breaks; the view still streams.
+        string source = "pieces-" + Guid.NewGuid().ToString("N");
+        var stopped = new List<System.Diagnostics.Activity>();
+        using var listener = new System.Diagnostics.ActivityListener
+        {
+            ShouldListenTo = s => s.Name == source,
+            Sample = (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) => System.Diagnostics.ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = a => { lock (stopped) { stopped.Add(a); } },
+        };
+        System.Diagnostics.ActivitySource.AddActivityListener(listener);
+        _server.Enqueue(StreamedResponse.Chunked(Compact, 11) with { ToolName = "Recipe", FinishReason = "tool_calls" });
+        using IChatClient client = new ChatClientBuilder(CompanionClient()).UseOpenTelemetry(sourceName: source, configure: c => c.EnableSensitiveData = true).Build();
+
+        ExtractionResult<Recipe>? result = null;
+        int partials = 0;
+        await foreach (var update in client.ExtractStreamingAsync<Recipe>(Input, new ExtractOptions { Mode = ExtractionMode.ToolCall }, Limit()))
+        {
+            partials += update.Kind == ExtractionUpdateKind.Partial ? 1 : 0;
+            result = update.Result ?? result;
+        }
+
+        Assert.True(result!.IsSuccess, string.Join("; ", result.Errors));
+        Assert.True(partials > 5);
+        // The span holds the call once as a tool call; the pieces are written beside it as parts of their own type.
+        var chat = Assert.Single(stopped);
+        var parts = JsonNode.Parse((string)chat.GetTagItem("gen_ai.output.messages")!)!.AsArray().SelectMany(m => m!["parts"]!.AsArray()).ToList();
+        var call = Assert.Single(parts, p => (string?)p!["type"] == "tool_call")!;
+        Assert.Equal("Minestrone", (string?)call["arguments"]!["name"]);
+        var pieces = parts.Where(p => (string?)p!["type"] == typeof(ToolArgumentsPieceContent).FullName).ToList();
+        Assert.Equal(Compact, string.Concat(pieces.Select(p => (string?)p!["content"]!["text"])));
+    }
+
     /// <summary>The client <see cref="OpenAIEndpoint.CreateChatClient"/> makes, pointed at the loopback server.</summary>
     private IChatClient CompanionClient() => new OpenAIEndpoint("test-model", "test-key", new Uri(_server.BaseUrl)).CreateChatClient();
 
