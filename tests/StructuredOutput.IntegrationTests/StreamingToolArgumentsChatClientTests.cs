@@ -39,7 +39,7 @@ public sealed class StreamingToolArgumentsChatClientTests
         var pieces = updates.SelectMany(u => u.Contents).OfType<ToolArgumentsPieceContent>().ToList();
         Assert.DoesNotContain(pieces, p => p.Text.Length == 0); // an empty piece adds nothing
         Assert.Equal(
-            new[] { ("call_index_1", "Recipe", "{\"na"), ("call_a", "lookup", "{\"q\":"), ("call_index_1", "Recipe", "me\":"), ("call_index_1", "Recipe", "\"Soup\"}"), ("call_a", "lookup", "1}") },
+            new (string, string?, string)[] { ("call_index_1", "Recipe", "{\"na"), ("call_a", "lookup", "{\"q\":"), ("call_index_1", "Recipe", "me\":"), ("call_index_1", "Recipe", "\"Soup\"}"), ("call_a", "lookup", "1}") },
             pieces.Select(p => (p.CallId, p.Name, p.Text)).ToArray());
         Assert.Empty(updates[^1].Contents.OfType<ToolArgumentsPieceContent>());
     }
