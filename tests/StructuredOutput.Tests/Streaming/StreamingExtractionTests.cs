@@ -377,6 +377,35 @@ public class StreamingExtractionTests
     }
 
     [Fact]
+    public async Task A_generated_contract_builds_from_the_view_only_when_the_pieces_are_the_final_call_text()
+    {
+        // A generated contract's value is built from the view when the reader read exactly the answer: pieces as long
+        // as the final call's arguments, but not the same text, must not be taken for it.
+        object[] Steps(string final) => new object[]
+        {
+            new ToolArgumentsPieceContent("call_1", "point", "{\"x\":3,"),
+            new ToolArgumentsPieceContent("call_1", null, "\"y\":4}"),
+            Call(final, name: "point"),
+            ChatFinishReason.ToolCalls,
+        };
+
+        var updates = await All(new StreamClient(Steps("{\"x\":3,\"y\":5}")).ExtractStreamingAsync<ToolPoint>("p"));
+        Assert.Equal(new ToolPoint(3, 5), updates[^1].Result!.Value);
+        Assert.Equal("{\"x\":3,\"y\":5}", updates[^1].Result!.Attempts[0].RawResponse);
+        Assert.Equal(2, updates.Count(u => u.Kind == ExtractionUpdateKind.Partial)); // one per piece, none when the call came
+
+        updates = await All(new StreamClient(Steps("{\"x\":3,\"y\":4}")).ExtractStreamingAsync<ToolPoint>("p"));
+        Assert.Equal(new ToolPoint(3, 4), updates[^1].Result!.Value);
+
+        // The range of x is checked on the value either way.
+        updates = await All(new StreamClient(Steps("{\"x\":30,\"y\":4}"), Steps("{\"x\":3,\"y\":4}")).ExtractStreamingAsync<ToolPoint>("p"));
+        ExtractionResult<ToolPoint> result = updates[^1].Result!;
+        Assert.Equal(ExtractionFailureKind.InvalidAnswer, result.Attempts[0].FailureKind);
+        Assert.Equal("$.x", Assert.Single(result.Attempts[0].Errors).Path);
+        Assert.Equal(new ToolPoint(3, 4), result.Value);
+    }
+
+    [Fact]
     public async Task Only_the_first_call_of_the_contract_feeds_the_view_and_pieces_outside_tool_call_mode_are_ignored()
     {
         // Pieces of another tool's call, and of a second call of the contract with an invalid answer, come between the
@@ -535,8 +564,8 @@ public class StreamingExtractionTests
     }
 
     // The whole call as Microsoft.Extensions.AI's own parser makes it from the arguments' text.
-    private static FunctionCallContent Call(string arguments, string callId = "call_1") =>
-        FunctionCallContent.CreateFromParsedArguments(arguments, callId, Dish.SchemaName, a => JsonSerializer.Deserialize<Dictionary<string, object?>>(a));
+    private static FunctionCallContent Call(string arguments, string callId = "call_1", string? name = null) =>
+        FunctionCallContent.CreateFromParsedArguments(arguments, callId, name ?? Dish.SchemaName, a => JsonSerializer.Deserialize<Dictionary<string, object?>>(a));
 
     private sealed class Hang
     {
