@@ -13,19 +13,21 @@ namespace StructuredOutput;
 /// Gives a streamed tool call's arguments piece by piece. Microsoft.Extensions.AI.OpenAI joins the
 /// <c>delta.tool_calls[i].function.arguments</c> pieces of a stream itself and hands over the whole
 /// <see cref="FunctionCallContent"/> only when the stream ends; the pieces reach only the SDK's raw updates. This client
-/// passes every update through and adds to it, for each argument piece that update carried, a
-/// <see cref="ToolArgumentsPieceContent"/> with the call's id and function name (the SDK gives them on a call's first
-/// piece only; this client keeps them per call index). The whole call still comes at the end, as before, so in
-/// <see cref="ExtractionMode.ToolCall"/> a streamed extraction fills its view, yields closed items and fails fast while
-/// the arguments stream. Requests that are not streamed pass through untouched.
+/// passes every update through and, when the request asks for pieces (<see cref="ToolArgumentsPieceContent.RequestKey"/>
+/// in its <see cref="ChatOptions.AdditionalProperties"/>, as a streamed extraction in <see cref="ExtractionMode.ToolCall"/>
+/// sets it), adds to it, for each argument piece that update carried, a <see cref="ToolArgumentsPieceContent"/> with the
+/// call's id and function name (the SDK gives them on a call's first piece only; this client keeps them per call index).
+/// The whole call still comes at the end, as before, so the extraction fills its view, yields closed items and fails
+/// fast while the arguments stream. Other requests, streamed or not, pass through untouched.
 /// <see cref="OpenAIEndpoint.CreateChatClient"/> adds it.
 /// </summary>
 /// <remarks>
-/// The extractor takes the pieces out of what it judges and sends back. Code that joins the updates itself
-/// (<c>ToChatResponse</c>) finds them in the message beside the whole call; Microsoft.Extensions.AI.OpenAI leaves content
-/// it does not know out of the request when that message is sent again, so the arguments still go out once. A client
-/// placed above this one sees the pieces as well: Microsoft.Extensions.AI's telemetry client with sensitive data on
-/// writes them as parts of the response beside the call, so the arguments appear twice in that span's output messages.
+/// The extractor takes the pieces out of what it judges and sends back. A client placed between the extractor and this
+/// one sees them as well: Microsoft.Extensions.AI's telemetry client with sensitive data on writes them as parts of the
+/// response beside the call (the arguments appear twice in that span's output messages), and a client that serializes
+/// the updates with Microsoft.Extensions.AI's JSON options (a distributed cache) cannot, as it does not know the type.
+/// Code that asks for pieces itself and joins the updates (<c>ToChatResponse</c>) finds them in the message beside the
+/// call; Microsoft.Extensions.AI.OpenAI leaves them out of the request when that message is sent again.
 /// </remarks>
 /// <example>
 /// <code>
@@ -47,10 +49,11 @@ public sealed class StreamingToolArgumentsChatClient : DelegatingChatClient
         ChatOptions? options = null,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
+        bool asked = options?.AdditionalProperties?.TryGetValue(ToolArgumentsPieceContent.RequestKey, out object? value) == true && value is true;
         List<(int Index, string CallId, string? Name)>? calls = null;
         await foreach (ChatResponseUpdate update in base.GetStreamingResponseAsync(messages, options, cancellationToken).ConfigureAwait(false))
         {
-            if (update.RawRepresentation is StreamingChatCompletionUpdate { ToolCallUpdates: { Count: > 0 } toolCalls })
+            if (asked && update.RawRepresentation is StreamingChatCompletionUpdate { ToolCallUpdates: { Count: > 0 } toolCalls })
             {
                 List<AIContent>? pieces = null;
                 for (int i = 0; i < toolCalls.Count; i++)

@@ -7,8 +7,8 @@ namespace StructuredOutput;
 /// One piece of a tool call's arguments, as it streams. Providers stream a call's arguments (a JSON object) as text
 /// pieces, but a chat client usually joins them itself and hands over the whole <see cref="FunctionCallContent"/> only
 /// when the stream ends. A chat client adapter that can see the pieces (the companion package's client over the OpenAI
-/// SDK adds them to its streamed updates) puts each in a <see cref="ChatResponseUpdate"/> as this content, beside (not
-/// instead of) the whole call at the end.
+/// SDK does) puts each in a <see cref="ChatResponseUpdate"/> as this content, beside (not instead of) the whole call at
+/// the end, when the streamed request asks for them with <see cref="RequestKey"/>.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -19,10 +19,12 @@ namespace StructuredOutput;
 /// the view fills in at once when the call arrives.
 /// </para>
 /// <para>
-/// The pieces of one call, joined in order, are the arguments' text as the provider sent it. The extractor takes the
-/// pieces out of the response it judges and of the conversation it sends back on a re-ask; code that joins the updates
-/// itself (<c>ToChatResponse</c>) keeps them in the message beside the call and should skip them when it reads the
-/// message.
+/// The pieces of one call, joined in order, are the arguments' text as the provider sent it. The extractor asks for them
+/// only in its own streamed tool-call requests, and takes them out of the response it judges and of the conversation it
+/// sends back on a re-ask. Anything that joins the updates of such a request itself (<c>ToChatResponse</c>, a caching or
+/// telemetry client placed between the extractor and the adapter) finds them in the message beside the call; this
+/// content is not one of the types Microsoft.Extensions.AI's JSON options know, so such a message cannot be serialized
+/// with them.
 /// </para>
 /// </remarks>
 /// <example>
@@ -33,6 +35,13 @@ namespace StructuredOutput;
 /// </example>
 public sealed class ToolArgumentsPieceContent : AIContent
 {
+    /// <summary>
+    /// The <see cref="ChatOptions.AdditionalProperties"/> key under which a streamed request asks for this content (the
+    /// value <see langword="true"/>). The streamed extraction sets it in <see cref="ExtractionMode.ToolCall"/>; an
+    /// adapter adds pieces only to the streams of requests that carry it, so other code never meets them.
+    /// </summary>
+    public const string RequestKey = "structuredoutput_tool_argument_pieces";
+
     /// <summary>Creates one piece of a call's arguments.</summary>
     /// <param name="callId">
     /// The id of the call the piece belongs to, the same on every piece of that call (the call id of the

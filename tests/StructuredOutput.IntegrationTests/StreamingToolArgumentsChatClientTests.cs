@@ -28,7 +28,7 @@ public sealed class StreamingToolArgumentsChatClientTests
         using var client = new StreamingToolArgumentsChatClient(inner);
 
         var updates = new List<ChatResponseUpdate>();
-        await foreach (ChatResponseUpdate update in client.GetStreamingResponseAsync("soup"))
+        await foreach (ChatResponseUpdate update in client.GetStreamingResponseAsync("soup", Asking()))
         {
             updates.Add(update);
         }
@@ -45,22 +45,34 @@ public sealed class StreamingToolArgumentsChatClientTests
     }
 
     [Fact]
-    public async Task A_response_that_is_not_streamed_and_updates_without_calls_pass_through_unchanged()
+    public async Task A_response_that_is_not_streamed_updates_without_calls_and_requests_that_do_not_ask_pass_through_unchanged()
     {
         var inner = new RawUpdatesClient(Raw());
         using var client = new StreamingToolArgumentsChatClient(inner);
-        ChatResponse response = await client.GetResponseAsync("soup");
+        ChatResponse response = await client.GetResponseAsync("soup", Asking());
         Assert.Same(inner.Whole, response);
 
         var updates = new List<ChatResponseUpdate>();
-        await foreach (ChatResponseUpdate update in client.GetStreamingResponseAsync("soup"))
+        await foreach (ChatResponseUpdate update in client.GetStreamingResponseAsync("soup", Asking()))
         {
             updates.Add(update);
         }
 
         Assert.Same(inner.Sent[0], Assert.Single(updates));
         Assert.Equal("kept", Assert.Single(updates[0].Contents).ToString());
+
+        // Pieces only for a request that asks for them: not without the key, nor with it set to anything but true.
+        foreach (ChatOptions? options in new[] { null, new ChatOptions(), new ChatOptions { AdditionalProperties = new() { [ToolArgumentsPieceContent.RequestKey] = "true" } } })
+        {
+            using var other = new StreamingToolArgumentsChatClient(new RawUpdatesClient(Raw(Piece(0, "call_a", "Recipe", "{}"))));
+            await foreach (ChatResponseUpdate update in other.GetStreamingResponseAsync("soup", options))
+            {
+                Assert.Equal("kept", Assert.Single(update.Contents).ToString());
+            }
+        }
     }
+
+    private static ChatOptions Asking() => new() { AdditionalProperties = new() { [ToolArgumentsPieceContent.RequestKey] = true } };
 
     private static StreamingChatToolCallUpdate Piece(int index, string? id, string? name, string arguments) =>
         OpenAIChatModelFactory.StreamingChatToolCallUpdate(index, id!, ChatToolCallKind.Function, name!, BinaryData.FromString(arguments));

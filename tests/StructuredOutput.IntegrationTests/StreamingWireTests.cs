@@ -624,6 +624,7 @@ public sealed class StreamingWireTests : ServerTestBase
 
         // The re-ask echoes what arrived once, as text, and asks for the call again with the error.
         var reAsk = _server.Requests[1];
+        Assert.All(_server.Requests, r => Assert.DoesNotContain(ToolArgumentsPieceContent.RequestKey, r.Json.ToJsonString(), StringComparison.Ordinal));
         Assert.Equal(stopped.RawResponse, reAsk.Conversation[^2].Text);
         Assert.Null(reAsk.Messages[^2]!["tool_calls"]);
         Assert.Contains("$.servings", reAsk.Conversation[^1].Text, StringComparison.Ordinal);
@@ -692,12 +693,13 @@ public sealed class StreamingWireTests : ServerTestBase
     [Fact]
     public async Task A_conversation_joined_from_the_companion_client_stream_sends_the_call_arguments_once()
     {
-        // Code that joins the updates itself keeps the pieces beside the call; sent again, the arguments go out once.
+        // Code that asks for the pieces and joins the updates itself keeps them beside the call; sent again, the
+        // arguments go out once.
         _server.Enqueue(StreamedResponse.Chunked(Compact, 11) with { ToolName = "Recipe", FinishReason = "tool_calls" });
         _server.EnqueueCompletion("done");
         using IChatClient client = CompanionClient();
         var tool = AIFunctionFactory.Create((string name) => name, "Recipe");
-        var chatOptions = new ChatOptions { Tools = [tool] };
+        var chatOptions = new ChatOptions { Tools = [tool], AdditionalProperties = new() { [ToolArgumentsPieceContent.RequestKey] = true } };
         var conversation = new List<ChatMessage> { new(ChatRole.User, Input) };
 
         var updates = new List<ChatResponseUpdate>();
@@ -720,6 +722,18 @@ public sealed class StreamingWireTests : ServerTestBase
         string sent = _server.Requests[1].Messages.ToJsonString();
         Assert.Equal(1, Occurrences(sent, "borlotti beans"));
         Assert.Single(_server.Requests[1].Messages[1]!["tool_calls"]!.AsArray());
+        Assert.All(_server.Requests, r => Assert.DoesNotContain(ToolArgumentsPieceContent.RequestKey, r.Json.ToJsonString(), StringComparison.Ordinal));
+
+        // Without the key the same client streams the call as Microsoft.Extensions.AI.OpenAI does: no pieces.
+        _server.Enqueue(StreamedResponse.Chunked(Compact, 11) with { ToolName = "Recipe", FinishReason = "tool_calls" });
+        var plain = new List<ChatResponseUpdate>();
+        await foreach (var update in client.GetStreamingResponseAsync(Input, new ChatOptions { Tools = [tool] }))
+        {
+            plain.Add(update);
+        }
+
+        Assert.Empty(plain.SelectMany(u => u.Contents).OfType<ToolArgumentsPieceContent>());
+        Assert.Single(plain.SelectMany(u => u.Contents).OfType<FunctionCallContent>());
     }
 
     [Fact]

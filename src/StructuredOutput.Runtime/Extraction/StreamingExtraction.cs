@@ -72,6 +72,13 @@ internal static class StreamingExtraction<T>
     {
         var conversation = new ExtractionConversation<T>(input, options);
         bool toolCall = conversation.Mode == ExtractionMode.ToolCall;
+        if (toolCall)
+        {
+            // The conversation's own copy of the options: a chat client adapter that can see the call's argument pieces
+            // streams them as ToolArgumentsPieceContent for this request only.
+            (conversation.ChatOptions.AdditionalProperties ??= new AdditionalPropertiesDictionary())[ToolArgumentsPieceContent.RequestKey] = true;
+        }
+
         PartialShape? shape = T.StreamingShape;
         TimeSpan? attemptTimeout = options?.AttemptTimeout;
         bool failFast = options?.FailFast ?? false;

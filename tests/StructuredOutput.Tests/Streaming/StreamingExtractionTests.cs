@@ -281,7 +281,8 @@ public class StreamingExtractionTests
     [Fact]
     public async Task In_tool_call_mode_argument_pieces_fill_the_view_piece_by_piece_and_end_as_the_whole_call_does()
     {
-        var toolCall = new ExtractOptions { Mode = ExtractionMode.ToolCall };
+        var callerOptions = new ChatOptions { AdditionalProperties = new() { ["mine"] = 1 } };
+        var toolCall = new ExtractOptions { Mode = ExtractionMode.ToolCall, ChatOptions = callerOptions };
         var client = new StreamClient(Pieces(Good, 6, Good));
         var updates = new List<(ExtractionUpdate<Dish> Update, string Shown, int Pulled)>();
         await foreach (ExtractionUpdate<Dish> update in client.ExtractStreamingAsync<Dish>("soup", toolCall))
@@ -305,6 +306,11 @@ public class StreamingExtractionTests
         Assert.Equal(DishAnswers.Describe(whole.Value!), DishAnswers.Describe(streamed.Value!));
         Assert.Equal(whole.Attempts.Select(a => (a.RawResponse, a.FailureKind, a.FinishReason)), streamed.Attempts.Select(a => (a.RawResponse, a.FailureKind, a.FinishReason)));
         Assert.Equal(Good, streamed.Attempts[0].RawResponse);
+
+        // The request asks for the pieces; the caller's options are left as they were.
+        Assert.Equal(true, client.Options[0]!.AdditionalProperties![ToolArgumentsPieceContent.RequestKey]);
+        Assert.Equal(1, client.Options[0]!.AdditionalProperties!["mine"]);
+        Assert.False(callerOptions.AdditionalProperties.ContainsKey(ToolArgumentsPieceContent.RequestKey));
 
         // Items close as their pieces arrive.
         client = new StreamClient(Pieces(Good, 6, Good));
@@ -440,7 +446,10 @@ public class StreamingExtractionTests
         // In JSON mode the answer is the text: pieces of a call beside it are not read.
         var mixed = new List<object> { new ToolArgumentsPieceContent("call_9", Dish.SchemaName, "{\"servings\":\"many\"") };
         mixed.AddRange(Script(Good, 8));
-        updates = await All(new StreamClient(mixed.ToArray()).ExtractStreamingAsync<Dish>("soup", new ExtractOptions { FailFast = true }));
+        var jsonClient = new StreamClient(mixed.ToArray());
+        var callerOptions = new ChatOptions { AdditionalProperties = new() { ["mine"] = 1 } };
+        updates = await All(jsonClient.ExtractStreamingAsync<Dish>("soup", new ExtractOptions { FailFast = true, ChatOptions = callerOptions }));
+        Assert.False(jsonClient.Options[0]!.AdditionalProperties!.ContainsKey(ToolArgumentsPieceContent.RequestKey)); // not asked for
         Assert.True(updates[^1].Result!.IsSuccess);
         Assert.Equal(Good, updates[^1].Result!.Attempts[0].RawResponse);
     }
