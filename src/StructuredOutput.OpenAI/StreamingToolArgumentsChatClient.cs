@@ -25,7 +25,8 @@ namespace StructuredOutput;
 /// The extractor takes the pieces out of what it judges and sends back. A client placed between the extractor and this
 /// one sees them as well: Microsoft.Extensions.AI's telemetry client with sensitive data on writes them as parts of the
 /// response beside the call (the arguments appear twice in that span's output messages), and a client that serializes
-/// the updates with Microsoft.Extensions.AI's JSON options (a distributed cache) cannot, as it does not know the type.
+/// the updates with Microsoft.Extensions.AI's default JSON options (a distributed cache) throws unless the type is
+/// registered on them (see <see cref="ToolArgumentsPieceContent"/>).
 /// Code that asks for pieces itself and joins the updates (<c>ToChatResponse</c>) finds them in the message beside the
 /// call; Microsoft.Extensions.AI.OpenAI leaves them out of the request when that message is sent again.
 /// </remarks>

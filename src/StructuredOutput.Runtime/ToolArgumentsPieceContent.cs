@@ -22,9 +22,9 @@ namespace StructuredOutput;
 /// The pieces of one call, joined in order, are the arguments' text as the provider sent it. The extractor asks for them
 /// only in its own streamed tool-call requests, and takes them out of the response it judges and of the conversation it
 /// sends back on a re-ask. Anything that joins the updates of such a request itself (<c>ToChatResponse</c>, a caching or
-/// telemetry client placed between the extractor and the adapter) finds them in the message beside the call; this
-/// content is not one of the types Microsoft.Extensions.AI's JSON options know, so such a message cannot be serialized
-/// with them.
+/// telemetry client placed between the extractor and the adapter) finds them in the message beside the call. This
+/// content is not one of the types Microsoft.Extensions.AI's default JSON options know: to serialize it, register it on
+/// the options used (<c>options.AddAIContentType&lt;ToolArgumentsPieceContent&gt;("toolArgumentsPiece")</c>).
 /// </para>
 /// </remarks>
 /// <example>
