@@ -72,6 +72,29 @@ public sealed class StreamingToolArgumentsChatClientTests
         }
     }
 
+    [Fact]
+    public async Task The_request_key_is_not_sent_by_the_other_providers_chat_clients()
+    {
+        // The streamed extraction sets the key on every tool-call request, whatever the client: Anthropic's and
+        // OllamaSharp's clients leave it out of the request as the OpenAI one does (StreamingWireTests).
+        await using var anthropic = await Providers.AnthropicServer.StartAsync();
+        anthropic.EnqueueText("{}");
+        using (IChatClient client = anthropic.CreateChatClient())
+        {
+            await client.GetResponseAsync("soup", Asking());
+        }
+
+        await using var ollama = await Providers.OllamaServer.StartAsync();
+        ollama.EnqueueReply("{}");
+        using (IChatClient client = ollama.CreateChatClient())
+        {
+            await client.GetResponseAsync("soup", Asking());
+        }
+
+        Assert.DoesNotContain(ToolArgumentsPieceContent.RequestKey, Assert.Single(anthropic.Requests).Json.ToJsonString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(ToolArgumentsPieceContent.RequestKey, Assert.Single(ollama.Requests).Json.ToJsonString(), StringComparison.Ordinal);
+    }
+
     private static ChatOptions Asking() => new() { AdditionalProperties = new() { [ToolArgumentsPieceContent.RequestKey] = true } };
 
     private static StreamingChatToolCallUpdate Piece(int index, string? id, string? name, string arguments) =>
