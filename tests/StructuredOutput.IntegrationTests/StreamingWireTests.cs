@@ -526,7 +526,8 @@ public sealed class StreamingWireTests : ServerTestBase
         Assert.Equal("Recipe", (string?)request.Json["tool_choice"]!["function"]!["name"]);
         Assert.Null(request.Json["response_format"]);
 
-        // Microsoft.Extensions.AI.OpenAI hands over a call's arguments only when the stream ends: one view, complete.
+        // Without the companion client (see the tests below), Microsoft.Extensions.AI.OpenAI hands over a call's
+        // arguments only when the stream ends: one view, complete.
         var partials = updates.Where(u => u.Kind == ExtractionUpdateKind.Partial).ToList();
         var last = Assert.IsType<Recipe.Partial>(Assert.Single(partials).Partial);
         Assert.True(last.IsComplete);
