@@ -125,11 +125,12 @@ public sealed class OpenAIEndpoint
     /// <see cref="BaseUrl"/> when one is set. Null for the SDK's defaults.
     /// </param>
     /// <returns>
-    /// A new chat client, which sends a provider dialect's schema as generated (<see cref="SchemaDialectChatClient"/>)
-    /// and ends a streamed refusal as a refusal (<see cref="StreamingRefusalChatClient"/>); dispose it when done.
+    /// A new chat client, which sends a provider dialect's schema as generated (<see cref="SchemaDialectChatClient"/>),
+    /// ends a streamed refusal as a refusal (<see cref="StreamingRefusalChatClient"/>) and streams a tool call's arguments
+    /// piece by piece (<see cref="StreamingToolArgumentsChatClient"/>); dispose it when done.
     /// </returns>
     public IChatClient CreateChatClient(OpenAIClientOptions? options = null) =>
-        new StreamingRefusalChatClient(new SchemaDialectChatClient(CreateSdkChatClient(options).AsIChatClient()));
+        new StreamingToolArgumentsChatClient(new StreamingRefusalChatClient(new SchemaDialectChatClient(CreateSdkChatClient(options).AsIChatClient())));
 
     /// <summary>
     /// The SDK's own <see cref="ChatClient"/> for this endpoint and model, with <see cref="ChatResponseCheckPolicy"/>

@@ -21,9 +21,11 @@ namespace StructuredOutput;
 /// </para>
 /// <para>
 /// The view grows only while the answer is strict JSON; an answer that needs a repair (single quotes, a trailing
-/// comma…) stops growing there and is repaired and judged at its end. In <see cref="ExtractionMode.ToolCall"/> the chat
-/// client hands over the call's arguments only when the stream ends, so the view fills in at once at the end; the other
-/// modes stream the answer's text.
+/// comma…) stops growing there and is repaired and judged at its end. The text modes stream the answer's text. In
+/// <see cref="ExtractionMode.ToolCall"/> the answer is the call's arguments: a chat client that streams their pieces as
+/// <see cref="ToolArgumentsPieceContent"/> (the companion package's client over the OpenAI SDK does) has them read as
+/// they arrive, as text is; a chat client that hands over the call only when the stream ends has the view fill in at once
+/// at the end. Either way the call is judged whole, as <c>TryExtractAsync</c> judges it.
 /// </para>
 /// <para>
 /// A stream that breaks off after some of the answer arrived (the connection cut, the server ending early) ends as

@@ -31,6 +31,9 @@ public sealed class StreamingWireTests : ServerTestBase
          "totalMinutes": 45}
         """;
 
+    // The same answer without spaces, as models usually send a call's arguments.
+    private static readonly string Compact = JsonNode.Parse(Good)!.ToJsonString();
+
     // Servings as a word: invalid as soon as the member closes, long before the answer ends.
     private static readonly string Bad = Good.Replace("\"servings\": 6", "\"servings\": \"six\"", StringComparison.Ordinal);
 
@@ -523,12 +526,268 @@ public sealed class StreamingWireTests : ServerTestBase
         Assert.Equal("Recipe", (string?)request.Json["tool_choice"]!["function"]!["name"]);
         Assert.Null(request.Json["response_format"]);
 
-        // Microsoft.Extensions.AI.OpenAI hands over a call's arguments only when the stream ends: one view, complete.
+        // Without the companion client (see the tests below), Microsoft.Extensions.AI.OpenAI hands over a call's
+        // arguments only when the stream ends: one view, complete.
         var partials = updates.Where(u => u.Kind == ExtractionUpdateKind.Partial).ToList();
         var last = Assert.IsType<Recipe.Partial>(Assert.Single(partials).Partial);
         Assert.True(last.IsComplete);
         Assert.True(_server.Streams.Single().Finished);
     }
+
+    [Fact]
+    public async Task Tool_call_mode_through_the_companion_client_fills_the_view_while_the_arguments_stream()
+    {
+        // The arguments as a model sends them, without spaces: the pieces joined are the arguments' text judged. The
+        // server holds the rest of the call after the first ingredient until the test has seen it complete.
+        var seenFirstIngredient = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var script = StreamedResponse.Chunked(Compact, 7) with { ToolName = "Recipe", FinishReason = "tool_calls" };
+        int firstClosed = PieceIndexAfter(script, "\"drained\"}") + 1;
+        _server.Enqueue(script with { Hold = seenFirstIngredient.Task, HoldAfter = firstClosed });
+        using IChatClient client = CompanionClient();
+
+        var names = new List<string>();
+        var items = new List<(int Index, string Name)>();
+        ExtractionResult<Recipe>? result = null;
+        await foreach (var update in client.ExtractStreamingAsync<Recipe>(Input, new ExtractOptions { Mode = ExtractionMode.ToolCall }, Limit()))
+        {
+            if (update.Partial is Recipe.Partial view && update.Kind == ExtractionUpdateKind.Partial)
+            {
+                if (view.Name is { } name)
+                {
+                    names.Add(name);
+                }
+
+                if (view.Ingredients is { CompleteCount: 1 } ingredients && !seenFirstIngredient.Task.IsCompleted)
+                {
+                    Assert.Equal("borlotti beans", ingredients[0].Name);
+                    Assert.False(_server.Streams.Single().Ended.IsCompleted);
+                    Assert.InRange(_server.Streams.Single().PiecesSent, firstClosed - 1, firstClosed);
+                    seenFirstIngredient.SetResult();
+                }
+            }
+
+            result = update.Result ?? result;
+        }
+
+        Assert.True(seenFirstIngredient.Task.IsCompleted, "the first ingredient was not seen while the call streamed");
+        Assert.True(names.Count >= 2 && names.Zip(names.Skip(1)).All(p => p.Second.StartsWith(p.First, StringComparison.Ordinal)), string.Join(" | ", names));
+        Assert.Equal("Minestrone", names[^1]);
+        Assert.True(result!.IsSuccess, string.Join("; ", result.Errors) + result.Attempts[0].FailureMessage);
+        Assert.Equal(Compact, result.Attempts[0].RawResponse);
+        Assert.True(_server.Streams.Single().Finished);
+
+        // Items close as their pieces arrive, in tool-call mode too.
+        var gotFirst = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _server.Enqueue(script with { Hold = gotFirst.Task, HoldAfter = firstClosed });
+        await foreach (var item in client.ExtractItemsStreamingAsync<Recipe, Ingredient>(Input, nameof(Recipe.Ingredients), new ExtractOptions { Mode = ExtractionMode.ToolCall }, Limit()))
+        {
+            items.Add((item.Index, item.Value.Name));
+            if (items.Count == 1)
+            {
+                Assert.False(_server.Streams[1].Ended.IsCompleted);
+                gotFirst.SetResult();
+            }
+        }
+
+        Assert.Equal(new[] { (0, "borlotti beans"), (1, "carrots"), (2, "celery"), (3, "ditalini") }, items);
+    }
+
+    [Fact]
+    public async Task Tool_call_mode_fail_fast_through_the_companion_client_closes_the_stream_and_re_asks()
+    {
+        var never = new TaskCompletionSource().Task;
+        var bad = StreamedResponse.Chunked(Bad, 6) with { ToolName = "Recipe", FinishReason = "tool_calls" };
+        int holdAfter = PieceIndexAfter(bad, "\"six\",") + 2;
+        _server.Enqueue(bad with { Hold = never, HoldAfter = holdAfter });
+        _server.Enqueue(StreamedResponse.Chunked(Good, 9) with { ToolName = "Recipe", FinishReason = "tool_calls" });
+        using IChatClient client = CompanionClient();
+
+        var updates = new List<ExtractionUpdate<Recipe>>();
+        await foreach (var update in client.ExtractStreamingAsync<Recipe>(Input, new ExtractOptions { Mode = ExtractionMode.ToolCall, FailFast = true }, Limit()))
+        {
+            updates.Add(update);
+        }
+
+        var result = updates[^1].Result!;
+        Assert.True(result.IsSuccess, string.Join("; ", result.Errors));
+        Assert.Equal(2, result.Attempts.Count);
+        var stopped = result.Attempts[0];
+        Assert.Contains(stopped.Errors, e => e.Path == "$.servings");
+        Assert.StartsWith(stopped.RawResponse!, Bad, StringComparison.Ordinal);
+        Assert.True(stopped.RawResponse!.Length < Bad.Length / 2, stopped.RawResponse);
+
+        // The server saw the client leave the first stream with most of the call unsent.
+        var log = _server.Streams[0];
+        await log.Ended.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.False(log.Finished);
+        Assert.True(log.ClientAborted);
+        Assert.Equal(holdAfter, log.PiecesSent);
+
+        // The re-ask echoes what arrived once, as text, and asks for the call again with the error.
+        var reAsk = _server.Requests[1];
+        Assert.All(_server.Requests, r => Assert.DoesNotContain(ToolArgumentsPieceContent.RequestKey, r.Json.ToJsonString(), StringComparison.Ordinal));
+        Assert.Equal(stopped.RawResponse, reAsk.Conversation[^2].Text);
+        Assert.Null(reAsk.Messages[^2]!["tool_calls"]);
+        Assert.Contains("$.servings", reAsk.Conversation[^1].Text, StringComparison.Ordinal);
+        Assert.Single(reAsk.Conversation, m => m.Role == "assistant");
+        Assert.All(reAsk.Messages, m => Assert.Null(m!["tool_calls"]));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Tool_call_mode_re_ask_through_the_companion_client_ends_as_TryExtractAsync_and_sends_the_call_once(bool compact)
+    {
+        string good = compact ? Compact : Good;
+        string bad = compact ? JsonNode.Parse(Bad)!.ToJsonString() : Bad;
+        var first = StreamedResponse.Chunked(bad, 9) with { ToolName = "Recipe", FinishReason = "tool_calls", PromptTokens = 100, CompletionTokens = 40 };
+        var second = StreamedResponse.Chunked(good, 9) with { ToolName = "Recipe", FinishReason = "tool_calls", ToolCallId = "call_1", PromptTokens = 180, CompletionTokens = 42 };
+        _server.Enqueue(first);
+        _server.Enqueue(second);
+        using IChatClient client = CompanionClient();
+        var options = new ExtractOptions { Mode = ExtractionMode.ToolCall };
+
+        var updates = new List<ExtractionUpdate<Recipe>>();
+        await foreach (var update in client.ExtractStreamingAsync<Recipe>(Input, options, Limit()))
+        {
+            updates.Add(update);
+        }
+
+        var streamed = updates[^1].Result!;
+        Assert.True(updates.Count(u => u.Kind == ExtractionUpdateKind.Partial && u.AttemptNumber == 1) > 5); // live, not at the end
+        Assert.Contains(updates, u => u.Kind == ExtractionUpdateKind.Partial && u.AttemptNumber == 1 && u.Errors.Any(e => e.Path == "$.servings"));
+
+        // The same two answers, asked without streaming through the same kind of client, on a fresh server.
+        await using var plainServer = await FakeOpenAIServer.StartAsync();
+        plainServer.Enqueue(first);
+        plainServer.Enqueue(second);
+        using IChatClient plainClient = new OpenAIEndpoint("test-model", "test-key", new Uri(plainServer.BaseUrl)).CreateChatClient();
+        var plain = await plainClient.TryExtractAsync<Recipe>(Input, options);
+
+        Assert.True(streamed.IsSuccess, string.Join("; ", streamed.Errors));
+        Assert.Equal(Json(plain.Value!), Json(streamed.Value!));
+        Assert.Equal(plain.Attempts.Count, streamed.Attempts.Count);
+        for (int i = 0; i < plain.Attempts.Count; i++)
+        {
+            Assert.Equal(plain.Attempts[i].FailureKind, streamed.Attempts[i].FailureKind);
+            Assert.Equal(plain.Attempts[i].RawResponse, streamed.Attempts[i].RawResponse);
+            Assert.Equal(plain.Attempts[i].Errors.Select(e => e.ToString()), streamed.Attempts[i].Errors.Select(e => e.ToString()));
+            Assert.Equal(plain.Attempts[i].FinishReason, streamed.Attempts[i].FinishReason);
+        }
+
+        Assert.Equal(plain.Usage?.InputTokenCount, streamed.Usage?.InputTokenCount);
+        Assert.Equal(plain.Usage?.OutputTokenCount, streamed.Usage?.OutputTokenCount);
+
+        // The re-ask request is the one TryExtractAsync sends: the call echoed once, answered with the errors.
+        string streamedReAsk = Unbounded(_server.Requests[1].Messages.ToJsonString());
+        Assert.Equal(Unbounded(plainServer.Requests[1].Messages.ToJsonString()), streamedReAsk);
+        var echoed = _server.Requests[1].Messages[^2]!;
+        Assert.Equal("assistant", (string?)echoed["role"]);
+        var call = Assert.Single(echoed["tool_calls"]!.AsArray())!;
+        Assert.Equal("call_0", (string?)call["id"]);
+        Assert.Equal("six", (string?)JsonNode.Parse((string)call["function"]!["arguments"]!)!["servings"]);
+        Assert.True(echoed["content"] is null || string.IsNullOrEmpty(_server.Requests[1].Conversation[^2].Text), echoed.ToJsonString());
+        Assert.Equal("tool", (string?)_server.Requests[1].Messages[^1]!["role"]);
+        Assert.Equal(1, Occurrences(streamedReAsk, "borlotti beans"));
+    }
+
+    [Fact]
+    public async Task A_conversation_joined_from_the_companion_client_stream_sends_the_call_arguments_once()
+    {
+        // Code that asks for the pieces and joins the updates itself keeps them beside the call; sent again, the
+        // arguments go out once.
+        _server.Enqueue(StreamedResponse.Chunked(Compact, 11) with { ToolName = "Recipe", FinishReason = "tool_calls" });
+        _server.EnqueueCompletion("done");
+        using IChatClient client = CompanionClient();
+        var tool = AIFunctionFactory.Create((string name) => name, "Recipe");
+        var chatOptions = new ChatOptions { Tools = [tool], AdditionalProperties = new() { [ToolArgumentsPieceContent.RequestKey] = true } };
+        var conversation = new List<ChatMessage> { new(ChatRole.User, Input) };
+
+        var updates = new List<ChatResponseUpdate>();
+        await foreach (var update in client.GetStreamingResponseAsync(conversation, chatOptions))
+        {
+            updates.Add(update);
+        }
+
+        var pieces = updates.SelectMany(u => u.Contents).OfType<ToolArgumentsPieceContent>().ToList();
+        Assert.True(pieces.Count > 5);
+        Assert.All(pieces, p => Assert.Equal(("call_0", "Recipe"), (p.CallId, p.Name)));
+        Assert.Equal(Compact, string.Concat(pieces.Select(p => p.Text)));
+        ChatResponse response = updates.ToChatResponse();
+        var call = Assert.Single(response.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>());
+        Assert.Equal("Minestrone", call.Arguments!["name"]!.ToString());
+
+        conversation.AddRange(response.Messages);
+        conversation.Add(new ChatMessage(ChatRole.Tool, new List<AIContent> { new FunctionResultContent(call.CallId, "ok") }));
+        await client.GetResponseAsync(conversation, chatOptions);
+        string sent = _server.Requests[1].Messages.ToJsonString();
+        Assert.Equal(1, Occurrences(sent, "borlotti beans"));
+        Assert.Single(_server.Requests[1].Messages[1]!["tool_calls"]!.AsArray());
+        Assert.All(_server.Requests, r => Assert.DoesNotContain(ToolArgumentsPieceContent.RequestKey, r.Json.ToJsonString(), StringComparison.Ordinal));
+
+        // Without the key the same client streams the call as Microsoft.Extensions.AI.OpenAI does: no pieces.
+        _server.Enqueue(StreamedResponse.Chunked(Compact, 11) with { ToolName = "Recipe", FinishReason = "tool_calls" });
+        var plain = new List<ChatResponseUpdate>();
+        await foreach (var update in client.GetStreamingResponseAsync(Input, new ChatOptions { Tools = [tool] }))
+        {
+            plain.Add(update);
+        }
+
+        Assert.Empty(plain.SelectMany(u => u.Contents).OfType<ToolArgumentsPieceContent>());
+        Assert.Single(plain.SelectMany(u => u.Contents).OfType<FunctionCallContent>());
+    }
+
+    [Fact]
+    public async Task The_companion_client_pieces_pass_through_the_telemetry_client_with_sensitive_data()
+    {
+        // Microsoft.Extensions.AI's telemetry client, above the companion client, sees the pieces too: with sensitive data
+        // on it writes every part of the response, the pieces beside the call. Nothing breaks; the view still streams.
+        string source = "pieces-" + Guid.NewGuid().ToString("N");
+        var stopped = new List<System.Diagnostics.Activity>();
+        using var listener = new System.Diagnostics.ActivityListener
+        {
+            ShouldListenTo = s => s.Name == source,
+            Sample = (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) => System.Diagnostics.ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = a => { lock (stopped) { stopped.Add(a); } },
+        };
+        System.Diagnostics.ActivitySource.AddActivityListener(listener);
+        _server.Enqueue(StreamedResponse.Chunked(Compact, 11) with { ToolName = "Recipe", FinishReason = "tool_calls" });
+        using IChatClient client = new ChatClientBuilder(CompanionClient()).UseOpenTelemetry(sourceName: source, configure: c => c.EnableSensitiveData = true).Build();
+
+        ExtractionResult<Recipe>? result = null;
+        int partials = 0;
+        await foreach (var update in client.ExtractStreamingAsync<Recipe>(Input, new ExtractOptions { Mode = ExtractionMode.ToolCall }, Limit()))
+        {
+            partials += update.Kind == ExtractionUpdateKind.Partial ? 1 : 0;
+            result = update.Result ?? result;
+        }
+
+        Assert.True(result!.IsSuccess, string.Join("; ", result.Errors));
+        Assert.True(partials > 5);
+        // The span holds the call once as a tool call; the pieces are written beside it as parts of their own type.
+        var chat = Assert.Single(stopped);
+        var parts = JsonNode.Parse((string)chat.GetTagItem("gen_ai.output.messages")!)!.AsArray().SelectMany(m => m!["parts"]!.AsArray()).ToList();
+        var call = Assert.Single(parts, p => (string?)p!["type"] == "tool_call")!;
+        Assert.Equal("Minestrone", (string?)call["arguments"]!["name"]);
+        var pieces = parts.Where(p => (string?)p!["type"] == typeof(ToolArgumentsPieceContent).FullName).ToList();
+        Assert.Equal(Compact, string.Concat(pieces.Select(p => (string?)p!["content"]!["text"])));
+    }
+
+    /// <summary>The client <see cref="OpenAIEndpoint.CreateChatClient"/> makes, pointed at the loopback server.</summary>
+    private IChatClient CompanionClient() => new OpenAIEndpoint("test-model", "test-key", new Uri(_server.BaseUrl)).CreateChatClient();
+
+    private static int Occurrences(string text, string part)
+    {
+        int count = 0;
+        for (int at = text.IndexOf(part, StringComparison.Ordinal); at >= 0; at = text.IndexOf(part, at + part.Length, StringComparison.Ordinal))
+        {
+            count++;
+        }
+
+        return count;
+    }
+
+    private static string Unbounded(string text) => System.Text.RegularExpressions.Regex.Replace(text, "=====[0-9a-f]{16}=====", "=====BOUNDARY=====");
 
     /// <summary>The index of the piece in which <paramref name="marker"/> ends.</summary>
     private static int PieceIndexAfter(StreamedResponse script, string marker)

@@ -61,7 +61,7 @@ public class PublicSurfaceTests
                 "ExtractionException", "ExtractionFailureKind", "ExtractionInput", "ExtractionItem`1", "ExtractionMode", "ExtractionResult`1", "ExtractionTelemetry",
                 "ExtractionUpdateKind", "ExtractionUpdate`1",
                 "ILlmExtractable`1", "LlmContract`1", "LlmExtractAttribute", "LocalBatchExtractor`1", "LocalBatchOptions",
-                "ParseOptions", "ParseResult`1", "PartialList`1", "PartialObject", "SchemaDialect", "UnreadableResponseException",
+                "ParseOptions", "ParseResult`1", "PartialList`1", "PartialObject", "SchemaDialect", "ToolArgumentsPieceContent", "UnreadableResponseException",
             },
             names);
     }

@@ -8,7 +8,9 @@ namespace StructuredOutput.Extraction;
 /// Keeps what a streamed answer's updates hold beyond their text, so that the response judged at the end is the one
 /// <c>ToChatResponse</c> would make of every update, without keeping a thousand text pieces to join again: the text is
 /// already joined once as it arrives. Updates that carry only text are kept as one placeholder (the first of them,
-/// whose message the text belongs to); updates that carry more are kept, with their text taken out.
+/// whose message the text belongs to); updates that carry more are kept, with their text taken out. The pieces of a
+/// tool call's arguments (<see cref="ToolArgumentsPieceContent"/>) are read as they arrive and taken out too: the whole
+/// call comes at the end, and a piece kept beside it would be the arguments twice.
 /// </summary>
 internal static class AnswerUpdates
 {
@@ -17,11 +19,16 @@ internal static class AnswerUpdates
     {
         IList<AIContent> contents = update.Contents;
         int texts = 0;
+        int pieces = 0;
         for (int i = 0; i < contents.Count; i++)
         {
             if (contents[i] is TextContent)
             {
                 texts++;
+            }
+            else if (contents[i] is ToolArgumentsPieceContent)
+            {
+                pieces++;
             }
         }
 
@@ -31,17 +38,18 @@ internal static class AnswerUpdates
             kept.Add(WithHeaderOf(update, new ChatResponseUpdate { Role = update.Role }));
         }
 
-        bool onlyText = texts == contents.Count && update.FinishReason is null && update.AdditionalProperties is null;
-        if (texts == 0)
+        int taken = texts + pieces;
+        bool onlyTaken = taken == contents.Count && update.FinishReason is null && update.AdditionalProperties is null;
+        if (taken == 0)
         {
             kept.Add(update);
         }
-        else if (!onlyText)
+        else if (!onlyTaken)
         {
-            var others = new List<AIContent>(contents.Count - texts);
+            var others = new List<AIContent>(contents.Count - taken);
             for (int i = 0; i < contents.Count; i++)
             {
-                if (contents[i] is not TextContent)
+                if (contents[i] is not (TextContent or ToolArgumentsPieceContent))
                 {
                     others.Add(contents[i]);
                 }

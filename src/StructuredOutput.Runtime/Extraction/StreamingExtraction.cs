@@ -47,6 +47,13 @@ internal readonly struct StreamStep<T>
 /// client's failures are typed as <see cref="ConversationRunner"/> types them; a stream that breaks off after text
 /// arrived ends as <see cref="ExtractionFailureKind.Interrupted"/>.
 /// </summary>
+/// <remarks>
+/// In <see cref="ExtractionMode.ToolCall"/> the answer is the arguments of the contract's call. A chat client that
+/// streams their pieces as <see cref="ToolArgumentsPieceContent"/> has the first call of the contract's function read
+/// piece by piece, as text is in the other modes; without pieces the whole call is read when it arrives at the end.
+/// Either way the attempt is judged on the whole call, as <c>TryExtractAsync</c> judges it: the reader's view becomes
+/// the value only when the text it read is exactly the arguments' text judged.
+/// </remarks>
 /// <typeparam name="T">The extraction type.</typeparam>
 internal static class StreamingExtraction<T>
     where T : ILlmExtractable<T>
@@ -64,6 +71,14 @@ internal static class StreamingExtraction<T>
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var conversation = new ExtractionConversation<T>(input, options);
+        bool toolCall = conversation.Mode == ExtractionMode.ToolCall;
+        if (toolCall)
+        {
+            // The conversation's own copy of the options: a chat client adapter that can see the call's argument pieces
+            // streams them as ToolArgumentsPieceContent for this request only.
+            (conversation.ChatOptions.AdditionalProperties ??= new AdditionalPropertiesDictionary())[ToolArgumentsPieceContent.RequestKey] = true;
+        }
+
         PartialShape? shape = T.StreamingShape;
         TimeSpan? attemptTimeout = options?.AttemptTimeout;
         bool failFast = options?.FailFast ?? false;
@@ -97,6 +112,8 @@ internal static class StreamingExtraction<T>
                 var updates = new List<ChatResponseUpdate>();
                 int textAt = -1;
                 var text = new StringBuilder();
+                StringBuilder? arguments = null; // tool-call mode: the pieces of the call read, joined
+                var pieces = new PieceFilter();
                 UsageDetails? usageNow = null;
                 IReadOnlyList<ExtractionError> errorsShown = Array.Empty<ExtractionError>();
                 Exception? failure = null;
@@ -152,6 +169,10 @@ internal static class StreamingExtraction<T>
                                 case UsageContent u:
                                     usageNow ??= new UsageDetails();
                                     usageNow.Add(u.Details);
+                                    break;
+                                case ToolArgumentsPieceContent piece when toolCall && pieces.Reads(piece):
+                                    (arguments ??= new StringBuilder()).Append(piece.Text);
+                                    changed |= piece.Text.Length > 0 && (reader?.Append(piece.Text) ?? false);
                                     break;
                             }
                         }
@@ -214,12 +235,13 @@ internal static class StreamingExtraction<T>
 
                 ExtractionAttempt attempt;
                 long parseStarted = 0;
+                bool arrived = text.Length > 0 || arguments?.Length > 0; // some of the answer, before the response ended
                 if (failure is not null)
                 {
                     switch (ConversationRunner.Classify(failure, timeout, cancellationToken))
                     {
                         case ClientFailure.TimedOut:
-                            attempt = conversation.RecordTimedOut(attemptTimeout!.Value, failure, text.Length > 0 ? text.ToString() : null, usageNow);
+                            attempt = conversation.RecordTimedOut(attemptTimeout!.Value, failure, arrived ? SoFar(text, arguments) : null, usageNow);
                             break;
                         case ClientFailure.CancelledThroughTimeout:
                             Exception cancelled = ConversationRunner.CancelledByCaller((OperationCanceledException)failure, conversation.Attempts, cancellationToken);
@@ -235,9 +257,9 @@ internal static class StreamingExtraction<T>
                             trace?.Failed(byCaller, cancelled: true);
                             throw byCaller;
                         default:
-                            if (text.Length > 0 && failure is not OperationCanceledException)
+                            if (arrived && failure is not OperationCanceledException)
                             {
-                                attempt = conversation.RecordInterrupted(text.ToString(), failure, usageNow);
+                                attempt = conversation.RecordInterrupted(SoFar(text, arguments), failure, usageNow);
                                 break;
                             }
 
@@ -248,15 +270,27 @@ internal static class StreamingExtraction<T>
                 {
                     ChatResponse partial = AnswerUpdates.ToResponse(updates, textAt, text);
                     parseStarted = trace is null ? 0 : ExtractionTrace.ParseStarted();
-                    attempt = conversation.RecordStopped(partial, text.ToString(), new List<ExtractionError>(reader!.Errors).ToArray());
+                    attempt = conversation.RecordStopped(partial, SoFar(text, arguments), new List<ExtractionError>(reader!.Errors).ToArray());
                 }
                 else
                 {
                     ChatResponse response = AnswerUpdates.ToResponse(updates, textAt, text);
-                    if (reader is not null && conversation.Mode == ExtractionMode.ToolCall && ToolArguments(response) is { } arguments)
+                    PartialAnswerReader? judgedWith = reader;
+                    string? whole = reader is not null && toolCall ? ToolArguments(response) : null;
+                    if (arguments is not null)
+                    {
+                        // The pieces were read as they came. The answer judged is the whole call's arguments as the chat
+                        // client hands them over (as TryExtractAsync judges them); a client may have written them out
+                        // again with other spacing or escapes, or the call may differ: then the answer is parsed.
+                        if (whole is null || !arguments.Equals(whole.AsSpan()))
+                        {
+                            judgedWith = null;
+                        }
+                    }
+                    else if (whole is not null)
                     {
                         // The chat client hands over a tool call's arguments whole, when the stream ends: the view fills in at once.
-                        bool changed = reader.Append(arguments);
+                        bool changed = reader!.Append(whole);
                         if (watchedMember >= 0 && reader.TakeClosedItems(closedItems) > 0)
                         {
                             foreach ((int index, object? value) in closedItems)
@@ -275,7 +309,7 @@ internal static class StreamingExtraction<T>
                     }
 
                     parseStarted = trace is null ? 0 : ExtractionTrace.ParseStarted();
-                    attempt = conversation.RecordStreamed(response, reader);
+                    attempt = conversation.RecordStreamed(response, judgedWith);
                 }
 
                 lastView = reader?.Root;
@@ -354,9 +388,47 @@ internal static class StreamingExtraction<T>
             : null;
     }
 
+    // What arrived of an answer that ended before its response: the text, the pieces of the call read, or both.
+    private static string SoFar(StringBuilder text, StringBuilder? arguments) =>
+        arguments is null ? text.ToString()
+        : text.Length == 0 ? arguments.ToString()
+        : text.ToString() + "\n" + arguments.ToString();
+
     // The reader's errors as a list that does not change later; the same list while no error was added.
     private static IReadOnlyList<ExtractionError> Snapshot(PartialAnswerReader reader, IReadOnlyList<ExtractionError> previous) =>
         reader.Errors.Count == previous.Count ? previous : new List<ExtractionError>(reader.Errors).ToArray();
+
+    /// <summary>
+    /// Picks the pieces to read: those of the first call of the contract's function, met on its first piece (a call whose
+    /// first piece did not name its function is never read, so the reader never starts mid-arguments).
+    /// </summary>
+    private struct PieceFilter
+    {
+        private string? _read;
+        private List<string>? _met;
+
+        public bool Reads(ToolArgumentsPieceContent piece)
+        {
+            if (_read is not null)
+            {
+                return string.Equals(piece.CallId, _read, StringComparison.Ordinal);
+            }
+
+            if (_met is not null && _met.Contains(piece.CallId))
+            {
+                return false;
+            }
+
+            (_met ??= new List<string>(1)).Add(piece.CallId);
+            if (string.Equals(piece.Name, ContractTool<T>.Name, StringComparison.Ordinal))
+            {
+                _read = piece.CallId;
+                return true;
+            }
+
+            return false;
+        }
+    }
 
     private static UsageDetails? Add(UsageDetails? before, UsageDetails? now)
     {

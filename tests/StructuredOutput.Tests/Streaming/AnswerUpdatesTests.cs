@@ -38,13 +38,26 @@ public class AnswerUpdatesTests
             },
         };
         yield return new object[] { "no text at all", new[] { Finish(ChatFinishReason.Stop) } };
+        yield return new object[]
+        {
+            "a tool call's argument pieces, then the whole call",
+            new[]
+            {
+                new ChatResponseUpdate { Role = ChatRole.Assistant, MessageId = "m1", ResponseId = "r1" },
+                Piece(new ToolArgumentsPieceContent("c1", "Recipe", "{\"name\":")),
+                Piece(new ToolArgumentsPieceContent("c1", null, "\"Soup\"}"), new UsageContent(new UsageDetails { InputTokenCount = 1, OutputTokenCount = 2 })),
+                new ChatResponseUpdate(ChatRole.Assistant, new List<AIContent> { new FunctionCallContent("c1", "Recipe", new Dictionary<string, object?> { ["name"] = "Soup" }) }) { MessageId = "m1" },
+                WithFinish(Piece(new ToolArgumentsPieceContent("c2", "Other", "{}")), ChatFinishReason.ToolCalls),
+            },
+        };
     }
 
     [Theory]
     [MemberData(nameof(Streams))]
     public void The_judged_response_reads_as_the_response_of_every_update(string name, ChatResponseUpdate[] updates)
     {
-        ChatResponse expected = updates.ToChatResponse();
+        // Argument pieces are read as they arrive and left out: the whole call at the end holds the arguments once.
+        ChatResponse expected = updates.Select(WithoutPieces).ToChatResponse();
 
         var kept = new List<ChatResponseUpdate>();
         int textAt = -1;
@@ -68,7 +81,19 @@ public class AnswerUpdatesTests
             expected.Messages.SelectMany(m => m.Contents).Where(c => c is not TextContent).Select(Describe),
             actual.Messages.SelectMany(m => m.Contents).Where(c => c is not TextContent).Select(Describe));
         Assert.Equal(expected.Messages.Select(m => m.Role), actual.Messages.Select(m => m.Role));
+        Assert.DoesNotContain(actual.Messages.SelectMany(m => m.Contents), c => c is ToolArgumentsPieceContent);
     }
+
+    private static ChatResponseUpdate Piece(params AIContent[] contents) => new(ChatRole.Assistant, contents.ToList()) { MessageId = "m1", ResponseId = "r1" };
+
+    private static ChatResponseUpdate WithoutPieces(ChatResponseUpdate update) =>
+        new(update.Role, update.Contents.Where(c => c is not ToolArgumentsPieceContent).ToList())
+        {
+            MessageId = update.MessageId,
+            ResponseId = update.ResponseId,
+            FinishReason = update.FinishReason,
+            AdditionalProperties = update.AdditionalProperties,
+        };
 
     private static ChatResponseUpdate Text(string text) => new(ChatRole.Assistant, text) { MessageId = "m1", ResponseId = "r1" };
 

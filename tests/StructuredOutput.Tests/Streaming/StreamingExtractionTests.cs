@@ -279,6 +279,197 @@ public class StreamingExtractionTests
     }
 
     [Fact]
+    public async Task In_tool_call_mode_argument_pieces_fill_the_view_piece_by_piece_and_end_as_the_whole_call_does()
+    {
+        var callerOptions = new ChatOptions { AdditionalProperties = new() { ["mine"] = 1 } };
+        var toolCall = new ExtractOptions { Mode = ExtractionMode.ToolCall, ChatOptions = callerOptions };
+        var client = new StreamClient(Pieces(Good, 6, Good));
+        var updates = new List<(ExtractionUpdate<Dish> Update, string Shown, int Pulled)>();
+        await foreach (ExtractionUpdate<Dish> update in client.ExtractStreamingAsync<Dish>("soup", toolCall))
+        {
+            updates.Add((update, DishAnswers.Describe(update.Partial as Dish.Partial), client.Pulled.Count > 0 ? client.Pulled[0] : 0));
+        }
+
+        var partials = updates.Where(u => u.Update.Kind == ExtractionUpdateKind.Partial).ToList();
+        Assert.True(partials.Count > 10, partials.Count.ToString());
+        Assert.Contains(partials, p => p.Shown.Contains("Name=~\"Sou\"", StringComparison.Ordinal));
+        // The name was complete, and the first ingredient closed, long before the whole call arrived.
+        int callStep = client.Totals[0] - 1;
+        Assert.Contains(partials, p => ((Dish.Partial)p.Update.Partial!).IsMemberComplete(nameof(Dish.Name)) && p.Pulled < callStep / 2);
+        Assert.All(partials, p => Assert.True(p.Pulled < callStep, "a view shown only when the whole call came"));
+        Assert.True(((Dish.Partial)updates[^1].Update.Partial!).IsComplete);
+
+        // The result is the one the whole call gives without pieces.
+        ExtractionResult<Dish> streamed = updates[^1].Update.Result!;
+        ExtractionResult<Dish> whole = (await All(new StreamClient(new object[] { Call(Good), ChatFinishReason.ToolCalls }).ExtractStreamingAsync<Dish>("soup", toolCall)))[^1].Result!;
+        Assert.True(streamed.IsSuccess, string.Join("; ", streamed.Errors));
+        Assert.Equal(DishAnswers.Describe(whole.Value!), DishAnswers.Describe(streamed.Value!));
+        Assert.Equal(whole.Attempts.Select(a => (a.RawResponse, a.FailureKind, a.FinishReason)), streamed.Attempts.Select(a => (a.RawResponse, a.FailureKind, a.FinishReason)));
+        Assert.Equal(Good, streamed.Attempts[0].RawResponse);
+
+        // The request asks for the pieces; the caller's options are left as they were.
+        Assert.Equal(true, client.Options[0]!.AdditionalProperties![ToolArgumentsPieceContent.RequestKey]);
+        Assert.Equal(1, client.Options[0]!.AdditionalProperties!["mine"]);
+        Assert.False(callerOptions.AdditionalProperties.ContainsKey(ToolArgumentsPieceContent.RequestKey));
+
+        // Items close as their pieces arrive.
+        client = new StreamClient(Pieces(Good, 6, Good));
+        var items = new List<(string Name, int Pulled)>();
+        await foreach (ExtractionItem<Ingredient> item in client.ExtractItemsStreamingAsync<Dish, Ingredient>("soup", nameof(Dish.Ingredients), toolCall))
+        {
+            items.Add((item.Value.Name, client.Pulled[0]));
+        }
+
+        Assert.Equal(new[] { "salt", "water" }, items.Select(i => i.Name).ToArray());
+        Assert.All(items, i => Assert.True(i.Pulled < client.Totals[0] - 1));
+    }
+
+    [Fact]
+    public async Task In_tool_call_mode_fail_fast_stops_the_pieces_at_the_first_invalid_member_and_re_asks()
+    {
+        var client = new StreamClient(Pieces(BadEarly, 4, BadEarly), Pieces(Good, 16, Good));
+        var options = new ExtractOptions { Mode = ExtractionMode.ToolCall, FailFast = true };
+        var updates = await All(client.ExtractStreamingAsync<Dish>("soup", options));
+
+        ExtractionAttempt stopped = updates.Single(u => u.Kind == ExtractionUpdateKind.AttemptFailed).Attempt!;
+        Assert.Equal(ExtractionFailureKind.InvalidAnswer, stopped.FailureKind);
+        Assert.Equal("$.servings", Assert.Single(stopped.Errors).Path);
+        Assert.StartsWith(stopped.RawResponse!, BadEarly, StringComparison.Ordinal);
+        Assert.Contains("\"servings\":500,", stopped.RawResponse, StringComparison.Ordinal);
+        Assert.DoesNotContain("ingredients", stopped.RawResponse, StringComparison.Ordinal);
+        Assert.True(client.Pulled[0] < client.Totals[0] / 2);
+        Assert.True(client.Disposed[0]);
+
+        // The re-ask echoes what arrived and asks for the call again with the error.
+        List<ChatMessage> reask = client.Calls[1];
+        Assert.Equal(stopped.RawResponse, reask[^2].Text);
+        Assert.Contains("$.servings", reask[^1].Text, StringComparison.Ordinal);
+        Assert.Contains("Call \"Dish\" again", reask[^1].Text, StringComparison.Ordinal);
+        Assert.True(updates[^1].Result!.IsSuccess);
+    }
+
+    [Fact]
+    public async Task Pieces_whose_joined_text_is_not_the_final_call_end_with_the_value_of_the_final_call()
+    {
+        var toolCall = new ExtractOptions { Mode = ExtractionMode.ToolCall };
+
+        // The pieces say 4 servings; the whole call the chat client hands over says 5: the call is what is judged.
+        string five = Good.Replace("\"servings\":4", "\"servings\":5", StringComparison.Ordinal);
+        var updates = await All(new StreamClient(Pieces(Good, 7, five)).ExtractStreamingAsync<Dish>("soup", toolCall));
+        ExtractionResult<Dish> result = updates[^1].Result!;
+        Assert.True(result.IsSuccess);
+        Assert.Equal(5, result.Value!.Servings);
+        Assert.Equal(five, result.Attempts[0].RawResponse);
+        Assert.Equal(4, ((Dish.Partial)updates[^1].Partial!).Servings); // the view is what streamed
+
+        // Spacing and escapes the chat client writes out differently: the same value as without pieces.
+        string spaced = Good.Replace("{\"name\":\"Soup\",", "{\n  \"name\": \"Soup \\u00e9\",\n  ", StringComparison.Ordinal).Replace(",\"", ", \"", StringComparison.Ordinal) + "\n";
+        updates = await All(new StreamClient(Pieces(spaced, 5, spaced)).ExtractStreamingAsync<Dish>("soup", toolCall));
+        ExtractionResult<Dish> fromPieces = updates[^1].Result!;
+        ExtractionResult<Dish> whole = (await All(new StreamClient(new object[] { Call(spaced), ChatFinishReason.ToolCalls }).ExtractStreamingAsync<Dish>("soup", toolCall)))[^1].Result!;
+        Assert.True(fromPieces.IsSuccess, string.Join("; ", fromPieces.Errors));
+        Assert.Equal("Soup \u00e9", fromPieces.Value!.Name); // the escape, read
+        Assert.Equal(DishAnswers.Describe(whole.Value!), DishAnswers.Describe(fromPieces.Value!));
+        Assert.Equal(whole.Attempts[0].RawResponse, fromPieces.Attempts[0].RawResponse);
+        Assert.NotEqual(spaced, fromPieces.Attempts[0].RawResponse);
+
+        // A repeated name: the chat client keeps one (the last), and so does the result, whatever the pieces held.
+        string repeated = Good.Replace("\"servings\":4,", "\"servings\":4,\"name\":\"Stew\",", StringComparison.Ordinal);
+        updates = await All(new StreamClient(Pieces(repeated, 6, repeated)).ExtractStreamingAsync<Dish>("soup", toolCall));
+        whole = (await All(new StreamClient(new object[] { Call(repeated), ChatFinishReason.ToolCalls }).ExtractStreamingAsync<Dish>("soup", toolCall)))[^1].Result!;
+        Assert.Equal(whole.FailureKind, updates[^1].Result!.FailureKind);
+        Assert.Equal(whole.Attempts[0].RawResponse, updates[^1].Result!.Attempts[0].RawResponse);
+        Assert.Equal(DishAnswers.Describe(whole.Value!), DishAnswers.Describe(updates[^1].Result!.Value!));
+    }
+
+    [Fact]
+    public async Task A_generated_contract_builds_from_the_view_only_when_the_pieces_are_the_final_call_text()
+    {
+        // A generated contract's value is built from the view when the reader read exactly the answer: pieces as long
+        // as the final call's arguments, but not the same text, must not be taken for it.
+        object[] Steps(string final) => new object[]
+        {
+            new ToolArgumentsPieceContent("call_1", "point", "{\"x\":3,"),
+            new ToolArgumentsPieceContent("call_1", null, "\"y\":4}"),
+            Call(final, name: "point"),
+            ChatFinishReason.ToolCalls,
+        };
+
+        var updates = await All(new StreamClient(Steps("{\"x\":3,\"y\":5}")).ExtractStreamingAsync<ToolPoint>("p"));
+        Assert.Equal(new ToolPoint(3, 5), updates[^1].Result!.Value);
+        Assert.Equal("{\"x\":3,\"y\":5}", updates[^1].Result!.Attempts[0].RawResponse);
+        Assert.Equal(2, updates.Count(u => u.Kind == ExtractionUpdateKind.Partial)); // one per piece, none when the call came
+
+        updates = await All(new StreamClient(Steps("{\"x\":3,\"y\":4}")).ExtractStreamingAsync<ToolPoint>("p"));
+        Assert.Equal(new ToolPoint(3, 4), updates[^1].Result!.Value);
+
+        // The range of x is checked on the value either way.
+        updates = await All(new StreamClient(Steps("{\"x\":30,\"y\":4}"), Steps("{\"x\":3,\"y\":4}")).ExtractStreamingAsync<ToolPoint>("p"));
+        ExtractionResult<ToolPoint> result = updates[^1].Result!;
+        Assert.Equal(ExtractionFailureKind.InvalidAnswer, result.Attempts[0].FailureKind);
+        Assert.Equal("$.x", Assert.Single(result.Attempts[0].Errors).Path);
+        Assert.Equal(new ToolPoint(3, 4), result.Value);
+    }
+
+    [Fact]
+    public async Task Only_the_first_call_of_the_contract_feeds_the_view_and_pieces_outside_tool_call_mode_are_ignored()
+    {
+        // Pieces of another tool's call, and of a second call of the contract with an invalid answer, come between the
+        // contract's pieces; fail-fast would stop at once had they been read.
+        var steps = new List<object>();
+        object[] contract = Pieces(Good, 9, Good);
+        steps.Add(new ToolArgumentsPieceContent("other_1", "lookup", "{\"q\":"));
+        for (int i = 0; i < contract.Length; i++)
+        {
+            if (i == 2)
+            {
+                steps.Add(new ToolArgumentsPieceContent("other_1", null, "\"servings\"}"));
+                steps.Add(new ToolArgumentsPieceContent("call_2", Dish.SchemaName, "{\"servings\":\"many\"}"));
+            }
+
+            steps.Add(contract[i]);
+        }
+
+        var updates = await All(new StreamClient(steps.ToArray()).ExtractStreamingAsync<Dish>("soup", new ExtractOptions { Mode = ExtractionMode.ToolCall, FailFast = true }));
+        ExtractionResult<Dish> result = updates[^1].Result!;
+        Assert.True(result.IsSuccess, string.Join("; ", result.Errors));
+        Assert.Single(result.Attempts);
+        Assert.All(updates, u => Assert.Empty(u.Errors));
+        Assert.True(updates.Count(u => u.Kind == ExtractionUpdateKind.Partial) > 5);
+
+        // A call whose first piece does not name its function is not read (the view would start mid-arguments).
+        var unnamed = Pieces(Good, 9, Good).Select(s => s is ToolArgumentsPieceContent p ? new ToolArgumentsPieceContent(p.CallId, p.Text.StartsWith('{') ? null : Dish.SchemaName, p.Text) : s).ToArray();
+        updates = await All(new StreamClient(unnamed).ExtractStreamingAsync<Dish>("soup", new ExtractOptions { Mode = ExtractionMode.ToolCall }));
+        Assert.Equal(new[] { ExtractionUpdateKind.AttemptStarted, ExtractionUpdateKind.Partial, ExtractionUpdateKind.Completed }, updates.Select(u => u.Kind).ToArray());
+        Assert.True(updates[^1].Result!.IsSuccess);
+
+        // In JSON mode the answer is the text: pieces of a call beside it are not read.
+        var mixed = new List<object> { new ToolArgumentsPieceContent("call_9", Dish.SchemaName, "{\"servings\":\"many\"") };
+        mixed.AddRange(Script(Good, 8));
+        var jsonClient = new StreamClient(mixed.ToArray());
+        var callerOptions = new ChatOptions { AdditionalProperties = new() { ["mine"] = 1 } };
+        updates = await All(jsonClient.ExtractStreamingAsync<Dish>("soup", new ExtractOptions { FailFast = true, ChatOptions = callerOptions }));
+        Assert.False(jsonClient.Options[0]!.AdditionalProperties!.ContainsKey(ToolArgumentsPieceContent.RequestKey)); // not asked for
+        Assert.True(updates[^1].Result!.IsSuccess);
+        Assert.Equal(Good, updates[^1].Result!.Attempts[0].RawResponse);
+    }
+
+    [Fact]
+    public async Task A_stream_cut_in_the_pieces_ends_as_interrupted_with_the_pieces_received()
+    {
+        var cut = new IOException("The response ended prematurely.");
+        object[] pieces = Pieces(Good, 10, Good);
+        var client = new StreamClient(pieces.Take(7).Append(cut).ToArray());
+        var updates = await All(client.ExtractStreamingAsync<Dish>("soup", new ExtractOptions { Mode = ExtractionMode.ToolCall }));
+
+        ExtractionResult<Dish> result = updates[^1].Result!;
+        Assert.Equal(ExtractionFailureKind.Interrupted, result.FailureKind);
+        Assert.Equal(Good[..70], Assert.Single(result.Attempts).RawResponse);
+        Assert.Same(cut, result.Cause);
+        Assert.Equal("Soup", ((Dish.Partial)updates[^1].Partial!).Name);
+    }
+
+    [Fact]
     public async Task Prose_and_a_fence_around_the_answer_stream_too_and_a_repair_is_left_to_the_end()
     {
         string text = "Here you go:\n```json\n" + Good.Replace("\"hot\"]", "\"hot\",]", StringComparison.Ordinal) + "\n```";
@@ -365,6 +556,25 @@ public class StreamingExtractionTests
 
         return steps.ToArray();
     }
+
+    // The arguments of a call of the contract streamed as pieces of 'size' characters (the function named on the first
+    // piece only), then the whole call as the chat client hands it over (its arguments parsed from 'final'), then the finish.
+    private static object[] Pieces(string text, int size, string final, string callId = "call_1")
+    {
+        var steps = new List<object>();
+        for (int i = 0; i < text.Length; i += size)
+        {
+            steps.Add(new ToolArgumentsPieceContent(callId, i == 0 ? Dish.SchemaName : null, text.Substring(i, Math.Min(size, text.Length - i))));
+        }
+
+        steps.Add(Call(final, callId));
+        steps.Add(ChatFinishReason.ToolCalls);
+        return steps.ToArray();
+    }
+
+    // The whole call as Microsoft.Extensions.AI's own parser makes it from the arguments' text.
+    private static FunctionCallContent Call(string arguments, string callId = "call_1", string? name = null) =>
+        FunctionCallContent.CreateFromParsedArguments(arguments, callId, name ?? Dish.SchemaName, a => JsonSerializer.Deserialize<Dictionary<string, object?>>(a));
 
     private sealed class Hang
     {
