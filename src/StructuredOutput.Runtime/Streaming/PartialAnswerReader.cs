@@ -1,6 +1,7 @@
 using System;
 using System.Buffers;
 using System.Collections.Generic;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
@@ -384,10 +385,7 @@ internal sealed class PartialAnswerReader
         int origin = _consumed;
         var reader = new Utf8JsonReader(_buffer.AsSpan(origin, end - origin), isFinalBlock: false, _state);
         BytesScanned += end - origin;
-        while (!_done && reader.Read())
-        {
-            changed |= OnToken(ref reader, origin);
-        }
+        changed |= ReadTokens(ref reader, origin);
 
         _consumed = origin + (int)reader.BytesConsumed;
         _state = reader.CurrentState;
@@ -786,6 +784,20 @@ internal sealed class PartialAnswerReader
         }
 
         return value;
+    }
+
+    // The tokens of one run of the JSON reader. Kept out of Advance, which runs once per chunk: inlined there, the
+    // handling of every kind of token made each chunk pay for a large stack frame and its setting up.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool ReadTokens(ref Utf8JsonReader reader, int origin)
+    {
+        bool changed = false;
+        while (!_done && reader.Read())
+        {
+            changed |= OnToken(ref reader, origin);
+        }
+
+        return changed;
     }
 
     private bool OnToken(ref Utf8JsonReader reader, int origin)
