@@ -235,7 +235,7 @@ public partial class GeneratedStreamingPropertyTests
     {
         string text = LlmContract<StreamedDocument>.ToJson(Documents.Random(new Random(3)));
         var reader = new PartialAnswerReader(Shape, null);
-        reader.Append(text[..(text.Length / 2)]);
+        reader.Append(text.AsSpan(0, text.Length / 2));
         PartialObject view = reader.Root!;
 
         Assert.Throws<InvalidOperationException>(() => PartialValues.Member<string>(view, Shape.Members.Count - 1));

@@ -270,7 +270,7 @@ public class PartialAnswerReaderTests
         reader.Append("{\"scores\":[1,2,11,3,4],\"steps\":[\"a\",\"b\"],\"ingredients\":[{\"name\":\"x\"},{\"name\":\"y\",\"quantity\":\"?\"},{\"name\":\"z\"}]}");
         var view = (Dish.Partial)reader.Root!;
         Assert.Equal(new[] { 1, 2 }, view.Scores!.ToArray());
-        Assert.Equal(2, view.Scores.CompleteCount);
+        Assert.Equal(2, view.Scores!.CompleteCount);
         Assert.False(view.Scores.IsComplete);
         Assert.False(view.IsMemberComplete(nameof(Dish.Scores)));
         Assert.True(view.IsMemberComplete(nameof(Dish.Steps)));
