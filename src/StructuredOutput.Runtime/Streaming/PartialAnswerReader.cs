@@ -18,8 +18,8 @@ namespace StructuredOutput.Streaming;
 /// The chunks are encoded to UTF-8 as they come (a surrogate pair split across chunks is joined), what precedes the
 /// answer's first <c>{</c> (prose, a markdown fence) is dropped, and the rest goes through one
 /// <see cref="Utf8JsonReader"/> with <c>isFinalBlock: false</c>, its state carried from chunk to chunk, over one growing
-/// buffer. Each byte is read by the JSON reader about once: while a string is still open, only a scan for its closing
-/// quote runs on each chunk; the text so far of a string member or item is decoded when the view is read, from where
+/// buffer. Each byte is read by the JSON reader about once: a chunk that leaves a string open (found by counting its
+/// quotes) is read up to that string's quote, and while the string stays open only a scan for its closing quote runs; the text so far of a string member or item is decoded when the view is read, from where
 /// the last read stopped; a complete value is read once more by its member's reader, over its own bytes.
 /// </para>
 /// <para>
