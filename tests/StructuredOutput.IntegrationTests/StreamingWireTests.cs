@@ -197,11 +197,7 @@ public sealed class StreamingWireTests : ServerTestBase
         Assert.True(stopped.RawResponse!.Length < Bad.Length / 2, stopped.RawResponse);
 
         // The server saw the client leave the first stream with most of the answer unsent.
-        var log = _server.Streams[0];
-        await log.Ended.WaitAsync(TimeSpan.FromSeconds(30));
-        Assert.False(log.Finished);
-        Assert.True(log.ClientAborted);
-        Assert.Equal(holdAfter, log.PiecesSent);
+        var log = await ClientLeft(0, holdAfter);
         Assert.True(log.PiecesSent < bad.Pieces.Count / 2, $"{log.PiecesSent} of {bad.Pieces.Count} pieces sent");
 
         // The re-ask went out at once, carrying the error of the member that failed.
@@ -617,11 +613,7 @@ public sealed class StreamingWireTests : ServerTestBase
         Assert.True(stopped.RawResponse!.Length < Bad.Length / 2, stopped.RawResponse);
 
         // The server saw the client leave the first stream with most of the call unsent.
-        var log = _server.Streams[0];
-        await log.Ended.WaitAsync(TimeSpan.FromSeconds(30));
-        Assert.False(log.Finished);
-        Assert.True(log.ClientAborted);
-        Assert.Equal(holdAfter, log.PiecesSent);
+        await ClientLeft(0, holdAfter);
 
         // The re-ask echoes what arrived once, as text, and asks for the call again with the error.
         var reAsk = _server.Requests[1];
@@ -774,6 +766,17 @@ public sealed class StreamingWireTests : ServerTestBase
     }
 
     /// <summary>The client <see cref="OpenAIEndpoint.CreateChatClient"/> makes, pointed at the loopback server.</summary>
+    // The server's log of a stream the client left early: ended unfinished, by the client, after the pieces held back.
+    private async Task<StreamLog> ClientLeft(int stream, int piecesSent)
+    {
+        var log = _server.Streams[stream];
+        await log.Ended.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.False(log.Finished);
+        Assert.True(log.ClientAborted);
+        Assert.Equal(piecesSent, log.PiecesSent);
+        return log;
+    }
+
     private IChatClient CompanionClient() => new OpenAIEndpoint("test-model", "test-key", new Uri(_server.BaseUrl)).CreateChatClient();
 
     private static int Occurrences(string text, string part)
