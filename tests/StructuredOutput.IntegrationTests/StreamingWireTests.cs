@@ -185,11 +185,7 @@ public sealed class StreamingWireTests : ServerTestBase
             updates.Add(update);
         }
 
-        var result = updates[^1].Result!;
-        Assert.True(result.IsSuccess, string.Join("; ", result.Errors));
-        Assert.Equal(2, result.Attempts.Count);
-        var stopped = result.Attempts[0];
-        Assert.Contains(stopped.Errors, e => e.Path == "$.servings");
+        var stopped = StoppedThenAccepted(updates);
         var failed = updates.Single(u => u.Kind == ExtractionUpdateKind.AttemptFailed);
         Assert.Same(stopped, failed.Attempt);
         // What arrived before the stop stays reachable: a prefix of the answer, far from all of it.
@@ -604,11 +600,7 @@ public sealed class StreamingWireTests : ServerTestBase
             updates.Add(update);
         }
 
-        var result = updates[^1].Result!;
-        Assert.True(result.IsSuccess, string.Join("; ", result.Errors));
-        Assert.Equal(2, result.Attempts.Count);
-        var stopped = result.Attempts[0];
-        Assert.Contains(stopped.Errors, e => e.Path == "$.servings");
+        var stopped = StoppedThenAccepted(updates);
         Assert.StartsWith(stopped.RawResponse!, Bad, StringComparison.Ordinal);
         Assert.True(stopped.RawResponse!.Length < Bad.Length / 2, stopped.RawResponse);
 
@@ -766,6 +758,17 @@ public sealed class StreamingWireTests : ServerTestBase
     }
 
     /// <summary>The client <see cref="OpenAIEndpoint.CreateChatClient"/> makes, pointed at the loopback server.</summary>
+    // The first attempt of a fail-fast extraction that was stopped at the bad servings and re-asked into success.
+    private static ExtractionAttempt StoppedThenAccepted(List<ExtractionUpdate<Recipe>> updates)
+    {
+        var result = updates[^1].Result!;
+        Assert.True(result.IsSuccess, string.Join("; ", result.Errors));
+        Assert.Equal(2, result.Attempts.Count);
+        var stopped = result.Attempts[0];
+        Assert.Contains(stopped.Errors, e => e.Path == "$.servings");
+        return stopped;
+    }
+
     // The server's log of a stream the client left early: ended unfinished, by the client, after the pieces held back.
     private async Task<StreamLog> ClientLeft(int stream, int piecesSent)
     {

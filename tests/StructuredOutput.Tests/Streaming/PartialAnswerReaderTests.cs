@@ -355,12 +355,7 @@ public class PartialAnswerReaderTests
             v = list;
             return ok;
         };
-        PartialValueReader readInt = (ref System.Text.Json.Utf8JsonReader r, Reading.JsonReadContext c, out object? v) =>
-        {
-            bool ok = Reading.JsonReaders.ReadInt32(ref r, c, out int i);
-            v = i;
-            return ok;
-        };
+        PartialValueReader readInt = ReadInt;
         var shape = new PartialShape("Capped", new[]
         {
             PartialMember.List("Values", "values", true, Reading.ExpectedValues.Array, readCapped, PartialElement.Value<int>(readInt), readWhenClosed: true),
@@ -393,12 +388,7 @@ public class PartialAnswerReaderTests
             v = i;
             return ok;
         };
-        PartialValueReader readInt = (ref System.Text.Json.Utf8JsonReader r, Reading.JsonReadContext c, out object? v) =>
-        {
-            bool ok = Reading.JsonReaders.ReadInt32(ref r, c, out int i);
-            v = i;
-            return ok;
-        };
+        PartialValueReader readInt = ReadInt;
         var shape = new PartialShape("Pair", new[]
         {
             PartialMember.Value("First", "first", true, Reading.ExpectedValues.Integer, readAndMove),
@@ -433,6 +423,14 @@ public class PartialAnswerReaderTests
         reader.Append("[1]]]}");
         Assert.False(reader.IsStrict);
         Assert.Empty(reader.Errors);
+    }
+
+    // A plain integer's value reader, as generated code would pass it.
+    private static bool ReadInt(ref System.Text.Json.Utf8JsonReader reader, Reading.JsonReadContext context, out object? value)
+    {
+        bool ok = Reading.JsonReaders.ReadInt32(ref reader, context, out int i);
+        value = i;
+        return ok;
     }
 
     // Reads the chunks, checking after each that the view only holds what the final value holds.
