@@ -52,7 +52,8 @@ internal readonly struct StreamStep<T>
 /// streams their pieces as <see cref="ToolArgumentsPieceContent"/> has the first call of the contract's function read
 /// piece by piece, as text is in the other modes; without pieces the whole call is read when it arrives at the end.
 /// Either way the attempt is judged on the whole call, as <c>TryExtractAsync</c> judges it: the reader's view becomes
-/// the value only when the text it read is exactly the arguments' text judged.
+/// the value only when the text it read is exactly the arguments' text judged. Text the model writes beside its call is
+/// kept in the raw response but never read as the answer (it is not one, in this mode).
 /// </remarks>
 /// <typeparam name="T">The extraction type.</typeparam>
 internal static class StreamingExtraction<T>
@@ -164,7 +165,10 @@ internal static class StreamingExtraction<T>
                             {
                                 case TextContent t when !string.IsNullOrEmpty(t.Text):
                                     text.Append(t.Text);
-                                    changed |= reader?.Append(t.Text) ?? false;
+
+                                    // In tool-call mode the answer is the call's arguments, never the text: what the model
+                                    // writes before its call (an example object, say) is kept as raw text but not read.
+                                    changed |= !toolCall && (reader?.Append(t.Text) ?? false);
                                     break;
                                 case UsageContent u:
                                     usageNow ??= new UsageDetails();

@@ -325,6 +325,35 @@ public class StreamingExtractionTests
     }
 
     [Fact]
+    public async Task In_tool_call_mode_text_before_the_call_is_not_read_as_the_answer_even_when_it_holds_an_invalid_object()
+    {
+        // The model shows an example object (invalid for the contract) in prose, then makes the call: fail-fast must not
+        // stop the attempt on the prose, and no view shows it.
+        const string prose = "Here is the shape I will fill, e.g. {\"name\":\"x\",\"servings\":\"many\"}. Calling the tool now.";
+        var options = new ExtractOptions { Mode = ExtractionMode.ToolCall, FailFast = true };
+        var steps = new List<object>();
+        for (int i = 0; i < prose.Length; i += 7)
+        {
+            steps.Add(prose.Substring(i, Math.Min(7, prose.Length - i)));
+        }
+
+        foreach (object[] script in new[] { steps.Concat(Pieces(Good, 6, Good)).ToArray(), steps.Concat(new object[] { Call(Good), ChatFinishReason.ToolCalls }).ToArray() })
+        {
+            var client = new StreamClient(script);
+            var updates = await All(client.ExtractStreamingAsync<Dish>("soup", options));
+
+            Assert.Single(client.Calls);
+            Assert.DoesNotContain(updates, u => u.Kind == ExtractionUpdateKind.AttemptFailed);
+            Assert.All(updates, u => Assert.Empty(u.Errors));
+            Assert.All(updates.Where(u => u.Partial is not null), u => Assert.DoesNotContain("\"x\"", DishAnswers.Describe(u.Partial as Dish.Partial), StringComparison.Ordinal));
+            ExtractionResult<Dish> result = updates[^1].Result!;
+            Assert.True(result.IsSuccess, string.Join("; ", result.Errors));
+            Assert.Equal("Soup", result.Value!.Name);
+            Assert.True(((Dish.Partial)updates[^1].Partial!).IsComplete);
+        }
+    }
+
+    [Fact]
     public async Task In_tool_call_mode_fail_fast_stops_the_pieces_at_the_first_invalid_member_and_re_asks()
     {
         var client = new StreamClient(Pieces(BadEarly, 4, BadEarly), Pieces(Good, 16, Good));
