@@ -48,6 +48,7 @@ internal sealed class PartialAnswerReader
     private readonly JsonReaderOptions _sliceOptions;
     private readonly int _maxLength;
     private char _highSurrogate; // the first half of a pair whose second half is in the next chunk
+    private bool _asciiOnly = true; // whether every chunk was ASCII: then the buffer has one byte per character
     private readonly JsonReadContext _context = new();
     private readonly List<Frame> _frames = new();
     private readonly Stack<Frame> _freeFrames = new();
@@ -179,7 +180,7 @@ internal sealed class PartialAnswerReader
         // stands (this reader has checked its syntax and depth as Parse's reader does); otherwise it is located in the
         // whole answer as Parse locates it, with the repairs that notes (a fence, prose around it).
         int start = answer.IndexOf('{');
-        int end = start + Encoding.UTF8.GetCharCount(_buffer, 0, _rootEnd);
+        int end = start + (_asciiOnly ? _rootEnd : Encoding.UTF8.GetCharCount(_buffer, 0, _rootEnd));
         IReadOnlyList<string> repairs = _nullsNoted == 0 ? Array.Empty<string>() : [.. _context.Repairs];
         if (!IsWhiteSpace(answer.AsSpan(0, start)) || answer[0] == '\uFEFF' || !IsWhiteSpace(answer.AsSpan(end)))
         {
@@ -281,15 +282,12 @@ internal sealed class PartialAnswerReader
             return false;
         }
 
-        OperationStatus status = Utf8.FromUtf16(chunk, _buffer.AsSpan(_length), out int read, out int written, replaceInvalidSequences: false, isFinalBlock: false);
-        _length += written;
-        if (status == OperationStatus.NeedMoreData)
+        if (AsciiText.TryNarrow(chunk, _buffer.AsSpan(_length)))
         {
-            _highSurrogate = chunk[read]; // the first half of a pair whose second half is in the next chunk
+            _length += chunk.Length; // the common case: one byte per character
         }
-        else if (status != OperationStatus.Done)
+        else if (!Encode(chunk))
         {
-            _strict = false; // an unpaired surrogate: Parse reports it
             return false;
         }
 
@@ -308,6 +306,27 @@ internal sealed class PartialAnswerReader
             _strict = false;
             return true;
         }
+    }
+
+    // Encodes a chunk that is not all ASCII; false when it holds an unpaired surrogate (the reading stops).
+    private bool Encode(ReadOnlySpan<char> chunk)
+    {
+        _asciiOnly = false;
+        OperationStatus status = Utf8.FromUtf16(chunk, _buffer.AsSpan(_length), out int read, out int written, replaceInvalidSequences: false, isFinalBlock: false);
+        _length += written;
+        if (status == OperationStatus.NeedMoreData)
+        {
+            _highSurrogate = chunk[read]; // the first half of a pair whose second half is in the next chunk
+            return true;
+        }
+
+        if (status != OperationStatus.Done)
+        {
+            _strict = false; // an unpaired surrogate: Parse reports it
+            return false;
+        }
+
+        return true;
     }
 
     // Joins the first half of a pair, kept from the last chunk, with the first character of this one.
@@ -600,7 +619,11 @@ internal sealed class PartialAnswerReader
             safe = _lastEscape;
         }
 
-        safe = CompleteSequencesEnd(Math.Max(_text.Limit, safe - 4), safe);
+        if (!_asciiOnly)
+        {
+            safe = CompleteSequencesEnd(Math.Max(_text.Limit, safe - 4), safe);
+        }
+
         if (safe <= _text.Limit)
         {
             return false;
@@ -828,7 +851,7 @@ internal sealed class PartialAnswerReader
                         return true;
                     }
 
-                    return frame.Whole is { } whole && OnValueRead(whole, frame.Start, tokenEnd, ref reader, primitive: false);
+                    return frame.Whole is { } whole && OnValueRead(whole.Frame, whole.Index, frame.Start, tokenEnd, ref reader, primitive: false);
                 }
 
                 return frame.Entries is not null && OnEntryToken(ref reader, frame, token, tokenStart, tokenEnd);
@@ -971,8 +994,13 @@ internal sealed class PartialAnswerReader
                 return true;
         }
 
-        var target = new Target(frame, frame.Member);
         PartialMember member = frame.Shape!.MemberArray[frame.Member];
+        if (!container)
+        {
+            return OnValueRead(frame, frame.Member, tokenStart, tokenEnd, ref reader, primitive: true);
+        }
+
+        var target = new Target(frame, frame.Member);
         if (token == JsonTokenType.StartObject && member.Kind == PartialKind.Object)
         {
             PartialObject view = member.CreateObject!();
@@ -989,19 +1017,14 @@ internal sealed class PartialAnswerReader
             return true;
         }
 
-        if (container)
+        Frame whole = Rent().AsWhole(target, tokenStart, reader.CurrentDepth);
+        if (member.Entries is { } entries && member.EntriesKeyed == (token == JsonTokenType.StartObject))
         {
-            Frame whole = Rent().AsWhole(target, tokenStart, reader.CurrentDepth);
-            if (member.Entries is { } entries && member.EntriesKeyed == (token == JsonTokenType.StartObject))
-            {
-                whole.Entries = entries;
-            }
-
-            _frames.Add(whole);
-            return false;
+            whole.Entries = entries;
         }
 
-        return OnValueRead(target, tokenStart, tokenEnd, ref reader, primitive: true);
+        _frames.Add(whole);
+        return false;
     }
 
     private bool OnListToken(ref Utf8JsonReader reader, Frame frame, JsonTokenType token, int tokenStart, int tokenEnd)
@@ -1023,6 +1046,11 @@ internal sealed class PartialAnswerReader
         }
 
         _context.EnterIndex(frame.Index);
+        if (!container)
+        {
+            return OnValueRead(frame, frame.Index, tokenStart, tokenEnd, ref reader, primitive: true);
+        }
+
         var target = new Target(frame, frame.Index);
         PartialElement element = frame.Element!;
         if (token == JsonTokenType.StartObject && element.Kind == PartialKind.Object)
@@ -1034,29 +1062,23 @@ internal sealed class PartialAnswerReader
             return true;
         }
 
-        if (container)
-        {
-            _frames.Add(Rent().AsWhole(target, tokenStart, reader.CurrentDepth));
-            return false;
-        }
-
-        return OnValueRead(target, tokenStart, tokenEnd, ref reader, primitive: true);
+        _frames.Add(Rent().AsWhole(target, tokenStart, reader.CurrentDepth));
+        return false;
     }
 
     // A whole value of a member or an item is in [start, end): read it with its reader and complete the target.
-    private bool OnValueRead(Target target, int start, int end, ref Utf8JsonReader token, bool primitive)
+    private bool OnValueRead(Frame frame, int index, int start, int end, ref Utf8JsonReader token, bool primitive)
     {
-        Frame frame = target.Frame;
         PartialText? closing = _text;
         _text = null;
         if (frame.Kind == FrameKind.Object)
         {
-            PartialMember member = frame.Shape!.MemberArray[target.Index];
+            PartialMember member = frame.Shape!.MemberArray[index];
             if (ReadValue(member.Read, start, end, ref token, primitive, out object? value))
             {
                 object? shown = Shown(member.Kind, member.Element, value);
                 _exact &= shown is not null || value is null;
-                frame.View!.Complete(target.Index, shown);
+                frame.View!.Complete(index, shown);
                 _spareText = closing ?? _spareText;
             }
             else if (closing is not null)

@@ -63,6 +63,9 @@ public partial class GeneratedStreamingPropertyTests
     [InlineData("{0}\nThat is all.")]
     [InlineData("\uFEFF{0}")]
     [InlineData(" \n\t{0} \n ")]
+    [InlineData("Voil\u00e0 : {0}\nC\u2019est tout.")]
+    [InlineData("{0}\n\u2713 fertig")]
+    [InlineData("Here: {0} \u2014 done \ud83c\udf72")]
     public void Prose_and_fences_around_a_built_answer_give_Parses_repairs(string frame)
     {
         var random = new Random(frame.Length);
