@@ -8,16 +8,18 @@ namespace StructuredOutput.Streaming;
 internal static class JsonQuotes
 {
     /// <summary>
-    /// Counts the <c>"</c> bytes of <paramref name="text"/> and finds the last one, when it holds no backslash (so that
-    /// every quote opens or closes a string).
+    /// Counts the <c>"</c> bytes of <paramref name="text"/> and finds the first and the last, when it holds no backslash
+    /// (so that every quote opens or closes a string).
     /// </summary>
     /// <param name="text">The text.</param>
     /// <param name="count">How many quotes it holds.</param>
+    /// <param name="first">The offset of the first quote; -1 when there is none.</param>
     /// <param name="last">The offset of the last quote; -1 when there is none.</param>
-    /// <returns>False when the text holds a backslash (then <paramref name="count"/> and <paramref name="last"/> mean nothing).</returns>
-    public static bool TryCount(ReadOnlySpan<byte> text, out int count, out int last)
+    /// <returns>False when the text holds a backslash (then the counts mean nothing).</returns>
+    public static bool TryCount(ReadOnlySpan<byte> text, out int count, out int first, out int last)
     {
         count = 0;
+        first = -1;
         last = -1;
         int i = 0;
         if (Vector128.IsHardwareAccelerated)
@@ -35,6 +37,7 @@ internal static class JsonQuotes
                 uint quotes = Vector128.Equals(block, quote).ExtractMostSignificantBits();
                 if (quotes != 0)
                 {
+                    first = count == 0 ? i + BitOperations.TrailingZeroCount(quotes) : first;
                     count += BitOperations.PopCount(quotes);
                     last = i + 31 - BitOperations.LeadingZeroCount(quotes);
                 }
@@ -54,6 +57,7 @@ internal static class JsonQuotes
                 uint quotes = Vector128.Equals(block, quote).ExtractMostSignificantBits() >> counted;
                 if (quotes != 0)
                 {
+                    first = count == 0 ? i + BitOperations.TrailingZeroCount(quotes) : first;
                     count += BitOperations.PopCount(quotes);
                     last = i + 31 - BitOperations.LeadingZeroCount(quotes);
                 }
@@ -67,6 +71,7 @@ internal static class JsonQuotes
             byte b = text[i];
             if (b == (byte)'"')
             {
+                first = count == 0 ? i : first;
                 count++;
                 last = i;
             }

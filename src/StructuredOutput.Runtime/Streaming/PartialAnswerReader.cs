@@ -366,15 +366,37 @@ internal sealed class PartialAnswerReader
     {
         bool changed = false;
         int plain = received; // from here on, the new text is outside any string
+        int opening = -2; // the opening quote of a string the text ends in (-1: none), when already found
         if (_openString >= 0)
         {
-            int close = ScanString();
-            if (close < 0)
+            int close;
+            int scan = _stringScan;
+            if (_length - scan <= LongChunk && JsonQuotes.TryCount(_buffer.AsSpan(scan, _length - scan), out int quotes, out int first, out int last))
             {
-                return DecodeText(_stringScan) | changed; // (up to an invalid escape, which also ends the reading)
+                // No backslash: the first quote closes the open string, and an odd count of the others leaves one open.
+                if (quotes == 0)
+                {
+                    BytesScanned += _length - scan;
+                    _stringScan = _length;
+                    return DecodeText(_length);
+                }
+
+                close = scan + first;
+                BytesScanned += first;
+                _stringScan = close;
+                opening = (quotes & 1) == 0 ? OpensString(scan + last) : -1;
+            }
+            else
+            {
+                close = ScanString();
+                if (close < 0)
+                {
+                    return DecodeText(_stringScan) | changed; // (up to an invalid escape, which also ends the reading)
+                }
             }
 
-            changed |= DecodeText(close);
+            // The JSON reader reads the string now complete (it stopped at or before its quote), and completes it there
+            // when the view shows it.
             _openString = -1;
             plain = close + 1;
         }
@@ -399,7 +421,11 @@ internal sealed class PartialAnswerReader
         // When the text ends in a string that opened in this chunk, the JSON reader reads up to its opening quote only:
         // it stops there cleanly, instead of trying the unfinished string and giving it back, and the string is shown
         // from its quote on with no second search for it.
-        int opening = OpeningOfUnfinishedString(plain);
+        if (opening == -2)
+        {
+            opening = OpeningOfUnfinishedString(plain);
+        }
+
         int end = opening < 0 ? _length : opening;
         int origin = _consumed;
         var reader = new Utf8JsonReader(_buffer.AsSpan(origin, end - origin), isFinalBlock: false, _state);
@@ -436,18 +462,25 @@ internal sealed class PartialAnswerReader
     private int OpeningOfUnfinishedString(int from)
     {
         ReadOnlySpan<byte> text = _buffer.AsSpan(from, _length - from);
-        if (text.Length > LongChunk || !JsonQuotes.TryCount(text, out int quotes, out int last) || (quotes & 1) == 0)
+        if (text.Length > LongChunk || !JsonQuotes.TryCount(text, out int quotes, out _, out int last) || (quotes & 1) == 0)
         {
             return -1;
         }
 
-        int before = from + last - 1;
+        return OpensString(from + last);
+    }
+
+    // The quote at 'quote', the last of the text and one that leaves a string open: it when it follows a colon, a comma
+    // or an opening bracket (a string's opening quote then), otherwise -1.
+    private int OpensString(int quote)
+    {
+        int before = quote - 1;
         while (before >= _consumed && _buffer[before] is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r')
         {
             before--;
         }
 
-        return before >= _consumed && _buffer[before] is (byte)':' or (byte)',' or (byte)'[' or (byte)'{' ? from + last : -1;
+        return before >= _consumed && _buffer[before] is (byte)':' or (byte)',' or (byte)'[' or (byte)'{' ? quote : -1;
     }
 
     // The JSON reader stopped before the end of the buffer: inside a token, or at whitespace. When the next token is a
@@ -1083,7 +1116,7 @@ internal sealed class PartialAnswerReader
             }
             else if (closing is not null)
             {
-                (_keptTexts ??= new()).Add(closing);
+                Keep(closing, end);
             }
 
             _context.Exit();
@@ -1111,7 +1144,7 @@ internal sealed class PartialAnswerReader
             frame.Stopped = true;
             if (closing is not null)
             {
-                (_keptTexts ??= new()).Add(closing);
+                Keep(closing, end);
             }
         }
 
@@ -1119,6 +1152,13 @@ internal sealed class PartialAnswerReader
         frame.Index++;
         _context.Exit();
         return true;
+    }
+
+    // Keeps the text of a string that closed invalid in the view, whole (its token ends at 'end', after the quote).
+    private void Keep(PartialText text, int end)
+    {
+        text.Limit = Math.Max(text.Limit, end - 1);
+        (_keptTexts ??= new()).Add(text);
     }
 
     // What the view shows for a complete value read whole: views and lists only as views and lists.

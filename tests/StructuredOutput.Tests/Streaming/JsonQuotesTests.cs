@@ -27,13 +27,14 @@ public class JsonQuotesTests
                 text[i] = random.Next(6) == 0 ? alphabet[random.Next(alphabet.Length)] : (byte)('a' + random.Next(26));
             }
 
-            bool expected = Reference(text, out int expectedCount, out int expectedLast);
-            bool actual = JsonQuotes.TryCount(text, out int count, out int last);
+            bool expected = Reference(text, out int expectedCount, out int expectedFirst, out int expectedLast);
+            bool actual = JsonQuotes.TryCount(text, out int count, out int first, out int last);
             string shown = Encoding.ASCII.GetString(text);
             Assert.True(expected == actual, $"backslash found: {actual}, expected {expected} in <{shown}>");
             if (expected)
             {
                 Assert.True(expectedCount == count, $"count {count}, expected {expectedCount} in <{shown}>");
+                Assert.True(expectedFirst == first, $"first {first}, expected {expectedFirst} in <{shown}>");
                 Assert.True(expectedLast == last, $"last {last}, expected {expectedLast} in <{shown}>");
                 withQuotes += count > 0 ? 1 : 0;
             }
@@ -59,21 +60,22 @@ public class JsonQuotesTests
         byte[] text = new byte[length];
         text.AsSpan().Fill((byte)'a');
         text[^1] = (byte)'"';
-        Assert.True(JsonQuotes.TryCount(text, out int count, out int last));
-        Assert.Equal((1, length - 1), (count, last));
+        Assert.True(JsonQuotes.TryCount(text, out int count, out int first, out int last));
+        Assert.Equal((1, length - 1, length - 1), (count, first, last));
 
         text[^1] = (byte)'\\';
-        Assert.False(JsonQuotes.TryCount(text, out _, out _));
+        Assert.False(JsonQuotes.TryCount(text, out _, out _, out _));
 
         text[^1] = (byte)'a';
         text[0] = (byte)'"';
-        Assert.True(JsonQuotes.TryCount(text, out count, out last));
-        Assert.Equal((1, 0), (count, last));
+        Assert.True(JsonQuotes.TryCount(text, out count, out first, out last));
+        Assert.Equal((1, 0, 0), (count, first, last));
     }
 
-    private static bool Reference(byte[] text, out int count, out int last)
+    private static bool Reference(byte[] text, out int count, out int first, out int last)
     {
         count = 0;
+        first = -1;
         last = -1;
         for (int i = 0; i < text.Length; i++)
         {
@@ -84,6 +86,7 @@ public class JsonQuotesTests
 
             if (text[i] == (byte)'"')
             {
+                first = count == 0 ? i : first;
                 count++;
                 last = i;
             }
