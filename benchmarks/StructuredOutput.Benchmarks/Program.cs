@@ -11,7 +11,8 @@ namespace StructuredOutput.Benchmarks;
 
 /// <summary>
 /// BenchmarkDotNet's switcher, plus <c>--summary FILE</c>: after the run, a markdown table per benchmark class that
-/// pairs each of our methods with the peer's baseline in the same category (time, allocation, and both ratios).
+/// pairs each of our methods with the peer's baseline in the same category (time, allocation, and both ratios); and
+/// <c>--interleaved-streaming [rounds]</c> instead of a BenchmarkDotNet run (see <see cref="InterleavedStreaming"/>).
 /// Times are medians, which a busy machine's outliers move less than means. A benchmark with an <c>Items</c> parameter
 /// (one run handles that many items) gets its figures per item and its items per second instead.
 /// </summary>
@@ -19,6 +20,11 @@ public static class Program
 {
     public static int Main(string[] args)
     {
+        if (args.Length > 0 && args[0] == "--interleaved-streaming")
+        {
+            return InterleavedStreaming.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 200);
+        }
+
         string? summaryPath = null;
         var rest = new List<string>();
         for (int i = 0; i < args.Length; i++)
