@@ -149,7 +149,7 @@ internal sealed class PartialEmitter
                 string head = $"{Literals.CSharp(m.ClrName)}, {Literals.CSharp(m.JsonName)}, {(ReaderEmitter.IsRequired(m) ? "true" : "false")}, {readers.MemberExpected(m)}, {reader}";
                 string line = PartialViews.MemberKind(m.Type) switch
                 {
-                    PartialViews.Kind.Text => $"{PartialMember}.Text({head})",
+                    PartialViews.Kind.Text => readers.HasChecks(o, m) ? $"{PartialMember}.Text({head})" : $"{PartialMember}.PlainText({head})",
                     PartialViews.Kind.Object => $"{PartialMember}.Object({head}, {Create(m.Type)}, {Bool(_names.FindObject(m.Type.Target!).IsValidatable)})",
                     PartialViews.Kind.List => $"{PartialMember}.List({head}, {Element(m.Type.Element!, itemReader!)}, {Bool(readers.HasChecks(o, m))})",
                     _ when keyed is { } isKeyed => $"{PartialMember}.Value({head}, {itemReader}, {Bool(isKeyed)})",
@@ -286,9 +286,10 @@ internal sealed class PartialEmitter
         _ => null,
     };
 
+    // A string item's reader is the element type's own (no checks: a list's rules are the list's), hence PlainText.
     private string Element(TypeRef element, string reader) => PartialViews.ElementKind(element) switch
     {
-        PartialViews.Kind.Text => $"{PartialElement}.Text({reader})",
+        PartialViews.Kind.Text => $"{PartialElement}.PlainText({reader})",
         PartialViews.Kind.Object => $"{PartialElement}.Object<{ReaderEmitter.CSharpType(element)}, {ViewType(element)}>({reader}, {Create(element)})",
         _ => $"{PartialElement}.Value<{ReaderEmitter.CSharpType(element)}>({reader})",
     };

@@ -1107,7 +1107,10 @@ internal sealed class PartialAnswerReader
         if (frame.Kind == FrameKind.Object)
         {
             PartialMember member = frame.Shape!.MemberArray[index];
-            if (ReadValue(member.Read, start, end, ref token, primitive, out object? value))
+            object? value;
+            if (member.IsPlainString && token.TokenType == JsonTokenType.String
+                ? ReadPlainString(start, end, ref token, out value)
+                : ReadValue(member.Read, start, end, ref token, primitive, out value))
             {
                 object? shown = Shown(member.Kind, member.Element, value);
                 _exact &= shown is not null || value is null;
@@ -1124,7 +1127,10 @@ internal sealed class PartialAnswerReader
         }
 
         PartialElement element = frame.Element!;
-        if (ReadValue(element.Read, start, end, ref token, primitive, out object? item))
+        object? item;
+        if (element.IsPlainString && token.TokenType == JsonTokenType.String
+            ? ReadPlainString(start, end, ref token, out item)
+            : ReadValue(element.Read, start, end, ref token, primitive, out item))
         {
             if (frame.ItemShown)
             {
@@ -1358,6 +1364,17 @@ internal sealed class PartialAnswerReader
         }
 
         return ok && _context.ErrorCount == mark.ErrorCount;
+    }
+
+    // A JSON string of a plain string member or item (no checks of its own): read as its reader reads one, by
+    // JsonReaders.ReadString, without the call through the reader (the same value, the same error for a lone surrogate).
+    private bool ReadPlainString(int start, int end, ref Utf8JsonReader token, out object? value)
+    {
+        BytesScanned += end - start;
+        int errorsBefore = _context.ErrorCount;
+        bool ok = JsonReaders.ReadString(ref token, _context, out string text) && _context.ErrorCount == errorsBefore;
+        value = ok ? text : null;
+        return ok;
     }
 
     private bool ReadSlice(PartialValueReader read, int start, int end, out object? value)

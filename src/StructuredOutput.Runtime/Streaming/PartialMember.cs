@@ -25,9 +25,10 @@ public enum PartialKind
 [EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class PartialMember
 {
-    private PartialMember(PartialKind kind, string memberName, string jsonName, bool required, string expected, PartialValueReader read, Func<PartialObject>? createObject, PartialElement? element, bool readWhenClosed = false)
+    private PartialMember(PartialKind kind, string memberName, string jsonName, bool required, string expected, PartialValueReader read, Func<PartialObject>? createObject, PartialElement? element, bool readWhenClosed = false, bool plainString = false)
     {
         ReadWhenClosed = readWhenClosed;
+        IsPlainString = plainString;
         ArgumentNullException.ThrowIfNull(memberName);
         ArgumentNullException.ThrowIfNull(jsonName);
         ArgumentNullException.ThrowIfNull(expected);
@@ -74,6 +75,12 @@ public sealed class PartialMember
 
     /// <summary>For <see cref="PartialKind.List"/>: the list's items.</summary>
     public PartialElement? Element { get; }
+
+    /// <summary>
+    /// For <see cref="PartialKind.Text"/>: whether the member has no checks of its own, so that a JSON string is read as
+    /// <c>JsonReaders.ReadString</c> reads it (see <see cref="PlainText"/>).
+    /// </summary>
+    public bool IsPlainString { get; }
 
     /// <summary>Whether the member may be left out, taking <see cref="DefaultValue"/> (see <see cref="WithDefault"/>).</summary>
     public bool HasDefault { get; private set; }
@@ -127,6 +134,20 @@ public sealed class PartialMember
     public static PartialMember Text(string memberName, string jsonName, bool required, string expected, PartialValueReader read) =>
         new(PartialKind.Text, memberName, jsonName, required, expected, read, null, null);
 
+    /// <summary>
+    /// A string member with no checks of its own, shown as it grows: a JSON string is read as its reader reads one, by
+    /// <c>JsonReaders.ReadString</c>, without the call through <paramref name="read"/> (which reads anything else: a
+    /// null, a value of the wrong kind).
+    /// </summary>
+    /// <param name="memberName">The C# name.</param>
+    /// <param name="jsonName">The JSON name.</param>
+    /// <param name="required">Whether a missing member is an error.</param>
+    /// <param name="expected">The missing-member wording of its value.</param>
+    /// <param name="read">Reads the complete value.</param>
+    /// <returns>The member.</returns>
+    public static PartialMember PlainText(string memberName, string jsonName, bool required, string expected, PartialValueReader read) =>
+        new(PartialKind.Text, memberName, jsonName, required, expected, read, null, null, plainString: true);
+
     /// <summary>An object member with its own view.</summary>
     /// <param name="memberName">The C# name.</param>
     /// <param name="jsonName">The JSON name.</param>
@@ -176,9 +197,10 @@ public sealed class PartialMember
 [EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class PartialElement
 {
-    private PartialElement(PartialKind kind, Type itemType, PartialValueReader read, Func<PartialObject>? createObject, Func<object> createList)
+    private PartialElement(PartialKind kind, Type itemType, PartialValueReader read, Func<PartialObject>? createObject, Func<object> createList, bool plainString = false)
     {
         ArgumentNullException.ThrowIfNull(read);
+        IsPlainString = plainString;
         Kind = kind;
         ItemType = itemType;
         Read = read;
@@ -198,6 +220,12 @@ public sealed class PartialElement
     /// <summary>For <see cref="PartialKind.Object"/>: creates an item's empty view.</summary>
     public Func<PartialObject>? CreateObject { get; }
 
+    /// <summary>
+    /// For <see cref="PartialKind.Text"/>: whether an item that is a JSON string is read as <c>JsonReaders.ReadString</c>
+    /// reads it (see <see cref="PlainText"/>).
+    /// </summary>
+    public bool IsPlainString { get; }
+
     /// <summary>Creates the member's empty <see cref="PartialList{TItem}"/>.</summary>
     internal Func<object> CreateList { get; }
 
@@ -213,6 +241,15 @@ public sealed class PartialElement
     /// <returns>The element.</returns>
     public static PartialElement Text(PartialValueReader read) =>
         new(PartialKind.Text, typeof(string), read, null, static () => new PartialList<string?>());
+
+    /// <summary>
+    /// String items shown as they grow, whose reader reads a JSON string by <c>JsonReaders.ReadString</c>: such an item is
+    /// read that way without the call through <paramref name="read"/> (which reads anything else).
+    /// </summary>
+    /// <param name="read">Reads one complete item.</param>
+    /// <returns>The element.</returns>
+    public static PartialElement PlainText(PartialValueReader read) =>
+        new(PartialKind.Text, typeof(string), read, null, static () => new PartialList<string?>(), plainString: true);
 
     /// <summary>Object items, each with its own view.</summary>
     /// <typeparam name="TItem">The element type (what <paramref name="read"/> returns).</typeparam>

@@ -245,6 +245,41 @@ public partial class GeneratedStreamingPropertyTests
         Assert.False(reader.TryBuild<StreamedDocument>(text[..(text.Length / 2)], out _));
     }
 
+    [Fact]
+    public void Plain_string_members_and_items_read_as_their_readers_do_and_checked_ones_through_them()
+    {
+        // Strings with no checks of their own are read by JsonReaders.ReadString directly; a string with a pattern goes
+        // through its member's reader. Either way the view, the errors and the value are Parse's.
+        PartialMember Member(string name) => Shape.Members.Single(m => m.MemberName == name);
+        Assert.True(Member(nameof(StreamedDocument.Title)).IsPlainString);
+        Assert.True(Member(nameof(StreamedDocument.Comment)).IsPlainString);
+        Assert.True(Member(nameof(StreamedDocument.Lines)).Element!.IsPlainString);
+        Assert.False(Member(nameof(StreamedDocument.Code)).IsPlainString);
+
+        var random = new Random(17);
+        JsonObject json = JsonNode.Parse(LlmContract<StreamedDocument>.ToJson(Documents.Random(random)))!.AsObject();
+        json["title"] = "caf\u00e9 \"x\"";
+        json["lines"] = new JsonArray("one", "\ud83d\ude00", "three");
+        string text = json.ToJsonString(new System.Text.Json.JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Create(System.Text.Unicode.UnicodeRanges.BasicLatin) });
+        PartialAnswerReader reader = Fed(RandomChunks(text, random));
+        Assert.True(reader.TryBuild(text, out ParseResult<StreamedDocument> built));
+        AssertSameResult(LlmContract<StreamedDocument>.Parse(text), built);
+
+        // A lone surrogate escape: the same error at the same path as Parse gives, in a member and in an item.
+        foreach ((string member, string lone) in new[] { ("title", "\"a\\ud800b\""), ("lines", "[\"ok\",\"\\udc00\"]") })
+        {
+            string compact = json.ToJsonString();
+            int at = compact.IndexOf("\"" + member + "\":", StringComparison.Ordinal) + member.Length + 3;
+            int endOfValue = member == "title" ? compact.IndexOf("\",\"", at + 1, StringComparison.Ordinal) + 1 : compact.IndexOf(']', at) + 1;
+            string broken = compact[..at] + lone + compact[endOfValue..];
+            ParseResult<StreamedDocument> parsed = LlmContract<StreamedDocument>.Parse(broken);
+            PartialAnswerReader streamed = Fed(RandomChunks(broken, random));
+            ExtractionError expected = Assert.Single(parsed.Errors);
+            ExtractionError actual = Assert.Single(streamed.Errors);
+            Assert.Equal((expected.Path, expected.Kind, expected.Message), (actual.Path, actual.Kind, actual.Message));
+        }
+    }
+
     private static PartialAnswerReader Fed(IEnumerable<string> chunks)
     {
         var reader = new PartialAnswerReader(Shape, null);

@@ -394,15 +394,15 @@ file static class __Invoice_LlmContract
 
     internal static readonly global::StructuredOutput.Streaming.PartialShape ShapeOfPartial = new("Invoice", new global::StructuredOutput.Streaming.PartialMember[]
     {
-        global::StructuredOutput.Streaming.PartialMember.Text("Number", "number", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader0),
-        global::StructuredOutput.Streaming.PartialMember.Text("Customer", "customer", false, global::StructuredOutput.Reading.ExpectedValues.String + " or null", MemberReader1),
+        global::StructuredOutput.Streaming.PartialMember.PlainText("Number", "number", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader0),
+        global::StructuredOutput.Streaming.PartialMember.PlainText("Customer", "customer", false, global::StructuredOutput.Reading.ExpectedValues.String + " or null", MemberReader1),
         global::StructuredOutput.Streaming.PartialMember.Value("Total", "total", true, global::StructuredOutput.Reading.ExpectedValues.Integer, MemberReader2),
         global::StructuredOutput.Streaming.PartialMember.List("Lines", "lines", true, global::StructuredOutput.Reading.ExpectedValues.Array, MemberReader3, global::StructuredOutput.Streaming.PartialElement.Object<global::Settings.Line, global::Settings.Invoice.LinePartial>(ItemReader3, static () => new global::Settings.Invoice.LinePartial()), false),
     }, static () => new global::Settings.Invoice.Partial(), BuildFromPartialBoxed);
 
     internal static readonly global::StructuredOutput.Streaming.PartialShape ShapeOfLinePartial = new("Line", new global::StructuredOutput.Streaming.PartialMember[]
     {
-        global::StructuredOutput.Streaming.PartialMember.Text("Sku", "sku", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader4),
+        global::StructuredOutput.Streaming.PartialMember.PlainText("Sku", "sku", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader4),
         global::StructuredOutput.Streaming.PartialMember.Value("Qty", "qty", true, global::StructuredOutput.Reading.ExpectedValues.Integer, MemberReader5),
     }, static () => new global::Settings.Invoice.LinePartial());
 

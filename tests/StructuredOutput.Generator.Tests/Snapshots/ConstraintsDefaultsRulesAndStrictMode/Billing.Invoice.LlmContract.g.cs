@@ -551,7 +551,7 @@ file static class __Invoice_LlmContract
 
     internal static readonly global::StructuredOutput.Streaming.PartialShape ShapeOfLinePartial = new("Line", new global::StructuredOutput.Streaming.PartialMember[]
     {
-        global::StructuredOutput.Streaming.PartialMember.Text("Sku", "sku", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader6),
+        global::StructuredOutput.Streaming.PartialMember.PlainText("Sku", "sku", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader6),
         global::StructuredOutput.Streaming.PartialMember.Value("Qty", "qty", true, global::StructuredOutput.Reading.ExpectedValues.Integer, MemberReader7),
         global::StructuredOutput.Streaming.PartialMember.Value("Id", "id", true, global::StructuredOutput.Reading.ExpectedValues.Guid, MemberReader8),
     }, static () => new global::Billing.Invoice.LinePartial());

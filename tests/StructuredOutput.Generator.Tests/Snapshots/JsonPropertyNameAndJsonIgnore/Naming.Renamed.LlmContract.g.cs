@@ -193,8 +193,8 @@ file static class __Renamed_LlmContract
 
     internal static readonly global::StructuredOutput.Streaming.PartialShape ShapeOfPartial = new("Renamed", new global::StructuredOutput.Streaming.PartialMember[]
     {
-        global::StructuredOutput.Streaming.PartialMember.Text("FullName", "full name", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader0),
-        global::StructuredOutput.Streaming.PartialMember.Text("Quoted", "e\"scaped\\", false, global::StructuredOutput.Reading.ExpectedValues.String + " or null", MemberReader1),
+        global::StructuredOutput.Streaming.PartialMember.PlainText("FullName", "full name", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader0),
+        global::StructuredOutput.Streaming.PartialMember.PlainText("Quoted", "e\"scaped\\", false, global::StructuredOutput.Reading.ExpectedValues.String + " or null", MemberReader1),
     }, static () => new global::Naming.Renamed.Partial(), BuildFromPartialBoxed);
 
     // Renamed.FullName

@@ -258,9 +258,9 @@ file static class __Ticket_LlmContract
 
     internal static readonly global::StructuredOutput.Streaming.PartialShape ShapeOfPartial = new("Ticket", new global::StructuredOutput.Streaming.PartialMember[]
     {
-        global::StructuredOutput.Streaming.PartialMember.Text("Id", "ticket_id", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader0),
-        global::StructuredOutput.Streaming.PartialMember.Text("Note", "note", false, global::StructuredOutput.Reading.ExpectedValues.String + " or null", MemberReader1),
-        global::StructuredOutput.Streaming.PartialMember.Text("URL", "url", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader2),
+        global::StructuredOutput.Streaming.PartialMember.PlainText("Id", "ticket_id", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader0),
+        global::StructuredOutput.Streaming.PartialMember.PlainText("Note", "note", false, global::StructuredOutput.Reading.ExpectedValues.String + " or null", MemberReader1),
+        global::StructuredOutput.Streaming.PartialMember.PlainText("URL", "url", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader2),
         global::StructuredOutput.Streaming.PartialMember.Value("Status", "status", true, s_StatusNames.Expected, MemberReader3),
     }, static () => new global::Naming.Ticket.Partial(), BuildFromPartialBoxed);
 

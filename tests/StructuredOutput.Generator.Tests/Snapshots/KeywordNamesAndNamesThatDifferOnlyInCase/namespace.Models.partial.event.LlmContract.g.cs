@@ -239,7 +239,7 @@ file static class __event_LlmContract
 
     internal static readonly global::StructuredOutput.Streaming.PartialShape ShapeOfPartial = new("event", new global::StructuredOutput.Streaming.PartialMember[]
     {
-        global::StructuredOutput.Streaming.PartialMember.Text("class", "class", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader0),
+        global::StructuredOutput.Streaming.PartialMember.PlainText("class", "class", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader0),
         global::StructuredOutput.Streaming.PartialMember.Value("Upper", "upper", true, s_KindNames.Expected, MemberReader1),
         global::StructuredOutput.Streaming.PartialMember.Value("Lower", "lower", true, s_kindNames.Expected, MemberReader2),
     }, static () => new global::@namespace.Models.partial.@event.Partial(), BuildFromPartialBoxed);

@@ -205,7 +205,7 @@ file static class __Ticket_LlmContract
 
     internal static readonly global::StructuredOutput.Streaming.PartialShape ShapeOfPartial = new("Ticket", new global::StructuredOutput.Streaming.PartialMember[]
     {
-        global::StructuredOutput.Streaming.PartialMember.Text("Subject", "subject", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader0),
+        global::StructuredOutput.Streaming.PartialMember.PlainText("Subject", "subject", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader0),
         global::StructuredOutput.Streaming.PartialMember.Value("Priority", "priority", true, s_PriorityNames.Expected, MemberReader1),
     }, static () => new global::Tasks.Ticket.Partial(), BuildFromPartialBoxed);
 

@@ -949,7 +949,7 @@ file static class __Order_LlmContract
 
     internal static readonly global::StructuredOutput.Streaming.PartialShape ShapeOfPartial = new("Order", new global::StructuredOutput.Streaming.PartialMember[]
     {
-        global::StructuredOutput.Streaming.PartialMember.Text("Id", "id", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader0),
+        global::StructuredOutput.Streaming.PartialMember.PlainText("Id", "id", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader0),
         global::StructuredOutput.Streaming.PartialMember.Value("Placed", "placed", true, global::StructuredOutput.Reading.ExpectedValues.DateTimeOffset, MemberReader1),
         global::StructuredOutput.Streaming.PartialMember.Value("Due", "due", false, global::StructuredOutput.Reading.ExpectedValues.DateOnly + " or null", MemberReader2),
         global::StructuredOutput.Streaming.PartialMember.Object("Customer", "customer", true, global::StructuredOutput.Reading.ExpectedValues.Object, MemberReader3, static () => new global::Shop.Order.AddressPartial(), false),
@@ -966,8 +966,8 @@ file static class __Order_LlmContract
 
     internal static readonly global::StructuredOutput.Streaming.PartialShape ShapeOfAddressPartial = new("Address", new global::StructuredOutput.Streaming.PartialMember[]
     {
-        global::StructuredOutput.Streaming.PartialMember.Text("Street", "street", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader13),
-        global::StructuredOutput.Streaming.PartialMember.Text("City", "city", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader14),
+        global::StructuredOutput.Streaming.PartialMember.PlainText("Street", "street", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader13),
+        global::StructuredOutput.Streaming.PartialMember.PlainText("City", "city", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader14),
     }, static () => new global::Shop.Order.AddressPartial());
 
     // Order.Id

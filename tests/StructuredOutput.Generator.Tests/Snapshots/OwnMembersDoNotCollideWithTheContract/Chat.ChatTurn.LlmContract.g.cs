@@ -187,8 +187,8 @@ file static class __ChatTurn_LlmContract
 
     internal static readonly global::StructuredOutput.Streaming.PartialShape ShapeOfPartial = new("ChatTurn", new global::StructuredOutput.Streaming.PartialMember[]
     {
-        global::StructuredOutput.Streaming.PartialMember.Text("Prompt", "prompt", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader0),
-        global::StructuredOutput.Streaming.PartialMember.Text("Answer", "answer", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader1),
+        global::StructuredOutput.Streaming.PartialMember.PlainText("Prompt", "prompt", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader0),
+        global::StructuredOutput.Streaming.PartialMember.PlainText("Answer", "answer", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader1),
     }, static () => new global::Chat.ChatTurn.Partial(), BuildFromPartialBoxed);
 
     // ChatTurn.Prompt

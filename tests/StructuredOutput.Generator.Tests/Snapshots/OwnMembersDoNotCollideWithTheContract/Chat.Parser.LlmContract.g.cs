@@ -269,11 +269,11 @@ file static class __Parser_LlmContract
 
     internal static readonly global::StructuredOutput.Streaming.PartialShape ShapeOfPartial = new("Parser", new global::StructuredOutput.Streaming.PartialMember[]
     {
-        global::StructuredOutput.Streaming.PartialMember.Text("JsonSchema", "jsonSchema", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader0),
-        global::StructuredOutput.Streaming.PartialMember.Text("Parse", "parse", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader1),
-        global::StructuredOutput.Streaming.PartialMember.Text("Value", "value", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader2),
-        global::StructuredOutput.Streaming.PartialMember.Text("Reader", "reader", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader3),
-        global::StructuredOutput.Streaming.PartialMember.Text("class", "class", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader4),
+        global::StructuredOutput.Streaming.PartialMember.PlainText("JsonSchema", "jsonSchema", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader0),
+        global::StructuredOutput.Streaming.PartialMember.PlainText("Parse", "parse", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader1),
+        global::StructuredOutput.Streaming.PartialMember.PlainText("Value", "value", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader2),
+        global::StructuredOutput.Streaming.PartialMember.PlainText("Reader", "reader", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader3),
+        global::StructuredOutput.Streaming.PartialMember.PlainText("class", "class", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader4),
     }, static () => new global::Chat.Parser.Partial(), BuildFromPartialBoxed);
 
     // Parser.JsonSchema

@@ -814,16 +814,16 @@ file static class __Recipe_LlmContract
 
     internal static readonly global::StructuredOutput.Streaming.PartialShape ShapeOfPartial = new("Recipe", new global::StructuredOutput.Streaming.PartialMember[]
     {
-        global::StructuredOutput.Streaming.PartialMember.Text("Name", "name", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader0),
+        global::StructuredOutput.Streaming.PartialMember.PlainText("Name", "name", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader0),
         global::StructuredOutput.Streaming.PartialMember.Value("Servings", "servings", true, global::StructuredOutput.Reading.ExpectedValues.Integer, MemberReader1),
         global::StructuredOutput.Streaming.PartialMember.Value("Cuisine", "cuisine", true, s_CuisineNames.Expected, MemberReader2),
         global::StructuredOutput.Streaming.PartialMember.Value("Difficulty", "difficulty", false, s_DifficultyNames.Expected + " or null", MemberReader3),
         global::StructuredOutput.Streaming.PartialMember.List("Ingredients", "ingredients", true, global::StructuredOutput.Reading.ExpectedValues.Array, MemberReader4, global::StructuredOutput.Streaming.PartialElement.Object<global::Cooking.Ingredient, global::Cooking.Recipe.IngredientPartial>(ItemReader4, static () => new global::Cooking.Recipe.IngredientPartial()), false),
-        global::StructuredOutput.Streaming.PartialMember.List("Steps", "steps", true, global::StructuredOutput.Reading.ExpectedValues.Array, MemberReader5, global::StructuredOutput.Streaming.PartialElement.Text(ItemReader5), false),
-        global::StructuredOutput.Streaming.PartialMember.List("Tags", "tags", true, global::StructuredOutput.Reading.ExpectedValues.Array, MemberReader6, global::StructuredOutput.Streaming.PartialElement.Text(ItemReader5), false),
+        global::StructuredOutput.Streaming.PartialMember.List("Steps", "steps", true, global::StructuredOutput.Reading.ExpectedValues.Array, MemberReader5, global::StructuredOutput.Streaming.PartialElement.PlainText(ItemReader5), false),
+        global::StructuredOutput.Streaming.PartialMember.List("Tags", "tags", true, global::StructuredOutput.Reading.ExpectedValues.Array, MemberReader6, global::StructuredOutput.Streaming.PartialElement.PlainText(ItemReader5), false),
         global::StructuredOutput.Streaming.PartialMember.List("Garnishes", "garnishes", false, global::StructuredOutput.Reading.ExpectedValues.Array + " or null", MemberReader7, global::StructuredOutput.Streaming.PartialElement.Object<global::Cooking.Ingredient, global::Cooking.Recipe.IngredientPartial>(ItemReader4, static () => new global::Cooking.Recipe.IngredientPartial()), false),
         global::StructuredOutput.Streaming.PartialMember.Value("TotalMinutes", "totalMinutes", false, global::StructuredOutput.Reading.ExpectedValues.Integer + " or null", MemberReader8),
-        global::StructuredOutput.Streaming.PartialMember.Text("Source", "source", false, global::StructuredOutput.Reading.ExpectedValues.String + " or null", MemberReader9),
+        global::StructuredOutput.Streaming.PartialMember.PlainText("Source", "source", false, global::StructuredOutput.Reading.ExpectedValues.String + " or null", MemberReader9),
         global::StructuredOutput.Streaming.PartialMember.Value("Rating", "rating", true, global::StructuredOutput.Reading.ExpectedValues.Number, MemberReader10),
         global::StructuredOutput.Streaming.PartialMember.Value("Cost", "cost", true, global::StructuredOutput.Reading.ExpectedValues.Number, MemberReader11),
         global::StructuredOutput.Streaming.PartialMember.Value("Calories", "calories", true, global::StructuredOutput.Reading.ExpectedValues.Integer, MemberReader12),
@@ -832,10 +832,10 @@ file static class __Recipe_LlmContract
 
     internal static readonly global::StructuredOutput.Streaming.PartialShape ShapeOfIngredientPartial = new("Ingredient", new global::StructuredOutput.Streaming.PartialMember[]
     {
-        global::StructuredOutput.Streaming.PartialMember.Text("Name", "name", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader14),
+        global::StructuredOutput.Streaming.PartialMember.PlainText("Name", "name", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader14),
         global::StructuredOutput.Streaming.PartialMember.Value("Quantity", "quantity", false, global::StructuredOutput.Reading.ExpectedValues.Number + " or null", MemberReader15),
-        global::StructuredOutput.Streaming.PartialMember.Text("Unit", "unit", false, global::StructuredOutput.Reading.ExpectedValues.String + " or null", MemberReader16),
-        global::StructuredOutput.Streaming.PartialMember.List("Notes", "notes", true, global::StructuredOutput.Reading.ExpectedValues.Array, MemberReader17, global::StructuredOutput.Streaming.PartialElement.Text(ItemReader17), false),
+        global::StructuredOutput.Streaming.PartialMember.PlainText("Unit", "unit", false, global::StructuredOutput.Reading.ExpectedValues.String + " or null", MemberReader16),
+        global::StructuredOutput.Streaming.PartialMember.List("Notes", "notes", true, global::StructuredOutput.Reading.ExpectedValues.Array, MemberReader17, global::StructuredOutput.Streaming.PartialElement.PlainText(ItemReader17), false),
     }, static () => new global::Cooking.Recipe.IngredientPartial());
 
     // Recipe.Name

@@ -308,7 +308,7 @@ file static class __Point_LlmContract
 
     internal static readonly global::StructuredOutput.Streaming.PartialShape ShapeOfLabelPartial = new("Label", new global::StructuredOutput.Streaming.PartialMember[]
     {
-        global::StructuredOutput.Streaming.PartialMember.Text("Text", "text", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader3),
+        global::StructuredOutput.Streaming.PartialMember.PlainText("Text", "text", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader3),
     }, static () => new global::Geometry.Point.LabelPartial());
 
     // Point.X

@@ -203,7 +203,7 @@ file static class __Category_LlmContract
 
     internal static readonly global::StructuredOutput.Streaming.PartialShape ShapeOfPartial = new("Category", new global::StructuredOutput.Streaming.PartialMember[]
     {
-        global::StructuredOutput.Streaming.PartialMember.Text("Name", "name", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader0),
+        global::StructuredOutput.Streaming.PartialMember.PlainText("Name", "name", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader0),
         global::StructuredOutput.Streaming.PartialMember.List("Subcategories", "subcategories", true, global::StructuredOutput.Reading.ExpectedValues.Array, MemberReader1, global::StructuredOutput.Streaming.PartialElement.Object<global::Trees.Category, global::Trees.Category.Partial>(ItemReader1, static () => new global::Trees.Category.Partial()), false),
     }, static () => new global::Trees.Category.Partial(), BuildFromPartialBoxed);
 

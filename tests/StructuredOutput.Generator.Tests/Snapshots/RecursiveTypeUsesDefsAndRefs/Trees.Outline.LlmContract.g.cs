@@ -543,7 +543,7 @@ file static class __Outline_LlmContract
 
     internal static readonly global::StructuredOutput.Streaming.PartialShape ShapeOfPartial = new("Outline", new global::StructuredOutput.Streaming.PartialMember[]
     {
-        global::StructuredOutput.Streaming.PartialMember.Text("Title", "title", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader0),
+        global::StructuredOutput.Streaming.PartialMember.PlainText("Title", "title", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader0),
         global::StructuredOutput.Streaming.PartialMember.Object("Root", "root", true, global::StructuredOutput.Reading.ExpectedValues.Object, MemberReader1, static () => new global::Trees.Outline.TreeNodePartial(), false),
         global::StructuredOutput.Streaming.PartialMember.Object("Author", "author", true, global::StructuredOutput.Reading.ExpectedValues.Object, MemberReader2, static () => new global::Trees.Outline.PersonPartial(), false),
         global::StructuredOutput.Streaming.PartialMember.Object("Editor", "editor", false, global::StructuredOutput.Reading.ExpectedValues.Object + " or null", MemberReader3, static () => new global::Trees.Outline.PersonPartial(), false),
@@ -551,14 +551,14 @@ file static class __Outline_LlmContract
 
     internal static readonly global::StructuredOutput.Streaming.PartialShape ShapeOfTreeNodePartial = new("TreeNode", new global::StructuredOutput.Streaming.PartialMember[]
     {
-        global::StructuredOutput.Streaming.PartialMember.Text("Label", "label", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader4),
+        global::StructuredOutput.Streaming.PartialMember.PlainText("Label", "label", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader4),
         global::StructuredOutput.Streaming.PartialMember.List("Children", "children", true, global::StructuredOutput.Reading.ExpectedValues.Array, MemberReader5, global::StructuredOutput.Streaming.PartialElement.Object<global::Trees.TreeNode, global::Trees.Outline.TreeNodePartial>(ItemReader5, static () => new global::Trees.Outline.TreeNodePartial()), false),
         global::StructuredOutput.Streaming.PartialMember.Object("Parent", "parent", false, global::StructuredOutput.Reading.ExpectedValues.Object + " or null", MemberReader6, static () => new global::Trees.Outline.TreeNodePartial(), false),
     }, static () => new global::Trees.Outline.TreeNodePartial());
 
     internal static readonly global::StructuredOutput.Streaming.PartialShape ShapeOfPersonPartial = new("Person", new global::StructuredOutput.Streaming.PartialMember[]
     {
-        global::StructuredOutput.Streaming.PartialMember.Text("Name", "name", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader7),
+        global::StructuredOutput.Streaming.PartialMember.PlainText("Name", "name", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader7),
     }, static () => new global::Trees.Outline.PersonPartial());
 
     // Outline.Title

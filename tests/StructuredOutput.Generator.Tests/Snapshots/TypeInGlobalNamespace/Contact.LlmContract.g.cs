@@ -333,15 +333,15 @@ file static class __Contact_LlmContract
 
     internal static readonly global::StructuredOutput.Streaming.PartialShape ShapeOfPartial = new("Contact", new global::StructuredOutput.Streaming.PartialMember[]
     {
-        global::StructuredOutput.Streaming.PartialMember.Text("Name", "name", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader0),
-        global::StructuredOutput.Streaming.PartialMember.Text("Email", "email", false, global::StructuredOutput.Reading.ExpectedValues.String + " or null", MemberReader1),
+        global::StructuredOutput.Streaming.PartialMember.PlainText("Name", "name", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader0),
+        global::StructuredOutput.Streaming.PartialMember.PlainText("Email", "email", false, global::StructuredOutput.Reading.ExpectedValues.String + " or null", MemberReader1),
         global::StructuredOutput.Streaming.PartialMember.Object("Address", "address", true, global::StructuredOutput.Reading.ExpectedValues.Object, MemberReader2, static () => new global::Contact.AddressPartial(), false),
     }, static () => new global::Contact.Partial(), BuildFromPartialBoxed);
 
     internal static readonly global::StructuredOutput.Streaming.PartialShape ShapeOfAddressPartial = new("Address", new global::StructuredOutput.Streaming.PartialMember[]
     {
-        global::StructuredOutput.Streaming.PartialMember.Text("City", "city", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader3),
-        global::StructuredOutput.Streaming.PartialMember.Text("Country", "country", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader4),
+        global::StructuredOutput.Streaming.PartialMember.PlainText("City", "city", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader3),
+        global::StructuredOutput.Streaming.PartialMember.PlainText("Country", "country", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader4),
     }, static () => new global::Contact.AddressPartial());
 
     // Contact.Name

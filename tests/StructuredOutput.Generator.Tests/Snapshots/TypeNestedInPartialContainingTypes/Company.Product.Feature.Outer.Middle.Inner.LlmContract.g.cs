@@ -299,7 +299,7 @@ file static class __Inner_LlmContract
 
     internal static readonly global::StructuredOutput.Streaming.PartialShape ShapeOfPartial = new("Inner", new global::StructuredOutput.Streaming.PartialMember[]
     {
-        global::StructuredOutput.Streaming.PartialMember.Text("Value", "value", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader0),
+        global::StructuredOutput.Streaming.PartialMember.PlainText("Value", "value", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader0),
         global::StructuredOutput.Streaming.PartialMember.Object("Detail", "detail", true, global::StructuredOutput.Reading.ExpectedValues.Object, MemberReader1, static () => new global::Company.Product.Feature.Outer.Middle.Inner.DetailPartial(), false),
     }, static () => new global::Company.Product.Feature.Outer.Middle.Inner.Partial(), BuildFromPartialBoxed);
 

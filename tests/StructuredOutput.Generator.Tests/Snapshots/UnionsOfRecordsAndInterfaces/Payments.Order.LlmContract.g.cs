@@ -831,7 +831,7 @@ file static class __Order_LlmContract
 
     internal static readonly global::StructuredOutput.Streaming.PartialShape ShapeOfPartial = new("Order", new global::StructuredOutput.Streaming.PartialMember[]
     {
-        global::StructuredOutput.Streaming.PartialMember.Text("Id", "id", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader0),
+        global::StructuredOutput.Streaming.PartialMember.PlainText("Id", "id", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader0),
         global::StructuredOutput.Streaming.PartialMember.Value("Payment", "payment", true, global::StructuredOutput.Reading.ExpectedValues.Object, MemberReader1),
         global::StructuredOutput.Streaming.PartialMember.Value("Receipt", "receipt", false, global::StructuredOutput.Reading.ExpectedValues.Object + " or null", MemberReader2),
         global::StructuredOutput.Streaming.PartialMember.Value("Refunds", "refunds", true, global::StructuredOutput.Reading.ExpectedValues.Object, MemberReader3, ItemReader3, true),

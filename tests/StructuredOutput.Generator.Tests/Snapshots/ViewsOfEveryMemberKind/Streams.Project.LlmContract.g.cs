@@ -1597,10 +1597,10 @@ file static class __Project_LlmContract
 
     internal static readonly global::StructuredOutput.Streaming.PartialShape ShapeOfPartial = new("Project", new global::StructuredOutput.Streaming.PartialMember[]
     {
-        global::StructuredOutput.Streaming.PartialMember.Text("Name", "name", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader0),
+        global::StructuredOutput.Streaming.PartialMember.PlainText("Name", "name", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader0),
         global::StructuredOutput.Streaming.PartialMember.Object("Owner", "owner", true, global::StructuredOutput.Reading.ExpectedValues.Object, MemberReader1, static () => new global::Streams.Project.PersonPartial(), true),
         global::StructuredOutput.Streaming.PartialMember.List("Members", "members", true, global::StructuredOutput.Reading.ExpectedValues.Array, MemberReader2, global::StructuredOutput.Streaming.PartialElement.Object<global::Streams.Person, global::Streams.Project.PersonPartial>(ItemReader2, static () => new global::Streams.Project.PersonPartial()), false),
-        global::StructuredOutput.Streaming.PartialMember.List("Tags", "tags", true, global::StructuredOutput.Reading.ExpectedValues.Array, MemberReader3, global::StructuredOutput.Streaming.PartialElement.Text(ItemReader3), false),
+        global::StructuredOutput.Streaming.PartialMember.List("Tags", "tags", true, global::StructuredOutput.Reading.ExpectedValues.Array, MemberReader3, global::StructuredOutput.Streaming.PartialElement.PlainText(ItemReader3), false),
         global::StructuredOutput.Streaming.PartialMember.List("Scores", "scores", true, global::StructuredOutput.Reading.ExpectedValues.Array, MemberReader4, global::StructuredOutput.Streaming.PartialElement.Value<int>(ItemReader4), false),
         global::StructuredOutput.Streaming.PartialMember.List("Priorities", "priorities", true, global::StructuredOutput.Reading.ExpectedValues.Array, MemberReader5, global::StructuredOutput.Streaming.PartialElement.Value<global::Streams.Priority>(ItemReader5), false),
         global::StructuredOutput.Streaming.PartialMember.List("Grid", "grid", true, global::StructuredOutput.Reading.ExpectedValues.Array, MemberReader6, global::StructuredOutput.Streaming.PartialElement.Value<global::System.Collections.Generic.List<int>>(ItemReader6), false),
@@ -1618,35 +1618,35 @@ file static class __Project_LlmContract
 
     internal static readonly global::StructuredOutput.Streaming.PartialShape ShapeOfPersonPartial = new("Person", new global::StructuredOutput.Streaming.PartialMember[]
     {
-        global::StructuredOutput.Streaming.PartialMember.Text("Name", "name", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader17),
+        global::StructuredOutput.Streaming.PartialMember.PlainText("Name", "name", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader17),
         global::StructuredOutput.Streaming.PartialMember.Object("Home", "home", false, global::StructuredOutput.Reading.ExpectedValues.Object + " or null", MemberReader18, static () => new global::Streams.Project.AddressPartial(), false),
-        global::StructuredOutput.Streaming.PartialMember.List("Emails", "emails", true, global::StructuredOutput.Reading.ExpectedValues.Array, MemberReader19, global::StructuredOutput.Streaming.PartialElement.Text(ItemReader3), true),
+        global::StructuredOutput.Streaming.PartialMember.List("Emails", "emails", true, global::StructuredOutput.Reading.ExpectedValues.Array, MemberReader19, global::StructuredOutput.Streaming.PartialElement.PlainText(ItemReader3), true),
     }, static () => new global::Streams.Project.PersonPartial());
 
     internal static readonly global::StructuredOutput.Streaming.PartialShape ShapeOfAddressPartial = new("Address", new global::StructuredOutput.Streaming.PartialMember[]
     {
-        global::StructuredOutput.Streaming.PartialMember.Text("Street", "street", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader20),
-        global::StructuredOutput.Streaming.PartialMember.Text("City", "city", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader21),
+        global::StructuredOutput.Streaming.PartialMember.PlainText("Street", "street", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader20),
+        global::StructuredOutput.Streaming.PartialMember.PlainText("City", "city", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader21),
     }, static () => new global::Streams.Project.AddressPartial());
 
     internal static readonly global::StructuredOutput.Streaming.PartialShape ShapeOfNodePartial = new("Node", new global::StructuredOutput.Streaming.PartialMember[]
     {
-        global::StructuredOutput.Streaming.PartialMember.Text("Label", "label", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader22),
+        global::StructuredOutput.Streaming.PartialMember.PlainText("Label", "label", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader22),
         global::StructuredOutput.Streaming.PartialMember.List("Children", "children", true, global::StructuredOutput.Reading.ExpectedValues.Array, MemberReader23, global::StructuredOutput.Streaming.PartialElement.Object<global::Streams.Node, global::Streams.Project.NodePartial>(ItemReader23, static () => new global::Streams.Project.NodePartial()), false),
         global::StructuredOutput.Streaming.PartialMember.Object("Next", "next", false, global::StructuredOutput.Reading.ExpectedValues.Object + " or null", MemberReader24, static () => new global::Streams.Project.NodePartial(), false),
     }, static () => new global::Streams.Project.NodePartial());
 
     internal static readonly global::StructuredOutput.Streaming.PartialShape ShapeOfChorePartial2 = new("Chore", new global::StructuredOutput.Streaming.PartialMember[]
     {
-        global::StructuredOutput.Streaming.PartialMember.Text("Title", "title", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader25),
+        global::StructuredOutput.Streaming.PartialMember.PlainText("Title", "title", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader25),
         global::StructuredOutput.Streaming.PartialMember.Value("IsComplete", "isComplete", true, global::StructuredOutput.Reading.ExpectedValues.Boolean, MemberReader26),
-        global::StructuredOutput.Streaming.PartialMember.Text("ChorePartial", "chorePartial", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader27),
-        global::StructuredOutput.Streaming.PartialMember.Text("GetText", "getText", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader28),
+        global::StructuredOutput.Streaming.PartialMember.PlainText("ChorePartial", "chorePartial", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader27),
+        global::StructuredOutput.Streaming.PartialMember.PlainText("GetText", "getText", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader28),
     }, static () => new global::Streams.Project.ChorePartial2());
 
     internal static readonly global::StructuredOutput.Streaming.PartialShape ShapeOfAddressPartial2 = new("Address", new global::StructuredOutput.Streaming.PartialMember[]
     {
-        global::StructuredOutput.Streaming.PartialMember.Text("Line", "line", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader29),
+        global::StructuredOutput.Streaming.PartialMember.PlainText("Line", "line", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader29),
     }, static () => new global::Streams.Project.AddressPartial2());
 
     // Project.Name

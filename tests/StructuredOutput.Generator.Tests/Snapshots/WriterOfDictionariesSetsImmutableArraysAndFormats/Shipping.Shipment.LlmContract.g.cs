@@ -701,7 +701,7 @@ file static class __Shipment_LlmContract
         global::StructuredOutput.Streaming.PartialMember.List("Parcels", "parcels", true, global::StructuredOutput.Reading.ExpectedValues.Array, MemberReader10, global::StructuredOutput.Streaming.PartialElement.Object<global::Shipping.Parcel, global::Shipping.Shipment.ParcelPartial>(ItemReader10, static () => new global::Shipping.Shipment.ParcelPartial()), false),
         global::StructuredOutput.Streaming.PartialMember.List("Codes", "codes", false, global::StructuredOutput.Reading.ExpectedValues.Array + " or null", MemberReader11, global::StructuredOutput.Streaming.PartialElement.Value<int>(ItemReader7), false),
         global::StructuredOutput.Streaming.PartialMember.Object("Spare", "spare", false, global::StructuredOutput.Reading.ExpectedValues.Object + " or null", MemberReader12, static () => new global::Shipping.Shipment.ParcelPartial(), false),
-        global::StructuredOutput.Streaming.PartialMember.Text("Note", "note", false, global::StructuredOutput.Reading.ExpectedValues.String + " or null", MemberReader13).WithDefault((object?)((string?)("none"))),
+        global::StructuredOutput.Streaming.PartialMember.PlainText("Note", "note", false, global::StructuredOutput.Reading.ExpectedValues.String + " or null", MemberReader13).WithDefault((object?)((string?)("none"))),
     }, static () => new global::Shipping.Shipment.Partial());
 
     internal static readonly global::StructuredOutput.Streaming.PartialShape ShapeOfParcelPartial = new("Parcel", new global::StructuredOutput.Streaming.PartialMember[]

@@ -408,7 +408,7 @@ file static class __Book_LlmContract
 
     internal static readonly global::StructuredOutput.Streaming.PartialShape ShapeOfPartial = new("Book", new global::StructuredOutput.Streaming.PartialMember[]
     {
-        global::StructuredOutput.Streaming.PartialMember.Text("Title", "title", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader0),
+        global::StructuredOutput.Streaming.PartialMember.PlainText("Title", "title", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader0),
         global::StructuredOutput.Streaming.PartialMember.Object("Author", "author", true, global::StructuredOutput.Reading.ExpectedValues.Object, MemberReader1, static () => new global::Docs.Book.AuthorPartial(), false),
         global::StructuredOutput.Streaming.PartialMember.Value("Pages", "pages", false, global::StructuredOutput.Reading.ExpectedValues.Integer + " or null", MemberReader2),
         global::StructuredOutput.Streaming.PartialMember.Value("Genre", "genre", true, s_GenreNames.Expected, MemberReader3),
@@ -416,7 +416,7 @@ file static class __Book_LlmContract
 
     internal static readonly global::StructuredOutput.Streaming.PartialShape ShapeOfAuthorPartial = new("Author", new global::StructuredOutput.Streaming.PartialMember[]
     {
-        global::StructuredOutput.Streaming.PartialMember.Text("Name", "name", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader4),
+        global::StructuredOutput.Streaming.PartialMember.PlainText("Name", "name", true, global::StructuredOutput.Reading.ExpectedValues.String, MemberReader4),
         global::StructuredOutput.Streaming.PartialMember.Value("Born", "born", false, global::StructuredOutput.Reading.ExpectedValues.Integer + " or null", MemberReader5),
     }, static () => new global::Docs.Book.AuthorPartial());
 
