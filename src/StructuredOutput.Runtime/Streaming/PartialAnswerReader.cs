@@ -470,8 +470,8 @@ internal sealed class PartialAnswerReader
         return OpensString(from + last);
     }
 
-    // The quote at 'quote', the last of the text and one that leaves a string open: it when it follows a colon, a comma
-    // or an opening bracket (a string's opening quote then), otherwise -1.
+    // 'quote' is the text's last quote and leaves a string open: it is that string's opening quote when it follows a
+    // colon, a comma or an opening bracket (then returned), otherwise -1.
     private int OpensString(int quote)
     {
         int before = quote - 1;
@@ -1027,12 +1027,12 @@ internal sealed class PartialAnswerReader
                 return true;
         }
 
-        PartialMember member = frame.Shape!.MemberArray[frame.Member];
         if (!container)
         {
             return OnValueRead(frame, frame.Member, tokenStart, tokenEnd, ref reader, primitive: true);
         }
 
+        PartialMember member = frame.Shape!.MemberArray[frame.Member];
         var target = new Target(frame, frame.Member);
         if (token == JsonTokenType.StartObject && member.Kind == PartialKind.Object)
         {
