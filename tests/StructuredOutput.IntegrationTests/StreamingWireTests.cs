@@ -144,15 +144,7 @@ public sealed class StreamingWireTests : ServerTestBase
         var plain = await plainClient.TryExtractAsync<Recipe>(Input);
 
         Assert.True(streamed.IsSuccess);
-        Assert.Equal(Json(plain.Value!), Json(streamed.Value!));
-        Assert.Equal(plain.Attempts.Count, streamed.Attempts.Count);
-        for (int i = 0; i < plain.Attempts.Count; i++)
-        {
-            Assert.Equal(plain.Attempts[i].FailureKind, streamed.Attempts[i].FailureKind);
-            Assert.Equal(plain.Attempts[i].RawResponse, streamed.Attempts[i].RawResponse);
-            Assert.Equal(plain.Attempts[i].Errors.Select(e => e.ToString()), streamed.Attempts[i].Errors.Select(e => e.ToString()));
-            Assert.Equal(plain.Attempts[i].FinishReason, streamed.Attempts[i].FinishReason);
-        }
+        AssertEndsAsUnstreamed(plain, streamed);
 
         // The re-ask carries the same errors, in the same conversation.
         Assert.Equal(Unbounded(plainServer.Requests[1].Conversation), Unbounded(_server.Requests[1].Conversation));
@@ -649,15 +641,7 @@ public sealed class StreamingWireTests : ServerTestBase
         var plain = await plainClient.TryExtractAsync<Recipe>(Input, options);
 
         Assert.True(streamed.IsSuccess, string.Join("; ", streamed.Errors));
-        Assert.Equal(Json(plain.Value!), Json(streamed.Value!));
-        Assert.Equal(plain.Attempts.Count, streamed.Attempts.Count);
-        for (int i = 0; i < plain.Attempts.Count; i++)
-        {
-            Assert.Equal(plain.Attempts[i].FailureKind, streamed.Attempts[i].FailureKind);
-            Assert.Equal(plain.Attempts[i].RawResponse, streamed.Attempts[i].RawResponse);
-            Assert.Equal(plain.Attempts[i].Errors.Select(e => e.ToString()), streamed.Attempts[i].Errors.Select(e => e.ToString()));
-            Assert.Equal(plain.Attempts[i].FinishReason, streamed.Attempts[i].FinishReason);
-        }
+        AssertEndsAsUnstreamed(plain, streamed);
 
         Assert.Equal(plain.Usage?.InputTokenCount, streamed.Usage?.InputTokenCount);
         Assert.Equal(plain.Usage?.OutputTokenCount, streamed.Usage?.OutputTokenCount);
@@ -818,4 +802,19 @@ public sealed class StreamingWireTests : ServerTestBase
         conversation.Select(m => (m.Role, System.Text.RegularExpressions.Regex.Replace(m.Text, "=====[0-9a-f]{16}=====", "=====BOUNDARY=====")));
 
     private static string Json(Recipe recipe) => JsonSerializer.Serialize(recipe);
+
+    // A streamed extraction ends as TryExtractAsync does on the same answers: the value, and every attempt's outcome,
+    // raw text, errors and finish reason.
+    private static void AssertEndsAsUnstreamed(ExtractionResult<Recipe> plain, ExtractionResult<Recipe> streamed)
+    {
+        Assert.Equal(Json(plain.Value!), Json(streamed.Value!));
+        Assert.Equal(plain.Attempts.Count, streamed.Attempts.Count);
+        for (int i = 0; i < plain.Attempts.Count; i++)
+        {
+            Assert.Equal(plain.Attempts[i].FailureKind, streamed.Attempts[i].FailureKind);
+            Assert.Equal(plain.Attempts[i].RawResponse, streamed.Attempts[i].RawResponse);
+            Assert.Equal(plain.Attempts[i].Errors.Select(e => e.ToString()), streamed.Attempts[i].Errors.Select(e => e.ToString()));
+            Assert.Equal(plain.Attempts[i].FinishReason, streamed.Attempts[i].FinishReason);
+        }
+    }
 }

@@ -98,12 +98,7 @@ public class StreamingExtractionTests
         var client = new StreamClient(Script(BadEarly, 4), Script(Good, 16));
         var updates = await All(client.ExtractStreamingAsync<Dish>("soup", new ExtractOptions { FailFast = true }));
 
-        ExtractionAttempt stopped = updates.Single(u => u.Kind == ExtractionUpdateKind.AttemptFailed).Attempt!;
-        Assert.Equal(ExtractionFailureKind.InvalidAnswer, stopped.FailureKind);
-        Assert.Equal("$.servings", Assert.Single(stopped.Errors).Path);
-        Assert.StartsWith(stopped.RawResponse!, BadEarly, StringComparison.Ordinal);
-        Assert.Contains("\"servings\":500,", stopped.RawResponse, StringComparison.Ordinal);
-        Assert.DoesNotContain("ingredients", stopped.RawResponse, StringComparison.Ordinal);
+        ExtractionAttempt stopped = StoppedAtServings(updates);
         Assert.True(client.Pulled[0] < client.Totals[0]);
         Assert.True(client.Disposed[0]);
         Assert.Equal(stopped.RawResponse, client.Calls[1][^2].Text);
@@ -360,12 +355,7 @@ public class StreamingExtractionTests
         var options = new ExtractOptions { Mode = ExtractionMode.ToolCall, FailFast = true };
         var updates = await All(client.ExtractStreamingAsync<Dish>("soup", options));
 
-        ExtractionAttempt stopped = updates.Single(u => u.Kind == ExtractionUpdateKind.AttemptFailed).Attempt!;
-        Assert.Equal(ExtractionFailureKind.InvalidAnswer, stopped.FailureKind);
-        Assert.Equal("$.servings", Assert.Single(stopped.Errors).Path);
-        Assert.StartsWith(stopped.RawResponse!, BadEarly, StringComparison.Ordinal);
-        Assert.Contains("\"servings\":500,", stopped.RawResponse, StringComparison.Ordinal);
-        Assert.DoesNotContain("ingredients", stopped.RawResponse, StringComparison.Ordinal);
+        ExtractionAttempt stopped = StoppedAtServings(updates);
         Assert.True(client.Pulled[0] < client.Totals[0] / 2);
         Assert.True(client.Disposed[0]);
 
@@ -604,6 +594,19 @@ public class StreamingExtractionTests
     // The whole call as Microsoft.Extensions.AI's own parser makes it from the arguments' text.
     private static FunctionCallContent Call(string arguments, string callId = "call_1", string? name = null) =>
         FunctionCallContent.CreateFromParsedArguments(arguments, callId, name ?? Dish.SchemaName, a => JsonSerializer.Deserialize<Dictionary<string, object?>>(a));
+
+    // The one failed attempt of a fail-fast run over BadEarly: stopped at $.servings, its raw text what arrived up to
+    // the invalid member, before the ingredients.
+    private static ExtractionAttempt StoppedAtServings(IReadOnlyList<ExtractionUpdate<Dish>> updates)
+    {
+        ExtractionAttempt stopped = updates.Single(u => u.Kind == ExtractionUpdateKind.AttemptFailed).Attempt!;
+        Assert.Equal(ExtractionFailureKind.InvalidAnswer, stopped.FailureKind);
+        Assert.Equal("$.servings", Assert.Single(stopped.Errors).Path);
+        Assert.StartsWith(stopped.RawResponse!, BadEarly, StringComparison.Ordinal);
+        Assert.Contains("\"servings\":500,", stopped.RawResponse, StringComparison.Ordinal);
+        Assert.DoesNotContain("ingredients", stopped.RawResponse, StringComparison.Ordinal);
+        return stopped;
+    }
 
     private sealed class Hang
     {
