@@ -102,7 +102,8 @@ public sealed class StreamingWireTests : ServerTestBase
         Assert.True(completeCounts.Zip(completeCounts.Skip(1)).All(p => p.Second >= p.First));
         // (The server counts a piece once its flush returns, so the count may still lag by the piece just read.)
         Assert.InRange(piecesSentWhenFirstSeen, firstClosed - 1, firstClosed);
-        var log = Assert.Single(_server.Streams);
+        var log = await EndedLog(0);
+        Assert.Single(_server.Streams);
         Assert.True(log.Finished);
         Assert.True(FakeOpenAIServer.IsStreamRequest(log.Request));
     }
@@ -229,8 +230,7 @@ public sealed class StreamingWireTests : ServerTestBase
         }
 
         Assert.True(result!.IsSuccess);
-        var log = _server.Streams[0];
-        await log.Ended.WaitAsync(TimeSpan.FromSeconds(30));
+        var log = await EndedLog(0);
         // Either way the server finds the client gone and never gets to the end of the answer.
         Assert.False(log.Finished);
         Assert.True(log.ClientAborted);
@@ -288,7 +288,7 @@ public sealed class StreamingWireTests : ServerTestBase
 
         Assert.True(result!.IsSuccess);
         Assert.Equal(Bad, result.Attempts[0].RawResponse);
-        Assert.True(_server.Streams[0].Finished);
+        Assert.True((await EndedLog(0)).Finished);
     }
 
     [Fact]
@@ -341,8 +341,8 @@ public sealed class StreamingWireTests : ServerTestBase
         });
 
         Assert.True(nameSeen);
-        var log = Assert.Single(_server.Streams);
-        await log.Ended.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Single(_server.Streams);
+        var log = await EndedLog(0);
         Assert.True(log.ClientAborted);
         Assert.Equal(holdAfter, log.PiecesSent);
         Assert.Single(_server.Requests);
@@ -368,8 +368,8 @@ public sealed class StreamingWireTests : ServerTestBase
         var attempt = Assert.Single(result.Attempts);
         Assert.Equal(string.Concat(script.Pieces.Take(holdAfter)), attempt.RawResponse);
         Assert.Single(_server.Requests); // a timed-out request is not re-asked
-        var log = Assert.Single(_server.Streams);
-        await log.Ended.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Single(_server.Streams);
+        var log = await EndedLog(0);
         Assert.True(log.ClientAborted);
         Assert.Equal(holdAfter, log.PiecesSent);
     }
@@ -399,7 +399,8 @@ public sealed class StreamingWireTests : ServerTestBase
         Assert.Equal(received, attempt.RawResponse);
         Assert.NotNull(attempt.FailureMessage);
         Assert.Single(_server.Requests); // a broken stream is not re-asked
-        var log = Assert.Single(_server.Streams);
+        Assert.Single(_server.Streams);
+        var log = await EndedLog(0);
         Assert.True(log.Cut);
         // The view keeps what was complete when the connection broke.
         var view = updates[^1].Partial!;
@@ -435,7 +436,8 @@ public sealed class StreamingWireTests : ServerTestBase
         Assert.Equal(new[] { "borlotti beans", "carrots", "celery", "ditalini" }, items.Select(i => i.Value.Name));
         Assert.Equal(new[] { 0, 1, 2, 3 }, items.Select(i => i.Index));
         Assert.All(items, i => Assert.Equal(1, i.AttemptNumber));
-        Assert.True(_server.Streams.Single().Finished);
+        Assert.Single(_server.Streams);
+        Assert.True((await EndedLog(0)).Finished);
     }
 
     [Fact]
@@ -515,7 +517,8 @@ public sealed class StreamingWireTests : ServerTestBase
         var partials = updates.Where(u => u.Kind == ExtractionUpdateKind.Partial).ToList();
         var last = Assert.IsType<Recipe.Partial>(Assert.Single(partials).Partial);
         Assert.True(last.IsComplete);
-        Assert.True(_server.Streams.Single().Finished);
+        Assert.Single(_server.Streams);
+        Assert.True((await EndedLog(0)).Finished);
     }
 
     [Fact]
@@ -558,7 +561,8 @@ public sealed class StreamingWireTests : ServerTestBase
         Assert.Equal("Minestrone", names[^1]);
         Assert.True(result!.IsSuccess, string.Join("; ", result.Errors) + result.Attempts[0].FailureMessage);
         Assert.Equal(Compact, result.Attempts[0].RawResponse);
-        Assert.True(_server.Streams.Single().Finished);
+        Assert.Single(_server.Streams);
+        Assert.True((await EndedLog(0)).Finished);
 
         // Items close as their pieces arrive, in tool-call mode too.
         var gotFirst = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -754,10 +758,18 @@ public sealed class StreamingWireTests : ServerTestBase
     }
 
     // The server's log of a stream the client left early: ended unfinished, by the client, after the pieces held back.
-    private async Task<StreamLog> ClientLeft(int stream, int piecesSent)
+    // The server's log of a stream once the server is done with it: the client can see the stream end (its last piece,
+    // a cut) before the server has noted how it ended.
+    private async Task<StreamLog> EndedLog(int stream)
     {
         var log = _server.Streams[stream];
         await log.Ended.WaitAsync(TimeSpan.FromSeconds(30));
+        return log;
+    }
+
+    private async Task<StreamLog> ClientLeft(int stream, int piecesSent)
+    {
+        var log = await EndedLog(stream);
         Assert.False(log.Finished);
         Assert.True(log.ClientAborted);
         Assert.Equal(piecesSent, log.PiecesSent);
